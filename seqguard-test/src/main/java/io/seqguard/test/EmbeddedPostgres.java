@@ -1,0 +1,818 @@
+package io.seqguard.test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import javax.sql.DataSource;
+
+import org.postgresql.ds.PGSimpleDataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real PostgreSQL server run from the binaries that {@code io.zonky.test.postgres} publishes on Maven Central,
+ * in a fresh data directory, listening on 127.0.0.1 only, with settings for tests (no fsync, logical WAL).
+ *
+ * <pre>{@code
+ * try (EmbeddedPostgres pg = EmbeddedPostgres.builder().version("16").setting("max_connections", "50").start()) {
+ *     DataSource ds = pg.dataSource("postgres");
+ * }
+ * }</pre>
+ *
+ * <p>Most tests want {@link #shared()} (or {@link PostgresTest}), one server per JVM. The superuser is
+ * {@code postgres} and every connection over TCP is trusted. When the JVM runs as root, initdb, postgres and
+ * pg_ctl run as the unprivileged user {@code nobody} (property {@code seqguard.test.os-user}), because PostgreSQL
+ * refuses to run as root. Files go under {@code java.io.tmpdir} (property {@code seqguard.test.work-dir}):
+ * extracted binaries in {@code seqguard-postgres-<user>/<version>}, each server in {@code seqguard-pg-<pid>-*},
+ * which {@link #close()} deletes.
+ *
+ * <p>Every server stops when the JVM exits (a shutdown hook), and where {@code setpriv} exists also when the JVM
+ * is killed (the server gets SIGINT when its parent dies).
+ */
+public final class EmbeddedPostgres implements PostgresServer, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgres.class);
+
+    private static final String SUPERUSER = "postgres";
+    private static final String INSTANCE_PREFIX = "seqguard-pg-";
+    private static final Pattern INSTANCE_NAME = Pattern.compile(Pattern.quote(INSTANCE_PREFIX) + "(\\d+)-.*");
+    /** sockaddr_un.sun_path is 108 bytes on Linux, including the terminating NUL. */
+    private static final int MAX_SOCKET_PATH = 107;
+    private static final int PORT_ATTEMPTS = 5;
+    private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(2);
+
+    private static final Set<EmbeddedPostgres> RUNNING = ConcurrentHashMap.newKeySet();
+    private static final AtomicBoolean HOOK_REGISTERED = new AtomicBoolean();
+    private static final AtomicBoolean STALE_CLEANED = new AtomicBoolean();
+    private static final Object SHARED_LOCK = new Object();
+    private static EmbeddedPostgres shared;
+
+    /**
+     * Starts every server from one long-lived thread: a parent-death signal fires when the parent *thread* ends,
+     * so a server started from a short-lived test thread would otherwise die with that thread.
+     */
+    private static final ExecutorService LAUNCHER = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "seqguard-postgres-launcher");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    private final String binariesVersion;
+    private final Path binDirectory;
+    private final Path instanceDirectory;
+    private final Path dataDirectory;
+    private final Path logFile;
+    private final ServerUser user;
+    private final boolean sharedInstance;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    // Written while starting, read by test threads and the shutdown hook.
+    private volatile Process process;
+    private volatile int port;
+    private volatile int majorVersion;
+    /** For a standby: the server it streams from, and the slot it holds there. */
+    private volatile EmbeddedPostgres primary;
+    private volatile String slot;
+
+    private EmbeddedPostgres(String binariesVersion, Path binDirectory, Path instanceDirectory, ServerUser user,
+            boolean sharedInstance) {
+        this.binariesVersion = binariesVersion;
+        this.binDirectory = binDirectory;
+        this.instanceDirectory = instanceDirectory;
+        this.dataDirectory = instanceDirectory.resolve("data");
+        this.logFile = instanceDirectory.resolve("postgres.log");
+        this.user = user;
+        this.sharedInstance = sharedInstance;
+    }
+
+    /**
+     * A builder for a new, independent server; by default of the version in system property {@code pg.version}.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The one embedded server of this JVM, of the version in system property {@code pg.version} (default 18),
+     * started on first call and stopped when the JVM exits. Its {@link #close()} does nothing, so that one test
+     * cannot stop it under the others.
+     *
+     * @return the running shared server
+     */
+    public static EmbeddedPostgres shared() {
+        synchronized (SHARED_LOCK) {
+            if (shared == null || shared.closed.get()) {
+                shared = new Builder().startServer(true);
+            }
+            return shared;
+        }
+    }
+
+    /** Builds and starts an {@link EmbeddedPostgres}. Not thread-safe; one builder per server. */
+    public static final class Builder {
+
+        private String version = PostgresBinaries.selectedVersion();
+        private final Map<String, String> settings = new LinkedHashMap<>();
+        private Duration startupTimeout = Duration.ofSeconds(60);
+        private Path binDirectory;
+
+        private Builder() {
+            settings.put("fsync", "off");
+            settings.put("synchronous_commit", "off");
+            settings.put("full_page_writes", "off");
+            settings.put("wal_level", "logical");
+            settings.put("max_wal_senders", "10");
+            settings.put("max_replication_slots", "10");
+            settings.put("max_connections", "200");
+            settings.put("max_worker_processes", "16");
+            settings.put("max_logical_replication_workers", "8");
+            // Deterministic start-up: trying huge pages depends on the host's configuration.
+            settings.put("huge_pages", "off");
+        }
+
+        /**
+         * The PostgreSQL version: a major ({@code "12"} .. {@code "18"}) or an exact binaries version
+         * ({@code "16.9.0"}) whose jar is on the classpath or in the local Maven repository.
+         *
+         * @param version the version
+         * @return this builder
+         */
+        public Builder version(String version) {
+            PostgresBinaries.Request.parse(version);
+            this.version = version;
+            return this;
+        }
+
+        /**
+         * A server setting written to {@code postgresql.conf}, overriding the defaults for tests (fsync=off,
+         * synchronous_commit=off, full_page_writes=off, wal_level=logical, max_wal_senders=10,
+         * max_replication_slots=10, max_connections=200, max_worker_processes=16,
+         * max_logical_replication_workers=8, huge_pages=off). {@code port}, {@code listen_addresses} and
+         * {@code unix_socket_directories} are chosen by the server's start and cannot be set here.
+         *
+         * @param name the setting name, for example {@code max_locks_per_transaction}
+         * @param value its value, unquoted
+         * @return this builder
+         */
+        public Builder setting(String name, String value) {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(value, "value");
+            if (!name.matches("[A-Za-z_][A-Za-z0-9_.]*")) {
+                throw new IllegalArgumentException("Not a PostgreSQL setting name: " + name);
+            }
+            if (Set.of("port", "listen_addresses", "unix_socket_directories").contains(name)) {
+                throw new IllegalArgumentException("Setting " + name + " is managed by EmbeddedPostgres");
+            }
+            settings.put(name, value);
+            return this;
+        }
+
+        /**
+         * How long {@link #start()} waits for the server to accept connections (default 60 seconds).
+         *
+         * @param timeout the bound
+         * @return this builder
+         */
+        public Builder startupTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("startupTimeout must be positive: " + timeout);
+            }
+            this.startupTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Runs an installed PostgreSQL instead of the Maven Central binaries, for example Debian's
+         * {@code /usr/lib/postgresql/15/bin} (with extensions such as pglogical). {@link #version} is then ignored.
+         *
+         * @param binDirectory a directory with {@code initdb}, {@code postgres} and {@code pg_ctl}
+         * @return this builder
+         */
+        public Builder binDirectory(Path binDirectory) {
+            this.binDirectory = binDirectory;
+            return this;
+        }
+
+        /**
+         * Creates a data directory with initdb and starts the server; returns once it accepts connections.
+         *
+         * @return the running server; close it to stop it and delete its files
+         * @throws IllegalStateException if the server does not start; the message ends with its log
+         */
+        public EmbeddedPostgres start() {
+            return startServer(false);
+        }
+
+        private EmbeddedPostgres startServer(boolean sharedInstance) {
+            long started = System.nanoTime();
+            Path workDirectory = workDirectory();
+            ServerUser user = ServerUser.current();
+            cleanStaleInstances(workDirectory, user);
+            String binariesVersion;
+            Path bin;
+            if (binDirectory != null) {
+                bin = binDirectory.toAbsolutePath();
+                binariesVersion = "installed";
+            } else {
+                PostgresBinaries.Installation installation =
+                        PostgresBinaries.install(PostgresBinaries.Request.parse(version), workDirectory);
+                bin = installation.bin();
+                binariesVersion = installation.version();
+            }
+            for (String tool : List.of("initdb", "postgres", "pg_ctl")) {
+                if (!Files.isExecutable(bin.resolve(tool))) {
+                    throw new IllegalStateException("No executable " + tool + " in " + bin);
+                }
+            }
+            if (user.switching()) {
+                requireReachable(bin, user);
+                requireReachable(workDirectory, user);
+            }
+            EmbeddedPostgres server = new EmbeddedPostgres(binariesVersion, bin, newInstanceDirectory(workDirectory),
+                    user, sharedInstance);
+            try {
+                server.initialize(settings);
+                server.launch(startupTimeout);
+            } catch (RuntimeException e) {
+                server.stop();
+                throw e;
+            }
+            LOG.info("Started PostgreSQL {} ({}) on 127.0.0.1:{} as OS user {} in {} ms, data in {}",
+                    server.majorVersion, binariesVersion, server.port, user.name(),
+                    (System.nanoTime() - started) / 1_000_000, server.dataDirectory);
+            return server;
+        }
+    }
+
+    private static Path newInstanceDirectory(Path workDirectory) {
+        try {
+            String prefix = INSTANCE_PREFIX + ProcessHandle.current().pid() + "-";
+            return Files.createTempDirectory(workDirectory, prefix).toAbsolutePath();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create a server directory in " + workDirectory, e);
+        }
+    }
+
+    private void initialize(Map<String, String> settings) {
+        try {
+            Files.createDirectories(dataDirectory);
+            Files.createDirectories(socketDirectory());
+            user.own(instanceDirectory);
+            user.own(dataDirectory);
+            user.own(socketDirectory());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot prepare " + instanceDirectory, e);
+        }
+        long started = System.nanoTime();
+        user.runChecked(List.of(binDirectory.resolve("initdb").toString(), "-D", dataDirectory.toString(),
+                "-U", SUPERUSER, "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"),
+                instanceDirectory, COMMAND_TIMEOUT);
+        LOG.debug("initdb {} took {} ms", dataDirectory, (System.nanoTime() - started) / 1_000_000);
+        StringBuilder conf = new StringBuilder("\n# seqguard-test\n");
+        settings.forEach((name, value) -> conf.append(name).append(" = '")
+                .append(value.replace("\\", "\\\\").replace("'", "''")).append("'\n"));
+        try {
+            // Settings live in postgresql.conf, not on the command line, so ALTER SYSTEM can still override them
+            // and a copy of the data directory (a standby) starts with the same configuration.
+            Files.writeString(dataDirectory.resolve("postgresql.conf"), conf, StandardCharsets.UTF_8,
+                    StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write settings to " + dataDirectory, e);
+        }
+    }
+
+    /**
+     * Starts a hot standby of this server: a new server whose data directory is an online base backup of this
+     * one, streaming this server's WAL through a physical replication slot. The standby accepts read-only
+     * connections ({@code pg_is_in_recovery()} is true) and can be promoted with {@code SELECT pg_promote()}.
+     * Closing it stops it, deletes its files and drops its slot on this server. Tablespaces are not supported.
+     *
+     * <p>The backup copies every database of this server, so a small dedicated primary
+     * ({@link #builder()}) keeps this fast; the shared server works too.
+     *
+     * @return the running standby, ready for connections
+     * @throws IllegalStateException if the standby does not start; the message ends with its log
+     */
+    public EmbeddedPostgres startStandby() {
+        if (closed.get()) {
+            throw new IllegalStateException("Server on port " + port + " is closed");
+        }
+        long started = System.nanoTime();
+        String slot = "seqguard_standby_" + Long.toHexString(System.nanoTime());
+        EmbeddedPostgres standby = new EmbeddedPostgres(binariesVersion, binDirectory,
+                newInstanceDirectory(instanceDirectory.getParent()), user, false);
+        standby.primary = this;
+        standby.slot = slot;
+        try {
+            standby.copyBaseBackupOf(this, slot);
+            standby.launch(Duration.ofSeconds(60));
+        } catch (RuntimeException e) {
+            standby.stop();
+            throw e;
+        }
+        LOG.info("Started standby of port {} on 127.0.0.1:{} in {} ms, data in {}", port, standby.port,
+                (System.nanoTime() - started) / 1_000_000, standby.dataDirectory);
+        return standby;
+    }
+
+    /** Directories whose contents a base backup leaves out (as pg_basebackup does); they are created empty. */
+    private static final Set<String> EMPTY_IN_BACKUP = Set.of("pg_wal", "pg_replslot", "pg_stat_tmp",
+            "pg_dynshmem", "pg_notify", "pg_serial", "pg_snapshots", "pg_subtrans");
+    private static final Set<String> NOT_IN_BACKUP = Set.of("postmaster.pid", "postmaster.opts", "backup_label",
+            "tablespace_map", "standby.signal", "recovery.signal");
+
+    private void copyBaseBackupOf(EmbeddedPostgres source, String slot) {
+        boolean v15 = source.majorVersion >= 15;
+        String sql = "SELECT pg_create_physical_replication_slot('" + slot + "', true)";
+        try (Connection connection = source.dataSource(SUPERUSER).getConnection();
+                Statement statement = connection.createStatement()) {
+            // The slot, made before the backup starts, keeps the primary's WAL until the standby has streamed it.
+            statement.execute(sql);
+            sql = v15 ? "SELECT pg_backup_start('seqguard standby', true)"
+                    : "SELECT pg_start_backup('seqguard standby', true, false)";
+            statement.execute(sql);
+            copyDataDirectory(source.dataDirectory, dataDirectory);
+            sql = v15 ? "SELECT labelfile, spcmapfile FROM pg_backup_stop(false)"
+                    : "SELECT labelfile, spcmapfile FROM pg_stop_backup(false, false)";
+            try (ResultSet rs = statement.executeQuery(sql)) {
+                rs.next();
+                writeOwned(dataDirectory.resolve("backup_label"), rs.getString(1));
+            }
+            Files.createDirectories(socketDirectory());
+            user.own(instanceDirectory);
+            user.own(socketDirectory());
+            writeOwned(dataDirectory.resolve("standby.signal"), "");
+            Files.writeString(dataDirectory.resolve("postgresql.auto.conf"), "primary_conninfo = 'host=127.0.0.1 port="
+                    + source.port + " user=" + SUPERUSER + " application_name=" + slot + "'\nprimary_slot_name = '"
+                    + slot + "'\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        } catch (SQLException e) {
+            throw new UncheckedSqlException(sql, e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot copy " + source.dataDirectory + " to " + dataDirectory, e);
+        }
+    }
+
+    private void writeOwned(Path file, String content) throws IOException {
+        Files.writeString(file, content, StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        user.own(file);
+    }
+
+    /** Copies a running server's files; some vanish or change meanwhile, which WAL replay makes good. */
+    private void copyDataDirectory(Path from, Path to) throws IOException {
+        Files.walkFileTree(from, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                Path target = to.resolve(from.relativize(dir).toString());
+                Files.copy(dir, target, StandardCopyOption.COPY_ATTRIBUTES);
+                user.own(target);
+                if (EMPTY_IN_BACKUP.contains(from.relativize(dir).toString())) {
+                    if (dir.getFileName().toString().equals("pg_wal")) {
+                        Path archiveStatus = Files.createDirectory(target.resolve("archive_status"));
+                        user.own(archiveStatus);
+                    }
+                    return FileVisitResult.SKIP_SUBTREE;
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                if (from.relativize(file).getNameCount() == 1
+                        && NOT_IN_BACKUP.contains(file.getFileName().toString())) {
+                    return FileVisitResult.CONTINUE;
+                }
+                Path target = to.resolve(from.relativize(file).toString());
+                try {
+                    Files.copy(file, target, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+                    user.own(target);
+                } catch (NoSuchFileException e) {
+                    LOG.trace("{} vanished during the backup", file);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
+                if (exc instanceof NoSuchFileException) {
+                    return FileVisitResult.CONTINUE;
+                }
+                throw exc;
+            }
+        });
+    }
+
+    private Path socketDirectory() {
+        return instanceDirectory.resolve("run");
+    }
+
+    private void launch(Duration startupTimeout) {
+        registerShutdownHook();
+        RUNNING.add(this);
+        long deadline = System.nanoTime() + startupTimeout.toNanos();
+        for (int attempt = 1; ; attempt++) {
+            port = freePort();
+            process = startProcess();
+            long started = System.nanoTime();
+            Outcome outcome = awaitReady(deadline);
+            if (outcome == Outcome.READY) {
+                LOG.debug("PostgreSQL accepted connections {} ms after its process started",
+                        (System.nanoTime() - started) / 1_000_000);
+                return;
+            }
+            if (outcome == Outcome.PORT_TAKEN && attempt < PORT_ATTEMPTS) {
+                // Another process took the port between our probe and the server's bind: pick another one.
+                LOG.debug("Port {} was taken before PostgreSQL could bind it; retrying", port);
+                continue;
+            }
+            String reason = outcome == Outcome.TIMED_OUT
+                    ? "did not accept connections within " + startupTimeout
+                    : "exited with code " + exitCode();
+            throw new IllegalStateException("PostgreSQL " + binariesVersion + " in " + dataDirectory + " " + reason
+                    + "; last lines of " + logFile + ":\n" + logTail(40));
+        }
+    }
+
+    private enum Outcome { READY, PORT_TAKEN, EXITED, TIMED_OUT }
+
+    private Process startProcess() {
+        List<String> command = new ArrayList<>(List.of(binDirectory.resolve("postgres").toString(),
+                "-D", dataDirectory.toString(), "-p", String.valueOf(port),
+                "-c", "listen_addresses=127.0.0.1"));
+        String socketPath = socketDirectory() + "/.s.PGSQL." + port;
+        // A too long socket path makes the server fail; TCP alone serves JDBC.
+        command.addAll(List.of("-c", "unix_socket_directories="
+                + (socketPath.getBytes(StandardCharsets.UTF_8).length <= MAX_SOCKET_PATH ? socketDirectory() : "")));
+        ProcessBuilder builder = user.processBuilder(command, instanceDirectory, true)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+        Future<Process> launched = LAUNCHER.submit(builder::start);
+        try {
+            return launched.get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Cannot start " + command, e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while starting PostgreSQL", e);
+        }
+    }
+
+    private Outcome awaitReady(long deadline) {
+        PGSimpleDataSource probe = (PGSimpleDataSource) dataSource(SUPERUSER);
+        probe.setConnectTimeout(5);
+        probe.setLoginTimeout(5);
+        while (true) {
+            if (!process.isAlive()) {
+                String log = logTail(20);
+                return log.contains("could not bind") || log.contains("Address already in use")
+                        ? Outcome.PORT_TAKEN : Outcome.EXITED;
+            }
+            try (Connection connection = probe.getConnection();
+                    Statement statement = connection.createStatement();
+                    ResultSet rs = statement.executeQuery("SHOW server_version_num")) {
+                rs.next();
+                majorVersion = Integer.parseInt(rs.getString(1)) / 10000;
+                return Outcome.READY;
+            } catch (SQLException e) {
+                // Refused or "the database system is starting up": keep polling until the deadline.
+                LOG.trace("PostgreSQL on port {} not ready yet: {}", port, e.getMessage());
+            }
+            if (System.nanoTime() > deadline) {
+                return Outcome.TIMED_OUT;
+            }
+            try {
+                // A short poll interval, not a start-up delay: connection attempts are cheap and fail fast.
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while waiting for PostgreSQL", e);
+            }
+        }
+    }
+
+    private String exitCode() {
+        try {
+            return String.valueOf(process.exitValue());
+        } catch (IllegalThreadStateException e) {
+            return "unknown";
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot find a free port on 127.0.0.1", e);
+        }
+    }
+
+    private String logTail(int lines) {
+        try {
+            List<String> all = Files.readAllLines(logFile, StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    private static Path workDirectory() {
+        String configured = System.getProperty("seqguard.test.work-dir");
+        Path dir = Paths.get(configured != null && !configured.isBlank()
+                ? configured : System.getProperty("java.io.tmpdir")).toAbsolutePath();
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create work directory " + dir + " (seqguard.test.work-dir)", e);
+        }
+        return dir;
+    }
+
+    private static void requireReachable(Path path, ServerUser user) {
+        Path closed;
+        try {
+            closed = Permissions.firstClosedAncestor(path);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the permissions of " + path, e);
+        }
+        if (closed != null) {
+            throw new IllegalStateException("PostgreSQL runs as OS user " + user.name() + ", who cannot enter "
+                    + closed + " on the way to " + path + ". Point -Dseqguard.test.work-dir (or -Djava.io.tmpdir) "
+                    + "at a directory every user can enter, such as /tmp");
+        }
+    }
+
+    private static void registerShutdownHook() {
+        if (HOOK_REGISTERED.compareAndSet(false, true)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                for (EmbeddedPostgres server : RUNNING) {
+                    server.stop();
+                }
+            }, "seqguard-postgres-shutdown"));
+        }
+    }
+
+    /**
+     * Deletes server directories left by JVMs that no longer run. Once per JVM; failures only logged.
+     * A server of a dead JVM that still runs (no setpriv, so no parent-death signal) is stopped first.
+     */
+    private static void cleanStaleInstances(Path workDirectory, ServerUser user) {
+        if (!STALE_CLEANED.compareAndSet(false, true)) {
+            return;
+        }
+        try (Stream<Path> entries = Files.list(workDirectory)) {
+            for (Path dir : entries.toList()) {
+                Matcher m = INSTANCE_NAME.matcher(dir.getFileName().toString());
+                if (!m.matches() || !Files.isDirectory(dir)
+                        || ProcessHandle.of(Long.parseLong(m.group(1))).isPresent()) {
+                    continue;
+                }
+                stopOrphan(dir.resolve("data"), user);
+                LOG.debug("Deleting stale server directory {}", dir);
+                FileTrees.deleteQuietly(dir);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("Cannot clean stale server directories in {}", workDirectory, e);
+        }
+    }
+
+    /** Stops a postmaster whose JVM died, if its command line names {@code data}; waits up to 10 seconds. */
+    private static void stopOrphan(Path data, ServerUser user) throws IOException {
+        Path pidFile = data.resolve("postmaster.pid");
+        if (!Files.isRegularFile(pidFile)) {
+            return;
+        }
+        List<String> lines = Files.readAllLines(pidFile, StandardCharsets.UTF_8);
+        if (lines.isEmpty() || !lines.get(0).trim().matches("\\d+")) {
+            return;
+        }
+        long pid = Long.parseLong(lines.get(0).trim());
+        Path cmdline = Paths.get("/proc", String.valueOf(pid), "cmdline");
+        if (!Files.isReadable(cmdline)
+                || !new String(Files.readAllBytes(cmdline), StandardCharsets.UTF_8).contains(data.toString())) {
+            return;
+        }
+        LOG.info("Stopping PostgreSQL (pid {}) left running by a dead JVM in {}", pid, data);
+        user.run(List.of("kill", "-INT", String.valueOf(pid)), data.getParent(), COMMAND_TIMEOUT);
+        ProcessHandle.of(pid).ifPresent(handle -> {
+            try {
+                handle.onExit().get(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.debug("PostgreSQL pid {} did not exit", pid, e);
+            }
+        });
+    }
+
+    /**
+     * Stops the server (fast shutdown: open sessions are ended) and deletes its data directory. Does nothing for
+     * {@link #shared()}, which stops when the JVM exits, or when already closed.
+     */
+    @Override
+    public void close() {
+        if (sharedInstance) {
+            LOG.debug("Ignoring close() of the shared server; it stops when the JVM exits");
+            return;
+        }
+        stop();
+    }
+
+    private void stop() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        RUNNING.remove(this);
+        long started = System.nanoTime();
+        try {
+            if (process != null && process.isAlive()) {
+                ServerUser.Result result = user.run(List.of(binDirectory.resolve("pg_ctl").toString(), "stop",
+                        "-D", dataDirectory.toString(), "-m", "fast", "-w", "-t", "60"), instanceDirectory,
+                        COMMAND_TIMEOUT);
+                if (result.exitCode() != 0) {
+                    LOG.warn("pg_ctl stop failed for {}: {}", dataDirectory, result.output().trim());
+                }
+                if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                    LOG.warn("PostgreSQL in {} did not stop; killing it", dataDirectory);
+                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        } catch (RuntimeException e) {
+            LOG.warn("Cannot stop PostgreSQL in {} cleanly", dataDirectory, e);
+            process.destroyForcibly();
+        } finally {
+            FileTrees.deleteQuietly(instanceDirectory);
+        }
+        if (primary != null && !primary.closed.get()) {
+            primary.dropSlot(slot);
+        }
+        LOG.debug("Stopped PostgreSQL on port {} in {} ms", port, (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /** Drops a standby's slot; its WAL sender may take a moment to notice that the standby is gone. */
+    private void dropSlot(String name) {
+        String sql = "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '"
+                + name + "'";
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try (Connection connection = dataSource(SUPERUSER).getConnection();
+                    Statement statement = connection.createStatement()) {
+                statement.execute(sql);
+                return;
+            } catch (SQLException e) {
+                if (!"55006".equals(e.getSQLState()) || System.nanoTime() > deadline) {
+                    LOG.warn("Cannot drop replication slot {} on port {}: {}", name, port, e.getMessage());
+                    return;
+                }
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /**
+     * Runs a command as the OS user the server runs as ({@code nobody} when the JVM is root, else the JVM's own
+     * user), in the server's directory, and waits for it (at most two minutes). Meant for PostgreSQL's own tools,
+     * such as {@code pg_ctl} from {@link #binDirectory()}, or for copying files the server owns.
+     *
+     * @param command the program and its arguments
+     * @return the command's standard output and error, combined
+     * @throws IllegalStateException if it exits with a non-zero code; the message has its output
+     */
+    public String runAsServerUser(List<String> command) {
+        return user.runChecked(List.copyOf(command), instanceDirectory, COMMAND_TIMEOUT);
+    }
+
+    /**
+     * The OS user the server's processes run as.
+     *
+     * @return for example {@code nobody}
+     */
+    public String serverUser() {
+        return user.name();
+    }
+
+    /**
+     * The TCP port on 127.0.0.1.
+     *
+     * @return the port
+     */
+    public int port() {
+        return port;
+    }
+
+    @Override
+    public int majorVersion() {
+        return majorVersion;
+    }
+
+    /**
+     * The binaries version in use, for example {@code 18.6.0}, or {@code installed} for
+     * {@link Builder#binDirectory}.
+     *
+     * @return the version
+     */
+    public String binariesVersion() {
+        return binariesVersion;
+    }
+
+    /**
+     * The server's data directory (PGDATA), owned by {@link #serverUser()}.
+     *
+     * @return an absolute path
+     */
+    public Path dataDirectory() {
+        return dataDirectory;
+    }
+
+    /**
+     * The directory with {@code initdb}, {@code postgres} and {@code pg_ctl} (there is no psql nor pg_basebackup).
+     *
+     * @return an absolute path
+     */
+    public Path binDirectory() {
+        return binDirectory;
+    }
+
+    /**
+     * The file the server writes its log to.
+     *
+     * @return an absolute path
+     */
+    public Path logFile() {
+        return logFile;
+    }
+
+    @Override
+    public String jdbcUrl(String database) {
+        return "jdbc:postgresql://127.0.0.1:" + port + "/" + DataSources.encode(database);
+    }
+
+    @Override
+    public DataSource dataSource(String database) {
+        return dataSource(database, SUPERUSER, null);
+    }
+
+    @Override
+    public DataSource dataSource(String database, String user, String password) {
+        return DataSources.create(jdbcUrl(database), user, password);
+    }
+
+    @Override
+    public String superuser() {
+        return SUPERUSER;
+    }
+
+    @Override
+    public String defaultDatabase() {
+        return "postgres";
+    }
+
+    @Override
+    public String toString() {
+        return "EmbeddedPostgres[" + binariesVersion + ", port " + port + ", " + dataDirectory + "]";
+    }
+}

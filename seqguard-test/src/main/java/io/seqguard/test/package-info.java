@@ -1,0 +1,32 @@
+/**
+ * Real PostgreSQL for tests, without Docker and also when the build runs as root.
+ *
+ * <ul>
+ *   <li>{@link io.seqguard.test.PostgresTest} on a JUnit 5 class: a fresh database per class, injected as
+ *       {@link io.seqguard.test.TestDatabase} or {@code javax.sql.DataSource}.</li>
+ *   <li>{@link io.seqguard.test.TestDatabase#create(String)}: the same for code outside JUnit Jupiter (jqwik).</li>
+ *   <li>{@link io.seqguard.test.EmbeddedPostgres}: servers of one's own (other settings, a standby, a second
+ *       cluster); {@link io.seqguard.test.PostgresServer#shared()}: the one server of the JVM.</li>
+ * </ul>
+ *
+ * <p>System properties:
+ * <table>
+ *   <caption>Configuration</caption>
+ *   <tr><th>property</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>{@code pg.version}</td><td>18</td><td>major 12..18, or an exact binaries version such as
+ *       16.9.0 (its jar must be on the classpath or in the local Maven repository)</td></tr>
+ *   <tr><td>{@code seqguard.test.postgres}</td><td>embedded</td><td>embedded, external or testcontainers</td></tr>
+ *   <tr><td>{@code seqguard.test.jdbc-url}, {@code .user}, {@code .password}</td><td>-, postgres, empty</td>
+ *       <td>the external server, as a superuser</td></tr>
+ *   <tr><td>{@code seqguard.test.image}</td><td>postgres:&lt;pg.version&gt;</td><td>Testcontainers image</td></tr>
+ *   <tr><td>{@code seqguard.test.work-dir}</td><td>java.io.tmpdir</td><td>binaries cache and data
+ *       directories</td></tr>
+ *   <tr><td>{@code seqguard.test.os-user}</td><td>nobody</td><td>who runs PostgreSQL when the JVM is
+ *       root</td></tr>
+ * </table>
+ *
+ * <p>In Maven, {@code -Dpg.version=N} also selects which binaries jar seqguard-test's pom puts on the classpath
+ * (Maven allows one version of an artifact per classpath), so {@code mvn verify -Dpg.version=12} works on a
+ * fresh machine.
+ */
+package io.seqguard.test;
