@@ -1,0 +1,302 @@
+package io.seqguard;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import javax.sql.DataSource;
+
+/**
+ * Fluent configuration of a {@link SequenceAligner}; obtain it from {@link SequenceAligner#configure()}, finish with
+ * {@link #load()}. Setters validate at once and name the property in their message; {@link #load()} checks what
+ * needs the whole picture. Not thread-safe; the loaded aligner keeps its own copy.
+ *
+ * <p>Names (schemas, sequences, tables) follow SQL rules: unquoted parts fold to lower case, {@code "Quoted"}
+ * parts keep their case; a name without a schema means {@code public}.
+ */
+public final class AlignerConfiguration {
+
+    /** Default for {@link #statementTimeout(Duration)}: long enough for an unindexed table of millions of rows. */
+    public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofSeconds(60);
+    /** Default for {@link #lockTimeout(Duration)}. */
+    public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(10);
+    /** Default for {@link #capacityWarning(double)}. */
+    public static final double DEFAULT_CAPACITY_WARNING = 0.8;
+
+    private DataSource dataSource;
+    private final List<String> schemas = new ArrayList<>();
+    private final List<String> excludedSchemas = new ArrayList<>();
+    private final List<String> excludedSequences = new ArrayList<>();
+    private final List<String> excludedTables = new ArrayList<>();
+    private final List<SequenceMapping> mappings = new ArrayList<>();
+    private AllocationRule allocation = AllocationRule.pooled();
+    private long margin;
+    private Duration statementTimeout = DEFAULT_STATEMENT_TIMEOUT;
+    private Duration lockTimeout = DEFAULT_LOCK_TIMEOUT;
+    private int jobs = 2;
+    private double capacityWarning = DEFAULT_CAPACITY_WARNING;
+    private boolean blockWritersDuringRepair;
+    private ProgressListener progressListener = ProgressListener.NONE;
+
+    AlignerConfiguration() {
+    }
+
+    AlignerConfiguration(AlignerConfiguration other) {
+        dataSource = other.dataSource;
+        schemas.addAll(other.schemas);
+        excludedSchemas.addAll(other.excludedSchemas);
+        excludedSequences.addAll(other.excludedSequences);
+        excludedTables.addAll(other.excludedTables);
+        mappings.addAll(other.mappings);
+        allocation = other.allocation;
+        margin = other.margin;
+        statementTimeout = other.statementTimeout;
+        lockTimeout = other.lockTimeout;
+        jobs = other.jobs;
+        capacityWarning = other.capacityWarning;
+        blockWritersDuringRepair = other.blockWritersDuringRepair;
+        progressListener = other.progressListener;
+    }
+
+    /**
+     * The database to work on. Connections are borrowed for the duration of a verb and returned with their settings
+     * restored.
+     */
+    public AlignerConfiguration dataSource(DataSource dataSource) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource must not be null");
+        return this;
+    }
+
+    /** Only these schemas; when none is given, every schema but PostgreSQL's own. Each must exist. */
+    public AlignerConfiguration schemas(String... schemas) {
+        return schemas(Arrays.asList(schemas));
+    }
+
+    /** Only these schemas; when none is given, every schema but PostgreSQL's own. Each must exist. */
+    public AlignerConfiguration schemas(Collection<String> schemas) {
+        this.schemas.clear();
+        this.schemas.addAll(nonBlank(schemas, "schemas"));
+        return this;
+    }
+
+    /** Schemas to leave out. */
+    public AlignerConfiguration excludeSchemas(String... schemas) {
+        return excludeSchemas(Arrays.asList(schemas));
+    }
+
+    /** Schemas to leave out. */
+    public AlignerConfiguration excludeSchemas(Collection<String> schemas) {
+        this.excludedSchemas.clear();
+        this.excludedSchemas.addAll(nonBlank(schemas, "excludeSchemas"));
+        return this;
+    }
+
+    /** Sequences to report as skipped and never touch, for example {@code billing.legacy_seq}. */
+    public AlignerConfiguration excludeSequences(String... sequences) {
+        return excludeSequences(Arrays.asList(sequences));
+    }
+
+    /** Sequences to report as skipped and never touch, for example {@code billing.legacy_seq}. */
+    public AlignerConfiguration excludeSequences(Collection<String> sequences) {
+        this.excludedSequences.clear();
+        this.excludedSequences.addAll(nonBlank(sequences, "excludeSequences"));
+        return this;
+    }
+
+    /** Tables whose data is not compared (a sequence feeding only these is reported as skipped). */
+    public AlignerConfiguration excludeTables(String... tables) {
+        return excludeTables(Arrays.asList(tables));
+    }
+
+    /** Tables whose data is not compared (a sequence feeding only these is reported as skipped). */
+    public AlignerConfiguration excludeTables(Collection<String> tables) {
+        this.excludedTables.clear();
+        this.excludedTables.addAll(nonBlank(tables, "excludeTables"));
+        return this;
+    }
+
+    /**
+     * Adds a column a sequence feeds that the catalog does not show, for example
+     * {@code map("billing.invoice_number_seq", "billing.invoice", "number")}.
+     */
+    public AlignerConfiguration map(String sequence, String table, String column) {
+        return mappings(List.of(new SequenceMapping(sequence, table, column)));
+    }
+
+    /** Adds mappings; see {@link SequenceMapping#parse(String)} for the text form. */
+    public AlignerConfiguration mappings(Collection<SequenceMapping> mappings) {
+        for (SequenceMapping mapping : mappings) {
+            this.mappings.add(Objects.requireNonNull(mapping, "mappings must not contain null"));
+        }
+        return this;
+    }
+
+    /** How applications turn sequence values into ids; default {@link AllocationRule#pooled()}. */
+    public AlignerConfiguration allocation(AllocationRule allocation) {
+        this.allocation = Objects.requireNonNull(allocation, "allocation must not be null");
+        return this;
+    }
+
+    /**
+     * Extra sequence values a repair skips beyond what the data needs, for rows still in flight; default 0. A repair
+     * narrows the margin rather than push a sequence past its maximum.
+     */
+    public AlignerConfiguration margin(long margin) {
+        if (margin < 0) {
+            throw new IllegalArgumentException("margin must be 0 or more, was " + margin);
+        }
+        this.margin = margin;
+        return this;
+    }
+
+    /** Upper bound for each statement seqguard runs (a {@code max()} on an unindexed column is the slow one). */
+    public AlignerConfiguration statementTimeout(Duration statementTimeout) {
+        this.statementTimeout = positive(statementTimeout, "statementTimeout");
+        return this;
+    }
+
+    /** Upper bound for each wait on a lock held by someone else. */
+    public AlignerConfiguration lockTimeout(Duration lockTimeout) {
+        this.lockTimeout = positive(lockTimeout, "lockTimeout");
+        return this;
+    }
+
+    /** Connections used in parallel to read the data; default 2. */
+    public AlignerConfiguration jobs(int jobs) {
+        if (jobs < 1 || jobs > 64) {
+            throw new IllegalArgumentException("jobs must be between 1 and 64, was " + jobs);
+        }
+        this.jobs = jobs;
+        return this;
+    }
+
+    /** Share of its range (0 to 1) from which a sequence is reported as nearly used up; default 0.8. */
+    public AlignerConfiguration capacityWarning(double capacityWarning) {
+        if (!(capacityWarning > 0 && capacityWarning <= 1)) {
+            throw new IllegalArgumentException("capacityWarning must be above 0 and at most 1, was " + capacityWarning);
+        }
+        this.capacityWarning = capacityWarning;
+        return this;
+    }
+
+    /**
+     * Whether a repair holds the tables a lagging sequence feeds in {@code SHARE} mode (writers wait, readers do not)
+     * while it reads their maximum again and moves the sequence, one sequence at a time, each wait bounded by the
+     * lock timeout. For rolling deploys where instances already write with explicit ids; default false, since
+     * writers through the sequence itself never need it.
+     */
+    public AlignerConfiguration blockWritersDuringRepair(boolean blockWritersDuringRepair) {
+        this.blockWritersDuringRepair = blockWritersDuringRepair;
+        return this;
+    }
+
+    /** Hears how far a verb has got (for a progress bar); default: nobody. */
+    public AlignerConfiguration progressListener(ProgressListener progressListener) {
+        this.progressListener = Objects.requireNonNull(progressListener, "progressListener must not be null");
+        return this;
+    }
+
+    /**
+     * Checks the configuration and builds the aligner.
+     *
+     * @throws IllegalStateException naming the property when something required is missing
+     */
+    public SequenceAligner load() {
+        if (dataSource == null) {
+            throw new IllegalStateException("dataSource is required: call dataSource(...) before load()");
+        }
+        return new SequenceAligner(new AlignerConfiguration(this));
+    }
+
+    /** The database. */
+    public DataSource getDataSource() {
+        return dataSource;
+    }
+
+    /** Schemas to include; empty means all but PostgreSQL's own. */
+    public List<String> getSchemas() {
+        return List.copyOf(schemas);
+    }
+
+    /** Schemas left out. */
+    public List<String> getExcludedSchemas() {
+        return List.copyOf(excludedSchemas);
+    }
+
+    /** Sequences left out. */
+    public List<String> getExcludedSequences() {
+        return List.copyOf(excludedSequences);
+    }
+
+    /** Tables whose data is not compared. */
+    public List<String> getExcludedTables() {
+        return List.copyOf(excludedTables);
+    }
+
+    /** Extra sequence-to-column mappings. */
+    public List<SequenceMapping> getMappings() {
+        return List.copyOf(mappings);
+    }
+
+    /** The allocation rule. */
+    public AllocationRule getAllocation() {
+        return allocation;
+    }
+
+    /** The safety margin, in sequence values. */
+    public long getMargin() {
+        return margin;
+    }
+
+    /** The statement timeout. */
+    public Duration getStatementTimeout() {
+        return statementTimeout;
+    }
+
+    /** The lock timeout. */
+    public Duration getLockTimeout() {
+        return lockTimeout;
+    }
+
+    /** Parallel connections. */
+    public int getJobs() {
+        return jobs;
+    }
+
+    /** The capacity warning threshold. */
+    public double getCapacityWarning() {
+        return capacityWarning;
+    }
+
+    /** Whether a repair blocks writers of the tables a sequence feeds while it moves the sequence. */
+    public boolean isBlockWritersDuringRepair() {
+        return blockWritersDuringRepair;
+    }
+
+    /** The progress listener. */
+    public ProgressListener getProgressListener() {
+        return progressListener;
+    }
+
+    private static List<String> nonBlank(Collection<String> values, String property) {
+        Objects.requireNonNull(values, property + " must not be null");
+        List<String> result = new ArrayList<>();
+        for (String value : values) {
+            if (value == null || value.isBlank()) {
+                throw new IllegalArgumentException(property + " must not contain a blank name");
+            }
+            result.add(value.trim());
+        }
+        return result;
+    }
+
+    private static Duration positive(Duration value, String property) {
+        Objects.requireNonNull(value, property + " must not be null");
+        if (value.isNegative() || value.isZero() || value.toMillis() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(property + " must be between 1 ms and 24 days, was " + value);
+        }
+        return value;
+    }
+}

@@ -1,0 +1,109 @@
+package io.seqguard;
+
+import io.seqguard.internal.ReportJson;
+import io.seqguard.internal.ReportText;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The result of {@link SequenceAligner#verify()}, {@link SequenceAligner#plan()} or {@link SequenceAligner#repair()}:
+ * one {@link SequenceReport} per sequence, in schema and name order. Renders as text ({@link #toText()}) and as
+ * JSON ({@link #toJson()}, shape documented in the README, {@code "formatVersion": 1}).
+ *
+ * @param operation the verb that produced the report
+ * @param database the database's name
+ * @param serverVersion the server's version, for example {@code 18.3}
+ * @param allocation the allocation rule applied to every sequence
+ * @param margin the safety margin a repair adds, in sequence values
+ * @param startedAt when the run started
+ * @param duration how long it took
+ * @param sequences one entry per sequence
+ */
+public record AlignmentReport(Operation operation, String database, String serverVersion,
+        AllocationRule allocation, long margin, Instant startedAt, Duration duration,
+        List<SequenceReport> sequences) {
+
+    public AlignmentReport {
+        sequences = List.copyOf(sequences);
+    }
+
+    /** How many sequences have each status; every status is present, zero included. */
+    public Map<SequenceStatus, Integer> countsByStatus() {
+        Map<SequenceStatus, Integer> counts = new EnumMap<>(SequenceStatus.class);
+        for (SequenceStatus status : SequenceStatus.values()) {
+            counts.put(status, 0);
+        }
+        for (SequenceReport sequence : sequences) {
+            counts.merge(sequence.status(), 1, Integer::sum);
+        }
+        return counts;
+    }
+
+    /** The sequences with the given status. */
+    public List<SequenceReport> withStatus(SequenceStatus status) {
+        return sequences.stream().filter(s -> s.status() == status).collect(Collectors.toList());
+    }
+
+    /** The sequences with the given action. */
+    public List<SequenceReport> withAction(RepairAction action) {
+        return sequences.stream().filter(s -> s.action() == action).collect(Collectors.toList());
+    }
+
+    /**
+     * Whether no sequence is behind or exhausted. Sequences that are not verifiable or skipped do not count against
+     * it; they are listed in the report.
+     */
+    public boolean isAligned() {
+        return sequences.stream().noneMatch(s -> s.status().isDrift());
+    }
+
+    /**
+     * Returns this report when {@link #isAligned()}, else throws.
+     *
+     * @return this report
+     * @throws SequenceDriftException listing each lagging or exhausted sequence and the fix
+     */
+    public AlignmentReport requireAligned() {
+        if (!isAligned()) {
+            throw new SequenceDriftException(this);
+        }
+        return this;
+    }
+
+    /** The highest share of its range any sequence has used, 0 when none is known. */
+    public double maxRangeUsed() {
+        return sequences.stream().map(SequenceReport::rangeUsed).filter(r -> r != null)
+                .mapToDouble(Double::doubleValue).max().orElse(0);
+    }
+
+    /** The repair statements of a plan (or the ones a repair ran), one per line, each ending in a semicolon. */
+    public String toSql() {
+        return ReportText.sql(this);
+    }
+
+    /** A table a person reads, followed by details on everything that is not aligned. */
+    public String toText() {
+        return ReportText.render(this);
+    }
+
+    /** The JSON form; the shape is documented in the README and versioned by {@code formatVersion}. */
+    public String toJson() {
+        return ReportJson.render(this);
+    }
+
+    /** What is wrong and what to do, for an exception or a failed start-up. */
+    public String driftMessage() {
+        return ReportText.driftMessage(this);
+    }
+
+    /** A one-line summary. */
+    @Override
+    public String toString() {
+        return ReportText.summary(this);
+    }
+}

@@ -1,0 +1,13 @@
+package io.seqguard;
+
+/** Why seqguard knows that a sequence feeds a column. */
+public enum ColumnSource {
+    /** The sequence is {@code OWNED BY} the column ({@code serial}, {@code bigserial}, {@code smallserial}). */
+    OWNED,
+    /** The column is an identity column ({@code GENERATED ... AS IDENTITY}) backed by the sequence. */
+    IDENTITY,
+    /** The column's default calls {@code nextval()} on the sequence. */
+    DEFAULT,
+    /** The configuration maps the sequence to the column. */
+    MAPPED
+}

@@ -1,0 +1,19 @@
+package io.seqguard;
+
+/**
+ * Hears how far a verb has got, for a progress bar on long runs. Called from seqguard's worker threads, possibly
+ * concurrently, and often: keep it cheap and thread-safe.
+ */
+@FunctionalInterface
+public interface ProgressListener {
+
+    /** Ignores everything; the default. */
+    ProgressListener NONE = (phase, done, total) -> { };
+
+    /**
+     * @param phase what is being done: {@code "reading data"} or {@code "repairing"}
+     * @param done items finished in this phase
+     * @param total items in this phase
+     */
+    void progress(String phase, int done, int total);
+}

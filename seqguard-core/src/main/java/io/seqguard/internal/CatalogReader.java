@@ -1,0 +1,375 @@
+package io.seqguard.internal;
+
+import io.seqguard.AlignerConfiguration;
+import io.seqguard.ColumnSource;
+import io.seqguard.UnknownObjectException;
+import io.seqguard.SequenceMapping;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Finds every sequence in scope and every column it feeds, through {@code pg_depend} (never by name patterns): owned
+ * ({@code serial}), identity, and column defaults calling {@code nextval()}, plus configured mappings. Names are
+ * matched as bound values and quoted by the server ({@code format('%I.%I')}), so hostile names stay data.
+ */
+final class CatalogReader {
+
+    private static final String SEQUENCES = """
+            SELECT s.seqrelid::bigint, n.nspname, c.relname,
+                   format('%I.%I', n.nspname, c.relname),
+                   quote_literal(format('%I.%I', n.nspname, c.relname)),
+                   format_type(s.seqtypid, NULL), s.seqincrement, s.seqmin, s.seqmax, s.seqcycle,
+                   has_schema_privilege(n.oid, 'USAGE'),
+                   has_sequence_privilege(c.oid, 'SELECT'),
+                   has_sequence_privilege(c.oid, 'USAGE'),
+                   has_sequence_privilege(c.oid, 'UPDATE')
+            FROM pg_sequence s
+            JOIN pg_class c ON c.oid = s.seqrelid
+            JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'
+              AND (cardinality(?::text[]) = 0 OR n.nspname = ANY (?::text[]))
+              AND NOT (n.nspname = ANY (?::text[]))
+            ORDER BY n.nspname COLLATE "C", c.relname COLLATE "C"
+            """;
+
+    /** Owned and identity links, column defaults naming the sequence, and configured mappings. */
+    private static final String COLUMNS = """
+            WITH feeds(seq, rel, att, source, expr) AS (
+                SELECT d.objid, d.refobjid, d.refobjsubid,
+                       CASE d.deptype WHEN 'a' THEN 'OWNED' ELSE 'IDENTITY' END, NULL::text
+                FROM pg_depend d
+                WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass
+                  AND d.deptype IN ('a', 'i') AND d.refobjsubid > 0 AND d.objid = ANY (?::oid[])
+                UNION ALL
+                SELECT d.refobjid, ad.adrelid, ad.adnum, 'DEFAULT', pg_get_expr(ad.adbin, ad.adrelid)
+                FROM pg_depend d
+                JOIN pg_attrdef ad ON ad.oid = d.objid
+                WHERE d.classid = 'pg_attrdef'::regclass AND d.refclassid = 'pg_class'::regclass
+                  AND d.deptype = 'n' AND d.refobjid = ANY (?::oid[])
+                UNION ALL
+                SELECT m.seq, m.rel, m.att, 'MAPPED', NULL::text
+                FROM unnest(?::oid[], ?::oid[], ?::int2[]) AS m(seq, rel, att)
+            )
+            SELECT f.seq::bigint, f.rel::bigint, f.att, f.source, f.expr,
+                   tn.nspname, t.relname, a.attname,
+                   format('%I.%I', tn.nspname, t.relname), quote_ident(a.attname),
+                   format_type(a.atttypid, a.atttypmod), a.atttypid::int, t.relkind::text,
+                   has_schema_privilege(tn.oid, 'USAGE') AND has_column_privilege(t.oid, a.attnum, 'SELECT'),
+                   EXISTS (SELECT 1 FROM pg_index i
+                           JOIN pg_class ic ON ic.oid = i.indexrelid
+                           JOIN pg_am am ON am.oid = ic.relam
+                           WHERE i.indrelid = t.oid AND i.indkey[0] = a.attnum AND i.indpred IS NULL
+                             AND am.amname = 'btree'),
+                   (SELECT count(*) FROM pg_index i WHERE i.indrelid = t.oid)::int
+            FROM feeds f
+            JOIN pg_class t ON t.oid = f.rel
+            JOIN pg_namespace tn ON tn.oid = t.relnamespace
+            JOIN pg_attribute a ON a.attrelid = f.rel AND a.attnum = f.att AND NOT a.attisdropped
+            """;
+
+    /** Every (ancestor, descendant) pair below the given tables, at any depth (partitions and inheritance). */
+    private static final String DESCENDANTS = """
+            WITH RECURSIVE down(root, rel) AS (
+                SELECT inhparent, inhrelid FROM pg_inherits WHERE inhparent = ANY (?::oid[])
+                UNION
+                SELECT down.root, i.inhrelid FROM down JOIN pg_inherits i ON i.inhparent = down.rel
+            )
+            SELECT root::bigint, rel::bigint FROM down
+            """;
+
+    /**
+     * A default that hands out the sequence's value as it is: {@code nextval('x'::regclass)}, possibly cast to an
+     * integer type. Anything else ({@code 'INV-' || nextval('x')}, {@code nextval('x') * 10}) cannot be compared.
+     */
+    private static final Pattern PLAIN_NEXTVAL = Pattern.compile(
+            "^\\(*nextval\\('(?:[^']|'')+'::regclass\\)\\)*(?:::(?:bigint|integer|smallint|numeric))?\\)*$");
+
+    private final AlignerConfiguration config;
+
+    CatalogReader(AlignerConfiguration config) {
+        this.config = config;
+    }
+
+    /** The sequences in scope, in schema and name order, each with its columns classified. */
+    List<SequenceInfo> read(Connection connection) throws SQLException {
+        checkSchemasExist(connection);
+        Map<Long, SequenceInfo> sequences = readSequences(connection);
+        markExcluded(sequences);
+        List<long[]> mapped = resolveMappings(connection, sequences);
+        readColumns(connection, sequences, mapped);
+        classify(connection, sequences);
+        return new ArrayList<>(sequences.values());
+    }
+
+    private void checkSchemasExist(Connection connection) throws SQLException {
+        if (config.getSchemas().isEmpty()) {
+            return;
+        }
+        Set<String> wanted = new HashSet<>(schemaNames(config.getSchemas(), "schemas"));
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT nspname FROM pg_namespace WHERE nspname = ANY (?::text[])")) {
+            ps.setArray(1, textArray(connection, wanted));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    wanted.remove(rs.getString(1));
+                }
+            }
+        }
+        if (!wanted.isEmpty()) {
+            throw new UnknownObjectException("schemas: schema " + String.join(", ", wanted)
+                    + " does not exist in this database. Check the name (unquoted names fold to lower case) or "
+                    + "remove it from the configured schemas.");
+        }
+    }
+
+    private Map<Long, SequenceInfo> readSequences(Connection connection) throws SQLException {
+        Map<Long, SequenceInfo> sequences = new LinkedHashMap<>();
+        try (PreparedStatement ps = connection.prepareStatement(SEQUENCES)) {
+            Array include = textArray(connection, schemaNames(config.getSchemas(), "schemas"));
+            ps.setArray(1, include);
+            ps.setArray(2, include);
+            ps.setArray(3, textArray(connection, schemaNames(config.getExcludedSchemas(), "excludeSchemas")));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    SequenceInfo s = new SequenceInfo(rs.getLong(1), rs.getString(2), rs.getString(3),
+                            rs.getString(4), rs.getString(5), rs.getString(6), rs.getLong(7), rs.getLong(8),
+                            rs.getLong(9), rs.getBoolean(10), rs.getBoolean(11), rs.getBoolean(12),
+                            rs.getBoolean(13), rs.getBoolean(14));
+                    sequences.put(s.oid, s);
+                }
+            }
+        }
+        return sequences;
+    }
+
+    private void markExcluded(Map<Long, SequenceInfo> sequences) {
+        Set<List<String>> excluded = new HashSet<>();
+        for (String name : config.getExcludedSequences()) {
+            excluded.add(SqlNames.parseQualified(name, "excludeSequences"));
+        }
+        for (SequenceInfo s : sequences.values()) {
+            if (excluded.contains(List.of(s.schema, s.name))) {
+                s.skipReason = "excluded by configuration (excludeSequences)";
+            } else if (!s.schemaUsage || !(s.canSelect || s.canUsage)) {
+                s.skipReason = "the connecting role may not read it: GRANT USAGE ON SCHEMA " + quoteForHint(s.schema)
+                        + " and GRANT SELECT ON SEQUENCE " + s.ident + " to check it";
+            }
+        }
+    }
+
+    /** Resolves each mapping to (sequence oid, table oid, attnum); unknown names fail with the mapping named. */
+    private List<long[]> resolveMappings(Connection connection, Map<Long, SequenceInfo> sequences)
+            throws SQLException {
+        List<long[]> resolved = new ArrayList<>();
+        for (SequenceMapping mapping : config.getMappings()) {
+            List<String> seq = SqlNames.parseQualified(mapping.sequence(), "mappings");
+            List<String> table = SqlNames.parseQualified(mapping.table(), "mappings");
+            String column = SqlNames.parse(mapping.column(), "mappings").get(0);
+            long seqOid = relation(connection, seq, "S");
+            if (seqOid == 0) {
+                throw new UnknownObjectException("mappings: '" + mapping + "': sequence " + String.join(".", seq)
+                        + " does not exist. Check the name (unquoted names fold to lower case).");
+            }
+            if (!sequences.containsKey(seqOid)) {
+                throw new UnknownObjectException("mappings: '" + mapping + "': sequence " + String.join(".", seq)
+                        + " is outside the configured schemas; include schema " + seq.get(0) + " or drop the mapping.");
+            }
+            long tableOid = relation(connection, table, "rpvmf");
+            if (tableOid == 0) {
+                throw new UnknownObjectException("mappings: '" + mapping + "': table " + String.join(".", table)
+                        + " does not exist. Check the name (unquoted names fold to lower case).");
+            }
+            int attnum = attribute(connection, tableOid, column);
+            if (attnum == 0) {
+                throw new UnknownObjectException("mappings: '" + mapping + "': table " + String.join(".", table)
+                        + " has no column " + column + ".");
+            }
+            resolved.add(new long[] {seqOid, tableOid, attnum});
+        }
+        return resolved;
+    }
+
+    private static long relation(Connection connection, List<String> name, String relkinds) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT c.oid::bigint FROM pg_class c "
+                + "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                + "WHERE n.nspname = ? AND c.relname = ? AND strpos(?, c.relkind::text) > 0")) {
+            ps.setString(1, name.get(0));
+            ps.setString(2, name.get(1));
+            ps.setString(3, relkinds);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        }
+    }
+
+    private static int attribute(Connection connection, long tableOid, String column) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT attnum FROM pg_attribute "
+                + "WHERE attrelid = ?::oid AND attname = ? AND attnum > 0 AND NOT attisdropped")) {
+            ps.setLong(1, tableOid);
+            ps.setString(2, column);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getInt(1) : 0;
+            }
+        }
+    }
+
+    private void readColumns(Connection connection, Map<Long, SequenceInfo> sequences, List<long[]> mapped)
+            throws SQLException {
+        Long[] oids = sequences.keySet().toArray(new Long[0]);
+        Long[] mapSeq = new Long[mapped.size()];
+        Long[] mapRel = new Long[mapped.size()];
+        Short[] mapAtt = new Short[mapped.size()];
+        for (int i = 0; i < mapped.size(); i++) {
+            mapSeq[i] = mapped.get(i)[0];
+            mapRel[i] = mapped.get(i)[1];
+            mapAtt[i] = (short) mapped.get(i)[2];
+        }
+        Map<String, ColumnInfo> byKey = new HashMap<>();
+        try (PreparedStatement ps = connection.prepareStatement(COLUMNS)) {
+            Array oidArray = connection.createArrayOf("bigint", oids);
+            ps.setArray(1, oidArray);
+            ps.setArray(2, oidArray);
+            ps.setArray(3, connection.createArrayOf("bigint", mapSeq));
+            ps.setArray(4, connection.createArrayOf("bigint", mapRel));
+            ps.setArray(5, connection.createArrayOf("smallint", mapAtt));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    SequenceInfo s = sequences.get(rs.getLong(1));
+                    String key = rs.getLong(1) + "/" + rs.getLong(2) + "/" + rs.getInt(3);
+                    ColumnInfo c = byKey.get(key);
+                    if (c == null) {
+                        String relkind = rs.getString(13);
+                        int indexes = rs.getInt(16);
+                        c = new ColumnInfo(rs.getLong(2), rs.getInt(3), rs.getString(6), rs.getString(7),
+                                rs.getString(8), rs.getString(9), rs.getString(10), rs.getString(11), rs.getInt(12),
+                                relkind.charAt(0), rs.getBoolean(14), rs.getBoolean(15), 1 + indexes);
+                        byKey.put(key, c);
+                        s.columns.add(c);
+                    }
+                    ColumnSource source = ColumnSource.valueOf(rs.getString(4));
+                    c.sources.add(source);
+                    if (source == ColumnSource.DEFAULT) {
+                        c.defaultExpression = rs.getString(5);
+                    }
+                }
+            }
+        }
+        for (SequenceInfo s : sequences.values()) {
+            s.columns.sort((a, b) -> a.displayName().compareTo(b.displayName()));
+        }
+    }
+
+    /** Decides which columns are compared, and which are covered by a parent table's read. */
+    private void classify(Connection connection, Map<Long, SequenceInfo> sequences) throws SQLException {
+        Set<List<String>> excludedTables = new HashSet<>();
+        for (String name : config.getExcludedTables()) {
+            excludedTables.add(SqlNames.parseQualified(name, "excludeTables"));
+        }
+        Map<Long, Set<Long>> descendants = descendants(connection, sequences);
+        for (SequenceInfo s : sequences.values()) {
+            for (ColumnInfo c : s.columns) {
+                c.excluded = excludedTables.contains(List.of(c.schema, c.table));
+                c.note = whyNotCompared(c, excludedTables);
+                c.compared = c.note == null;
+                c.readDirectly = c.compared;
+            }
+            for (ColumnInfo c : s.columns) {
+                if (!c.compared) {
+                    continue;
+                }
+                for (ColumnInfo parent : s.columns) {
+                    if (parent != c && parent.compared && parent.readDirectly && parent.column.equals(c.column)
+                            && descendants.getOrDefault(parent.relOid, Set.of()).contains(c.relOid)) {
+                        c.readDirectly = false;
+                        c.note = "covered by the read of parent table " + parent.schema + "." + parent.table;
+                        break;
+                    }
+                }
+            }
+            for (ColumnInfo c : s.columns) {
+                Set<Long> below = descendants.get(c.relOid);
+                if (below != null && c.readDirectly) {
+                    // a max() over a parent locks every descendant and its indexes too
+                    c.lockWeightExtra = below.size() * 2;
+                }
+            }
+        }
+    }
+
+    private static String whyNotCompared(ColumnInfo c, Set<List<String>> excludedTables) {
+        if (excludedTables.contains(List.of(c.schema, c.table))) {
+            return "table excluded by configuration (excludeTables)";
+        }
+        if ("rp".indexOf(c.relkind) < 0) {
+            return "not a table (relkind '" + c.relkind + "'): its rows live elsewhere";
+        }
+        boolean declared = c.sources.contains(ColumnSource.OWNED) || c.sources.contains(ColumnSource.IDENTITY)
+                || c.sources.contains(ColumnSource.MAPPED);
+        if (!declared && c.defaultExpression != null && !PLAIN_NEXTVAL.matcher(c.defaultExpression).matches()) {
+            return "default " + c.defaultExpression + " is not a plain nextval(); its values cannot be compared "
+                    + "(map the sequence to a numeric column if one holds its values)";
+        }
+        if (!c.numericType()) {
+            return "column type " + c.dataType + " cannot be compared with a sequence value";
+        }
+        if (!c.canRead) {
+            return "the connecting role may not read it: GRANT SELECT ON " + c.tableIdent + " to check it";
+        }
+        return null;
+    }
+
+    private static Map<Long, Set<Long>> descendants(Connection connection, Map<Long, SequenceInfo> sequences)
+            throws SQLException {
+        Set<Long> tables = new HashSet<>();
+        for (SequenceInfo s : sequences.values()) {
+            for (ColumnInfo c : s.columns) {
+                tables.add(c.relOid);
+            }
+        }
+        Map<Long, Set<Long>> result = new HashMap<>();
+        if (tables.isEmpty()) {
+            return result;
+        }
+        try (PreparedStatement ps = connection.prepareStatement(DESCENDANTS)) {
+            ps.setArray(1, connection.createArrayOf("bigint", tables.toArray(new Long[0])));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    result.computeIfAbsent(rs.getLong(1), k -> new HashSet<>()).add(rs.getLong(2));
+                }
+            }
+        }
+        return result;
+    }
+
+    private static List<String> schemaNames(List<String> names, String property) {
+        List<String> result = new ArrayList<>();
+        for (String name : names) {
+            List<String> parts = SqlNames.parse(name, property);
+            if (parts.size() != 1) {
+                throw new IllegalArgumentException(property + ": '" + name + "' is not a schema name");
+            }
+            result.add(parts.get(0));
+        }
+        return result;
+    }
+
+    private static Array textArray(Connection connection, java.util.Collection<String> values) throws SQLException {
+        return connection.createArrayOf("text", values.toArray(new String[0]));
+    }
+
+    private static String quoteForHint(String name) {
+        return SqlNames.quote(name);
+    }
+}

@@ -1,0 +1,105 @@
+package io.seqguard.internal;
+
+import io.seqguard.ColumnSource;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+/** One column a sequence feeds, as the catalog (or a mapping) shows it. */
+final class ColumnInfo {
+
+    static final int INT2 = 21;
+    static final int INT4 = 23;
+    static final int INT8 = 20;
+    static final int NUMERIC = 1700;
+
+    final long relOid;
+    final int attnum;
+    final String schema;
+    final String table;
+    final String column;
+    /** Quoted by the server: {@code format('%I.%I')}. */
+    final String tableIdent;
+    /** Quoted by the server: {@code quote_ident()}. */
+    final String columnIdent;
+    final String dataType;
+    final int typeOid;
+    final char relkind;
+    final boolean canRead;
+    final boolean indexed;
+    /** Relations a {@code max()} over this table locks: itself and its indexes. */
+    private final int ownLockWeight;
+    /** Locks its descendants add (partitions, inheritance children, their indexes). */
+    int lockWeightExtra;
+    final Set<ColumnSource> sources = EnumSet.noneOf(ColumnSource.class);
+    /** The default expression when it names the sequence; null otherwise. */
+    String defaultExpression;
+
+    /** Why it is not compared, or how it is covered; null when compared directly. */
+    String note;
+    /** Whether the configuration excludes its table. */
+    boolean excluded;
+    /** Whether its data decides the sequence's requirement. */
+    boolean compared;
+    /** Read directly (false when a parent table's read covers it). */
+    boolean readDirectly;
+
+    ColumnInfo(long relOid, int attnum, String schema, String table, String column, String tableIdent,
+            String columnIdent, String dataType, int typeOid, char relkind, boolean canRead, boolean indexed,
+            int lockWeight) {
+        this.relOid = relOid;
+        this.attnum = attnum;
+        this.schema = schema;
+        this.table = table;
+        this.column = column;
+        this.tableIdent = tableIdent;
+        this.columnIdent = columnIdent;
+        this.dataType = dataType;
+        this.typeOid = typeOid;
+        this.relkind = relkind;
+        this.canRead = canRead;
+        this.indexed = indexed;
+        this.ownLockWeight = lockWeight;
+    }
+
+    /** Relations a {@code max()} over this table locks. */
+    int lockWeight() {
+        return ownLockWeight + lockWeightExtra;
+    }
+
+    boolean numericType() {
+        return typeOid == INT2 || typeOid == INT4 || typeOid == INT8 || typeOid == NUMERIC;
+    }
+
+    /** The largest value the column's type holds; null when unbounded (numeric). */
+    Long typeMax() {
+        switch (typeOid) {
+            case INT2:
+                return (long) Short.MAX_VALUE;
+            case INT4:
+                return (long) Integer.MAX_VALUE;
+            case INT8:
+                return Long.MAX_VALUE;
+            default:
+                return null;
+        }
+    }
+
+    /** The smallest value the column's type holds; null when unbounded (numeric). */
+    Long typeMin() {
+        switch (typeOid) {
+            case INT2:
+                return (long) Short.MIN_VALUE;
+            case INT4:
+                return (long) Integer.MIN_VALUE;
+            case INT8:
+                return Long.MIN_VALUE;
+            default:
+                return null;
+        }
+    }
+
+    String displayName() {
+        return schema + "." + table + "." + column;
+    }
+}

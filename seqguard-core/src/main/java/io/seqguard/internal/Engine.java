@@ -1,0 +1,300 @@
+package io.seqguard.internal;
+
+import io.seqguard.AlignerConfiguration;
+import io.seqguard.AlignmentReport;
+import io.seqguard.FedColumn;
+import io.seqguard.Operation;
+import io.seqguard.RepairAction;
+import io.seqguard.SeqguardException;
+import io.seqguard.SequenceReport;
+import io.seqguard.SequenceStatus;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one verb: catalog, sequence states, data bounds, verdicts, and for a repair the forward-only statements.
+ * Everything the verbs share lives here; {@link io.seqguard.SequenceAligner} only picks the verb.
+ */
+public final class Engine {
+
+    private static final Logger log = LoggerFactory.getLogger("io.seqguard.SequenceAligner");
+
+    private final AlignerConfiguration config;
+
+    public Engine(AlignerConfiguration config) {
+        this.config = config;
+    }
+
+    /** Runs the verb and builds its report. */
+    public AlignmentReport run(Operation operation) {
+        Instant started = Instant.now();
+        long t0 = System.nanoTime();
+        boolean readOnly = operation != Operation.REPAIR;
+        try (Session main = open(readOnly)) {
+            String[] server = main.inTransaction(Engine::serverInfo);
+            List<SequenceInfo> sequences = main.inTransaction(c -> new CatalogReader(config).read(c));
+            new StateReader().read(main, sequences);
+            Map<String, BoundReader.Read> reads = BoundReader.plan(sequences);
+            new BoundReader(config.getJobs(), () -> open(true), config.getStatementTimeout().toMillis(),
+                    config.getProgressListener())
+                    .read(new ArrayList<>(reads.values()));
+
+            List<Judged> judged = new ArrayList<>();
+            for (SequenceInfo s : sequences) {
+                judged.add(judge(s, reads));
+            }
+            if (operation == Operation.REPAIR) {
+                repair(main, judged);
+            }
+            List<SequenceReport> reports = new ArrayList<>();
+            for (Judged j : judged) {
+                reports.add(j.toReport(operation, config));
+            }
+            AlignmentReport report = new AlignmentReport(operation, server[0], server[1], config.getAllocation(),
+                    config.getMargin(), started, Duration.ofNanos(System.nanoTime() - t0), reports);
+            log.info("seqguard {}: {}", operation.name().toLowerCase(Locale.ROOT), report);
+            return report;
+        } catch (SQLException e) {
+            throw new SeqguardException("seqguard " + operation.name().toLowerCase(Locale.ROOT) + " failed: "
+                    + e.getMessage() + hint(e), e);
+        }
+    }
+
+    private Session open(boolean readOnly) {
+        return Session.open(config.getDataSource(), readOnly, config.getStatementTimeout(), config.getLockTimeout());
+    }
+
+    private static String[] serverInfo(java.sql.Connection connection) throws SQLException {
+        try (Statement st = connection.createStatement();
+                ResultSet rs = st.executeQuery("SELECT current_database(), current_setting('server_version')")) {
+            rs.next();
+            return new String[] {rs.getString(1), rs.getString(2)};
+        }
+    }
+
+    private static String hint(SQLException e) {
+        String state = e.getSQLState();
+        if ("57014".equals(state)) {
+            return " (the statement timeout passed: raise statementTimeout or retry when the server is less busy)";
+        }
+        if ("55P03".equals(state)) {
+            return " (the lock timeout passed: another session holds a conflicting lock; retry or raise lockTimeout)";
+        }
+        if (state != null && state.startsWith("08")) {
+            return " (the connection was lost: check the server, then run again; every step is safe to repeat)";
+        }
+        return "";
+    }
+
+    private Judged judge(SequenceInfo s, Map<String, BoundReader.Read> reads) {
+        Judged j = new Judged(s);
+        if (s.skipReason != null) {
+            j.status = SequenceStatus.SKIPPED;
+            j.reason = s.skipReason;
+            return j;
+        }
+        if (s.state != null) {
+            j.next = s.state.next(s.increment);
+        }
+        List<ColumnInfo> compared = new ArrayList<>();
+        for (ColumnInfo c : s.columns) {
+            if (c.compared) {
+                compared.add(c);
+            }
+        }
+        j.low = BigInteger.valueOf(s.minValue);
+        j.high = BigInteger.valueOf(s.maxValue);
+        for (ColumnInfo c : compared) {
+            if (c.typeMax() != null) {
+                j.high = j.high.min(BigInteger.valueOf(c.typeMax()));
+                j.low = j.low.max(BigInteger.valueOf(c.typeMin()));
+            }
+        }
+        if (!s.columns.isEmpty() && s.columns.stream().allMatch(c -> c.excluded)) {
+            j.status = SequenceStatus.SKIPPED;
+            j.reason = "every table it feeds is excluded by configuration (excludeTables)";
+            return j;
+        }
+        if (compared.isEmpty()) {
+            j.status = SequenceStatus.NOT_VERIFIABLE;
+            j.reason = s.columns.isEmpty()
+                    ? "no column uses it (a value handed out by application code?): map it to a column with "
+                            + "mappings (" + s.schema + "." + s.name + "=SCHEMA.TABLE.COLUMN) to verify it"
+                    : "none of the columns it feeds can be compared: " + notes(s.columns);
+            return j;
+        }
+        if (j.next == null) {
+            j.status = SequenceStatus.NOT_VERIFIABLE;
+            j.reason = s.stateError;
+            return j;
+        }
+        BigDecimal bound = null;
+        for (ColumnInfo c : compared) {
+            if (!c.readDirectly) {
+                continue;
+            }
+            BoundReader.Read read = reads.get(BoundReader.key(c, !s.descending()));
+            if (read.error != null) {
+                j.status = SequenceStatus.NOT_VERIFIABLE;
+                j.reason = read.error;
+                return j;
+            }
+            if (read.value != null) {
+                bound = bound == null ? read.value
+                        : s.descending() ? bound.min(read.value) : bound.max(read.value);
+            }
+        }
+        j.bound = bound;
+        if (bound != null && outsideLong(bound)) {
+            j.status = SequenceStatus.EXHAUSTED;
+            j.reason = "the data holds " + bound.toPlainString() + ", beyond any sequence value";
+            return j;
+        }
+        j.verdict = Arithmetic.judge(s.increment, j.low, j.high, j.next, bound, config.getAllocation(),
+                config.getMargin());
+        j.status = j.verdict.status();
+        j.reason = j.verdict.reason();
+        return j;
+    }
+
+    private static boolean outsideLong(BigDecimal value) {
+        return value.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0
+                || value.compareTo(BigDecimal.valueOf(Long.MIN_VALUE)) < 0;
+    }
+
+    private static String notes(List<ColumnInfo> columns) {
+        List<String> notes = new ArrayList<>();
+        for (ColumnInfo c : columns) {
+            notes.add(c.displayName() + ": " + c.note);
+        }
+        return String.join("; ", notes);
+    }
+
+    private void repair(Session main, List<Judged> judged) {
+        List<Repairer.Outcome> outcomes = new ArrayList<>();
+        for (Judged j : judged) {
+            if (j.status != SequenceStatus.BEHIND) {
+                continue;
+            }
+            String missing = Repairer.missingPrivilege(j.sequence);
+            if (missing != null) {
+                j.action = RepairAction.FAILED;
+                j.reason = missing;
+                continue;
+            }
+            if (config.isBlockWritersDuringRepair()) {
+                List<ColumnInfo> direct = new ArrayList<>();
+                for (ColumnInfo c : j.sequence.columns) {
+                    if (c.compared && c.readDirectly) {
+                        direct.add(c);
+                    }
+                }
+                j.outcome = new LockingRepairer(config.getAllocation(), config.getMargin())
+                        .repair(main, j.sequence, direct, j.low, j.high);
+            } else {
+                j.outcome = new Repairer.Outcome(j.sequence, j.verdict.targetLast(), j.sql());
+                outcomes.add(j.outcome);
+            }
+        }
+        new Repairer().run(main, outcomes, config.getProgressListener());
+        for (Judged j : judged) {
+            Repairer.Outcome outcome = j.outcome;
+            if (outcome == null) {
+                continue;
+            }
+            if (outcome.repaired) {
+                j.action = RepairAction.REPAIRED;
+                j.previousNext = j.next;
+                j.next = outcome.targetLast.add(BigInteger.valueOf(j.sequence.increment));
+                j.status = SequenceStatus.ALIGNED;
+                log.info("seqguard moved {} forward: next value {} -> {}", j.sequence.displayName(), j.previousNext,
+                        j.next);
+            } else if (outcome.stateAfter != null) {
+                // someone else moved it at least as far meanwhile; it is aligned without us
+                j.next = outcome.stateAfter.next(j.sequence.increment);
+                j.status = SequenceStatus.ALIGNED;
+                j.extraNotes.add("moved forward by another session during the repair");
+            } else {
+                j.action = RepairAction.FAILED;
+                j.reason = "setval() failed: " + outcome.error;
+                log.warn("seqguard could not repair {}: {}", j.sequence.displayName(), outcome.error);
+            }
+        }
+    }
+
+    /** One sequence on its way to a report. */
+    private static final class Judged {
+        final SequenceInfo sequence;
+        SequenceStatus status;
+        String reason;
+        BigInteger next;
+        BigInteger previousNext;
+        BigInteger low;
+        BigInteger high;
+        BigDecimal bound;
+        Arithmetic.Verdict verdict;
+        RepairAction action = RepairAction.NONE;
+        Repairer.Outcome outcome;
+        final List<String> extraNotes = new ArrayList<>();
+
+        Judged(SequenceInfo sequence) {
+            this.sequence = sequence;
+        }
+
+        String sql() {
+            return verdict != null && verdict.targetLast() != null
+                    ? Repairer.statement(sequence, verdict.targetLast()) : null;
+        }
+
+        SequenceReport toReport(Operation operation, AlignerConfiguration config) {
+            SequenceInfo s = sequence;
+            List<FedColumn> columns = new ArrayList<>();
+            for (ColumnInfo c : s.columns) {
+                columns.add(new FedColumn(c.schema, c.table, c.column, c.tableIdent, c.dataType, c.sources,
+                        c.compared, c.note));
+            }
+            String sql = null;
+            if (status == SequenceStatus.BEHIND && operation == Operation.PLAN) {
+                action = RepairAction.PLANNED;
+                sql = sql();
+            } else if (outcome != null && outcome.sql != null) {
+                sql = outcome.sql;
+            } else if (action == RepairAction.FAILED) {
+                sql = sql();
+            }
+            Double used = next != null && low != null ? Arithmetic.rangeUsed(s.increment, low, high, next) : null;
+            List<String> notes = new ArrayList<>(extraNotes);
+            if (used != null && used >= config.getCapacityWarning()) {
+                notes.add(String.format(Locale.ROOT, "%.1f%% of its range is used (it ends at %s): plan a wider type "
+                        + "before it runs out", used * 100, s.descending() ? low : high));
+            }
+            if (verdict != null && verdict.marginNarrowed()) {
+                notes.add("the margin was narrowed to stay within the sequence's range");
+            }
+            return new SequenceReport(s.schema, s.name, s.ident, s.dataType, s.increment, s.minValue, s.maxValue,
+                    s.cycle, columns, toLong(previousNext), toLong(next), bound == null ? null : toLong(bound),
+                    verdict == null ? null : toLong(verdict.requiredNext()), status, reason, action, sql, used,
+                    notes);
+        }
+
+        private static Long toLong(BigInteger value) {
+            return value == null || value.bitLength() > 63 ? null : value.longValue();
+        }
+
+        private static Long toLong(BigDecimal value) {
+            return toLong(value.setScale(0, java.math.RoundingMode.CEILING).toBigInteger());
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package io.seqguard.internal;
+
+import io.seqguard.AlignmentReport;
+import io.seqguard.ColumnSource;
+import io.seqguard.FedColumn;
+import io.seqguard.SequenceReport;
+import io.seqguard.SequenceStatus;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Writes the JSON form of a report. The shape is a contract (README, "JSON report"): fields are only ever added, and
+ * {@code formatVersion} changes when one changes meaning. Hand-written to keep the core free of a JSON library.
+ */
+public final class ReportJson {
+
+    /** Bumped when a field changes meaning or disappears. */
+    public static final int FORMAT_VERSION = 1;
+
+    private ReportJson() {
+    }
+
+    public static String render(AlignmentReport report) {
+        StringBuilder json = new StringBuilder(4096 + report.sequences().size() * 600);
+        json.append("{\n");
+        field(json, 1, "formatVersion", FORMAT_VERSION, true);
+        field(json, 1, "operation", lower(report.operation().name()), true);
+        field(json, 1, "database", report.database(), true);
+        field(json, 1, "serverVersion", report.serverVersion(), true);
+        field(json, 1, "allocation", report.allocation().toString(), true);
+        field(json, 1, "margin", report.margin(), true);
+        field(json, 1, "startedAt", report.startedAt().toString(), true);
+        field(json, 1, "durationMillis", report.duration().toMillis(), true);
+        field(json, 1, "aligned", report.isAligned(), true);
+        indent(json, 1).append("\"counts\": {");
+        boolean first = true;
+        for (Map.Entry<SequenceStatus, Integer> entry : report.countsByStatus().entrySet()) {
+            json.append(first ? "" : ", ").append('"').append(lower(entry.getKey().name())).append("\": ")
+                    .append(entry.getValue());
+            first = false;
+        }
+        json.append("},\n");
+        indent(json, 1).append("\"sequences\": [");
+        List<SequenceReport> sequences = report.sequences();
+        for (int i = 0; i < sequences.size(); i++) {
+            json.append(i == 0 ? "\n" : ",\n");
+            sequence(json, sequences.get(i));
+        }
+        json.append(sequences.isEmpty() ? "]\n" : "\n  ]\n").append("}\n");
+        return json.toString();
+    }
+
+    private static void sequence(StringBuilder json, SequenceReport s) {
+        indent(json, 2).append("{\n");
+        field(json, 3, "schema", s.schema(), true);
+        field(json, 3, "name", s.name(), true);
+        field(json, 3, "qualifiedName", s.qualifiedName(), true);
+        field(json, 3, "dataType", s.dataType(), true);
+        field(json, 3, "increment", s.increment(), true);
+        field(json, 3, "minValue", s.minValue(), true);
+        field(json, 3, "maxValue", s.maxValue(), true);
+        field(json, 3, "cycle", s.cycle(), true);
+        field(json, 3, "status", lower(s.status().name()), true);
+        field(json, 3, "reason", s.reason(), true);
+        field(json, 3, "action", lower(s.action().name()), true);
+        field(json, 3, "previousNextValue", s.previousNextValue(), true);
+        field(json, 3, "nextValue", s.nextValue(), true);
+        field(json, 3, "dataBound", s.dataBound(), true);
+        field(json, 3, "requiredNextValue", s.requiredNextValue(), true);
+        field(json, 3, "rangeUsed", s.rangeUsed(), true);
+        field(json, 3, "sql", s.sql(), true);
+        indent(json, 3).append("\"notes\": [");
+        for (int i = 0; i < s.notes().size(); i++) {
+            json.append(i == 0 ? "" : ", ");
+            string(json, s.notes().get(i));
+        }
+        json.append("],\n");
+        indent(json, 3).append("\"columns\": [");
+        for (int i = 0; i < s.columns().size(); i++) {
+            FedColumn c = s.columns().get(i);
+            json.append(i == 0 ? "\n" : ",\n");
+            indent(json, 4).append("{");
+            inline(json, "schema", c.schema(), false);
+            inline(json, "table", c.table(), true);
+            inline(json, "column", c.column(), true);
+            inline(json, "qualifiedTable", c.qualifiedTable(), true);
+            inline(json, "dataType", c.dataType(), true);
+            json.append(", \"sources\": [");
+            boolean first = true;
+            for (ColumnSource source : ColumnSource.values()) {
+                if (c.sources().contains(source)) {
+                    json.append(first ? "" : ", ").append('"').append(lower(source.name())).append('"');
+                    first = false;
+                }
+            }
+            json.append(']');
+            inline(json, "compared", c.compared(), true);
+            inline(json, "note", c.note(), true);
+            json.append('}');
+        }
+        json.append(s.columns().isEmpty() ? "]\n" : "\n      ]\n");
+        indent(json, 2).append('}');
+    }
+
+    private static void field(StringBuilder json, int depth, String name, Object value, boolean comma) {
+        indent(json, depth).append('"').append(name).append("\": ");
+        value(json, value);
+        json.append(comma ? ",\n" : "\n");
+    }
+
+    private static void inline(StringBuilder json, String name, Object value, boolean comma) {
+        json.append(comma ? ", " : "").append('"').append(name).append("\": ");
+        value(json, value);
+    }
+
+    private static void value(StringBuilder json, Object value) {
+        if (value == null) {
+            json.append("null");
+        } else if (value instanceof Number || value instanceof Boolean) {
+            json.append(value);
+        } else {
+            string(json, value.toString());
+        }
+    }
+
+    private static StringBuilder indent(StringBuilder json, int depth) {
+        for (int i = 0; i < depth; i++) {
+            json.append("  ");
+        }
+        return json;
+    }
+
+    /** Writes a JSON string, escaping what RFC 8259 requires (and nothing a reader would trip over). */
+    static void string(StringBuilder json, String value) {
+        json.append('"');
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '"':
+                    json.append("\\\"");
+                    break;
+                case '\\':
+                    json.append("\\\\");
+                    break;
+                case '\n':
+                    json.append("\\n");
+                    break;
+                case '\r':
+                    json.append("\\r");
+                    break;
+                case '\t':
+                    json.append("\\t");
+                    break;
+                default:
+                    if (c < 0x20 || c == 0x2028 || c == 0x2029) {
+                        json.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        json.append(c);
+                    }
+            }
+        }
+        json.append('"');
+    }
+
+    private static String lower(String name) {
+        return name.toLowerCase(Locale.ROOT);
+    }
+}

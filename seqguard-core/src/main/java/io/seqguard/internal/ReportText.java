@@ -1,0 +1,157 @@
+package io.seqguard.internal;
+
+import io.seqguard.AlignmentReport;
+import io.seqguard.FedColumn;
+import io.seqguard.RepairAction;
+import io.seqguard.SequenceReport;
+import io.seqguard.SequenceStatus;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Renders reports for people: a summary line, a table, then what to read about everything not aligned. */
+public final class ReportText {
+
+    private ReportText() {
+    }
+
+    /** One line: the verb, the database and the counts. */
+    public static String summary(AlignmentReport report) {
+        StringBuilder text = new StringBuilder();
+        text.append(report.operation().name().toLowerCase(Locale.ROOT)).append(" of database ")
+                .append(report.database()).append(": ").append(report.sequences().size()).append(" sequences");
+        for (Map.Entry<SequenceStatus, Integer> entry : report.countsByStatus().entrySet()) {
+            if (entry.getValue() > 0) {
+                text.append(", ").append(entry.getValue()).append(' ').append(label(entry.getKey()));
+            }
+        }
+        int repaired = report.withAction(RepairAction.REPAIRED).size();
+        int failed = report.withAction(RepairAction.FAILED).size();
+        int planned = report.withAction(RepairAction.PLANNED).size();
+        if (planned > 0) {
+            text.append("; ").append(planned).append(" to move forward");
+        }
+        if (repaired > 0) {
+            text.append("; ").append(repaired).append(" moved forward");
+        }
+        if (failed > 0) {
+            text.append("; ").append(failed).append(" could not be repaired");
+        }
+        text.append(" (").append(report.duration().toMillis()).append(" ms, allocation ")
+                .append(report.allocation()).append(')');
+        return text.toString();
+    }
+
+    /** The full text report. */
+    public static String render(AlignmentReport report) {
+        StringBuilder text = new StringBuilder(summary(report)).append("\n\n");
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"STATUS", "SEQUENCE", "NEXT", "IN USE", "REQUIRED", "ACTION", "USED"});
+        for (SequenceReport s : report.sequences()) {
+            rows.add(new String[] {label(s.status()), s.qualifiedName(),
+                    s.previousNextValue() != null ? s.previousNextValue() + " -> " + s.nextValue() : str(s.nextValue()),
+                    str(s.dataBound()), str(s.requiredNextValue()), s.action().name().toLowerCase(Locale.ROOT),
+                    s.rangeUsed() == null ? "" : String.format(Locale.ROOT, "%.1f%%", s.rangeUsed() * 100)});
+        }
+        int[] widths = new int[rows.get(0).length];
+        for (String[] row : rows) {
+            for (int i = 0; i < row.length; i++) {
+                widths[i] = Math.max(widths[i], row[i].length());
+            }
+        }
+        for (String[] row : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < row.length; i++) {
+                line.append(String.format("%-" + widths[i] + "s", row[i])).append(i + 1 < row.length ? "  " : "");
+            }
+            text.append(line.toString().stripTrailing()).append('\n');
+        }
+        StringBuilder details = new StringBuilder();
+        for (SequenceReport s : report.sequences()) {
+            // the table already shows a repair's from -> to; details are for what needs reading
+            if (s.status() == SequenceStatus.ALIGNED && s.notes().isEmpty()) {
+                continue;
+            }
+            if (s.status() == SequenceStatus.EMPTY && s.notes().isEmpty()) {
+                continue;
+            }
+            details.append("\n").append(s.qualifiedName()).append(" (").append(label(s.status())).append(")\n");
+            for (FedColumn c : s.columns()) {
+                details.append("  feeds ").append(c.qualifiedTable()).append('.').append(c.column()).append(" [").append(c.dataType()).append(", ")
+                        .append(c.sources().toString().toLowerCase(Locale.ROOT)).append(']');
+                if (c.note() != null) {
+                    details.append(": ").append(c.note());
+                }
+                details.append('\n');
+            }
+            if (s.reason() != null) {
+                details.append("  why: ").append(s.reason()).append('\n');
+            }
+            for (String note : s.notes()) {
+                details.append("  note: ").append(note).append('\n');
+            }
+            if (s.sql() != null) {
+                details.append("  sql: ").append(s.sql()).append(";\n");
+            }
+        }
+        if (details.length() > 0) {
+            text.append(details);
+        }
+        return text.toString();
+    }
+
+    /** The statements of a plan or repair, one per line. */
+    public static String sql(AlignmentReport report) {
+        StringBuilder sql = new StringBuilder();
+        for (SequenceReport s : report.sequences()) {
+            if (s.sql() != null) {
+                // a quoted name may hold a line break, which would end the comment early
+                String name = s.qualifiedName().replaceAll("[\\r\\n]", " ");
+                Long from = s.previousNextValue() != null ? s.previousNextValue() : s.nextValue();
+                sql.append("-- ").append(name).append(": next value ").append(from).append(" -> at least ")
+                        .append(s.requiredNextValue()).append('\n').append(s.sql()).append(";\n");
+            }
+        }
+        return sql.toString();
+    }
+
+    /** What is wrong and how to fix it, for an exception. */
+    public static String driftMessage(AlignmentReport report) {
+        StringBuilder text = new StringBuilder();
+        List<SequenceReport> drift = new ArrayList<>();
+        for (SequenceReport s : report.sequences()) {
+            if (s.status().isDrift()) {
+                drift.add(s);
+            }
+        }
+        text.append(drift.size()).append(" sequence(s) in database ").append(report.database())
+                .append(" would hand out ids that already exist, or none at all:");
+        for (SequenceReport s : drift) {
+            text.append("\n  - ").append(s.qualifiedName()).append(": ");
+            if (s.status() == SequenceStatus.EXHAUSTED) {
+                text.append("exhausted, ").append(s.reason()).append(". Widen the sequence (ALTER SEQUENCE ")
+                        .append(s.qualifiedName()).append(" AS bigint MAXVALUE ...) and its column.");
+            } else {
+                text.append("next value ").append(s.nextValue()).append(", but ").append(s.descending() ? "min" : "max")
+                        .append(" in use is ").append(s.dataBound()).append(" (needs at least ")
+                        .append(s.requiredNextValue()).append(')');
+                if (s.action() == RepairAction.FAILED) {
+                    text.append("; repair failed: ").append(s.reason());
+                }
+            }
+        }
+        text.append("\nFix: run seqguard's repair (SequenceAligner.repair(), or mode 'repair' in the startup guard), "
+                + "or run the statements from plan().");
+        return text.toString();
+    }
+
+    static String label(SequenceStatus status) {
+        return status.name().toLowerCase(Locale.ROOT).replace('_', ' ');
+    }
+
+    private static String str(Object value) {
+        return value == null ? "-" : value.toString();
+    }
+}

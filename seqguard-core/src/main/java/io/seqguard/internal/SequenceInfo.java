@@ -1,0 +1,60 @@
+package io.seqguard.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** A sequence as the catalog describes it, with what the later steps learn about it. */
+final class SequenceInfo {
+
+    final long oid;
+    final String schema;
+    final String name;
+    /** Quoted by the server: {@code format('%I.%I')}. */
+    final String ident;
+    /** The identifier as a string literal, quoted by the server: {@code quote_literal(...)}. */
+    final String literal;
+    final String dataType;
+    final long increment;
+    final long minValue;
+    final long maxValue;
+    final boolean cycle;
+    final boolean schemaUsage;
+    final boolean canSelect;
+    final boolean canUsage;
+    final boolean canUpdate;
+    final List<ColumnInfo> columns = new ArrayList<>();
+
+    /** Why the sequence is skipped (excluded, no privilege); null when it is looked at. */
+    String skipReason;
+    /** Set by {@link StateReader}; null when unknown. */
+    SequenceState state;
+    /** Why the state could not be read; null when it was. */
+    String stateError;
+
+    SequenceInfo(long oid, String schema, String name, String ident, String literal, String dataType, long increment,
+            long minValue, long maxValue, boolean cycle, boolean schemaUsage, boolean canSelect, boolean canUsage,
+            boolean canUpdate) {
+        this.oid = oid;
+        this.schema = schema;
+        this.name = name;
+        this.ident = ident;
+        this.literal = literal;
+        this.dataType = dataType;
+        this.increment = increment;
+        this.minValue = minValue;
+        this.maxValue = maxValue;
+        this.cycle = cycle;
+        this.schemaUsage = schemaUsage;
+        this.canSelect = canSelect;
+        this.canUsage = canUsage;
+        this.canUpdate = canUpdate;
+    }
+
+    boolean descending() {
+        return increment < 0;
+    }
+
+    String displayName() {
+        return schema + "." + name;
+    }
+}

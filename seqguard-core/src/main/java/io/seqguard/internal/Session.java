@@ -1,0 +1,147 @@
+package io.seqguard.internal;
+
+import io.seqguard.SeqguardException;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+
+/**
+ * One borrowed connection. Every unit of work runs in its own short transaction that sets its time limits with
+ * {@code SET LOCAL}, so the pool gets its connection back exactly as it lent it (auto-commit and read-only are
+ * restored on close). A read-only session opens read-only transactions: the server itself refuses any write.
+ */
+final class Session implements AutoCloseable {
+
+    private final Connection connection;
+    private final boolean wasAutoCommit;
+    private final boolean wasReadOnly;
+    private final String limits;
+
+    private Session(Connection connection, boolean readOnly, Duration statementTimeout, Duration lockTimeout)
+            throws SQLException {
+        this.connection = connection;
+        this.wasAutoCommit = connection.getAutoCommit();
+        this.wasReadOnly = connection.isReadOnly();
+        connection.setAutoCommit(false);
+        connection.setReadOnly(readOnly);
+        // Numbers only: nothing from outside reaches this text.
+        this.limits = "SET LOCAL statement_timeout = " + statementTimeout.toMillis() + "; SET LOCAL lock_timeout = "
+                + lockTimeout.toMillis();
+    }
+
+    static Session open(DataSource dataSource, boolean readOnly, Duration statementTimeout, Duration lockTimeout) {
+        Connection connection;
+        try {
+            connection = dataSource.getConnection();
+        } catch (SQLException e) {
+            throw new SeqguardException("Could not connect to the database: " + e.getMessage()
+                    + ". Check the JDBC URL, user, password and that the server accepts connections.", e);
+        }
+        try {
+            return new Session(connection, readOnly, statementTimeout, lockTimeout);
+        } catch (SQLException e) {
+            closeQuietly(connection);
+            throw new SeqguardException("Could not prepare the connection: " + e.getMessage(), e);
+        }
+    }
+
+    Connection connection() {
+        return connection;
+    }
+
+    /**
+     * Runs statements that each return at most one row in one round trip and one transaction; each row is read by
+     * the reader. When the batch fails, nothing of it is kept and the caller decides how to isolate the failure.
+     */
+    <T> List<T> queryEach(List<String> statements, RowReader<T> reader) throws SQLException {
+        StringBuilder sql = new StringBuilder(limits);
+        for (String statement : statements) {
+            sql.append(";\n").append(statement);
+        }
+        List<T> rows = new ArrayList<>(statements.size());
+        try (Statement statement = connection.createStatement()) {
+            boolean isResult = statement.execute(sql.toString());
+            int index = -2; // the two SET LOCAL commands come first
+            while (true) {
+                if (isResult) {
+                    try (ResultSet rs = statement.getResultSet()) {
+                        rows.add(rs.next() ? reader.read(rs) : null);
+                    }
+                    index++;
+                } else if (statement.getUpdateCount() == -1) {
+                    break;
+                } else {
+                    index++;
+                }
+                isResult = statement.getMoreResults();
+            }
+            if (index != statements.size()) {
+                throw new SQLException("expected " + statements.size() + " results, got " + index);
+            }
+            connection.commit();
+            return rows;
+        } catch (SQLException e) {
+            rollbackQuietly();
+            throw e;
+        }
+    }
+
+    /** Runs the callback in its own transaction with the session's limits. */
+    <T> T inTransaction(StatementCallback<T> callback) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(limits);
+            T result = callback.run(connection);
+            connection.commit();
+            return result;
+        } catch (SQLException e) {
+            rollbackQuietly();
+            throw e;
+        }
+    }
+
+    private void rollbackQuietly() {
+        try {
+            connection.rollback();
+        } catch (SQLException ignored) {
+            // the connection is broken; close() hands it back and the pool discards it
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            connection.setReadOnly(wasReadOnly);
+            connection.setAutoCommit(wasAutoCommit);
+        } catch (SQLException ignored) {
+            // a broken connection: the pool validates it before lending it again
+        } finally {
+            closeQuietly(connection);
+        }
+    }
+
+    private static void closeQuietly(Connection connection) {
+        try {
+            connection.close();
+        } catch (SQLException ignored) {
+            // nothing left to do with it
+        }
+    }
+
+    /** Reads the single row of one result. */
+    @FunctionalInterface
+    interface RowReader<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    /** Work on the connection inside a transaction. */
+    @FunctionalInterface
+    interface StatementCallback<T> {
+        T run(Connection connection) throws SQLException;
+    }
+}

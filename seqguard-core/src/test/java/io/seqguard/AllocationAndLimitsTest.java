@@ -1,0 +1,160 @@
+package io.seqguard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.seqguard.test.PostgresTest;
+import io.seqguard.test.TestDatabase;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The arithmetic on a real server: allocation rules, margins, range limits. */
+@PostgresTest
+class AllocationAndLimitsTest {
+
+    private final TestDatabase db;
+
+    AllocationAndLimitsTest(TestDatabase db) {
+        this.db = db;
+    }
+
+    @BeforeEach
+    void reset() {
+        db.execute("DROP SCHEMA IF EXISTS lim CASCADE", "CREATE SCHEMA lim");
+    }
+
+    private SequenceReport only(AlignmentReport report) {
+        assertThat(report.sequences()).hasSize(1);
+        return report.sequences().get(0);
+    }
+
+    private AlignerConfiguration configure() {
+        return SequenceAligner.configure().dataSource(db.dataSource()).schemas("lim");
+    }
+
+    private void increment50Table() {
+        db.execute("CREATE SEQUENCE lim.pooled_seq INCREMENT 50",
+                "CREATE TABLE lim.item (id bigint PRIMARY KEY DEFAULT nextval('lim.pooled_seq'))",
+                "INSERT INTO lim.item SELECT g FROM generate_series(1, 1234) g");
+    }
+
+    @Test
+    void plainNeedsNextAboveTheMaximum() {
+        increment50Table();
+        SequenceReport repaired = only(configure().allocation(AllocationRule.plain()).load().repair());
+        assertThat(repaired.requiredNextValue()).isEqualTo(1235L);
+        assertThat(repaired.nextValue()).isEqualTo(1284L);
+        assertThat(db.queryForLong("SELECT nextval('lim.pooled_seq')")).isEqualTo(1284L);
+    }
+
+    @Test
+    void pooledNeedsAWholeBlockAboveTheMaximum() {
+        increment50Table();
+        SequenceReport repaired = only(configure().allocation(AllocationRule.pooled()).load().repair());
+        assertThat(repaired.requiredNextValue()).isEqualTo(1284L);
+        long hi = db.queryForLong("SELECT nextval('lim.pooled_seq')");
+        assertThat(hi - 50 + 1).as("the lowest id of Hibernate's pooled block").isGreaterThan(1234L);
+    }
+
+    @Test
+    void pooledLoNeedsTheBlockStartAboveTheMaximum() {
+        increment50Table();
+        SequenceReport repaired = only(configure().allocation(AllocationRule.pooledLo()).load().repair());
+        assertThat(repaired.requiredNextValue()).isEqualTo(1235L);
+        assertThat(db.queryForLong("SELECT nextval('lim.pooled_seq')")).isGreaterThan(1234L);
+    }
+
+    @Test
+    void hiloMultipliesByTheBlockSize() {
+        db.execute("CREATE SEQUENCE lim.hilo_seq",
+                "CREATE TABLE lim.item (id bigint PRIMARY KEY)",
+                "INSERT INTO lim.item SELECT g FROM generate_series(1, 1234) g");
+        SequenceReport repaired = only(configure().map("lim.hilo_seq", "lim.item", "id")
+                .allocation(AllocationRule.hilo(50)).load().repair());
+        assertThat(repaired.requiredNextValue()).as("ceil(1234 / 50) + 1").isEqualTo(26L);
+        long hi = db.queryForLong("SELECT nextval('lim.hilo_seq')");
+        assertThat((hi - 1) * 50 + 1).as("the first id of the hilo block").isGreaterThan(1234L);
+    }
+
+    @Test
+    void theWindowBelowOneIncrementIsOnlyBehindForPooled() {
+        increment50Table();
+        db.execute("SELECT setval('lim.pooled_seq', 1250, false)");
+        assertThat(only(configure().allocation(AllocationRule.plain()).load().verify()).status())
+                .isEqualTo(SequenceStatus.ALIGNED);
+        assertThat(only(configure().allocation(AllocationRule.pooledLo()).load().verify()).status())
+                .isEqualTo(SequenceStatus.ALIGNED);
+        assertThat(only(configure().allocation(AllocationRule.pooled()).load().verify()).status())
+                .isEqualTo(SequenceStatus.BEHIND);
+    }
+
+    @Test
+    void marginSkipsExtraValues() {
+        db.execute("CREATE TABLE lim.t (id serial PRIMARY KEY)", "INSERT INTO lim.t VALUES (50)");
+        SequenceReport repaired = only(configure().margin(100).load().repair());
+        assertThat(repaired.nextValue()).isEqualTo(151L);
+        assertThat(db.queryForLong("SELECT nextval('lim.t_id_seq')")).isEqualTo(151L);
+    }
+
+    @Test
+    void marginNarrowsRatherThanPassTheMaximum() {
+        db.execute("CREATE SEQUENCE lim.short_seq MAXVALUE 100",
+                "CREATE TABLE lim.t (id int DEFAULT nextval('lim.short_seq'))", "INSERT INTO lim.t VALUES (90)");
+        SequenceReport repaired = only(configure().margin(50).load().repair());
+        assertThat(repaired.action()).isEqualTo(RepairAction.REPAIRED);
+        assertThat(repaired.nextValue()).isEqualTo(100L);
+        assertThat(repaired.notes()).anySatisfy(n -> assertThat(n).contains("margin was narrowed"));
+    }
+
+    @Test
+    void targetBeyondTheMaximumIsExhaustedAndUntouched() {
+        db.execute("CREATE SEQUENCE lim.tiny_seq AS integer MAXVALUE 1000",
+                "CREATE TABLE lim.t (id int DEFAULT nextval('lim.tiny_seq'))", "INSERT INTO lim.t VALUES (5000)");
+        AlignmentReport report = configure().load().repair();
+        SequenceReport s = only(report);
+        assertThat(s.status()).isEqualTo(SequenceStatus.EXHAUSTED);
+        assertThat(s.action()).isEqualTo(RepairAction.NONE);
+        assertThat(s.reason()).contains("5001").contains("1000");
+        assertThat(report.isAligned()).isFalse();
+        assertThat(db.queryForLong("SELECT nextval('lim.tiny_seq')")).as("untouched").isEqualTo(1L);
+    }
+
+    @Test
+    void aNarrowColumnLimitsABigintSequence() {
+        db.execute("CREATE SEQUENCE lim.wide_seq",
+                "CREATE TABLE lim.t (id smallint DEFAULT nextval('lim.wide_seq'))", "INSERT INTO lim.t VALUES (32767)");
+        SequenceReport s = only(configure().load().verify());
+        assertThat(s.status()).isEqualTo(SequenceStatus.EXHAUSTED);
+        assertThat(s.reason()).contains("32767");
+    }
+
+    @Test
+    void sequencesNearTheirLimitAreReported() {
+        db.execute("CREATE TABLE lim.t (id serial PRIMARY KEY)", "INSERT INTO lim.t VALUES (2000000000)");
+        AlignmentReport report = configure().load().repair();
+        SequenceReport s = only(report);
+        assertThat(s.status()).isEqualTo(SequenceStatus.ALIGNED);
+        assertThat(s.rangeUsed()).isGreaterThan(0.93).isLessThan(0.94);
+        assertThat(s.notes()).anySatisfy(n -> assertThat(n).contains("of its range is used"));
+        assertThat(report.maxRangeUsed()).isEqualTo(s.rangeUsed());
+        assertThat(report.toText()).contains("of its range is used");
+    }
+
+    @Test
+    void descendingSequencesMoveDown() {
+        db.execute("CREATE SEQUENCE lim.down INCREMENT -10 MAXVALUE -1 START -1",
+                "CREATE TABLE lim.t (id bigint DEFAULT nextval('lim.down'))", "INSERT INTO lim.t VALUES (-500)");
+        SequenceReport s = only(configure().load().repair());
+        assertThat(s.requiredNextValue()).as("pooled: a whole block below the minimum").isEqualTo(-510L);
+        assertThat(s.nextValue()).isEqualTo(-510L);
+        assertThat(db.queryForLong("SELECT nextval('lim.down')")).isEqualTo(-510L);
+    }
+
+    @Test
+    void numericColumnsRoundUp() {
+        db.execute("CREATE SEQUENCE lim.n_seq", "CREATE TABLE lim.t (id numeric(12,2) DEFAULT nextval('lim.n_seq'))",
+                "INSERT INTO lim.t VALUES (10.5)");
+        SequenceReport s = only(configure().allocation(AllocationRule.plain()).load().verify());
+        assertThat(s.dataBound()).isEqualTo(11L);
+        assertThat(s.requiredNextValue()).isEqualTo(12L);
+    }
+}

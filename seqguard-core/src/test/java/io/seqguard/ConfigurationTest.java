@@ -1,0 +1,108 @@
+package io.seqguard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.seqguard.test.PostgresTest;
+import io.seqguard.test.TestDatabase;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** Bad input fails early, and every message names the property and what to do. */
+@PostgresTest
+class ConfigurationTest {
+
+    private final TestDatabase db;
+
+    ConfigurationTest(TestDatabase db) {
+        this.db = db;
+    }
+
+    @Test
+    void loadWithoutDataSourceNamesTheProperty() {
+        assertThatThrownBy(() -> SequenceAligner.configure().load())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("dataSource");
+    }
+
+    @Test
+    void settersValidateAndNameTheProperty() {
+        AlignerConfiguration c = SequenceAligner.configure();
+        assertThatThrownBy(() -> c.margin(-1)).hasMessageContaining("margin");
+        assertThatThrownBy(() -> c.jobs(0)).hasMessageContaining("jobs");
+        assertThatThrownBy(() -> c.statementTimeout(Duration.ZERO)).hasMessageContaining("statementTimeout");
+        assertThatThrownBy(() -> c.lockTimeout(Duration.ofSeconds(-1))).hasMessageContaining("lockTimeout");
+        assertThatThrownBy(() -> c.capacityWarning(1.5)).hasMessageContaining("capacityWarning");
+        assertThatThrownBy(() -> c.schemas("public", " ")).hasMessageContaining("schemas");
+    }
+
+    @Test
+    void allocationRulesParseAndPrintBack() {
+        for (String text : new String[] {"plain", "pooled", "pooled-lo", "hilo:50"}) {
+            assertThat(AllocationRule.parse(text).toString()).isEqualTo(text);
+        }
+        assertThat(AllocationRule.parse(" POOLED_LO ")).isEqualTo(AllocationRule.pooledLo());
+        assertThatThrownBy(() -> AllocationRule.parse("sometimes"))
+                .hasMessageContaining("allocation").hasMessageContaining("pooled-lo");
+        assertThatThrownBy(() -> AllocationRule.parse("hilo:x")).hasMessageContaining("hilo:<block size>");
+        assertThatThrownBy(() -> AllocationRule.hilo(0)).hasMessageContaining("block size");
+    }
+
+    @Test
+    void mappingsParseSqlNames() {
+        SequenceMapping plain = SequenceMapping.parse("billing.invoice_seq=billing.invoice.number");
+        assertThat(plain.sequence()).isEqualTo("billing.invoice_seq");
+        assertThat(plain.table()).isEqualTo("\"billing\".\"invoice\"");
+        assertThat(plain.column()).isEqualTo("\"number\"");
+
+        SequenceMapping quoted = SequenceMapping.parse("\"My Seq\" -> \"Odd.Schema\".\"T=1\".\"Col\"");
+        assertThat(quoted.sequence()).isEqualTo("\"My Seq\"");
+        assertThat(quoted.table()).isEqualTo("\"Odd.Schema\".\"T=1\"");
+        assertThat(quoted.column()).isEqualTo("\"Col\"");
+
+        assertThatThrownBy(() -> SequenceMapping.parse("just_a_sequence"))
+                .hasMessageContaining("SEQUENCE=TABLE.COLUMN");
+        assertThatThrownBy(() -> SequenceMapping.parse("s=column_only")).hasMessageContaining("TABLE.COLUMN");
+        assertThatThrownBy(() -> SequenceMapping.parse("s=\"open.t.c")).hasMessageContaining("unclosed");
+    }
+
+    @Test
+    void anUnknownSchemaFailsNamingIt() {
+        assertThatThrownBy(() -> SequenceAligner.configure().dataSource(db.dataSource()).schemas("nope").load()
+                .verify()).isInstanceOf(SeqguardException.class).hasMessageContaining("schema nope does not exist");
+    }
+
+    @Test
+    void aMappingToSomethingMissingFailsNamingIt() {
+        db.execute("CREATE SEQUENCE IF NOT EXISTS public.cfg_seq", "CREATE TABLE IF NOT EXISTS public.cfg_t (n int)");
+        assertThatThrownBy(() -> SequenceAligner.configure().dataSource(db.dataSource())
+                .map("public.missing_seq", "public.cfg_t", "n").load().verify())
+                .isInstanceOf(SeqguardException.class).hasMessageContaining("sequence public.missing_seq does not exist");
+        assertThatThrownBy(() -> SequenceAligner.configure().dataSource(db.dataSource())
+                .map("public.cfg_seq", "public.nowhere", "n").load().verify())
+                .hasMessageContaining("table public.nowhere does not exist");
+        assertThatThrownBy(() -> SequenceAligner.configure().dataSource(db.dataSource())
+                .map("public.cfg_seq", "public.cfg_t", "nothing").load().verify())
+                .hasMessageContaining("has no column nothing");
+    }
+
+    @Test
+    void exclusionsAreReportedAsSkipped() {
+        db.execute("CREATE TABLE IF NOT EXISTS public.ex_t (id serial PRIMARY KEY)", "INSERT INTO public.ex_t VALUES (9)");
+        AlignmentReport report = SequenceAligner.configure().dataSource(db.dataSource()).schemas("public")
+                .excludeSequences("public.ex_t_id_seq").load().verify();
+        SequenceReport excluded = report.sequences().stream().filter(s -> s.name().equals("ex_t_id_seq"))
+                .findFirst().orElseThrow();
+        assertThat(excluded.status()).isEqualTo(SequenceStatus.SKIPPED);
+        assertThat(excluded.reason()).contains("excludeSequences");
+
+        AlignmentReport byTable = SequenceAligner.configure().dataSource(db.dataSource()).schemas("public")
+                .excludeTables("public.ex_t").load().repair();
+        SequenceReport tableExcluded = byTable.sequences().stream().filter(s -> s.name().equals("ex_t_id_seq"))
+                .findFirst().orElseThrow();
+        assertThat(tableExcluded.status()).isEqualTo(SequenceStatus.SKIPPED);
+        assertThat(tableExcluded.reason()).contains("excludeTables");
+        assertThat(tableExcluded.columns()).singleElement()
+                .satisfies(c -> assertThat(c.note()).contains("excludeTables"));
+        assertThat(tableExcluded.action()).isEqualTo(RepairAction.NONE);
+    }
+}

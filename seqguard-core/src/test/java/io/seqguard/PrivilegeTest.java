@@ -1,0 +1,86 @@
+package io.seqguard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.seqguard.test.PostgresTest;
+import io.seqguard.test.TestDatabase;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** What a least-privileged role sees: a missing grant is reported as such, never mistaken for "unused". */
+@PostgresTest
+class PrivilegeTest {
+
+    private static final String ROLE = "seqguard_reader_" + Long.toHexString(System.nanoTime());
+
+    private final TestDatabase db;
+
+    PrivilegeTest(TestDatabase db) {
+        this.db = db;
+    }
+
+    @BeforeAll
+    static void createRole(TestDatabase db) {
+        db.execute("CREATE ROLE " + ROLE + " LOGIN PASSWORD 'secret'",
+                "CREATE SCHEMA priv",
+                "GRANT USAGE ON SCHEMA priv TO " + ROLE,
+                // no grant at all on the sequence
+                "CREATE TABLE priv.hidden (id serial PRIMARY KEY)", "INSERT INTO priv.hidden VALUES (10)",
+                "GRANT SELECT ON priv.hidden TO " + ROLE,
+                // the sequence is readable, the table is not
+                "CREATE TABLE priv.secret (id serial PRIMARY KEY)", "INSERT INTO priv.secret VALUES (10)",
+                "GRANT SELECT ON SEQUENCE priv.secret_id_seq TO " + ROLE,
+                // read-only on both: verify works, repair lacks UPDATE
+                "CREATE TABLE priv.readable (id serial PRIMARY KEY)", "INSERT INTO priv.readable VALUES (10)",
+                "GRANT SELECT ON priv.readable TO " + ROLE,
+                "GRANT SELECT ON SEQUENCE priv.readable_id_seq TO " + ROLE);
+    }
+
+    @AfterAll
+    static void dropRole(TestDatabase db) {
+        db.execute("DROP OWNED BY " + ROLE, "DROP ROLE " + ROLE);
+    }
+
+    private SequenceAligner aligner() {
+        DataSource reader = db.dataSource(ROLE, "secret");
+        return SequenceAligner.configure().dataSource(reader).schemas("priv").load();
+    }
+
+    private SequenceReport find(AlignmentReport report, String name) {
+        return report.sequences().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void aSequenceWithoutPrivilegeIsSkippedWithTheGrantToAdd() {
+        SequenceReport hidden = find(aligner().verify(), "hidden_id_seq");
+        assertThat(hidden.status()).isEqualTo(SequenceStatus.SKIPPED);
+        assertThat(hidden.reason()).contains("GRANT SELECT ON SEQUENCE priv.hidden_id_seq");
+    }
+
+    @Test
+    void anUnreadableTableMakesTheSequenceNotVerifiable() {
+        SequenceReport secret = find(aligner().verify(), "secret_id_seq");
+        assertThat(secret.status()).isEqualTo(SequenceStatus.NOT_VERIFIABLE);
+        assertThat(secret.reason()).contains("GRANT SELECT ON priv.secret");
+    }
+
+    @Test
+    void verifyNeedsOnlySelect() {
+        SequenceReport readable = find(aligner().verify(), "readable_id_seq");
+        assertThat(readable.status()).isEqualTo(SequenceStatus.BEHIND);
+        assertThat(readable.dataBound()).isEqualTo(10L);
+    }
+
+    @Test
+    void repairWithoutUpdateFailsNamingTheGrant() {
+        AlignmentReport report = aligner().repair();
+        SequenceReport readable = find(report, "readable_id_seq");
+        assertThat(readable.action()).isEqualTo(RepairAction.FAILED);
+        assertThat(readable.reason()).contains("GRANT UPDATE ON SEQUENCE priv.readable_id_seq");
+        assertThat(report.isAligned()).isFalse();
+        assertThat(report.driftMessage()).contains("priv.readable_id_seq").contains("repair failed");
+        assertThat(db.queryForLong("SELECT nextval('priv.readable_id_seq')")).as("untouched").isEqualTo(1L);
+    }
+}
