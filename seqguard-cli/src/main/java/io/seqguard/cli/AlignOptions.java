@@ -1,0 +1,70 @@
+package io.seqguard.cli;
+
+import io.seqguard.AllocationRule;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** The options verify, plan and repair share. */
+final class AlignOptions {
+
+    /** Output formats. */
+    enum Format { text, json, sql }
+
+    @Option(names = "--url", required = true, paramLabel = "JDBC_URL",
+            description = "The database, for example jdbc:postgresql://db.example:5432/shop")
+    String url;
+
+    @Option(names = "--user", paramLabel = "USER", description = "The role to connect as (default: from the URL).")
+    String user;
+
+    @Option(names = "--password", paramLabel = "PASSWORD", arity = "0..1", interactive = true,
+            description = "The password; without a value it is asked for. Default: the PGPASSWORD variable.")
+    char[] password;
+
+    @Option(names = "--schema", paramLabel = "SCHEMA",
+            description = "Only this schema; repeat for several (default: all but PostgreSQL's own).")
+    List<String> schemas = new ArrayList<>();
+
+    @Option(names = "--exclude", paramLabel = "NAME",
+            description = "A sequence to skip, or a table whose data is not compared; repeatable.")
+    List<String> excludes = new ArrayList<>();
+
+    @Option(names = "--map", paramLabel = "SEQUENCE=TABLE.COLUMN",
+            description = "A column a sequence feeds that the catalog does not show; repeatable.")
+    List<String> mappings = new ArrayList<>();
+
+    @Option(names = "--allocation", paramLabel = "RULE", defaultValue = "pooled",
+            description = "plain, pooled, pooled-lo or hilo:<block size> (default: ${DEFAULT-VALUE}).")
+    String allocation;
+
+    @Option(names = "--margin", paramLabel = "N", defaultValue = "0",
+            description = "Extra values a repair skips beyond what the data needs (default: ${DEFAULT-VALUE}).")
+    long margin;
+
+    @Option(names = "--jobs", paramLabel = "N", defaultValue = "2",
+            description = "Parallel connections reading the data (default: ${DEFAULT-VALUE}).")
+    int jobs;
+
+    @Option(names = "--lock-timeout", paramLabel = "DURATION", defaultValue = "10s",
+            converter = DurationConverter.class,
+            description = "Longest wait for a lock, e.g. 10s, 500ms, 2m (default: ${DEFAULT-VALUE}).")
+    Duration lockTimeout;
+
+    @Option(names = "--statement-timeout", paramLabel = "DURATION", defaultValue = "60s",
+            converter = DurationConverter.class,
+            description = "Longest run of one statement (default: ${DEFAULT-VALUE}).")
+    Duration statementTimeout;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+            description = "text, json or sql (the repair statements) (default: ${DEFAULT-VALUE}).")
+    Format format;
+
+    @Option(names = "--verbose", description = "Log what seqguard does, and print stack traces of failures.")
+    boolean verbose;
+
+    AllocationRule allocationRule() {
+        return AllocationRule.parse(allocation);
+    }
+}

@@ -1,0 +1,31 @@
+package io.seqguard.cli;
+
+import io.seqguard.SeqguardException;
+import io.seqguard.UnknownObjectException;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.ParseResult;
+
+/** One clear line per failure, the stack trace only with {@code --verbose}, and the documented exit code. */
+final class FailureHandler implements IExecutionExceptionHandler {
+
+    @Override
+    public int handleExecutionException(Exception e, CommandLine commandLine, ParseResult parseResult) {
+        boolean verbose = parseResult.subcommand() != null && parseResult.subcommand().hasMatchedOption("--verbose");
+        commandLine.getErr().println("seqguard: " + e.getMessage());
+        if (verbose) {
+            e.printStackTrace(commandLine.getErr());
+        }
+        if (e instanceof UnknownObjectException || e instanceof IllegalArgumentException) {
+            return ExitCode.USAGE;
+        }
+        if (e instanceof SeqguardException) {
+            return ExitCode.FAILURE;
+        }
+        if (!verbose) {
+            commandLine.getErr().println("seqguard: unexpected " + e.getClass().getSimpleName()
+                    + "; run again with --verbose for the stack trace");
+        }
+        return ExitCode.FAILURE;
+    }
+}

@@ -1,0 +1,160 @@
+package io.seqguard.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.seqguard.test.EmbeddedPostgres;
+import io.seqguard.test.PostgresTest;
+import io.seqguard.test.TestDatabase;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The command line against a real server: each command, format and exit code, and each bad input. */
+@PostgresTest
+class CliTest {
+
+    private final TestDatabase db;
+
+    CliTest(TestDatabase db) {
+        this.db = db;
+    }
+
+    /** What one run printed and returned. */
+    record Run(int code, String out, String err) {
+    }
+
+    static Run run(Map<String, String> environment, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(args, new PrintWriter(out), new PrintWriter(err), environment);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private Run run(String... args) {
+        return run(Map.of(), args);
+    }
+
+    @BeforeEach
+    void drift() {
+        db.execute("DROP SCHEMA IF EXISTS cli CASCADE", "CREATE SCHEMA cli",
+                "CREATE TABLE cli.orders (id serial PRIMARY KEY)",
+                "INSERT INTO cli.orders SELECT g FROM generate_series(1, 25) g",
+                "CREATE TABLE cli.\"Odd; Name\" (id bigserial PRIMARY KEY)",
+                "INSERT INTO cli.\"Odd; Name\" VALUES (7)",
+                "CREATE SEQUENCE cli.ticket_seq", "CREATE TABLE cli.ticket (no bigint)",
+                "INSERT INTO cli.ticket VALUES (99)");
+    }
+
+    @Test
+    void verifyFindsDriftAndExitsThree() {
+        Run run = run("verify", "--url", db.jdbcUrl(), "--user", "postgres", "--schema", "cli");
+        assertThat(run.code()).isEqualTo(ExitCode.DRIFT);
+        assertThat(run.out()).contains("behind").contains("cli.orders_id_seq").contains("STATUS");
+        assertThat(db.queryForLong("SELECT count(*) FROM pg_sequences WHERE schemaname = 'cli' "
+                + "AND last_value IS NOT NULL")).as("verify changes nothing").isZero();
+    }
+
+    @Test
+    void planPrintsForwardOnlySql() {
+        Run run = run("plan", "--url", db.jdbcUrl(), "--user", "postgres", "--schema", "cli", "--format", "sql");
+        assertThat(run.code()).isEqualTo(ExitCode.DRIFT);
+        assertThat(run.out()).contains("SELECT setval('cli.orders_id_seq', 25, true)").contains("WHERE CASE");
+        db.execute(run.out().lines().filter(l -> !l.startsWith("--")).toArray(String[]::new));
+        assertThat(run("verify", "--url", db.jdbcUrl(), "--user", "postgres", "--schema", "cli").code()).isEqualTo(ExitCode.ALIGNED);
+    }
+
+    @Test
+    void repairAlignsAndExitsZeroThenVerifyExitsZero() {
+        Run repair = run("repair", "--url", db.jdbcUrl(), "--user", "postgres", "--schema", "cli", "--map", "cli.ticket_seq=cli.ticket.no",
+                "--format", "json");
+        assertThat(repair.code()).as(repair.err()).isEqualTo(ExitCode.ALIGNED);
+        assertThat(repair.out()).startsWith("{").contains("\"formatVersion\": 1").contains("\"action\": \"repaired\"");
+        assertThat(db.queryForLong("SELECT nextval('cli.orders_id_seq')")).isEqualTo(26L);
+        assertThat(db.queryForLong("SELECT nextval('cli.ticket_seq')")).isEqualTo(100L);
+        assertThat(run("verify", "--url", db.jdbcUrl(), "--user", "postgres", "--schema", "cli").code()).isEqualTo(ExitCode.ALIGNED);
+    }
+
+    @Test
+    void repairThatCannotFixEverythingExitsThree() {
+        db.execute("CREATE SEQUENCE cli.tiny MAXVALUE 10", "CREATE TABLE cli.full_t (id int DEFAULT nextval('cli.tiny'))",
+                "INSERT INTO cli.full_t VALUES (50)");
+        Run run = run("repair", "--url", db.jdbcUrl(), "--user", "postgres", "--schema", "cli");
+        assertThat(run.code()).isEqualTo(ExitCode.DRIFT);
+        assertThat(run.out()).contains("exhausted").contains("cli.tiny");
+    }
+
+    @Test
+    void allocationMarginAndJobsAreApplied() {
+        Run run = run("repair", "--url", db.jdbcUrl(), "--user", "postgres", "--schema", "cli", "--allocation", "plain", "--margin", "100",
+                "--jobs", "1", "--lock-timeout", "2s", "--exclude", "cli.\"Odd; Name\"");
+        assertThat(run.code()).as(run.err()).isEqualTo(ExitCode.ALIGNED);
+        assertThat(run.out()).contains("allocation plain");
+        assertThat(db.queryForLong("SELECT nextval('cli.orders_id_seq')")).isEqualTo(126L);
+        assertThat(run.out()).contains("skipped");
+    }
+
+    @Test
+    void passwordComesFromTheEnvironmentAndIsNeverPrinted() {
+        Run run = run(Map.of("PGPASSWORD", "s3cret-value"), "verify", "--url", db.jdbcUrl(), "--user", "postgres", "--schema", "cli",
+                "--verbose");
+        assertThat(run.out() + run.err()).doesNotContain("s3cret-value");
+    }
+
+    @Test
+    void badInputGivesOneLineAndTheRightCode() {
+        Run url = run("verify", "--url", "postgres://nowhere/db");
+        assertThat(url.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(url.err()).contains("--url").contains("jdbc:postgresql://");
+        assertThat(url.err()).doesNotContain("\tat ");
+
+        Run map = run("verify", "--url", db.jdbcUrl(), "--user", "postgres", "--map", "no_equals_sign");
+        assertThat(map.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(map.err()).contains("SEQUENCE=TABLE.COLUMN");
+
+        Run schema = run("verify", "--url", db.jdbcUrl(), "--user", "postgres", "--schema", "missing_schema");
+        assertThat(schema.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(schema.err()).contains("schema missing_schema does not exist").doesNotContain("\tat ");
+
+        Run allocation = run("verify", "--url", db.jdbcUrl(), "--user", "postgres", "--allocation", "weird");
+        assertThat(allocation.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(allocation.err()).contains("allocation");
+
+        Run unknownOption = run("verify", "--nope");
+        assertThat(unknownOption.code()).isEqualTo(ExitCode.USAGE);
+
+        Run noServer = run("verify", "--url", "jdbc:postgresql://127.0.0.1:1/none");
+        assertThat(noServer.code()).isEqualTo(ExitCode.FAILURE);
+        assertThat(noServer.err()).contains("Could not connect").doesNotContain("\tat ");
+
+        Run verbose = run("verify", "--url", "jdbc:postgresql://127.0.0.1:1/none", "--verbose");
+        assertThat(verbose.err()).contains("\tat ");
+    }
+
+    @Test
+    void aWrongPasswordIsAFailureWithOneLine() throws Exception {
+        try (EmbeddedPostgres server = EmbeddedPostgres.builder().start()) {
+            TestDatabase admin = TestDatabase.create(server, "pw");
+            // PostgreSQL 12 still stores md5 by default, which scram-sha-256 authentication cannot check
+            admin.execute("SET password_encryption = 'scram-sha-256'", "CREATE ROLE app_user LOGIN PASSWORD 'right'");
+            String hba = admin.queryForString("SHOW hba_file");
+            // password authentication for everyone but the superuser, then reload: no restart needed
+            admin.execute("COPY (SELECT line FROM (VALUES (1, 'host all postgres 127.0.0.1/32 trust'), "
+                    + "(2, 'host all all 127.0.0.1/32 scram-sha-256')) v(n, line) ORDER BY n) TO '" + hba + "'",
+                    "SELECT pg_reload_conf()");
+            Run wrong = run(Map.of("PGPASSWORD", "wrong"), "verify", "--url", admin.jdbcUrl(), "--user", "app_user");
+            assertThat(wrong.code()).isEqualTo(ExitCode.FAILURE);
+            assertThat(wrong.err()).contains("password authentication failed").doesNotContain("\tat ");
+            Run right = run(Map.of("PGPASSWORD", "right"), "verify", "--url", admin.jdbcUrl(), "--user", "app_user");
+            assertThat(right.code()).as(right.err()).isEqualTo(ExitCode.ALIGNED);
+        }
+    }
+
+    @Test
+    void usageWithoutCommandExitsTwo() {
+        Run run = run();
+        assertThat(run.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(run.err()).contains("verify").contains("repair").contains("demo");
+    }
+}
