@@ -221,6 +221,18 @@ class SequenceAlignerTest {
     }
 
     @Test
+    void oneReaderAndFourReadersAgree() {
+        AlignerConfiguration base = SequenceAligner.configure().dataSource(db.dataSource())
+                .schemas("app", "other", HOSTILE_SCHEMA);
+        AlignmentReport one = base.jobs(1).load().verify();
+        AlignmentReport four = base.jobs(4).load().verify();
+        assertThat(four.sequences()).extracting(SequenceReport::displayName, SequenceReport::dataBound,
+                SequenceReport::status).isEqualTo(one.sequences().stream()
+                        .map(s -> org.assertj.core.groups.Tuple.tuple(s.displayName(), s.dataBound(), s.status()))
+                        .collect(Collectors.toList()));
+    }
+
+    @Test
     void mappingMakesAnOrphanVerifiable() {
         db.execute("CREATE TABLE app.bill (number bigint)", "INSERT INTO app.bill VALUES (4444)");
         AlignmentReport report = SequenceAligner.configure().dataSource(db.dataSource()).schemas("app")

@@ -83,7 +83,11 @@ final class BoundReader {
         return column.relOid + "/" + column.attnum + (max ? "/max" : "/min");
     }
 
-    void read(List<Read> reads) {
+    /**
+     * Reads everything; the caller's session works too, so {@code jobs} readers hold {@code jobs} connections in all
+     * (a small pool at start-up must not run dry).
+     */
+    void read(List<Read> reads, Session callerSession) {
         total = reads.size();
         ConcurrentLinkedQueue<List<Read>> queue = new ConcurrentLinkedQueue<>(chunk(reads));
         int workers = Math.min(jobs, queue.size());
@@ -91,19 +95,24 @@ final class BoundReader {
             return;
         }
         if (workers == 1) {
-            drain(queue);
+            drain(callerSession, queue);
             return;
         }
-        ExecutorService pool = Executors.newFixedThreadPool(workers, runnable -> {
+        ExecutorService pool = Executors.newFixedThreadPool(workers - 1, runnable -> {
             Thread thread = new Thread(runnable, "seqguard-reader");
             thread.setDaemon(true);
             return thread;
         });
         try {
             List<Future<?>> futures = new ArrayList<>();
-            for (int i = 0; i < workers; i++) {
-                futures.add(pool.submit(() -> drain(queue)));
+            for (int i = 1; i < workers; i++) {
+                futures.add(pool.submit(() -> {
+                    try (Session session = sessions.get()) {
+                        drain(session, queue);
+                    }
+                }));
             }
+            drain(callerSession, queue);
             for (Future<?> future : futures) {
                 future.get();
             }
@@ -120,12 +129,10 @@ final class BoundReader {
         }
     }
 
-    private void drain(ConcurrentLinkedQueue<List<Read>> queue) {
-        try (Session session = sessions.get()) {
-            for (List<Read> chunk = queue.poll(); chunk != null; chunk = queue.poll()) {
-                readChunk(session, chunk);
-                progress.progress("reading data", done.addAndGet(chunk.size()), total);
-            }
+    private void drain(Session session, ConcurrentLinkedQueue<List<Read>> queue) {
+        for (List<Read> chunk = queue.poll(); chunk != null; chunk = queue.poll()) {
+            readChunk(session, chunk);
+            progress.progress("reading data", done.addAndGet(chunk.size()), total);
         }
     }
 

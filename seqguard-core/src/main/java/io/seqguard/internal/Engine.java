@@ -49,7 +49,7 @@ public final class Engine {
             Map<String, BoundReader.Read> reads = BoundReader.plan(sequences);
             new BoundReader(config.getJobs(), () -> open(true), config.getStatementTimeout().toMillis(),
                     config.getProgressListener())
-                    .read(new ArrayList<>(reads.values()));
+                    .read(new ArrayList<>(reads.values()), main);
 
             List<Judged> judged = new ArrayList<>();
             for (SequenceInfo s : sequences) {
