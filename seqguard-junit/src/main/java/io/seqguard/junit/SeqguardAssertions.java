@@ -1,0 +1,57 @@
+package io.seqguard.junit;
+
+import io.seqguard.AlignerConfiguration;
+import io.seqguard.AlignmentReport;
+import io.seqguard.SequenceAligner;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+
+/**
+ * Assertions for tests that load fixtures with explicit ids (SQL scripts, {@code COPY}, DbUnit, Testcontainers
+ * init scripts): the next insert through a sequence must not collide with what the fixture wrote.
+ *
+ * <pre>{@code
+ * @PostgresTest
+ * class OrderRepositoryTest {
+ *     @Test
+ *     void fixturesLeaveTheSequencesAhead(DataSource dataSource) {
+ *         loadFixtures(dataSource);
+ *         SeqguardAssertions.assertAligned(dataSource);
+ *     }
+ * }
+ * }</pre>
+ */
+public final class SeqguardAssertions {
+
+    private SeqguardAssertions() {
+    }
+
+    /**
+     * Fails when any sequence is behind its data or exhausted; changes nothing.
+     *
+     * @param dataSource the database to check
+     * @return the report, for further assertions
+     * @throws AssertionError listing each lagging sequence, what it needs and how to fix it
+     */
+    public static AlignmentReport assertAligned(DataSource dataSource) {
+        return assertAligned(dataSource, configuration -> { });
+    }
+
+    /**
+     * Like {@link #assertAligned(DataSource)}, with the checker configured (schemas, mappings, allocation rule).
+     *
+     * @param dataSource the database to check
+     * @param configuration adjusts the configuration, for example {@code c -> c.schemas("app")}
+     * @return the report, for further assertions
+     * @throws AssertionError listing each lagging sequence, what it needs and how to fix it
+     */
+    public static AlignmentReport assertAligned(DataSource dataSource, Consumer<AlignerConfiguration> configuration) {
+        AlignerConfiguration config = SequenceAligner.configure().dataSource(dataSource);
+        configuration.accept(config);
+        AlignmentReport report = config.load().verify();
+        if (!report.isAligned()) {
+            throw new AssertionError(report.driftMessage() + "\n\n" + report.toText());
+        }
+        return report;
+    }
+}
