@@ -83,7 +83,8 @@ final class Repairer {
                     unchanged.add(chunk.get(i));
                 }
             }
-            readBack(session, unchanged);
+            // no row: the statement's own check found the sequence far enough, so it did not run setval()
+            readBack(session, unchanged, false);
         } catch (SQLException batchFailure) {
             // setval() already took effect for the statements before the failure: run each alone, and let
             // readBack() recognise the ones that reached their target in the failed batch
@@ -93,7 +94,7 @@ final class Repairer {
                     if (result != null) {
                         outcome.repaired = true;
                     } else {
-                        readBack(session, List.of(outcome));
+                        readBack(session, List.of(outcome), true);
                     }
                 } catch (SQLException e) {
                     outcome.error = e.getMessage();
@@ -102,8 +103,11 @@ final class Repairer {
         }
     }
 
-    /** For sequences the statement left alone: where are they now, and did this run put them there? */
-    private static void readBack(Session session, List<Outcome> outcomes) {
+    /**
+     * For sequences the statement left alone: where are they now? After a failed batch, whose earlier setval()
+     * calls took effect although their rows were lost, a sequence standing exactly at its target was moved by it.
+     */
+    private static void readBack(Session session, List<Outcome> outcomes, boolean afterFailedBatch) {
         if (outcomes.isEmpty()) {
             return;
         }
@@ -127,7 +131,8 @@ final class Repairer {
             outcome.sequence.state = before.get(i);
             if (now == null) {
                 outcome.error = outcome.sequence.stateError;
-            } else if (now.isCalled() && BigInteger.valueOf(now.lastValue()).equals(outcome.targetLast)) {
+            } else if (afterFailedBatch && now.isCalled()
+                    && BigInteger.valueOf(now.lastValue()).equals(outcome.targetLast)) {
                 outcome.repaired = true;
             } else {
                 outcome.stateAfter = now;
