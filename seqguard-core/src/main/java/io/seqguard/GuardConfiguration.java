@@ -1,0 +1,280 @@
+package io.seqguard;
+
+import io.seqguard.internal.SqlNames;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+
+/**
+ * Fluent configuration of a {@link StartupGuard}; obtain it from {@link StartupGuard#configure()}, finish with
+ * {@link #load()}. Setters validate at once and name the property in their message; {@link #load()} checks what needs
+ * the whole picture. Not thread-safe; the loaded guard keeps its own copy.
+ *
+ * <pre>{@code
+ * StartupGuard guard = StartupGuard.configure()
+ *         .dataSource(pool)                       // the pool itself, never a GuardedDataSource
+ *         .mode(GuardMode.REPAIR)
+ *         .aligner(a -> a.schemas("public", "billing").blockWritersDuringRepair(true))
+ *         .applicationName("billing-service")
+ *         .journal(true)
+ *         .load();
+ * }</pre>
+ */
+public final class GuardConfiguration {
+
+    /** Default for {@link #timeLimit(Duration)}. */
+    public static final Duration DEFAULT_TIME_LIMIT = Duration.ofSeconds(120);
+    /** Default for {@link #lockWaitTimeout(Duration)} (or the time limit, when that is shorter). */
+    public static final Duration DEFAULT_LOCK_WAIT_TIMEOUT = Duration.ofSeconds(60);
+    /** Default for {@link #journalTable(String)}. */
+    public static final String DEFAULT_JOURNAL_TABLE = "public.seqguard_journal";
+
+    private DataSource dataSource;
+    private GuardMode mode = GuardMode.REPAIR;
+    private Consumer<AlignerConfiguration> aligner = a -> { };
+    private StandbyAction onStandby = StandbyAction.VERIFY;
+    private SubscriptionAction onEnabledSubscription = SubscriptionAction.REFUSE;
+    private Duration lockWaitTimeout;
+    private Duration timeLimit = DEFAULT_TIME_LIMIT;
+    private String applicationName;
+    private boolean journal;
+    private String journalTable = DEFAULT_JOURNAL_TABLE;
+
+    GuardConfiguration() {
+    }
+
+    GuardConfiguration(GuardConfiguration other) {
+        dataSource = other.dataSource;
+        mode = other.mode;
+        aligner = other.aligner;
+        onStandby = other.onStandby;
+        onEnabledSubscription = other.onEnabledSubscription;
+        lockWaitTimeout = other.lockWaitTimeout;
+        timeLimit = other.timeLimit;
+        applicationName = other.applicationName;
+        journal = other.journal;
+        journalTable = other.journalTable;
+    }
+
+    /**
+     * The database: the application's pool itself. The guard borrows one connection for its lock and the aligner
+     * borrows {@code jobs + 1} more, so the pool must lend at least {@code jobs + 2} connections at once (4 with the
+     * default {@code jobs}). Session-level advisory locks need session pooling: a transaction-pooling proxy
+     * (PgBouncer {@code pool_mode=transaction}) cannot serialize instances.
+     *
+     * @throws IllegalArgumentException for a {@link GuardedDataSource}: the guard must use the raw pool, since the
+     *     wrapper hands out nothing until the guard has passed
+     */
+    public GuardConfiguration dataSource(DataSource dataSource) {
+        Objects.requireNonNull(dataSource, "dataSource must not be null");
+        if (dataSource instanceof GuardedDataSource) {
+            throw new IllegalArgumentException("dataSource must be the pool itself, not a GuardedDataSource: pass "
+                    + "GuardedDataSource.getDelegate(), the guard's own connections must not wait for the guard");
+        }
+        this.dataSource = dataSource;
+        return this;
+    }
+
+    /** What the guard does; default {@link GuardMode#REPAIR}. */
+    public GuardConfiguration mode(GuardMode mode) {
+        this.mode = Objects.requireNonNull(mode, "mode must not be null");
+        return this;
+    }
+
+    /**
+     * The mode as configuration text: {@code repair}, {@code verify} or {@code off}, any case (see
+     * {@link GuardMode#parse(String)}).
+     */
+    public GuardConfiguration mode(String mode) {
+        return mode(GuardMode.parse(mode));
+    }
+
+    /**
+     * Configures the aligner the guard runs: schemas, exclusions, mappings, allocation rule, margin, statement and
+     * lock timeouts, jobs, and {@link AlignerConfiguration#blockWritersDuringRepair(boolean)} for online repair during
+     * rolling deploys where running instances already write with explicit ids. Called again, the customizers run in
+     * order. The guard's {@link #dataSource(DataSource)} always replaces the aligner's, and the aligner's statement
+     * and lock timeouts are lowered to the {@link #timeLimit(Duration)} when longer.
+     */
+    public GuardConfiguration aligner(Consumer<AlignerConfiguration> customizer) {
+        Objects.requireNonNull(customizer, "aligner must not be null");
+        Consumer<AlignerConfiguration> before = this.aligner;
+        this.aligner = a -> {
+            before.accept(a);
+            customizer.accept(a);
+        };
+        return this;
+    }
+
+    /** What to do on a standby; default {@link StandbyAction#VERIFY}. */
+    public GuardConfiguration onStandby(StandbyAction onStandby) {
+        this.onStandby = Objects.requireNonNull(onStandby, "onStandby must not be null");
+        return this;
+    }
+
+    /** The standby action as configuration text (see {@link StandbyAction#parse(String)}). */
+    public GuardConfiguration onStandby(String onStandby) {
+        return onStandby(StandbyAction.parse(onStandby));
+    }
+
+    /** What to do when an enabled subscription feeds the database; default {@link SubscriptionAction#REFUSE}. */
+    public GuardConfiguration onEnabledSubscription(SubscriptionAction onEnabledSubscription) {
+        this.onEnabledSubscription = Objects.requireNonNull(onEnabledSubscription,
+                "onEnabledSubscription must not be null");
+        return this;
+    }
+
+    /** The subscription action as configuration text (see {@link SubscriptionAction#parse(String)}). */
+    public GuardConfiguration onEnabledSubscription(String onEnabledSubscription) {
+        return onEnabledSubscription(SubscriptionAction.parse(onEnabledSubscription));
+    }
+
+    /**
+     * How long an instance waits for the seqguard advisory lock while another instance holds it (repairing); default
+     * 60 s, or the {@link #timeLimit(Duration)} when that is shorter. Must not exceed the time limit.
+     */
+    public GuardConfiguration lockWaitTimeout(Duration lockWaitTimeout) {
+        this.lockWaitTimeout = positive(lockWaitTimeout, "lockWaitTimeout");
+        return this;
+    }
+
+    /**
+     * The most the guard may take in all, lock wait included; default 120 s. When it passes, {@link StartupGuard#run()}
+     * throws at once; the work under way (every statement bounded by the aligner's statement timeout) finishes in the
+     * background, releases the lock and writes its journal row.
+     */
+    public GuardConfiguration timeLimit(Duration timeLimit) {
+        this.timeLimit = positive(timeLimit, "timeLimit");
+        return this;
+    }
+
+    /**
+     * The application's name for the log and the journal; default the connection's {@code application_name}, or
+     * {@code unknown}.
+     */
+    public GuardConfiguration applicationName(String applicationName) {
+        Objects.requireNonNull(applicationName, "applicationName must not be null");
+        if (applicationName.isBlank() || applicationName.length() > 200) {
+            throw new IllegalArgumentException("applicationName must be 1 to 200 characters and not blank, was '"
+                    + applicationName + "'");
+        }
+        this.applicationName = applicationName.trim();
+        return this;
+    }
+
+    /**
+     * Whether each run is recorded in the journal table (created when missing): when, which primary, which
+     * application, what mode, what outcome, which sequences moved. Default false. The journal also gives the guard
+     * its memory of primaries ({@link PrimaryIdentity.Recognition}). A journal that cannot be written (no privilege,
+     * a standby) is logged as a warning and does not stop start-up.
+     */
+    public GuardConfiguration journal(boolean journal) {
+        this.journal = journal;
+        return this;
+    }
+
+    /**
+     * The journal table, {@code NAME} or {@code SCHEMA.NAME} in SQL syntax ({@code "Quoted"} parts keep case and may
+     * hold anything); default {@code public.seqguard_journal}. The schema must exist. The name is quoted by the
+     * server, never pasted into SQL as written.
+     */
+    public GuardConfiguration journalTable(String journalTable) {
+        Objects.requireNonNull(journalTable, "journalTable must not be null");
+        SqlNames.parseQualified(journalTable, "journalTable");
+        this.journalTable = journalTable.trim();
+        return this;
+    }
+
+    /**
+     * Checks the configuration and builds the guard (and its aligner).
+     *
+     * @throws IllegalStateException naming the property when something required is missing or values contradict
+     * @throws IllegalArgumentException when the aligner customizer sets an invalid value
+     */
+    public StartupGuard load() {
+        if (mode == GuardMode.OFF) {
+            return new StartupGuard(new GuardConfiguration(this), null);
+        }
+        if (dataSource == null) {
+            throw new IllegalStateException("dataSource is required: call dataSource(...) before load()");
+        }
+        if (lockWaitTimeout != null && lockWaitTimeout.compareTo(timeLimit) > 0) {
+            throw new IllegalStateException("lockWaitTimeout (" + lockWaitTimeout.toMillis()
+                    + " ms) must not exceed timeLimit (" + timeLimit.toMillis() + " ms)");
+        }
+        AlignerConfiguration alignerConfiguration = SequenceAligner.configure();
+        aligner.accept(alignerConfiguration);
+        alignerConfiguration.dataSource(dataSource);
+        if (alignerConfiguration.getStatementTimeout().compareTo(timeLimit) > 0) {
+            alignerConfiguration.statementTimeout(timeLimit);
+        }
+        if (alignerConfiguration.getLockTimeout().compareTo(timeLimit) > 0) {
+            alignerConfiguration.lockTimeout(timeLimit);
+        }
+        return new StartupGuard(new GuardConfiguration(this), alignerConfiguration.load());
+    }
+
+    /** The pool; null until set. */
+    public DataSource getDataSource() {
+        return dataSource;
+    }
+
+    /** The mode. */
+    public GuardMode getMode() {
+        return mode;
+    }
+
+    /** The standby action. */
+    public StandbyAction getOnStandby() {
+        return onStandby;
+    }
+
+    /** The subscription action. */
+    public SubscriptionAction getOnEnabledSubscription() {
+        return onEnabledSubscription;
+    }
+
+    /** The lock wait in effect: as set, else 60 s or the time limit when shorter. */
+    public Duration getLockWaitTimeout() {
+        if (lockWaitTimeout != null) {
+            return lockWaitTimeout;
+        }
+        return DEFAULT_LOCK_WAIT_TIMEOUT.compareTo(timeLimit) < 0 ? DEFAULT_LOCK_WAIT_TIMEOUT : timeLimit;
+    }
+
+    /** The total time limit. */
+    public Duration getTimeLimit() {
+        return timeLimit;
+    }
+
+    /** The application name as set; null means the connection's {@code application_name}. */
+    public String getApplicationName() {
+        return applicationName;
+    }
+
+    /** Whether runs are journaled. */
+    public boolean isJournal() {
+        return journal;
+    }
+
+    /** The journal table as configured (SQL syntax). */
+    public String getJournalTable() {
+        return journalTable;
+    }
+
+    /** Schema and name of the journal table, unquoted. */
+    List<String> journalTableParts() {
+        return SqlNames.parseQualified(journalTable, "journalTable");
+    }
+
+    private static Duration positive(Duration value, String property) {
+        Objects.requireNonNull(value, property + " must not be null");
+        if (value.isNegative() || value.isZero() || value.toMillis() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(property + " must be between 1 ms and 24 days, was " + value);
+        }
+        return value;
+    }
+}

@@ -1,0 +1,13 @@
+package io.seqguard;
+
+/** How a {@link StartupGuard} run that let the application start ended. A run that did not is an exception. */
+public enum GuardOutcome {
+    /** The guard moved at least one sequence forward. */
+    REPAIRED,
+    /** Every sequence was found aligned (verified, or a repair found nothing to move). */
+    ALIGNED,
+    /** Sequences lag, and the configuration lets the application start anyway ({@link StandbyAction#WARN}). */
+    DRIFT_TOLERATED,
+    /** Nothing was checked: mode {@link GuardMode#OFF}, or {@link StandbyAction#SKIP} / {@link SubscriptionAction#SKIP}. */
+    SKIPPED
+}

@@ -1,0 +1,548 @@
+package io.seqguard;
+
+import io.seqguard.StartupGuardException.Reason;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One run of the {@link StartupGuard}, on the worker thread: server facts, standby and subscription rules, the
+ * advisory lock, the aligner, the journal. Everything it does to the borrowed connection is undone before the
+ * connection goes back to the pool: settings are {@code SET LOCAL}, the session lock is released (or the connection
+ * aborted when that fails), auto-commit is restored.
+ */
+final class GuardRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(StartupGuard.class);
+
+    private static final String FACTS = "SELECT current_database(), current_setting('server_version'), "
+            + "pg_is_in_recovery(), current_setting('application_name')";
+    private static final String SYSTEM_IDENTIFIER = "SELECT system_identifier::text FROM pg_control_system()";
+    private static final String FALLBACK_IDENTITY = "SELECT 'fallback:' || coalesce(host(inet_server_addr()), 'local')"
+            + " || ':' || coalesce(inet_server_port()::text, current_setting('port')) || '/' || d.oid::text"
+            + " || coalesce('/' || nullif(current_setting('cluster_name', true), ''), '')"
+            + " FROM pg_database d WHERE d.datname = current_database()";
+    /** Only columns granted to every role: {@code subconninfo} is not readable by plain roles. */
+    private static final String ENABLED_SUBSCRIPTIONS = "SELECT subname, quote_ident(subname) FROM pg_subscription"
+            + " WHERE subenabled AND subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())"
+            + " ORDER BY subname";
+    private static final String LOCK_HOLDERS = "SELECT l.pid, l.mode, a.application_name, a.client_addr::text,"
+            + " a.backend_start FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid"
+            + " WHERE l.locktype = 'advisory' AND l.granted AND l.classid::bigint = ? AND l.objid::bigint = ?"
+            + " AND l.objsubid = 1 AND l.pid <> pg_backend_pid()"
+            + " AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) ORDER BY l.pid";
+
+    private final GuardConfiguration config;
+    private final SequenceAligner aligner;
+    private final Instant startedAt;
+    private final long t0;
+    private final long deadline;
+    private final long statementMillis;
+    private final long lockMillis;
+
+    private volatile String step = "starting";
+    private volatile boolean abandoned;
+
+    // what the run learned, for the result and the journal
+    private String database;
+    private String serverVersion;
+    private String application;
+    private boolean standby;
+    private List<String> subscriptions = List.of();
+    private final List<String> subscriptionIdents = new ArrayList<>();
+    private PrimaryIdentity primary;
+    private boolean waited;
+    private Duration lockWait = Duration.ZERO;
+    private final List<String> notes = new ArrayList<>();
+
+    GuardRunner(GuardConfiguration config, SequenceAligner aligner, Instant startedAt, long t0) {
+        this.config = config;
+        this.aligner = aligner;
+        this.startedAt = startedAt;
+        this.t0 = t0;
+        this.deadline = t0 + config.getTimeLimit().toNanos();
+        AlignerConfiguration alignerConfig = aligner.configuration();
+        this.statementMillis = alignerConfig.getStatementTimeout().toMillis();
+        this.lockMillis = alignerConfig.getLockTimeout().toMillis();
+    }
+
+    /** What the run is doing, for a time-limit message. */
+    String step() {
+        return step;
+    }
+
+    /** The caller gave up (time limit): stop at the next step, release everything, journal it. */
+    void abandon() {
+        abandoned = true;
+    }
+
+    GuardResult run() {
+        step = "borrowing a connection from the data source";
+        Connection connection;
+        try {
+            connection = config.getDataSource().getConnection();
+        } catch (SQLException e) {
+            throw new StartupGuardException(Reason.DATABASE_ERROR, "seqguard startup guard could not borrow a "
+                    + "connection: " + e.getMessage() + ". Check the JDBC URL, user, password and that the server "
+                    + "accepts connections; the guard holds one connection for its lock and the aligner needs jobs + 1 "
+                    + "more, so the pool must lend at least jobs + 2 at once.", null, e);
+        }
+        GuardSession session;
+        try {
+            session = new GuardSession(connection);
+        } catch (SQLException e) {
+            GuardSession.closeQuietly(connection);
+            throw new StartupGuardException(Reason.DATABASE_ERROR, "seqguard startup guard could not prepare its "
+                    + "connection: " + e.getMessage(), null, e);
+        }
+        GuardJournal journal = null;
+        try {
+            try {
+                step = "reading the server's state";
+                readServer(session);
+                if (config.isJournal()) {
+                    step = "opening the journal " + config.getJournalTable();
+                    journal = GuardJournal.open(session, config.journalTableParts(), !standby, statementMillis,
+                            lockMillis, notes);
+                }
+                primary = identify(session, journal);
+                log.info("seqguard startup guard: {} (database {}, PostgreSQL {}{}, application {})",
+                        primary.describe(), database, serverVersion, standby ? ", standby" : "", application);
+                Decision decision = decide(session);
+                journal(session, journal, decision.applied, decision.outcome.name(), decision.report,
+                        decision.report != null ? decision.report.toString() : "nothing checked");
+                GuardResult result = result(decision);
+                log.info("{}", result);
+                return result;
+            } catch (StartupGuardException e) {
+                journal(session, journal, config.getMode(), abandoned ? "ABANDONED" : "FAILED_" + e.reason().name(),
+                        e.report(), e.getMessage());
+                log.error(e.getMessage());
+                throw e;
+            } catch (SeqguardException e) {
+                StartupGuardException failure = new StartupGuardException(Reason.DATABASE_ERROR,
+                        "seqguard startup guard (mode " + lower(config.getMode()) + ") failed while " + step + ": "
+                                + e.getMessage(), null, e);
+                journal(session, journal, config.getMode(), "FAILED_DATABASE_ERROR", null, failure.getMessage());
+                log.error(failure.getMessage());
+                throw failure;
+            } catch (SQLException e) {
+                StartupGuardException failure = new StartupGuardException(Reason.DATABASE_ERROR,
+                        "seqguard startup guard (mode " + lower(config.getMode()) + ") failed while " + step + ": "
+                                + e.getMessage() + hint(e), null, e);
+                journal(session, journal, config.getMode(), "FAILED_DATABASE_ERROR", null, failure.getMessage());
+                log.error(failure.getMessage());
+                throw failure;
+            }
+        } finally {
+            session.close();
+        }
+    }
+
+    private void readServer(GuardSession session) throws SQLException {
+        session.inTransaction(statementMillis, lockMillis, c -> {
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(FACTS)) {
+                rs.next();
+                database = rs.getString(1);
+                serverVersion = rs.getString(2);
+                standby = rs.getBoolean(3);
+                String connectionName = rs.getString(4);
+                application = config.getApplicationName() != null ? config.getApplicationName()
+                        : connectionName == null || connectionName.isBlank() ? "unknown" : connectionName;
+            }
+            return null;
+        });
+        if (!standby) {
+            // a standby replays the primary's catalog; its subscriptions do not run there
+            subscriptions = readSubscriptions(session);
+        }
+    }
+
+    private List<String> readSubscriptions(GuardSession session) {
+        try {
+            return session.inTransaction(statementMillis, lockMillis, c -> {
+                List<String> names = new ArrayList<>();
+                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(ENABLED_SUBSCRIPTIONS)) {
+                    while (rs.next()) {
+                        names.add(rs.getString(1));
+                        subscriptionIdents.add(rs.getString(2));
+                    }
+                }
+                return names;
+            });
+        } catch (SQLException e) {
+            String note = "could not check pg_subscription for enabled subscriptions (" + e.getMessage()
+                    + "); going on as if there were none";
+            log.warn("seqguard startup guard: {}", note);
+            notes.add(note);
+            return List.of();
+        }
+    }
+
+    private PrimaryIdentity identify(GuardSession session, GuardJournal journal) throws SQLException {
+        String id;
+        boolean fromSystemIdentifier;
+        try {
+            id = session.inTransaction(statementMillis, lockMillis, c -> single(c, SYSTEM_IDENTIFIER));
+            fromSystemIdentifier = true;
+        } catch (SQLException e) {
+            log.info("seqguard startup guard: pg_control_system() is not readable ({}); identifying the primary by "
+                    + "address, port and database oid instead", e.getMessage());
+            id = session.inTransaction(statementMillis, lockMillis, c -> single(c, FALLBACK_IDENTITY));
+            fromSystemIdentifier = false;
+        }
+        if (journal == null) {
+            return new PrimaryIdentity(id, fromSystemIdentifier, PrimaryIdentity.Recognition.UNKNOWN, null, null);
+        }
+        return journal.recognize(session, id, fromSystemIdentifier, notes);
+    }
+
+    private static String single(Connection c, String sql) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    /** What the run did, before the result is assembled. */
+    private static final class Decision {
+        final GuardMode applied;
+        final GuardOutcome outcome;
+        final AlignmentReport report;
+
+        Decision(GuardMode applied, GuardOutcome outcome, AlignmentReport report) {
+            this.applied = applied;
+            this.outcome = outcome;
+            this.report = report;
+        }
+    }
+
+    private Decision decide(GuardSession session) throws SQLException {
+        checkAbandoned();
+        GuardMode mode = config.getMode();
+        if (standby) {
+            return onStandby(session, mode);
+        }
+        GuardMode applied = mode;
+        if (!subscriptions.isEmpty()) {
+            String names = quotedList(subscriptions);
+            switch (config.getOnEnabledSubscription()) {
+                case REFUSE:
+                    throw new StartupGuardException(Reason.SUBSCRIPTION, "seqguard startup guard refuses to "
+                            + (mode == GuardMode.REPAIR ? "repair" : "verify") + " database " + database
+                            + ": enabled subscription(s) " + names + " still feed it, so the cutover is not finished "
+                            + "and rows with explicit ids keep arriving. Finish the cutover first ("
+                            + disableStatements() + "), or set onEnabledSubscription to proceed, verify or skip.",
+                            null, null);
+                case SKIP:
+                    notes.add("enabled subscription(s) " + names + ": guard skipped (onEnabledSubscription skip)");
+                    log.warn("seqguard startup guard: enabled subscription(s) {} feed database {}; sequences are not "
+                            + "checked (onEnabledSubscription skip)", names, database);
+                    return new Decision(GuardMode.OFF, GuardOutcome.SKIPPED, null);
+                case VERIFY:
+                    notes.add("enabled subscription(s) " + names + ": verified only (onEnabledSubscription verify)");
+                    applied = GuardMode.VERIFY;
+                    break;
+                default:
+                    notes.add("enabled subscription(s) " + names + " still feed the database (onEnabledSubscription "
+                            + "proceed): values replicated after this run are not covered");
+                    log.warn("seqguard startup guard: enabled subscription(s) {} still feed database {}; going on "
+                            + "(onEnabledSubscription proceed)", names, database);
+            }
+        }
+        boolean exclusive = applied == GuardMode.REPAIR;
+        lock(session, exclusive);
+        try {
+            checkAbandoned();
+            if (exclusive) {
+                return repair(session);
+            }
+            step = "verifying database " + database;
+            AlignmentReport report = recheck(session, aligner.plan());
+            if (!report.isAligned()) {
+                throw new StartupGuardException(Reason.DRIFT, "seqguard startup guard (mode " + lower(applied)
+                        + ") refuses start-up: " + report.driftMessage() + fixStatements(report), report, null);
+            }
+            return new Decision(applied, GuardOutcome.ALIGNED, report);
+        } finally {
+            session.unlock();
+        }
+    }
+
+    private Decision repair(GuardSession session) throws SQLException {
+        // look first (read-only), repair only what is still behind: after another instance repaired, and at every
+        // ordinary boot, nothing needs a read-write transaction
+        step = "verifying database " + database + (waited ? " after waiting for another instance" : "");
+        AlignmentReport report = recheck(session, aligner.verify());
+        if (report.isAligned()) {
+            if (waited) {
+                notes.add("another instance held the seqguard lock; afterwards every sequence was aligned");
+            }
+            return new Decision(GuardMode.REPAIR, GuardOutcome.ALIGNED, report);
+        }
+        checkAbandoned();
+        step = "repairing database " + database;
+        report = aligner.repair();
+        List<SequenceReport> failed = report.withAction(RepairAction.FAILED);
+        if (!failed.isEmpty()) {
+            throw new StartupGuardException(Reason.REPAIR_FAILED, "seqguard startup guard could not repair "
+                    + failed.size() + " sequence(s) in database " + database + " (moved "
+                    + report.withAction(RepairAction.REPAIRED).size() + "); nothing was moved backwards and running "
+                    + "the guard again is safe. " + report.driftMessage(), report, null);
+        }
+        if (!report.isAligned()) {
+            throw new StartupGuardException(Reason.DRIFT, "seqguard startup guard (mode repair) refuses start-up: "
+                    + "what remains cannot be repaired by moving sequences forward. " + report.driftMessage(), report,
+                    null);
+        }
+        return new Decision(GuardMode.REPAIR, report.withAction(RepairAction.REPAIRED).isEmpty()
+                ? GuardOutcome.ALIGNED : GuardOutcome.REPAIRED, report);
+    }
+
+    /**
+     * The aligner reads each sequence's state before the data it feeds, so a sequence the application advances with
+     * {@code nextval()} meanwhile can look behind data that the sequence itself handed out. Each sequence reported
+     * behind is read again now, after its data was read: one whose next value is now at least the required one was
+     * moved on by its writers and is aligned (reported so, with a note). Anything unreadable stays behind.
+     */
+    private AlignmentReport recheck(GuardSession session, AlignmentReport report) throws SQLException {
+        List<SequenceReport> behind = report.withStatus(SequenceStatus.BEHIND);
+        if (behind.isEmpty()) {
+            return report;
+        }
+        String[] names = new String[behind.size()];
+        for (int i = 0; i < names.length; i++) {
+            names[i] = behind.get(i).qualifiedName();
+        }
+        Map<String, Long> lastValues = new HashMap<>();
+        try {
+            session.inTransaction(statementMillis, lockMillis, c -> {
+                // the names were quoted by the server (format('%I.%I')); they are bound as values and cast here
+                try (PreparedStatement ps = c.prepareStatement(
+                        "SELECT n, pg_sequence_last_value(n::regclass) FROM unnest(?::text[]) AS n")) {
+                    ps.setArray(1, c.createArrayOf("text", names));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            long last = rs.getLong(2);
+                            if (!rs.wasNull()) {
+                                lastValues.put(rs.getString(1), last);
+                            }
+                        }
+                    }
+                }
+                return null;
+            });
+        } catch (SQLException e) {
+            log.debug("seqguard startup guard: re-reading lagging sequences failed", e);
+            return report;
+        }
+        List<SequenceReport> sequences = new ArrayList<>();
+        int movedOn = 0;
+        for (SequenceReport s : report.sequences()) {
+            Long last = s.status() == SequenceStatus.BEHIND ? lastValues.get(s.qualifiedName()) : null;
+            Long required = s.requiredNextValue();
+            if (last != null && required != null) {
+                long next = last + s.increment();
+                boolean safe = s.descending() ? next <= required && next >= s.minValue()
+                        : next >= required && next <= s.maxValue();
+                if (safe) {
+                    List<String> notes = new ArrayList<>(s.notes());
+                    notes.add("the application moved it past its data with nextval() while seqguard read it (re-read)");
+                    sequences.add(new SequenceReport(s.schema(), s.name(), s.qualifiedName(), s.dataType(),
+                            s.increment(), s.minValue(), s.maxValue(), s.cycle(), s.columns(), s.previousNextValue(),
+                            next, s.dataBound(), required, SequenceStatus.ALIGNED, null, RepairAction.NONE, null,
+                            s.rangeUsed(), notes));
+                    movedOn++;
+                    continue;
+                }
+            }
+            sequences.add(s);
+        }
+        if (movedOn == 0) {
+            return report;
+        }
+        log.info("seqguard startup guard: {} sequence(s) looked behind but were moved on by their writers meanwhile",
+                movedOn);
+        return new AlignmentReport(report.operation(), report.database(), report.serverVersion(),
+                report.allocation(), report.margin(), report.startedAt(), report.duration(), sequences);
+    }
+
+    private Decision onStandby(GuardSession session, GuardMode mode) throws SQLException {
+        String standbyText = "this server is a standby (in recovery); repair belongs to the primary: run the guard "
+                + "against the primary";
+        StandbyAction action = config.getOnStandby();
+        switch (action) {
+            case FAIL:
+                throw new StartupGuardException(Reason.STANDBY, "seqguard startup guard refuses start-up: "
+                        + standbyText + " (onStandby fail refuses every standby).", null, null);
+            case SKIP:
+                notes.add("standby: guard skipped (onStandby skip)");
+                log.warn("seqguard startup guard: {}; sequences are not checked (onStandby skip)", standbyText);
+                return new Decision(GuardMode.OFF, GuardOutcome.SKIPPED, null);
+            default:
+                break;
+        }
+        if (mode == GuardMode.REPAIR) {
+            log.warn("seqguard startup guard: {}; verifying only", standbyText);
+        }
+        notes.add("standby: verified only; repair belongs to the primary");
+        step = "verifying standby database " + database;
+        AlignmentReport report = recheck(session, aligner.plan());
+        if (report.isAligned()) {
+            return new Decision(GuardMode.VERIFY, GuardOutcome.ALIGNED, report);
+        }
+        String prefix = mode == GuardMode.REPAIR
+                ? "seqguard startup guard refuses to repair: " + standbyText + ". Verified here instead: "
+                : "seqguard startup guard (mode verify) on a standby (in recovery): ";
+        String suffix = mode == GuardMode.REPAIR ? ""
+                : "\nRepair belongs to the primary: run the guard (mode repair) or the statements below against the "
+                        + "primary.";
+        String message = prefix + report.driftMessage() + suffix + fixStatements(report);
+        if (action == StandbyAction.WARN) {
+            notes.add("sequences lag (onStandby warn lets start-up go on)");
+            log.warn("{}", message);
+            return new Decision(GuardMode.VERIFY, GuardOutcome.DRIFT_TOLERATED, report);
+        }
+        throw new StartupGuardException(mode == GuardMode.REPAIR ? Reason.STANDBY : Reason.DRIFT, message, report,
+                null);
+    }
+
+    private void lock(GuardSession session, boolean exclusive) throws SQLException {
+        step = "asking for the seqguard lock";
+        if (session.tryLock(exclusive, statementMillis)) {
+            return;
+        }
+        long remaining = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+        long waitMillis = Math.min(config.getLockWaitTimeout().toMillis(), remaining);
+        String holders = describeHolders(session);
+        step = "waiting up to " + waitMillis + " ms for the seqguard lock, held by " + holders;
+        log.info("seqguard startup guard: another instance holds the seqguard lock ({}); waiting up to {} ms",
+                holders, waitMillis);
+        long w0 = System.nanoTime();
+        waited = true;
+        try {
+            session.waitLock(exclusive, waitMillis);
+            lockWait = Duration.ofNanos(System.nanoTime() - w0);
+        } catch (SQLException e) {
+            lockWait = Duration.ofNanos(System.nanoTime() - w0);
+            if ("55P03".equals(e.getSQLState()) || "57014".equals(e.getSQLState())) {
+                throw new StartupGuardException(Reason.LOCK_TIMEOUT, "seqguard startup guard: another instance has "
+                        + "held the seqguard lock for " + lockWait.toSeconds() + " s (at least; lockWaitTimeout "
+                        + config.getLockWaitTimeout().toMillis() + " ms): " + describeHolders(session)
+                        + ". It is probably repairing a large database: raise lockWaitTimeout, or see what that session "
+                        + "does in pg_stat_activity (a stuck one can be ended with pg_terminate_backend(pid)).", null,
+                        e);
+            }
+            throw e;
+        }
+    }
+
+    private String describeHolders(GuardSession session) {
+        try {
+            return session.inTransaction(statementMillis, lockMillis, c -> {
+                List<String> holders = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement(LOCK_HOLDERS)) {
+                    ps.setLong(1, StartupGuard.ADVISORY_LOCK_KEY >>> 32);
+                    ps.setLong(2, StartupGuard.ADVISORY_LOCK_KEY & 0xffffffffL);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            String name = rs.getString(3);
+                            holders.add("pid " + rs.getInt(1) + " (" + rs.getString(2)
+                                    + (name != null && !name.isEmpty() ? ", application '" + name + "'" : "")
+                                    + (rs.getString(4) != null ? ", from " + rs.getString(4) : "")
+                                    + (rs.getTimestamp(5) != null
+                                            ? ", connected since " + rs.getTimestamp(5).toInstant() : "")
+                                    + ")");
+                        }
+                    }
+                }
+                return holders.isEmpty() ? "a session that has released it meanwhile" : String.join(", ", holders);
+            });
+        } catch (SQLException e) {
+            return "another session (pg_locks not readable: " + e.getMessage() + ")";
+        }
+    }
+
+    private void journal(GuardSession session, GuardJournal journal, GuardMode applied, String outcome,
+            AlignmentReport report, String message) {
+        if (journal == null) {
+            return;
+        }
+        if (standby) {
+            notes.add("journal not written: a standby is read-only");
+            return;
+        }
+        String failure = journal.write(session, new GuardJournal.Entry(startedAt, primary, application,
+                config.getMode(), applied, outcome, report, message, elapsed()), statementMillis, lockMillis);
+        if (failure != null) {
+            notes.add(failure);
+        }
+    }
+
+    private GuardResult result(Decision decision) {
+        return new GuardResult(config.getMode(), decision.applied, decision.outcome, database, serverVersion, primary,
+                standby, subscriptions, waited, lockWait, decision.report, startedAt, elapsed(), notes);
+    }
+
+    private void checkAbandoned() {
+        if (abandoned) {
+            throw new StartupGuardException(Reason.TIME_LIMIT, "seqguard startup guard abandoned: the time limit ("
+                    + config.getTimeLimit().toMillis() + " ms) passed while " + step, null, null);
+        }
+    }
+
+    private Duration elapsed() {
+        return Duration.ofNanos(System.nanoTime() - t0);
+    }
+
+    private String disableStatements() {
+        List<String> statements = new ArrayList<>();
+        for (String ident : subscriptionIdents) {
+            statements.add("ALTER SUBSCRIPTION " + ident + " DISABLE");
+        }
+        return String.join("; ", statements);
+    }
+
+    private static String quotedList(List<String> names) {
+        List<String> quoted = new ArrayList<>();
+        for (String name : names) {
+            quoted.add("'" + name + "'");
+        }
+        return String.join(", ", quoted);
+    }
+
+    private static String fixStatements(AlignmentReport report) {
+        String sql = report.toSql();
+        return sql.isEmpty() ? "" : "\nStatements that fix it (forward-only, safe to run more than once):\n" + sql;
+    }
+
+    private static String lower(GuardMode mode) {
+        return mode.name().toLowerCase(Locale.ROOT);
+    }
+
+    static String hint(SQLException e) {
+        String state = e.getSQLState();
+        if ("57014".equals(state)) {
+            return " (the statement timeout passed: raise the aligner's statementTimeout)";
+        }
+        if ("55P03".equals(state)) {
+            return " (the lock timeout passed: another session holds a conflicting lock)";
+        }
+        if (state != null && state.startsWith("08")) {
+            return " (the connection was lost: check the server, then start again; every step is safe to repeat)";
+        }
+        return "";
+    }
+}

@@ -1,0 +1,144 @@
+package io.seqguard;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps an application from starting against sequences that lag their data, typically the first boot after a
+ * migration or cutover. Run it before the application takes connections for its own work, or wrap the pool in a
+ * {@link GuardedDataSource} that runs it on the first {@code getConnection()}.
+ *
+ * <pre>{@code
+ * GuardResult result = StartupGuard.configure()
+ *         .dataSource(pool)
+ *         .load()
+ *         .run();   // throws StartupGuardException when start-up must not go on
+ * }</pre>
+ *
+ * <p>What {@link #run()} does, in order:
+ * <ol>
+ *   <li>Mode {@link GuardMode#OFF}: nothing, no connection.</li>
+ *   <li>Reads the server: database, version, {@code pg_is_in_recovery()}, the primary's identity
+ *       ({@link PrimaryIdentity}), the enabled subscriptions of this database, and, with the journal, whether this
+ *       primary is known. Logs {@code first boot against primary X} or {@code known primary X}.</li>
+ *   <li>A standby is never changed: {@link StandbyAction} decides (default: verify, fail on drift, and say that repair
+ *       belongs to the primary).</li>
+ *   <li>An enabled subscription means the cutover is not finished: {@link SubscriptionAction} decides (default:
+ *       refuse, naming it).</li>
+ *   <li>Takes the seqguard advisory lock ({@link #ADVISORY_LOCK_KEY}, session level, on a connection of its own):
+ *       exclusive to repair, shared to verify, so that many instances booting at once repair one at a time and a
+ *       verifying instance waits for a repairing one. The wait is bounded by
+ *       {@link GuardConfiguration#lockWaitTimeout(Duration)}.</li>
+ *   <li>Verifies first (read-only) and repairs only when sequences are still behind, so an instance that comes after
+ *       another one repaired finds everything aligned and passes: no instance fails because another repaired first.
+ *       A sequence that looks behind only because running instances advanced it with {@code nextval()} while it was
+ *       read is read again and counts as aligned.</li>
+ *   <li>Repairs (or verifies), releases the lock, writes the journal row, returns a {@link GuardResult}; or throws a
+ *       {@link StartupGuardException} whose message lists each lagging sequence and the fix.</li>
+ * </ol>
+ *
+ * <p>Every wait is bounded: each statement by the aligner's statement timeout, each lock wait by its lock timeout or
+ * the lock wait timeout, and the whole run by {@link GuardConfiguration#timeLimit(Duration)}: the work runs on a
+ * thread of its own and {@link #run()} returns (throws) when the time limit passes, whatever the database does.
+ *
+ * <p>A guard is immutable and thread-safe; each {@link #run()} is a new run.
+ */
+public final class StartupGuard {
+
+    /**
+     * The key of the PostgreSQL advisory lock every seqguard guard takes on a database ({@code "seqguard"} in ASCII,
+     * as a bigint), so that all instances of all applications on one database serialize. In {@code pg_locks} it shows
+     * as {@code locktype = 'advisory'}, {@code classid = 1936028007}, {@code objid = 1969320548},
+     * {@code objsubid = 1}.
+     */
+    public static final long ADVISORY_LOCK_KEY = 0x7365716775617264L;
+
+    private static final Logger log = LoggerFactory.getLogger(StartupGuard.class);
+
+    private final GuardConfiguration configuration;
+    private final SequenceAligner aligner;
+
+    StartupGuard(GuardConfiguration configuration, SequenceAligner aligner) {
+        this.configuration = configuration;
+        this.aligner = aligner;
+    }
+
+    /** Starts a configuration; finish it with {@link GuardConfiguration#load()}. */
+    public static GuardConfiguration configure() {
+        return new GuardConfiguration();
+    }
+
+    /**
+     * Runs the guard once.
+     *
+     * @return what happened, when the application may start
+     * @throws StartupGuardException when it may not: drift in mode verify or on a standby, repairs that failed, an
+     *     enabled subscription, a lock wait or time limit that passed, a database that cannot be reached or read
+     */
+    public GuardResult run() {
+        Instant startedAt = Instant.now();
+        long t0 = System.nanoTime();
+        if (configuration.getMode() == GuardMode.OFF) {
+            log.info("seqguard startup guard is off: sequences are not checked");
+            return new GuardResult(GuardMode.OFF, GuardMode.OFF, GuardOutcome.SKIPPED, null, null, null, false,
+                    List.of(), false, Duration.ZERO, null, startedAt, Duration.ofNanos(System.nanoTime() - t0),
+                    List.of("mode off"));
+        }
+        GuardRunner runner = new GuardRunner(configuration, aligner, startedAt, t0);
+        CompletableFuture<GuardResult> outcome = new CompletableFuture<>();
+        Thread worker = new Thread(() -> {
+            try {
+                outcome.complete(runner.run());
+            } catch (Throwable e) {
+                outcome.completeExceptionally(e);
+            }
+        }, "seqguard-startup-guard");
+        worker.setDaemon(true);
+        worker.start();
+        long limit = configuration.getTimeLimit().toMillis();
+        try {
+            return outcome.get(limit, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            runner.abandon();
+            String message = "seqguard startup guard did not finish within timeLimit (" + limit + " ms); it was "
+                    + runner.step() + ". The work under way stops at its own statement and lock timeouts and is safe "
+                    + "to repeat; raise timeLimit, or find what blocks the database (pg_stat_activity, pg_locks).";
+            log.error(message);
+            throw new StartupGuardException(StartupGuardException.Reason.TIME_LIMIT, message, null, null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            runner.abandon();
+            throw new StartupGuardException(StartupGuardException.Reason.TIME_LIMIT,
+                    "seqguard startup guard was interrupted while " + runner.step(), null, e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof StartupGuardException) {
+                throw (StartupGuardException) cause;
+            }
+            if (cause instanceof Error) {
+                throw (Error) cause;
+            }
+            throw new StartupGuardException(StartupGuardException.Reason.DATABASE_ERROR, "seqguard startup guard "
+                    + "(mode " + configuration.getMode().name().toLowerCase(Locale.ROOT) + ") failed while "
+                    + runner.step() + ": " + cause.getMessage(), null, cause);
+        }
+    }
+
+    /** A copy of the configuration this guard was loaded with. */
+    public GuardConfiguration configuration() {
+        return new GuardConfiguration(configuration);
+    }
+
+    /** The aligner the guard runs; null in mode {@link GuardMode#OFF}. */
+    public SequenceAligner aligner() {
+        return aligner;
+    }
+}
