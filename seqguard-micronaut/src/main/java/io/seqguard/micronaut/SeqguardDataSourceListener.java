@@ -1,0 +1,184 @@
+package io.seqguard.micronaut;
+
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.event.BeanCreatedEvent;
+import io.micronaut.context.event.BeanCreatedEventListener;
+import io.micronaut.context.exceptions.ConfigurationException;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.naming.NameResolver;
+import io.micronaut.core.order.Ordered;
+import io.micronaut.core.util.StringUtils;
+import io.micronaut.inject.qualifiers.Qualifiers;
+import io.micronaut.jdbc.DataSourceResolver;
+import io.seqguard.GuardMode;
+import io.seqguard.GuardResult;
+import io.seqguard.StartupGuard;
+import io.seqguard.StartupGuardException;
+import jakarta.inject.Singleton;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the seqguard {@link StartupGuard} on each {@link DataSource} bean when it is created, so that no repository,
+ * {@code @Transactional} method or other bean gets the data source before the guard has passed: Micronaut hands a
+ * bean to nobody until every {@link BeanCreatedEventListener} has returned it.
+ *
+ * <p>Order: listeners on one bean run by ascending {@link Ordered#getOrder()}. Micronaut Flyway migrates in a listener
+ * of the default order 0 (as do Micronaut Data's transaction-aware wrapper and other libraries that prepare a data
+ * source); this one has {@link #ORDER}, so it sees the schema and the data that the migrations left. A Flyway
+ * configured with {@code async: true} migrates on another thread, after this guard: the listener logs a warning.
+ *
+ * <p>The guard needs the pool itself: the bean this listener receives may already be wrapped (Micronaut Data's
+ * contextual, transaction-aware proxy hands out no connection outside a transaction), so it is unwrapped with the
+ * application's {@link DataSourceResolver}, as Micronaut Flyway does.
+ *
+ * <p>Per data source: the {@link SeqguardDataSourceConfiguration} named like the data source, else the core's
+ * defaults (mode repair). A data source whose database is not PostgreSQL is skipped unless it is configured
+ * explicitly, which is an error. A guard that refuses start-up throws its {@link StartupGuardException}, the data
+ * source's name added to the message; the application context does not start.
+ */
+@Singleton
+@Requires(property = SeqguardDataSourceListener.ENABLED, notEquals = StringUtils.FALSE)
+public class SeqguardDataSourceListener implements BeanCreatedEventListener<DataSource>, Ordered {
+
+    /** The global switch: {@code seqguard.enabled=false} guards no data source. */
+    public static final String ENABLED = "seqguard.enabled";
+
+    /**
+     * This listener's order: after every listener of the default order 0, Micronaut Flyway's migration among them,
+     * with room for listeners that must come later still.
+     */
+    public static final int ORDER = Ordered.LOWEST_PRECEDENCE - 1000;
+
+    private static final Logger log = LoggerFactory.getLogger(SeqguardDataSourceListener.class);
+
+    private final ApplicationContext context;
+    private final SeqguardRuns runs;
+    private final DataSourceResolver resolver;
+
+    /**
+     * @param context the application context, for the per-data-source configuration and other properties
+     * @param runs where each run is recorded
+     * @param resolver unwraps proxies around the pool; null: the data source is used as it is
+     */
+    public SeqguardDataSourceListener(ApplicationContext context, SeqguardRuns runs,
+            @Nullable DataSourceResolver resolver) {
+        this.context = context;
+        this.runs = runs;
+        this.resolver = resolver != null ? resolver : DataSourceResolver.DEFAULT;
+    }
+
+    @Override
+    public int getOrder() {
+        return ORDER;
+    }
+
+    @Override
+    public DataSource onCreated(BeanCreatedEvent<DataSource> event) {
+        DataSource dataSource = event.getBean();
+        String name = name(event);
+        guard(name, resolver.resolve(dataSource));
+        return dataSource;
+    }
+
+    /**
+     * Runs the guard for one data source.
+     *
+     * @param name the data source's name
+     * @param pool the pool itself
+     * @throws StartupGuardException when the guard refuses start-up
+     * @throws ConfigurationException when the configuration is invalid
+     */
+    void guard(String name, DataSource pool) {
+        Instant startedAt = Instant.now();
+        long t0 = System.nanoTime();
+        Optional<SeqguardDataSourceConfiguration> configured = context.findBean(
+                SeqguardDataSourceConfiguration.class, Qualifiers.byName(name));
+        SeqguardDataSourceConfiguration configuration = configured
+                .orElseGet(() -> new SeqguardDataSourceConfiguration(name));
+        String key = SeqguardDataSourceConfiguration.PREFIX + "." + name;
+        if (!configuration.isEnabled()) {
+            log.info("seqguard: data source '{}' is not guarded ({}.enabled=false)", name, key);
+            runs.recordUnguarded(name, key + ".enabled=false");
+            return;
+        }
+        StartupGuard guard;
+        try {
+            guard = configuration.load(pool,
+                    context.getProperty("micronaut.application.name", String.class).orElse(null));
+        } catch (RuntimeException e) {
+            runs.record(new GuardRun(name, startedAt, elapsed(t0), null, e));
+            throw e;
+        }
+        GuardMode mode = guard.configuration().getMode();
+        if (mode != GuardMode.OFF) {
+            String product = productName(pool);
+            if (product != null && !product.equalsIgnoreCase("PostgreSQL")) {
+                if (configured.isPresent()) {
+                    ConfigurationException e = new ConfigurationException(key + " is configured, but data source '"
+                            + name + "' is " + product + ", not PostgreSQL: seqguard guards PostgreSQL only. Remove "
+                            + "the section or set " + key + ".enabled=false.");
+                    runs.record(new GuardRun(name, startedAt, elapsed(t0), null, e));
+                    throw e;
+                }
+                log.info("seqguard: data source '{}' is {}, not PostgreSQL; not guarded", name, product);
+                runs.recordUnguarded(name, "not PostgreSQL (" + product + ")");
+                return;
+            }
+            if (context.getProperty("flyway.datasources." + name + ".async", Boolean.class).orElse(false)) {
+                log.warn("seqguard: flyway.datasources.{}.async is true, so Flyway migrates data source '{}' on "
+                        + "another thread, possibly after this guard: sequences fed by rows the migrations load "
+                        + "are not covered. Use synchronous migrations with seqguard.", name, name);
+            }
+        }
+        GuardResult result;
+        try {
+            result = guard.run();
+        } catch (StartupGuardException e) {
+            StartupGuardException named = new StartupGuardException(e.reason(), "Micronaut data source '" + name
+                    + "': " + e.getMessage(), e.report(), e);
+            runs.record(new GuardRun(name, startedAt, elapsed(t0), null, named));
+            throw named;
+        } catch (RuntimeException e) {
+            runs.record(new GuardRun(name, startedAt, elapsed(t0), null, e));
+            throw e;
+        }
+        runs.record(new GuardRun(name, result.startedAt(), result.duration(), result, null));
+    }
+
+    /**
+     * The data source's name: {@code default} for {@code datasources.default}, else the bean's name qualifier.
+     */
+    static String name(BeanCreatedEvent<DataSource> event) {
+        if (event.getBeanDefinition() instanceof NameResolver) {
+            Optional<String> name = ((NameResolver) event.getBeanDefinition()).resolveName();
+            if (name.isPresent()) {
+                return name.get();
+            }
+        }
+        String name = event.getBeanIdentifier().getName();
+        return name.equalsIgnoreCase("primary") ? "default" : name;
+    }
+
+    private static String productName(DataSource pool) {
+        try (Connection connection = pool.getConnection()) {
+            return connection.getMetaData().getDatabaseProductName();
+        } catch (SQLException | RuntimeException e) {
+            // the guard borrows a connection again and explains the failure
+            log.debug("seqguard: could not read the database product name", e);
+            return null;
+        }
+    }
+
+    private static Duration elapsed(long t0) {
+        return Duration.ofNanos(System.nanoTime() - t0);
+    }
+}

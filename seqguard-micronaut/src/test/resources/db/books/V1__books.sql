@@ -1,0 +1,4 @@
+CREATE TABLE book (
+    id bigserial PRIMARY KEY,
+    title text NOT NULL
+);
