@@ -2,9 +2,15 @@ package io.seqguard.cli;
 
 import io.seqguard.AlignerConfiguration;
 import io.seqguard.AlignmentReport;
+import io.seqguard.GuardMode;
 import io.seqguard.RepairAction;
 import io.seqguard.SequenceAligner;
 import io.seqguard.SequenceMapping;
+import io.seqguard.StandbyAction;
+import io.seqguard.StartupGuard;
+import io.seqguard.StartupGuardException;
+import io.seqguard.SubscriptionAction;
+import java.time.Duration;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +21,9 @@ import picocli.CommandLine;
 
 /** One verify, plan or repair from the command line: options to configuration, report to output, code to exit. */
 final class AlignRun {
+
+    /** A runbook step may read big unindexed tables; the statement timeout bounds each read. */
+    private static final Duration RUN_TIME_LIMIT = Duration.ofHours(6);
 
     private final CommandLine commandLine;
     private final AlignOptions options;
@@ -45,8 +54,35 @@ final class AlignRun {
         return report.isAligned() ? ExitCode.ALIGNED : ExitCode.DRIFT;
     }
 
+    /**
+     * Repairs through the start-up guard, so the command line follows the same rules as every application instance:
+     * serialized by the advisory lock, refused on a standby and while a subscription still feeds the database.
+     */
     int repair() {
-        AlignmentReport report = aligner().repair();
+        StartupGuard guard = StartupGuard.configure().dataSource(dataSource()).mode(GuardMode.REPAIR)
+                .aligner(this::configure).onStandby(StandbyAction.FAIL)
+                .onEnabledSubscription(SubscriptionAction.REFUSE).applicationName("seqguard-cli")
+                .timeLimit(RUN_TIME_LIMIT).load();
+        AlignmentReport report;
+        try {
+            report = guard.run().report();
+        } catch (StartupGuardException e) {
+            switch (e.reason()) {
+                case STANDBY:
+                case SUBSCRIPTION:
+                    commandLine.getErr().println("seqguard: refused: " + e.getMessage());
+                    return ExitCode.DRIFT;
+                case DRIFT:
+                case REPAIR_FAILED:
+                    if (e.report() == null) {
+                        throw e;
+                    }
+                    report = e.report();
+                    break;
+                default:
+                    throw e;
+            }
+        }
         print(report);
         boolean failed = !report.withAction(RepairAction.FAILED).isEmpty();
         return report.isAligned() && !failed ? ExitCode.ALIGNED : ExitCode.DRIFT;
@@ -71,6 +107,13 @@ final class AlignRun {
     }
 
     private SequenceAligner aligner() {
+        AlignerConfiguration configuration = SequenceAligner.configure().dataSource(dataSource());
+        configure(configuration);
+        return configuration.load();
+    }
+
+    /** The options, applied to an aligner's configuration; bad values become usage errors. */
+    private void configure(AlignerConfiguration configuration) {
         List<SequenceMapping> mappings = new ArrayList<>();
         for (String mapping : options.mappings) {
             try {
@@ -79,19 +122,17 @@ final class AlignRun {
                 throw new CommandLine.ParameterException(commandLine, "--map " + e.getMessage());
             }
         }
-        AlignerConfiguration configuration;
         try {
-            configuration = SequenceAligner.configure().dataSource(dataSource()).schemas(options.schemas)
-                    .excludeSequences(options.excludes).excludeTables(options.excludes).mappings(mappings)
-                    .allocation(options.allocationRule()).margin(options.margin).jobs(options.jobs)
-                    .lockTimeout(options.lockTimeout).statementTimeout(options.statementTimeout);
+            configuration.schemas(options.schemas).excludeSequences(options.excludes)
+                    .excludeTables(options.excludes).mappings(mappings).allocation(options.allocationRule())
+                    .margin(options.margin).jobs(options.jobs).lockTimeout(options.lockTimeout)
+                    .statementTimeout(options.statementTimeout);
             if (progressBar != null) {
                 configuration.progressListener(progressBar);
             }
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(commandLine, "--" + e.getMessage());
         }
-        return configuration.load();
     }
 
     private DataSource dataSource() {

@@ -152,6 +152,63 @@ class CliTest {
     }
 
     @Test
+    void repairOnAStandbyIsRefusedWithOneLine() throws Exception {
+        try (EmbeddedPostgres primary = EmbeddedPostgres.builder().start()) {
+            TestDatabase data = TestDatabase.create(primary, "standby");
+            data.execute("CREATE TABLE t (id serial PRIMARY KEY)", "INSERT INTO t VALUES (5)");
+            try (EmbeddedPostgres standby = primary.startStandby()) {
+                String url = standby.jdbcUrl(data.name());
+                awaitTable(standby, data.name());
+                Run verify = run("verify", "--url", url, "--user", "postgres");
+                assertThat(verify.code()).as(verify.err()).isEqualTo(ExitCode.DRIFT);
+                Run repair = run("repair", "--url", url, "--user", "postgres");
+                assertThat(repair.code()).isEqualTo(ExitCode.DRIFT);
+                assertThat(repair.err()).startsWith("seqguard: refused:").contains("standby")
+                        .doesNotContain("\tat ");
+                assertThat(repair.err().lines().count()).isEqualTo(1);
+            }
+        }
+    }
+
+    private static void awaitTable(EmbeddedPostgres standby, String database) throws Exception {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (true) {
+            try (var connection = standby.dataSource(database).getConnection();
+                    var rs = connection.createStatement().executeQuery("SELECT count(*) FROM t")) {
+                rs.next();
+                if (rs.getLong(1) == 1) {
+                    return;
+                }
+            } catch (java.sql.SQLException notYet) {
+                // the database or table has not been replayed yet
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the standby did not replay the table within 30 s");
+            }
+            Thread.sleep(20); // polling the condition above, bounded by the deadline
+        }
+    }
+
+    @Test
+    void repairWhileASubscriptionIsEnabledIsRefusedNamingIt() {
+        // created without connecting, then enabled: the catalog says replication still feeds this database
+        db.execute("CREATE SUBSCRIPTION \"still feeding\" CONNECTION 'host=127.0.0.1 port=1 dbname=none' "
+                + "PUBLICATION p WITH (connect = false, slot_name = 'still_feeding')",
+                "ALTER SUBSCRIPTION \"still feeding\" ENABLE");
+        try {
+            Run repair = run("repair", "--url", db.jdbcUrl(), "--user", "postgres", "--schema", "cli");
+            assertThat(repair.code()).isEqualTo(ExitCode.DRIFT);
+            assertThat(repair.err()).startsWith("seqguard: refused:").contains("still feeding");
+            assertThat(db.queryForLong("SELECT count(*) FROM pg_sequences WHERE schemaname = 'cli' "
+                    + "AND last_value IS NOT NULL")).as("nothing repaired").isZero();
+        } finally {
+            db.execute("ALTER SUBSCRIPTION \"still feeding\" DISABLE",
+                    "ALTER SUBSCRIPTION \"still feeding\" SET (slot_name = NONE)",
+                    "DROP SUBSCRIPTION \"still feeding\"");
+        }
+    }
+
+    @Test
     void usageWithoutCommandExitsTwo() {
         Run run = run();
         assertThat(run.code()).isEqualTo(ExitCode.USAGE);
