@@ -11,6 +11,7 @@ import io.seqguard.SequenceStatus;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.math.RoundingMode;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -133,7 +134,7 @@ public final class Engine {
             j.status = SequenceStatus.NOT_VERIFIABLE;
             j.reason = s.columns.isEmpty()
                     ? "no column uses it (a value handed out by application code?): map it to a column with "
-                            + "mappings (" + s.schema + "." + s.name + "=SCHEMA.TABLE.COLUMN) to verify it"
+                            + "mappings (" + s.ident + "=SCHEMA.TABLE.COLUMN) to verify it"
                     : "none of the columns it feeds can be compared: " + notes(s.columns);
             return j;
         }
@@ -286,7 +287,7 @@ public final class Engine {
                 notes.add("the margin was narrowed to stay within the sequence's range");
             }
             return new SequenceReport(s.schema, s.name, s.ident, s.dataType, s.increment, s.minValue, s.maxValue,
-                    s.cycle, columns, toLong(previousNext), toLong(next), bound == null ? null : toLong(bound),
+                    s.cycle, columns, toLong(previousNext), toLong(next), bound == null ? null : wholeBound(bound, s.descending()),
                     verdict == null ? null : toLong(verdict.requiredNext()), status, reason, action, sql, used,
                     notes);
         }
@@ -295,8 +296,9 @@ public final class Engine {
             return value == null || value.bitLength() > 63 ? null : value.longValue();
         }
 
-        private static Long toLong(BigDecimal value) {
-            return toLong(value.setScale(0, java.math.RoundingMode.CEILING).toBigInteger());
+        /** The whole number the sequence must get past: 10.5 needs 11 ascending, -10.5 needs -11 descending. */
+        private static Long wholeBound(BigDecimal value, boolean descending) {
+            return toLong(value.setScale(0, descending ? RoundingMode.FLOOR : RoundingMode.CEILING).toBigInteger());
         }
     }
 }
