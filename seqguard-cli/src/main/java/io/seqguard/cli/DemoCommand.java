@@ -43,6 +43,12 @@ final class DemoCommand implements Callable<Integer> {
         "CREATE TABLE shop.\"Order Lines; DROP TABLE x\" (\"Ïd\" serial PRIMARY KEY, order_id int)",
     };
 
+    /** Every table the application writes, as the demo names them in SQL. */
+    private static final String[] REPLICATED_TABLES = {
+        "shop.customer", "shop.orders", "shop.invoice", "shop.credit_note", "shop.event",
+        "shop.\"Order Lines; DROP TABLE x\"",
+    };
+
     /** One application write per table, through the sequences. */
     private static final String[] APPLICATION_INSERTS = {
         "INSERT INTO shop.customer (name) VALUES ('ada')",
@@ -79,9 +85,9 @@ final class DemoCommand implements Callable<Integer> {
             execute(target, "CREATE SUBSCRIPTION seqguard_demo CONNECTION 'host=127.0.0.1 port="
                     + oldPrimary.port() + " dbname=postgres user=postgres' PUBLICATION seqguard_demo");
             writeThroughSequences(source, 250);
-            long expected = count(source, "SELECT count(*) FROM shop.customer");
-            awaitReplicated(target, expected);
-            out.printf("   %d customers and their orders, invoices and events arrived%n", expected);
+            awaitReplicated(source, target);
+            out.printf("   %d customers and their orders, invoices and events arrived%n",
+                    count(target, "SELECT count(*) FROM shop.customer"));
 
             out.println("4. Cutover: replication stops, the application moves to the new primary.");
             execute(target, "ALTER SUBSCRIPTION seqguard_demo DISABLE");
@@ -123,16 +129,20 @@ final class DemoCommand implements Callable<Integer> {
                         + "ORDER BY id DESC LIMIT " + customers);
     }
 
-    private static void awaitReplicated(DataSource target, long customers) throws SQLException,
+    /** Waits until every table holds on the new primary what it holds on the old one: the cutover point. */
+    private static void awaitReplicated(DataSource source, DataSource target) throws SQLException,
             InterruptedException {
         long deadline = System.nanoTime() + REPLICATION_DEADLINE.toNanos();
-        while (count(target, "SELECT count(*) FROM shop.customer") < customers
-                || count(target, "SELECT count(*) FROM shop.event") < customers) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("logical replication did not deliver the rows within "
-                        + REPLICATION_DEADLINE.toSeconds() + " s");
+        for (String table : REPLICATED_TABLES) {
+            String sql = "SELECT count(*) FROM " + table;
+            long expected = count(source, sql);
+            while (count(target, sql) != expected) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("logical replication did not deliver " + table + " within "
+                            + REPLICATION_DEADLINE.toSeconds() + " s");
+                }
+                Thread.sleep(100); // polling a condition with a deadline
             }
-            Thread.sleep(100); // polling a condition with a deadline
         }
     }
 
