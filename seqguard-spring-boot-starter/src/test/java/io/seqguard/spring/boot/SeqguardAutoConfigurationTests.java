@@ -1,0 +1,360 @@
+package io.seqguard.spring.boot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.seqguard.AlignerConfiguration;
+import io.seqguard.AllocationRule;
+import io.seqguard.GuardConfiguration;
+import io.seqguard.GuardMode;
+import io.seqguard.GuardOutcome;
+import io.seqguard.GuardResult;
+import io.seqguard.RepairAction;
+import io.seqguard.SequenceReport;
+import io.seqguard.SequenceStatus;
+import io.seqguard.StandbyAction;
+import io.seqguard.StartupGuard;
+import io.seqguard.StartupGuardException;
+import io.seqguard.SubscriptionAction;
+import io.seqguard.spring.boot.autoconfigure.SeqguardAutoConfiguration;
+import io.seqguard.spring.boot.autoconfigure.SeqguardConfigurationCustomizer;
+import io.seqguard.spring.boot.autoconfigure.SeqguardInitializer;
+import io.seqguard.spring.boot.autoconfigure.SeqguardProperties;
+import io.seqguard.spring.boot.autoconfigure.SeqguardResults;
+import io.seqguard.spring.boot.autoconfigure.SeqguardStartupException;
+import io.seqguard.test.TestDatabase;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import javax.sql.DataSource;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.LazyInitializationBeanFactoryPostProcessor;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.jdbc.datasource.SimpleDriverDataSource;
+
+/** Conditions, properties and customization of {@link SeqguardAutoConfiguration}, against real PostgreSQL. */
+class SeqguardAutoConfigurationTests {
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
+                    SeqguardAutoConfiguration.class));
+
+    @Test
+    void backsOffWithoutDataSource() {
+        new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(SeqguardAutoConfiguration.class))
+                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(SeqguardInitializer.class)
+                        .doesNotHaveBean(SeqguardResults.class).doesNotHaveBean(SeqguardProperties.class));
+    }
+
+    @Test
+    void backsOffWhenDisabled() {
+        // a DataSource that cannot connect: with the guard disabled nothing may try
+        new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(SeqguardAutoConfiguration.class))
+                .withUserConfiguration(UnreachableDataSource.class).withPropertyValues("seqguard.enabled=false")
+                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(SeqguardInitializer.class)
+                        .doesNotHaveBean(SeqguardResults.class));
+    }
+
+    @Test
+    void backsOffWithoutTheCore() {
+        new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(SeqguardAutoConfiguration.class))
+                .withUserConfiguration(UnreachableDataSource.class)
+                .withClassLoader(new FilteredClassLoader(StartupGuard.class))
+                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(SeqguardInitializer.class));
+    }
+
+    @Test
+    void guardsTheAutoConfiguredDataSourceWithDefaults() {
+        try (TestDatabase db = TestDatabase.create("defaults")) {
+            Databases.laggingTable(db, "orders", 120);
+            runner.withPropertyValues(Databases.springDataSource(db)).run(context -> {
+                assertThat(context).hasNotFailed().hasSingleBean(SeqguardInitializer.class);
+                GuardResult result = context.getBean(SeqguardResults.class).get("dataSource").orElseThrow();
+                assertThat(result.mode()).isEqualTo(GuardMode.REPAIR);
+                assertThat(result.outcome()).isEqualTo(GuardOutcome.REPAIRED);
+                assertThat(result.report().allocation()).isEqualTo(AllocationRule.pooled());
+                assertThat(result.repaired()).extracting(SequenceReport::displayName)
+                        .containsExactly("public.orders_id_seq");
+            });
+            assertThat(db.queryForLong("SELECT nextval('orders_id_seq')")).isEqualTo(121);
+        }
+    }
+
+    @Test
+    void propertiesReachTheGuard() {
+        try (TestDatabase db = TestDatabase.create("properties")) {
+            Databases.laggingTable(db, "orders", 100);
+            Databases.laggingTable(db, "legacy", 100);
+            // a sequence that only application code uses: visible to seqguard through a mapping alone
+            db.execute("CREATE SEQUENCE invoice_number_seq", "CREATE TABLE invoice (id int PRIMARY KEY, number bigint)",
+                    "INSERT INTO invoice SELECT g, 5000 + g FROM generate_series(1, 10) g");
+            runner.withPropertyValues(Databases.springDataSource(db))
+                    .withPropertyValues("seqguard.allocation=plain", "seqguard.margin=10",
+                            "seqguard.exclude-sequences=legacy_id_seq",
+                            "seqguard.mappings=invoice_number_seq=invoice.number", "seqguard.jobs=1",
+                            "seqguard.statement-timeout=5s", "seqguard.lock-timeout=2s", "seqguard.time-limit=30s",
+                            "seqguard.lock-wait-timeout=20s", "seqguard.on-standby=warn",
+                            "seqguard.on-enabled-subscription=verify", "seqguard.block-writers-during-repair=true",
+                            "seqguard.journal.enabled=true", "seqguard.journal.table=public.guard_runs",
+                            "spring.application.name=shop")
+                    .withBean(Recorder.class).withUserConfiguration(RecordingCustomizer.class)
+                    .run(context -> {
+                        assertThat(context).hasNotFailed();
+                        GuardResult result = context.getBean(SeqguardResults.class).get("dataSource").orElseThrow();
+                        assertThat(result.report().allocation()).isEqualTo(AllocationRule.plain());
+                        assertThat(result.report().margin()).isEqualTo(10);
+                        Map<String, SequenceReport> byName = byName(result);
+                        assertThat(byName.get("public.legacy_id_seq").status()).isEqualTo(SequenceStatus.SKIPPED);
+                        assertThat(byName.get("public.orders_id_seq").action()).isEqualTo(RepairAction.REPAIRED);
+                        assertThat(byName.get("public.invoice_number_seq").action()).isEqualTo(RepairAction.REPAIRED);
+                        // the customizer saw the configuration the properties made
+                        GuardConfiguration seen = context.getBean(Recorder.class).configurations.get(0);
+                        assertThat(seen.getMode()).isEqualTo(GuardMode.REPAIR);
+                        assertThat(seen.getTimeLimit()).isEqualTo(Duration.ofSeconds(30));
+                        assertThat(seen.getLockWaitTimeout()).isEqualTo(Duration.ofSeconds(20));
+                        assertThat(seen.getOnStandby()).isEqualTo(StandbyAction.WARN);
+                        assertThat(seen.getOnEnabledSubscription()).isEqualTo(SubscriptionAction.VERIFY);
+                        assertThat(seen.isJournal()).isTrue();
+                        assertThat(seen.getJournalTable()).isEqualTo("public.guard_runs");
+                        assertThat(seen.getApplicationName()).isEqualTo("shop");
+                        AlignerConfiguration aligner = seen.load().aligner().configuration();
+                        assertThat(aligner.getJobs()).isEqualTo(1);
+                        assertThat(aligner.getStatementTimeout()).isEqualTo(Duration.ofSeconds(5));
+                        assertThat(aligner.getLockTimeout()).isEqualTo(Duration.ofSeconds(2));
+                        assertThat(aligner.isBlockWritersDuringRepair()).isTrue();
+                        assertThat(aligner.getExcludedSequences()).containsExactly("legacy_id_seq");
+                    });
+            assertThat(db.queryForLong("SELECT nextval('orders_id_seq')")).isEqualTo(111);
+            assertThat(db.queryForLong("SELECT nextval('legacy_id_seq')")).isEqualTo(1);
+            assertThat(db.queryForLong("SELECT nextval('invoice_number_seq')")).isEqualTo(5021);
+            assertThat(db.queryForString("SELECT application FROM public.guard_runs")).isEqualTo("shop");
+        }
+    }
+
+    @Test
+    void verifyModeRefusesStartOnDrift() {
+        try (TestDatabase db = TestDatabase.create("verify")) {
+            Databases.laggingTable(db, "orders", 50);
+            runner.withPropertyValues(Databases.springDataSource(db)).withPropertyValues("seqguard.mode=verify")
+                    .run(context -> {
+                        assertThat(context).hasFailed();
+                        SeqguardStartupException failure = findCause(context.getStartupFailure(),
+                                SeqguardStartupException.class);
+                        assertThat(failure.getDataSourceName()).isEqualTo("dataSource");
+                        assertThat(failure.getJdbcUrl()).isEqualTo(db.jdbcUrl());
+                        assertThat(failure.getGuardException().reason()).isEqualTo(StartupGuardException.Reason.DRIFT);
+                        assertThat(failure.getMessage()).contains("public.orders_id_seq");
+                    });
+            assertThat(db.queryForLong("SELECT nextval('orders_id_seq')")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void modeOffAlsoReadsFalseAsYamlWritesABareOff() {
+        try (TestDatabase db = TestDatabase.create("off")) {
+            Databases.laggingTable(db, "orders", 50);
+            runner.withPropertyValues(Databases.springDataSource(db)).withPropertyValues("seqguard.mode=false")
+                    .run(context -> {
+                        assertThat(context).hasNotFailed();
+                        GuardResult result = context.getBean(SeqguardResults.class).get("dataSource").orElseThrow();
+                        assertThat(result.applied()).isEqualTo(GuardMode.OFF);
+                        assertThat(result.outcome()).isEqualTo(GuardOutcome.SKIPPED);
+                    });
+            assertThat(db.queryForLong("SELECT nextval('orders_id_seq')")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void invalidValuesNameTheirProperty() {
+        runner.withUserConfiguration(UnreachableDataSource.class).withPropertyValues("seqguard.allocation=banana")
+                .run(context -> assertInvalid(context.getStartupFailure(), "seqguard.allocation", "banana"));
+        runner.withUserConfiguration(UnreachableDataSource.class)
+                .withPropertyValues("seqguard.mappings[0]=orders_seq=orders.id", "seqguard.mappings[1]=nonsense")
+                .run(context -> assertInvalid(context.getStartupFailure(), "seqguard.mappings[1]", "nonsense"));
+        runner.withUserConfiguration(UnreachableDataSource.class)
+                .withPropertyValues("seqguard.time-limit=10s", "seqguard.lock-wait-timeout=1m")
+                .run(context -> assertInvalid(context.getStartupFailure(), "seqguard.lock-wait-timeout", "PT1M"));
+        runner.withUserConfiguration(UnreachableDataSource.class).withPropertyValues("seqguard.jobs=0")
+                .run(context -> assertInvalid(context.getStartupFailure(), "seqguard.jobs", "0"));
+        runner.withUserConfiguration(UnreachableDataSource.class)
+                .withPropertyValues("seqguard.datasources.dataSource.margin=-1")
+                .run(context -> assertInvalid(context.getStartupFailure(), "seqguard.datasources.dataSource.margin",
+                        "-1"));
+    }
+
+    @Test
+    void unknownDataSourceNamesAreRefused() {
+        runner.withUserConfiguration(UnreachableDataSource.class)
+                .withPropertyValues("seqguard.datasources.reporting.enabled=false").run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(context.getStartupFailure()).rootCause().isInstanceOf(IllegalStateException.class)
+                            .hasMessageContaining("seqguard.datasources.reporting: there is no DataSource bean named "
+                                    + "'reporting'")
+                            .hasMessageContaining("[dataSource]");
+                });
+    }
+
+    @Test
+    void aDataSourceCanBeLeftOutByName() {
+        runner.withUserConfiguration(UnreachableDataSource.class)
+                .withPropertyValues("seqguard.datasources.data-source.enabled=false").run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(SeqguardResults.class).getUnguarded())
+                            .containsEntry("dataSource", "seqguard.datasources.data-source.enabled=false");
+                });
+    }
+
+    @Test
+    void customizersRunInOrderAfterTheProperties() {
+        try (TestDatabase db = TestDatabase.create("customizer")) {
+            Databases.laggingTable(db, "orders", 10);
+            runner.withPropertyValues(Databases.springDataSource(db)).withPropertyValues("seqguard.mode=verify")
+                    .withBean(Recorder.class).withUserConfiguration(RepairingCustomizers.class).run(context -> {
+                        // the customizers switched verify to repair for this bean
+                        assertThat(context).hasNotFailed();
+                        assertThat(context.getBean(Recorder.class).names).containsExactly("first:dataSource",
+                                "second:dataSource");
+                        assertThat(context.getBean(SeqguardResults.class).get("dataSource").orElseThrow().outcome())
+                                .isEqualTo(GuardOutcome.REPAIRED);
+                    });
+        }
+    }
+
+    @Test
+    void anApplicationsOwnInitializerReplacesTheAutoConfiguredOne() {
+        runner.withUserConfiguration(UnreachableDataSource.class, OwnInitializer.class).run(context -> {
+            assertThat(context).hasNotFailed().hasSingleBean(SeqguardInitializer.class);
+            assertThat(context).getBean("ownInitializer").isSameAs(context.getBean(SeqguardInitializer.class));
+        });
+    }
+
+    @Test
+    void theGuardRunsEvenWhenBeansAreLazy() {
+        try (TestDatabase db = TestDatabase.create("lazy")) {
+            Databases.laggingTable(db, "orders", 10);
+            runner.withPropertyValues(Databases.springDataSource(db))
+                    .withInitializer(context -> context.addBeanFactoryPostProcessor(
+                            new LazyInitializationBeanFactoryPostProcessor()))
+                    .run(context -> assertThat(context).hasNotFailed());
+            assertThat(db.queryForLong("SELECT nextval('orders_id_seq')")).isEqualTo(11);
+        }
+    }
+
+    @Test
+    void aSmallHikariPoolReadsWithFewerJobsOrIsRefused() {
+        try (TestDatabase db = TestDatabase.create("pool")) {
+            Databases.laggingTable(db, "orders", 10);
+            runner.withPropertyValues(Databases.springDataSource(db))
+                    .withPropertyValues("spring.datasource.hikari.maximum-pool-size=3", "seqguard.jobs=4")
+                    .run(context -> assertThat(context).hasNotFailed());
+            runner.withPropertyValues(Databases.springDataSource(db))
+                    .withPropertyValues("spring.datasource.hikari.maximum-pool-size=2").run(context -> {
+                        assertThat(context).hasFailed();
+                        assertThat(context.getStartupFailure()).rootCause()
+                                .hasMessageContaining("a Hikari pool of at most 2 connection(s)")
+                                .hasMessageContaining("spring.datasource.hikari.maximum-pool-size");
+                    });
+        }
+    }
+
+    @Test
+    void propertyDefaultsAreTheCoresDefaults() {
+        SeqguardProperties properties = new SeqguardProperties();
+        assertThat(properties.getStatementTimeout()).isEqualTo(AlignerConfiguration.DEFAULT_STATEMENT_TIMEOUT);
+        assertThat(properties.getLockTimeout()).isEqualTo(AlignerConfiguration.DEFAULT_LOCK_TIMEOUT);
+        assertThat(properties.getCapacityWarning()).isEqualTo(AlignerConfiguration.DEFAULT_CAPACITY_WARNING);
+        assertThat(properties.getTimeLimit()).isEqualTo(GuardConfiguration.DEFAULT_TIME_LIMIT);
+        assertThat(properties.getJournal().getTable()).isEqualTo(GuardConfiguration.DEFAULT_JOURNAL_TABLE);
+        GuardConfiguration core = StartupGuard.configure();
+        assertThat(properties.getMode()).isEqualTo(core.getMode());
+        assertThat(properties.getOnStandby()).isEqualTo(core.getOnStandby());
+        assertThat(properties.getOnEnabledSubscription()).isEqualTo(core.getOnEnabledSubscription());
+        assertThat(properties.getAllocation()).isEqualTo(AllocationRule.pooled().toString());
+        assertThat(properties.getJobs()).isEqualTo(2);
+    }
+
+    private static Map<String, SequenceReport> byName(GuardResult result) {
+        return result.report().sequences().stream()
+                .collect(java.util.stream.Collectors.toMap(SequenceReport::displayName, s -> s));
+    }
+
+    private static void assertInvalid(Throwable failure, String property, String value) {
+        assertThat(failure).as("start-up failure").isNotNull();
+        InvalidConfigurationPropertyValueException invalid = findCause(failure,
+                InvalidConfigurationPropertyValueException.class);
+        assertThat(invalid.getName()).isEqualTo(property);
+        assertThat(String.valueOf(invalid.getValue())).isEqualTo(value);
+    }
+
+    static <T extends Throwable> T findCause(Throwable failure, Class<T> type) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        throw new AssertionError("no " + type.getSimpleName() + " in " + failure, failure);
+    }
+
+    /** A DataSource no guard may ever connect to (port 1): tests that must fail or back off before connecting. */
+    @Configuration(proxyBeanMethods = false)
+    static class UnreachableDataSource {
+        @Bean
+        DataSource dataSource() {
+            SimpleDriverDataSource dataSource = new SimpleDriverDataSource();
+            dataSource.setDriverClass(org.postgresql.Driver.class);
+            dataSource.setUrl("jdbc:postgresql://127.0.0.1:1/nowhere?connectTimeout=1");
+            return dataSource;
+        }
+    }
+
+    /** What customizers saw. */
+    static class Recorder {
+        final List<GuardConfiguration> configurations = new CopyOnWriteArrayList<>();
+        final List<String> names = new CopyOnWriteArrayList<>();
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class RecordingCustomizer {
+        @Bean
+        SeqguardConfigurationCustomizer recordingCustomizer(Recorder recorder) {
+            return (name, configuration) -> recorder.configurations.add(configuration);
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class RepairingCustomizers {
+        @Bean
+        @Order(2)
+        SeqguardConfigurationCustomizer second(Recorder recorder) {
+            return (name, configuration) -> {
+                recorder.names.add("second:" + name);
+                configuration.mode(GuardMode.REPAIR);
+            };
+        }
+
+        @Bean
+        @Order(1)
+        SeqguardConfigurationCustomizer first(Recorder recorder) {
+            return (name, configuration) -> recorder.names.add("first:" + name);
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OwnInitializer {
+        @Bean
+        SeqguardInitializer ownInitializer(SeqguardProperties properties) {
+            return new SeqguardInitializer(Map.of(), properties, List.of(), null, new SeqguardResults());
+        }
+    }
+}
