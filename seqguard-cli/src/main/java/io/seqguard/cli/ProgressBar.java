@@ -14,18 +14,24 @@ final class ProgressBar implements ProgressListener {
     private static final long INTERVAL_NANOS = 100_000_000L;
 
     private final PrintStream err;
+    private final long delayNanos;
     private final long started = System.nanoTime();
     private long lastDrawn;
     private boolean drawn;
 
     ProgressBar(PrintStream err) {
+        this(err, DELAY_NANOS);
+    }
+
+    ProgressBar(PrintStream err, long delayNanos) {
         this.err = err;
+        this.delayNanos = delayNanos;
     }
 
     @Override
     public synchronized void progress(String phase, int done, int total) {
         long now = System.nanoTime();
-        if (now - started < DELAY_NANOS || (now - lastDrawn < INTERVAL_NANOS && done < total) || total == 0) {
+        if (now - started < delayNanos || (now - lastDrawn < INTERVAL_NANOS && done < total) || total == 0) {
             return;
         }
         lastDrawn = now;

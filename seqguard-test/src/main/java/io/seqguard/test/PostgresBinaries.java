@@ -193,12 +193,32 @@ final class PostgresBinaries {
             Matcher m = JAR_VERSION.matcher(url.toString());
             if (m.find()) {
                 candidates.add(new Candidate(m.group(1), url));
+            } else if (BUILT_WITH != null && url.toString().startsWith("jar:")) {
+                // a shaded jar (the CLI): it holds the binaries seqguard-test was built with, recorded at build time
+                candidates.add(new Candidate(BUILT_WITH, url));
             } else {
-                // Without a version the cache key would be a guess; a renamed or shaded jar is not supported.
+                // Without a version the cache key would be a guess.
                 LOG.warn("Ignoring {}: its jar name does not carry the binaries version", url);
             }
         }
         return candidates;
+    }
+
+    /** The binaries version this build of seqguard-test was made with; null when unknown (an IDE build). */
+    private static final String BUILT_WITH = builtWith();
+
+    private static String builtWith() {
+        try (java.io.InputStream in = PostgresBinaries.class.getResourceAsStream("postgres-binaries.properties")) {
+            if (in == null) {
+                return null;
+            }
+            java.util.Properties properties = new java.util.Properties();
+            properties.load(in);
+            String version = properties.getProperty("version", "");
+            return version.matches("\\d+\\.\\d+\\.\\d+") ? version : null;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     static Path localRepository() {
