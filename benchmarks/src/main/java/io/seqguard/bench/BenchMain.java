@@ -1,0 +1,551 @@
+package io.seqguard.bench;
+
+import io.seqguard.AlignmentReport;
+import io.seqguard.SequenceAligner;
+import io.seqguard.test.EmbeddedPostgres;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The benchmark: builds the workloads on an embedded PostgreSQL, runs every contender on each (one warm-up round,
+ * then {@code bench.runs} timed rounds, contenders interleaved within a round, every sequence reset before each run),
+ * and writes the results as markdown. See the module's README for what is measured and how to read it.
+ *
+ * <p>System properties: {@code bench.quick} (100 and 1,000 tables, 1M rows, 3 runs; results under target/),
+ * {@code bench.runs}, {@code bench.dir} (the module directory), {@code bench.psql} (default /usr/bin/psql),
+ * {@code pg.version} (the embedded server's major, default 18).
+ */
+public final class BenchMain {
+
+    private final boolean quick = Boolean.getBoolean("bench.quick");
+    private final int runs = Integer.getInteger("bench.runs", quick ? 3 : 5);
+    private final Path dir = Path.of(System.getProperty("bench.dir", ".")).toAbsolutePath();
+    private final String psql = System.getProperty("bench.psql", "/usr/bin/psql");
+    private final int[] sizes = quick ? new int[] {100, 1000} : new int[] {100, 1000, 10000};
+    private final long bigRows = quick ? 1_000_000L : 10_000_000L;
+    private final int bigOthers = 1000;
+    private final long bigTimeoutMillis = Long.getLong("bench.bigTimeoutMillis", quick ? 30 : 100);
+
+    private final Map<String, Map<String, Stats>> results = new LinkedHashMap<>();
+    private final Map<String, Workload> workloads = new LinkedHashMap<>();
+    private final Map<String, String> facts = new LinkedHashMap<>();
+    private final long started = System.nanoTime();
+
+    private EmbeddedPostgres pg;
+    private Path work;
+    private String childClasspath;
+    private WikiRecipe wiki;
+
+    public static void main(String[] args) throws Exception {
+        if (System.getProperty("bench.snapshot") == null) {
+            System.exit(relaunch());
+        }
+        new BenchMain().run();
+    }
+
+    /**
+     * Runs the harness again in a JVM whose classpath is a private copy of this one: the module jars live in the
+     * shared work tree, where a concurrent build may rebuild them while classes are still being loaded.
+     */
+    private static int relaunch() throws IOException, InterruptedException {
+        Path work = Files.createTempDirectory(Path.of("/tmp"), "seqguard-bench-");
+        String classpath = snapshotClasspath(work);
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-Xmx" + (Runtime.getRuntime().maxMemory() / 1048576) + "m"));
+        for (String name : System.getProperties().stringPropertyNames()) {
+            if (name.startsWith("bench.") || name.equals("pg.version") || name.equals("java.io.tmpdir")) {
+                command.add("-D" + name + "=" + System.getProperty(name));
+            }
+        }
+        command.addAll(List.of("-Dbench.snapshot=" + work, "-cp", classpath, BenchMain.class.getName()));
+        int code = new ProcessBuilder(command).inheritIO().start().waitFor();
+        try (var walk = Files.walk(work)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+        return code;
+    }
+
+    private void say(String line) {
+        System.out.printf(Locale.ROOT, "[%6.1fs] %s%n", (System.nanoTime() - started) / 1e9, line);
+        System.out.flush();
+    }
+
+    private void run() throws Exception {
+        facts.put("date (UTC)", ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_LOCAL_DATE_TIME)
+                .substring(0, 19));
+        facts.put("load average at start", loadAverage());
+        work = Path.of(System.getProperty("bench.snapshot"));
+        childClasspath = System.getProperty("java.class.path");
+        say("starting embedded PostgreSQL " + System.getProperty("pg.version", "18") + (quick ? " (quick mode)" : ""));
+        try (EmbeddedPostgres server = EmbeddedPostgres.builder()
+                // PostgreSQL's own default (the test kit raises it to 200): the lock table is 64 x 100 slots
+                .setting("max_connections", "100")
+                // no background vacuum racing the runs: the harness vacuums each database once after building it
+                .setting("autovacuum", "off")
+                // durable commits as in production (the test kit turns them off): a recipe that commits once per
+                // statement pays a WAL flush per statement, as it does on a real server
+                .setting("fsync", "on")
+                .setting("synchronous_commit", "on")
+                .setting("full_page_writes", "on")
+                // one explicit CHECKPOINT after building; none of its own in the middle of the measurements
+                .setting("max_wal_size", "16GB")
+                .setting("checkpoint_timeout", "1d")
+                .start()) {
+            pg = server;
+            wiki = new WikiRecipe(psql, pg.port(), work);
+            machineFacts();
+            build();
+            for (int n : sizes) {
+                measure(workloads.get(tablesName(n)), tableContenders(n == sizes[sizes.length - 1]));
+            }
+            asyncCommits();
+            measure(workloads.get("shared sequence"), tableContenders(false));
+            unindexed();
+            startup();
+            heapProbes();
+            phases();
+            stateDiagnostic();
+            shortTimeoutProbe();
+        }
+        facts.put("load average at end", loadAverage());
+        Path out = quick ? dir.resolve("target").resolve("RESULTS-quick.md") : dir.resolve("RESULTS.md");
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, new ResultsWriter(this).markdown(), StandardCharsets.UTF_8);
+        say("wrote " + out);
+    }
+
+    static String tablesName(int n) {
+        return String.format(Locale.ROOT, "%,d tables", n);
+    }
+
+    private List<Contender> tableContenders(boolean largest) {
+        List<Contender> list = new ArrayList<>();
+        list.add(new SeqguardRun("seqguard verify", false, 2));
+        list.add(new SeqguardRun("seqguard repair", true, 2));
+        list.add(new SeqguardRun("seqguard repair, jobs 1", true, 1));
+        if (largest) {
+            list.add(new SeqguardRun("seqguard repair, jobs 4", true, 4));
+        }
+        list.add(wiki);
+        list.add(new NaiveLoop());
+        list.add(new ServerFloor(2));
+        list.add(new ServerFloor(1));
+        return list;
+    }
+
+    private void build() throws Exception {
+        Workloads builder = new Workloads(pg);
+        for (int n : sizes) {
+            long t0 = System.nanoTime();
+            Workload w = builder.tables(tablesName(n), "bench_" + n, n);
+            workloads.put(w.name, w);
+            say(String.format(Locale.ROOT, "built %s in %.1f s", w, (System.nanoTime() - t0) / 1e9));
+        }
+        long t0 = System.nanoTime();
+        Workload shared = builder.shared("shared sequence", "bench_shared");
+        workloads.put(shared.name, shared);
+        say(String.format(Locale.ROOT, "built %s in %.1f s", shared, (System.nanoTime() - t0) / 1e9));
+        t0 = System.nanoTime();
+        Workload big = builder.unindexed(String.format(Locale.ROOT, "unindexed %,d rows + %,d tables", bigRows,
+                bigOthers), "bench_unindexed", bigRows, bigOthers);
+        workloads.put("unindexed", big);
+        say(String.format(Locale.ROOT, "built %s in %.1f s", big, (System.nanoTime() - t0) / 1e9));
+        t0 = System.nanoTime();
+        Workload app = StartupContenders.app(pg, "bench_app", work.resolve("migrations"));
+        workloads.put("app", app);
+        say(String.format(Locale.ROOT, "built %s in %.1f s", app, (System.nanoTime() - t0) / 1e9));
+        t0 = System.nanoTime();
+        Workload.execute(pg.dataSource("postgres"), "CHECKPOINT");
+        say(String.format(Locale.ROOT, "checkpoint after building took %.1f s", (System.nanoTime() - t0) / 1e9));
+    }
+
+    /** One warm-up round, then the timed rounds; contenders rotate their order from round to round. */
+    Map<String, Stats> measure(Workload w, List<Contender> contenders) throws Exception {
+        Map<String, Stats> stats = results.computeIfAbsent(w.name, k -> new LinkedHashMap<>());
+        for (Contender c : contenders) {
+            stats.put(c.name(), new Stats(w.name, c.name()));
+        }
+        for (int round = 0; round <= runs; round++) {
+            for (int i = 0; i < contenders.size(); i++) {
+                Contender c = contenders.get((i + round) % contenders.size());
+                w.reset();
+                long nanos = c.run(w);
+                Stats s = stats.get(c.name());
+                if (round > 0) {
+                    s.add(nanos);
+                }
+                s.outcome = c.lastOutcome();
+                if (c.mutates() && !(c instanceof SeqguardRun r && r.partial)) {
+                    int[] check = w.check();
+                    s.stillBehind = check[0];
+                    s.movedBackwards = check[1];
+                }
+            }
+            say(w.name + ": " + (round == 0 ? "warm-up round" : "round " + round + "/" + runs) + " done");
+        }
+        for (Stats s : stats.values()) {
+            say(String.format(Locale.ROOT, "  %-32s median %10s ms   (%s)", s.contender, Stats.ms(s.medianMillis()),
+                    s.outcome == null ? "" : s.outcome));
+        }
+        return stats;
+    }
+
+    /**
+     * The largest database again with {@code synchronous_commit = off} for every session (ALTER DATABASE): commits no
+     * longer wait for the WAL flush, which isolates what per-statement commits cost the recipes that make them.
+     */
+    private void asyncCommits() throws Exception {
+        Workload largest = workloads.get(tablesName(sizes[sizes.length - 1]));
+        Workload async = largest.renamed(largest.name + ", synchronous_commit off", largest.description
+                + "; every session with synchronous_commit = off (ALTER DATABASE ... SET), so no commit waits for "
+                + "its WAL flush");
+        workloads.put("async", async);
+        Workload.execute(pg.dataSource("postgres"), "ALTER DATABASE " + largest.database
+                + " SET synchronous_commit = off");
+        try {
+            measure(async, tableContenders(false));
+        } finally {
+            Workload.execute(pg.dataSource("postgres"), "ALTER DATABASE " + largest.database
+                    + " RESET synchronous_commit");
+        }
+    }
+
+    private void unindexed() throws Exception {
+        Workload w = workloads.get("unindexed");
+        List<Contender> contenders = tableContenders(false);
+        SeqguardRun bigOnly = new SeqguardRun("seqguard repair, schema big only", true, 2, c -> c.schemas("big"));
+        bigOnly.partial = true;
+        SeqguardRun restOnly = new SeqguardRun("seqguard repair, schema rest only", true, 2,
+                c -> c.schemas("rest"));
+        restOnly.partial = true;
+        SeqguardRun timeout = new SeqguardRun(timeoutName(false), true, 2,
+                c -> c.statementTimeout(Duration.ofMillis(bigTimeoutMillis)));
+        timeout.mayFail = true;
+        SeqguardRun timeoutBig = new SeqguardRun(timeoutName(true), true, 2,
+                c -> c.schemas("big").statementTimeout(Duration.ofMillis(bigTimeoutMillis)));
+        timeoutBig.partial = true;
+        timeoutBig.mayFail = true;
+        contenders.add(bigOnly);
+        contenders.add(restOnly);
+        contenders.add(timeout);
+        contenders.add(timeoutBig);
+        measure(w, contenders);
+        for (SeqguardRun r : List.of(timeout, timeoutBig)) {
+            String key = r == timeout ? "unindexed.timeout" : "unindexed.timeoutBig";
+            facts.put(key, r.failure != null ? "FAILED: " + r.failure
+                    : SeqguardRun.counts(r.lastReport) + "\n" + String.join("\n", SeqguardRun.reasons(r.lastReport)));
+        }
+    }
+
+    String timeoutName(boolean bigOnly) {
+        return "seqguard repair, statementTimeout " + bigTimeoutMillis + " ms" + (bigOnly ? ", schema big only" : "");
+    }
+
+    private void startup() throws Exception {
+        Workload app = workloads.get("app");
+        Path migrations = work.resolve("migrations");
+        measure(app, List.of(new StartupContenders.FlywayMigrate(migrations), new StartupContenders.Guard(),
+                new SeqguardRun("seqguard verify", false, 2)));
+        Stats coldFlyway = new Stats(app.name, "Flyway migrate() (no-op), first call in a new JVM");
+        Stats coldGuard = new Stats(app.name, "seqguard StartupGuard.run(), first call in a new JVM");
+        for (int i = 0; i < runs; i++) {
+            coldFlyway.add(Long.parseLong(child("cold-flyway", pg.jdbcUrl(app.database), migrations.toString())
+                    .trim()));
+            coldGuard.add(Long.parseLong(child("cold-guard", pg.jdbcUrl(app.database)).trim()));
+        }
+        results.get(app.name).put(coldFlyway.contender, coldFlyway);
+        results.get(app.name).put(coldGuard.contender, coldGuard);
+        say(String.format(Locale.ROOT, "cold start: Flyway %s ms, guard %s ms", Stats.ms(coldFlyway.medianMillis()),
+                Stats.ms(coldGuard.medianMillis())));
+    }
+
+    /** Heap of repair + verify in a JVM limited to 256 MB, at each size and beside the 10M-row table. */
+    private void heapProbes() throws Exception {
+        List<String> names = new ArrayList<>();
+        for (int n : sizes) {
+            names.add(tablesName(n));
+        }
+        names.add("unindexed");
+        for (String name : names) {
+            Workload w = workloads.get(name);
+            w.reset();
+            String line = child("heap", pg.jdbcUrl(w.database), "2");
+            facts.put("heap." + w.name, line.trim() + " " + w.rows);
+            say("heap probe " + w.name + ": " + line.trim());
+        }
+    }
+
+    /**
+     * Where the time of a repair and a verify goes, statement by statement, at 1,000 and the largest size: one
+     * warm-up run, then three, and the run with the median wall-clock time is reported.
+     */
+    private void phases() throws Exception {
+        java.util.Set<Integer> done = new java.util.TreeSet<>();
+        for (int n : new int[] {1000, sizes[sizes.length - 1]}) {
+            if (!done.add(n)) {
+                continue;
+            }
+            Workload w = workloads.get(tablesName(n));
+            for (boolean repair : new boolean[] {false, true}) {
+                List<long[]> walls = new ArrayList<>();
+                List<String> texts = new ArrayList<>();
+                for (int run = 0; run <= 3; run++) {
+                    TimingDataSource timing = new TimingDataSource(w.dataSource);
+                    w.reset();
+                    long t0 = System.nanoTime();
+                    SequenceAligner aligner = SequenceAligner.configure().dataSource(timing).jobs(2).load();
+                    if (repair) {
+                        aligner.repair();
+                    } else {
+                        aligner.verify();
+                    }
+                    long wall = System.nanoTime() - t0;
+                    if (run == 0) {
+                        continue;
+                    }
+                    StringBuilder text = new StringBuilder();
+                    text.append(wall).append('\n');
+                    for (Map.Entry<String, TimingDataSource.Tally> e : timing.sorted().entrySet()) {
+                        text.append(e.getKey()).append('\t').append(e.getValue().calls.sum()).append('\t')
+                                .append(e.getValue().statements.sum()).append('\t')
+                                .append(e.getValue().nanos.sum()).append('\n');
+                    }
+                    walls.add(new long[] {wall, texts.size()});
+                    texts.add(text.toString());
+                }
+                walls.sort((a, b) -> Long.compare(a[0], b[0]));
+                facts.put("phases." + (repair ? "repair" : "verify") + "." + w.name,
+                        texts.get((int) walls.get(walls.size() / 2)[1]));
+            }
+            say("phase breakdown " + w.name + " done");
+        }
+    }
+
+    /** Whether a verify of the largest database survives the short statement timeout used for the unindexed table. */
+    private void shortTimeoutProbe() throws Exception {
+        Workload w = workloads.get(tablesName(sizes[sizes.length - 1]));
+        SeqguardRun probe = new SeqguardRun("verify, statementTimeout " + bigTimeoutMillis + " ms", false, 2,
+                c -> c.statementTimeout(Duration.ofMillis(bigTimeoutMillis)));
+        probe.mayFail = true;
+        w.reset();
+        long nanos = probe.run(w);
+        facts.put("shortTimeoutProbe", w.name + ": verify with statementTimeout " + bigTimeoutMillis + " ms "
+                + (probe.failure != null ? "failed after " + Stats.ms(nanos / 1e6) + " ms: " + probe.failure
+                        : "succeeded in " + Stats.ms(nanos / 1e6) + " ms: " + SeqguardRun.counts(probe.lastReport)));
+        say(facts.get("shortTimeoutProbe"));
+    }
+
+    /**
+     * What reading every sequence's state costs with {@code pg_get_sequence_data()} (PostgreSQL 18), one statement
+     * per 1,000 sequences on a fresh connection: the alternative to seqguard's state reads.
+     */
+    private void stateDiagnostic() throws Exception {
+        Workload w = workloads.get(tablesName(sizes[sizes.length - 1]));
+        if (pg.majorVersion() < 18) {
+            return;
+        }
+        Stats s = new Stats(w.name, "diagnostic: every sequence's state via pg_get_sequence_data()");
+        for (int run = 0; run <= runs; run++) {
+            w.reset();
+            long t0 = System.nanoTime();
+            int read = 0;
+            try (Connection c = w.dataSource.getConnection()) {
+                c.setAutoCommit(false);
+                List<Long> oids = new ArrayList<>();
+                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+                        "SELECT seqrelid::bigint FROM pg_sequence")) {
+                    while (rs.next()) {
+                        oids.add(rs.getLong(1));
+                    }
+                }
+                c.commit();
+                try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT o, d.last_value, d.is_called "
+                        + "FROM unnest(?::oid[]) AS o, pg_get_sequence_data(o::regclass) AS d")) {
+                    for (int from = 0; from < oids.size(); from += 1000) {
+                        ps.setArray(1, c.createArrayOf("bigint",
+                                oids.subList(from, Math.min(oids.size(), from + 1000)).toArray()));
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                read++;
+                            }
+                        }
+                        c.commit();
+                    }
+                }
+            }
+            if (run > 0) {
+                s.add(System.nanoTime() - t0);
+            }
+            s.outcome = read + " sequences read";
+        }
+        results.get(w.name).put(s.contender, s);
+        say("state diagnostic: " + Stats.ms(s.medianMillis()) + " ms");
+    }
+
+    /** Starts {@link ChildMain} in a new JVM with -Xmx256m and returns what follows RESULT. */
+    private String child(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-Xmx256m", "-cp", childClasspath, ChildMain.class.getName()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output;
+        try (InputStream in = p.getInputStream()) {
+            output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        int code = p.waitFor();
+        for (String line : output.split("\n")) {
+            if (line.startsWith("RESULT ")) {
+                if (code != 0) {
+                    break;
+                }
+                return line.substring(7);
+            }
+        }
+        throw new IllegalStateException("child JVM " + command + " exited with " + code + ":\n" + output);
+    }
+
+    /**
+     * Copies the project's own classpath entries (the module jars and class directories, which a concurrent build of
+     * the same tree may rebuild at any moment) so every child JVM runs the code this run started with.
+     */
+    private static String snapshotClasspath(Path work) throws IOException {
+        Path m2 = Path.of(System.getProperty("user.home"), ".m2").toAbsolutePath();
+        List<String> entries = new ArrayList<>();
+        int i = 0;
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            Path source = Path.of(entry).toAbsolutePath();
+            if (source.startsWith(m2) || !Files.exists(source)) {
+                entries.add(entry);
+                continue;
+            }
+            Path target = work.resolve("classpath").resolve(i++ + "-" + source.getFileName());
+            if (Files.isDirectory(source)) {
+                try (var walk = Files.walk(source)) {
+                    for (Path p : (Iterable<Path>) walk::iterator) {
+                        Path t = target.resolve(source.relativize(p).toString());
+                        if (Files.isDirectory(p)) {
+                            Files.createDirectories(t);
+                        } else {
+                            Files.copy(p, t);
+                        }
+                    }
+                }
+            } else {
+                Files.createDirectories(target.getParent());
+                Files.copy(source, target);
+            }
+            entries.add(target.toString());
+        }
+        return String.join(java.io.File.pathSeparator, entries);
+    }
+
+    private void machineFacts() throws Exception {
+        String cpu = "unknown";
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    cpu = line.substring(line.indexOf(':') + 1).trim();
+                    break;
+                }
+            }
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemTotal")) {
+                    long kb = Long.parseLong(line.replaceAll("[^0-9]", ""));
+                    facts.put("memory", String.format(Locale.ROOT, "%.1f GiB", kb / 1048576.0));
+                }
+            }
+        } catch (IOException e) {
+            // not Linux: leave unknown
+        }
+        facts.put("cpu", cpu + ", " + Runtime.getRuntime().availableProcessors() + " cores available to the JVM");
+        facts.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " ("
+                + System.getProperty("os.arch") + ")");
+        facts.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
+                + ", harness heap -Xmx" + (Runtime.getRuntime().maxMemory() / 1048576) + "m");
+        try (Connection c = pg.dataSource("postgres").getConnection(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT version(), current_setting('max_connections'), "
+                        + "current_setting('max_locks_per_transaction'), current_setting('shared_buffers'), "
+                        + "current_setting('max_parallel_workers_per_gather'), current_setting('fsync'), "
+                        + "current_setting('synchronous_commit'), current_setting('full_page_writes'), "
+                        + "current_setting('autovacuum')")) {
+            rs.next();
+            facts.put("postgresql", rs.getString(1) + " (embedded binaries " + pg.binariesVersion() + ")");
+            facts.put("server settings", "max_connections " + rs.getString(2) + ", max_locks_per_transaction "
+                    + rs.getString(3) + " (defaults), shared_buffers " + rs.getString(4)
+                    + ", max_parallel_workers_per_gather " + rs.getString(5)
+                    + ", fsync " + rs.getString(6) + ", synchronous_commit " + rs.getString(7) + ", full_page_writes "
+                    + rs.getString(8) + ", autovacuum " + rs.getString(9)
+                    + ", max_wal_size 16GB and checkpoint_timeout 1d (one CHECKPOINT after building, none during the runs)");
+        }
+        Process p = new ProcessBuilder(psql, "--version").redirectErrorStream(true).start();
+        facts.put("psql", new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim());
+        p.waitFor();
+        Properties versions = new Properties();
+        try (InputStream in = BenchMain.class.getResourceAsStream("/bench.properties")) {
+            versions.load(in);
+        }
+        facts.put("seqguard", versions.getProperty("seqguard.version"));
+        facts.put("flyway", versions.getProperty("flyway.version"));
+        facts.put("pgjdbc", versions.getProperty("pgjdbc.version"));
+        facts.put("mode", (quick ? "quick" : "full") + ", " + runs + " timed runs after 1 warm-up run");
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+            return parts[0] + " " + parts[1] + " " + parts[2];
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    // accessors for ResultsWriter
+    Map<String, Map<String, Stats>> results() {
+        return results;
+    }
+
+    Map<String, Workload> workloads() {
+        return workloads;
+    }
+
+    Map<String, String> facts() {
+        return facts;
+    }
+
+    WikiRecipe wiki() {
+        return wiki;
+    }
+
+    int[] sizes() {
+        return sizes;
+    }
+
+    boolean quick() {
+        return quick;
+    }
+
+    int runs() {
+        return runs;
+    }
+
+    long bigTimeoutMillis() {
+        return bigTimeoutMillis;
+    }
+}
