@@ -151,7 +151,11 @@ public final class AlignerConfiguration {
         return this;
     }
 
-    /** Upper bound for each statement seqguard runs (a {@code max()} on an unindexed column is the slow one). */
+    /**
+     * Upper bound for each statement that reads data or sequences (a {@code max()} on an unindexed column is the
+     * slow one: such a column is then reported as not verifiable, naming the missing index). Catalog queries get at
+     * least 60 s, so that a low bound meant for full scans does not fail a large database's catalog read.
+     */
     public AlignerConfiguration statementTimeout(Duration statementTimeout) {
         this.statementTimeout = positive(statementTimeout, "statementTimeout");
         return this;

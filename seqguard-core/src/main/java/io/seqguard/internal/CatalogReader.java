@@ -44,25 +44,34 @@ final class CatalogReader {
             ORDER BY n.nspname COLLATE "C", c.relname COLLATE "C"
             """;
 
-    /** Owned and identity links, column defaults naming the sequence, and configured mappings. */
+    /**
+     * Owned and identity links, column defaults naming the sequence, and configured mappings, one row per column a
+     * sequence feeds (a serial column is linked twice: owned and default). The default's text is only rendered where
+     * it decides something: for columns neither owned, identity nor mapped.
+     */
     private static final String COLUMNS = """
-            WITH feeds(seq, rel, att, source, expr) AS (
+            WITH links(seq, rel, att, source, attrdef) AS (
                 SELECT d.objid, d.refobjid, d.refobjsubid,
-                       CASE d.deptype WHEN 'a' THEN 'OWNED' ELSE 'IDENTITY' END, NULL::text
+                       CASE d.deptype WHEN 'a' THEN 'OWNED' ELSE 'IDENTITY' END, NULL::oid
                 FROM pg_depend d
                 WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass
                   AND d.deptype IN ('a', 'i') AND d.refobjsubid > 0 AND d.objid = ANY (?::oid[])
                 UNION ALL
-                SELECT d.refobjid, ad.adrelid, ad.adnum, 'DEFAULT', pg_get_expr(ad.adbin, ad.adrelid)
+                SELECT d.refobjid, ad.adrelid, ad.adnum, 'DEFAULT', ad.oid
                 FROM pg_depend d
                 JOIN pg_attrdef ad ON ad.oid = d.objid
                 WHERE d.classid = 'pg_attrdef'::regclass AND d.refclassid = 'pg_class'::regclass
                   AND d.deptype = 'n' AND d.refobjid = ANY (?::oid[])
                 UNION ALL
-                SELECT m.seq, m.rel, m.att, 'MAPPED', NULL::text
+                SELECT m.seq, m.rel, m.att, 'MAPPED', NULL::oid
                 FROM unnest(?::oid[], ?::oid[], ?::int2[]) AS m(seq, rel, att)
+            ), feeds AS (
+                SELECT seq, rel, att, array_agg(source) AS sources, max(attrdef) AS attrdef
+                FROM links GROUP BY seq, rel, att
             )
-            SELECT f.seq::bigint, f.rel::bigint, f.att, f.source, f.expr,
+            SELECT f.seq::bigint, f.rel::bigint, f.att, array_to_string(f.sources, ','),
+                   CASE WHEN NOT f.sources && ARRAY['OWNED', 'IDENTITY', 'MAPPED'] THEN
+                       (SELECT pg_get_expr(ad.adbin, ad.adrelid) FROM pg_attrdef ad WHERE ad.oid = f.attrdef) END,
                    tn.nspname, t.relname, a.attname,
                    format('%I.%I', tn.nspname, t.relname), quote_ident(a.attname),
                    format_type(a.atttypid, a.atttypmod), a.atttypid::int, t.relkind::text,
@@ -236,7 +245,6 @@ final class CatalogReader {
             mapRel[i] = mapped.get(i)[1];
             mapAtt[i] = (short) mapped.get(i)[2];
         }
-        Map<String, ColumnInfo> byKey = new HashMap<>();
         try (PreparedStatement ps = connection.prepareStatement(COLUMNS)) {
             Array oidArray = connection.createArrayOf("bigint", oids);
             ps.setArray(1, oidArray);
@@ -247,22 +255,16 @@ final class CatalogReader {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     SequenceInfo s = sequences.get(rs.getLong(1));
-                    String key = rs.getLong(1) + "/" + rs.getLong(2) + "/" + rs.getInt(3);
-                    ColumnInfo c = byKey.get(key);
-                    if (c == null) {
-                        String relkind = rs.getString(13);
-                        int indexes = rs.getInt(16);
-                        c = new ColumnInfo(rs.getLong(2), rs.getInt(3), rs.getString(6), rs.getString(7),
-                                rs.getString(8), rs.getString(9), rs.getString(10), rs.getString(11), rs.getInt(12),
-                                relkind.charAt(0), rs.getBoolean(14), rs.getBoolean(15), 1 + indexes);
-                        byKey.put(key, c);
-                        s.columns.add(c);
+                    String relkind = rs.getString(13);
+                    int indexes = rs.getInt(16);
+                    ColumnInfo c = new ColumnInfo(rs.getLong(2), rs.getInt(3), rs.getString(6), rs.getString(7),
+                            rs.getString(8), rs.getString(9), rs.getString(10), rs.getString(11), rs.getInt(12),
+                            relkind.charAt(0), rs.getBoolean(14), rs.getBoolean(15), 1 + indexes);
+                    for (String source : rs.getString(4).split(",")) {
+                        c.sources.add(ColumnSource.valueOf(source));
                     }
-                    ColumnSource source = ColumnSource.valueOf(rs.getString(4));
-                    c.sources.add(source);
-                    if (source == ColumnSource.DEFAULT) {
-                        c.defaultExpression = rs.getString(5);
-                    }
+                    c.defaultExpression = rs.getString(5);
+                    s.columns.add(c);
                 }
             }
         }

@@ -32,7 +32,7 @@ final class ColumnInfo {
     /** Locks its descendants add (partitions, inheritance children, their indexes). */
     int lockWeightExtra;
     final Set<ColumnSource> sources = EnumSet.noneOf(ColumnSource.class);
-    /** The default expression when it names the sequence; null otherwise. */
+    /** The default expression naming the sequence, read only for columns neither owned, identity nor mapped. */
     String defaultExpression;
 
     /** Why it is not compared, or how it is covered; null when compared directly. */

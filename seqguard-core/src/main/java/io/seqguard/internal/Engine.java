@@ -44,15 +44,15 @@ public final class Engine {
         long t0 = System.nanoTime();
         boolean readOnly = operation != Operation.REPAIR;
         try (Session main = open(readOnly)) {
-            String[] server = main.inTransaction(Engine::serverInfo);
-            List<SequenceInfo> sequences = main.inTransaction(c -> new CatalogReader(config).read(c));
+            String[] server = main.inCatalogTransaction(Engine::serverInfo);
+            List<SequenceInfo> sequences = main.inCatalogTransaction(c -> new CatalogReader(config).read(c));
             Map<String, BoundReader.Read> reads = BoundReader.plan(sequences);
             new BoundReader(config.getJobs(), () -> open(true), config.getStatementTimeout().toMillis(),
                     config.getProgressListener())
                     .read(new ArrayList<>(reads.values()), main);
             // States after data: an id in the data was handed out by nextval() before it was written, so a state
             // read later covers it even while the application inserts. The other order reports false drift.
-            new StateReader().read(main, sequences);
+            new StateReader(Integer.parseInt(server[2])).read(main, sequences);
 
             List<Judged> judged = new ArrayList<>();
             for (SequenceInfo s : sequences) {
@@ -81,9 +81,10 @@ public final class Engine {
 
     private static String[] serverInfo(java.sql.Connection connection) throws SQLException {
         try (Statement st = connection.createStatement();
-                ResultSet rs = st.executeQuery("SELECT current_database(), current_setting('server_version')")) {
+                ResultSet rs = st.executeQuery("SELECT current_database(), current_setting('server_version'), "
+                        + "current_setting('server_version_num')")) {
             rs.next();
-            return new String[] {rs.getString(1), rs.getString(2)};
+            return new String[] {rs.getString(1), rs.getString(2), rs.getString(3)};
         }
     }
 

@@ -22,6 +22,13 @@ final class Session implements AutoCloseable {
     private final boolean wasAutoCommit;
     private final boolean wasReadOnly;
     private final String limits;
+    private final String catalogLimits;
+
+    /**
+     * The least statement timeout of catalog queries: at 10,000 tables the catalog takes most of a second, while a
+     * statement timeout set low to bound full scans of unindexed tables must not fail the whole run.
+     */
+    static final Duration CATALOG_TIMEOUT = Duration.ofSeconds(60);
 
     private Session(Connection connection, boolean readOnly, Duration statementTimeout, Duration lockTimeout)
             throws SQLException {
@@ -32,6 +39,9 @@ final class Session implements AutoCloseable {
         connection.setReadOnly(readOnly);
         // Numbers only: nothing from outside reaches this text.
         this.limits = "SET LOCAL statement_timeout = " + statementTimeout.toMillis() + "; SET LOCAL lock_timeout = "
+                + lockTimeout.toMillis();
+        this.catalogLimits = "SET LOCAL statement_timeout = "
+                + Math.max(statementTimeout.toMillis(), CATALOG_TIMEOUT.toMillis()) + "; SET LOCAL lock_timeout = "
                 + lockTimeout.toMillis();
     }
 
@@ -94,6 +104,15 @@ final class Session implements AutoCloseable {
 
     /** Runs the callback in its own transaction with the session's limits. */
     <T> T inTransaction(StatementCallback<T> callback) throws SQLException {
+        return inTransaction(limits, callback);
+    }
+
+    /** Like {@link #inTransaction}, for catalog queries: at least {@link #CATALOG_TIMEOUT} per statement. */
+    <T> T inCatalogTransaction(StatementCallback<T> callback) throws SQLException {
+        return inTransaction(catalogLimits, callback);
+    }
+
+    private <T> T inTransaction(String limits, StatementCallback<T> callback) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             statement.execute(limits);
             T result = callback.run(connection);
