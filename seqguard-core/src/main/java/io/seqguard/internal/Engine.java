@@ -223,7 +223,8 @@ public final class Engine {
                 j.previousNext = j.next;
                 j.next = outcome.targetLast.add(BigInteger.valueOf(j.sequence.increment));
                 j.status = SequenceStatus.ALIGNED;
-                log.info("seqguard moved {} forward: next value {} -> {}", j.sequence.displayName(), j.previousNext,
+                // one line per sequence is 10,000 lines on a big database: the summary line is at INFO
+                log.debug("seqguard moved {} forward: next value {} -> {}", j.sequence.displayName(), j.previousNext,
                         j.next);
             } else if (outcome.stateAfter != null) {
                 // someone else moved it at least as far meanwhile; it is aligned without us
