@@ -1,7 +1,6 @@
 package io.seqguard.internal;
 
 import io.seqguard.ProgressListener;
-import io.seqguard.SeqguardException;
 
 import java.math.BigDecimal;
 import java.sql.SQLException;
@@ -9,11 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -83,57 +77,13 @@ final class BoundReader {
         return column.relOid + "/" + column.attnum + (max ? "/max" : "/min");
     }
 
-    /**
-     * Reads everything; the caller's session works too, so {@code jobs} readers hold {@code jobs} connections in all
-     * (a small pool at start-up must not run dry).
-     */
+    /** Reads everything on {@code jobs} connections, the caller's session among them. */
     void read(List<Read> reads, Session callerSession) {
         total = reads.size();
-        ConcurrentLinkedQueue<List<Read>> queue = new ConcurrentLinkedQueue<>(chunk(reads));
-        int workers = Math.min(jobs, queue.size());
-        if (workers == 0) {
-            return;
-        }
-        if (workers == 1) {
-            drain(callerSession, queue);
-            return;
-        }
-        ExecutorService pool = Executors.newFixedThreadPool(workers - 1, runnable -> {
-            Thread thread = new Thread(runnable, "seqguard-reader");
-            thread.setDaemon(true);
-            return thread;
-        });
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int i = 1; i < workers; i++) {
-                futures.add(pool.submit(() -> {
-                    try (Session session = sessions.get()) {
-                        drain(session, queue);
-                    }
-                }));
-            }
-            drain(callerSession, queue);
-            for (Future<?> future : futures) {
-                future.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SeqguardException("Interrupted while reading the data", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException) {
-                throw (RuntimeException) e.getCause();
-            }
-            throw new SeqguardException("Reading the data failed: " + e.getCause(), e.getCause());
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    private void drain(Session session, ConcurrentLinkedQueue<List<Read>> queue) {
-        for (List<Read> chunk = queue.poll(); chunk != null; chunk = queue.poll()) {
+        Workers.run(chunk(reads), jobs, callerSession, sessions, (session, chunk) -> {
             readChunk(session, chunk);
             progress.progress("reading data", done.addAndGet(chunk.size()), total);
-        }
+        });
     }
 
     /** Unindexed columns alone and first; the rest in chunks bounded by statements and by locks. */

@@ -212,7 +212,7 @@ public final class Engine {
                 outcomes.add(j.outcome);
             }
         }
-        new Repairer().run(main, outcomes, config.getProgressListener());
+        new Repairer().run(outcomes, config.getJobs(), main, () -> open(false), config.getProgressListener());
         for (Judged j : judged) {
             Repairer.Outcome outcome = j.outcome;
             if (outcome == null) {

@@ -6,6 +6,8 @@ import java.math.BigInteger;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * Moves sequences forward with statements that are safe to run at any time, by anyone, any number of times: each
@@ -59,13 +61,14 @@ final class Repairer {
         return null;
     }
 
-    void run(Session session, List<Outcome> outcomes, ProgressListener progress) {
-        int done = 0;
-        for (List<Outcome> chunk : Chunks.of(outcomes, CHUNK)) {
+    /** Runs the statements in chunks on {@code jobs} read-write connections, the caller's among them. */
+    void run(List<Outcome> outcomes, int jobs, Session caller, Supplier<Session> sessions,
+            ProgressListener progress) {
+        AtomicInteger done = new AtomicInteger();
+        Workers.run(Chunks.of(outcomes, CHUNK), jobs, caller, sessions, (session, chunk) -> {
             runChunk(session, chunk);
-            done += chunk.size();
-            progress.progress("repairing", done, outcomes.size());
-        }
+            progress.progress("repairing", done.addAndGet(chunk.size()), outcomes.size());
+        });
     }
 
     private void runChunk(Session session, List<Outcome> chunk) {
