@@ -26,6 +26,7 @@ public final class AlignerConfiguration {
     public static final double DEFAULT_CAPACITY_WARNING = 0.8;
 
     private DataSource dataSource;
+    private DataSource source;
     private final List<String> schemas = new ArrayList<>();
     private final List<String> excludedSchemas = new ArrayList<>();
     private final List<String> excludedSequences = new ArrayList<>();
@@ -45,6 +46,7 @@ public final class AlignerConfiguration {
 
     AlignerConfiguration(AlignerConfiguration other) {
         dataSource = other.dataSource;
+        source = other.source;
         schemas.addAll(other.schemas);
         excludedSchemas.addAll(other.excludedSchemas);
         excludedSequences.addAll(other.excludedSequences);
@@ -66,6 +68,19 @@ public final class AlignerConfiguration {
      */
     public AlignerConfiguration dataSource(DataSource dataSource) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource must not be null");
+        return this;
+    }
+
+    /**
+     * The old primary (or a replica of it) as a second witness: for each sequence the required next value becomes the
+     * furthest of what the data needs and what the source's sequence of the same name had handed out ({@code
+     * is_called ? last_value + increment : last_value}), so sequences no column uses and ids handed out but never
+     * committed are covered too. The source is only ever read, in read-only transactions: a standby or a role that
+     * may only read its sequences will do. Sequences are matched by schema and name, within the same schemas.
+     * Default: none (the data is the only witness).
+     */
+    public AlignerConfiguration source(DataSource source) {
+        this.source = Objects.requireNonNull(source, "source must not be null");
         return this;
     }
 
@@ -217,6 +232,11 @@ public final class AlignerConfiguration {
     /** The database. */
     public DataSource getDataSource() {
         return dataSource;
+    }
+
+    /** The source database read as a second witness; null when none is configured. */
+    public DataSource getSource() {
+        return source;
     }
 
     /** Schemas to include; empty means all but PostgreSQL's own. */

@@ -23,13 +23,16 @@ import java.util.stream.Collectors;
  * @param startedAt when the run started
  * @param duration how long it took
  * @param sequences one entry per sequence
+ * @param sourceOnlySequences sequences the source database has and this one lacks (quoted, schema-qualified
+ *     names, as {@link SequenceReport#qualifiedName()}); empty without a source
  */
 public record AlignmentReport(Operation operation, String database, String serverVersion,
         AllocationRule allocation, long margin, Instant startedAt, Duration duration,
-        List<SequenceReport> sequences) {
+        List<SequenceReport> sequences, List<String> sourceOnlySequences) {
 
     public AlignmentReport {
         sequences = List.copyOf(sequences);
+        sourceOnlySequences = sourceOnlySequences == null ? List.of() : List.copyOf(sourceOnlySequences);
     }
 
     /** How many sequences have each status; every status is present, zero included. */

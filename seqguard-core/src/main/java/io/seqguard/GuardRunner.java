@@ -363,7 +363,7 @@ final class GuardRunner {
                     sequences.add(new SequenceReport(s.schema(), s.name(), s.qualifiedName(), s.dataType(),
                             s.increment(), s.minValue(), s.maxValue(), s.cycle(), s.columns(), s.previousNextValue(),
                             next, s.dataBound(), required, SequenceStatus.ALIGNED, null, RepairAction.NONE, null,
-                            s.rangeUsed(), notes));
+                            s.rangeUsed(), notes, s.witness(), s.sourceNextValue()));
                     movedOn++;
                     continue;
                 }
@@ -376,7 +376,8 @@ final class GuardRunner {
         log.info("seqguard startup guard: {} sequence(s) looked behind but were moved on by their writers meanwhile",
                 movedOn);
         return new AlignmentReport(report.operation(), report.database(), report.serverVersion(),
-                report.allocation(), report.margin(), report.startedAt(), report.duration(), sequences);
+                report.allocation(), report.margin(), report.startedAt(), report.duration(), sequences,
+                report.sourceOnlySequences());
     }
 
     private Decision onStandby(GuardSession session, GuardMode mode) throws SQLException {

@@ -26,15 +26,21 @@ import java.util.List;
  * @param rangeUsed the share of its usable range already handed out, 0 to 1 (the column type's range counts
  *     when it is narrower than the sequence's); null when unknown
  * @param notes further findings a person should read, for example a range nearly used up
+ * @param witness which requirement decided {@link #requiredNextValue()}: the data, the source, both (equal), or
+ *     none
+ * @param sourceNextValue the value the source database's sequence of the same name would hand out next; null
+ *     without a source, or when the source has no such sequence or it could not be read
  */
 public record SequenceReport(String schema, String name, String qualifiedName, String dataType, long increment,
         long minValue, long maxValue, boolean cycle, List<FedColumn> columns, Long previousNextValue,
         Long nextValue, Long dataBound, Long requiredNextValue, SequenceStatus status, String reason,
-        RepairAction action, String sql, Double rangeUsed, List<String> notes) {
+        RepairAction action, String sql, Double rangeUsed, List<String> notes, Witness witness,
+        Long sourceNextValue) {
 
     public SequenceReport {
         columns = List.copyOf(columns);
         notes = List.copyOf(notes);
+        witness = witness == null ? Witness.NONE : witness;
     }
 
     /** {@code schema.name} as a person reads it (unquoted). */

@@ -23,6 +23,20 @@ final class AlignOptions {
             description = "The password; without a value it is asked for. Default: the PGPASSWORD variable.")
     char[] password;
 
+    @Option(names = "--source", paramLabel = "JDBC_URL",
+            description = "The old primary (or its replica), read only, as a second witness: sequences no column "
+                    + "uses and values it handed out are covered too.")
+    String sourceUrl;
+
+    @Option(names = "--source-user", paramLabel = "USER",
+            description = "The role to connect to the source as (default: --user, else from the source URL).")
+    String sourceUser;
+
+    @Option(names = "--source-password", paramLabel = "PASSWORD", arity = "0..1", interactive = true,
+            description = "The source's password; without a value it is asked for. Default: the PGSOURCEPASSWORD "
+                    + "variable.")
+    char[] sourcePassword;
+
     @Option(names = "--schema", paramLabel = "SCHEMA",
             description = "Only this schema; repeat for several (default: all but PostgreSQL's own).")
     List<String> schemas = new ArrayList<>();

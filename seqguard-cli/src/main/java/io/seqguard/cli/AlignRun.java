@@ -130,23 +130,16 @@ final class AlignRun {
             if (progressBar != null) {
                 configuration.progressListener(progressBar);
             }
+            if (options.sourceUrl != null) {
+                configuration.source(sourceDataSource());
+            }
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(commandLine, "--" + e.getMessage());
         }
     }
 
     private DataSource dataSource() {
-        if (!options.url.startsWith("jdbc:postgresql:")) {
-            throw new CommandLine.ParameterException(commandLine, "--url: '" + options.url
-                    + "' is not a PostgreSQL JDBC URL; expected jdbc:postgresql://HOST[:PORT]/DATABASE");
-        }
-        PGSimpleDataSource dataSource = new PGSimpleDataSource();
-        try {
-            dataSource.setUrl(options.url);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(commandLine, "--url: '" + options.url
-                    + "' is malformed; expected jdbc:postgresql://HOST[:PORT]/DATABASE");
-        }
+        PGSimpleDataSource dataSource = dataSource("--url", options.url);
         if (options.user != null) {
             dataSource.setUser(options.user);
         }
@@ -157,6 +150,39 @@ final class AlignRun {
         }
         dataSource.setApplicationName("seqguard");
         dataSource.setConnectTimeout(10);
+        return dataSource;
+    }
+
+    /** The source: its own user and password; the default user is --user's, the password never the target's. */
+    private DataSource sourceDataSource() {
+        PGSimpleDataSource dataSource = dataSource("--source", options.sourceUrl);
+        String user = options.sourceUser != null ? options.sourceUser : options.user;
+        if (user != null) {
+            dataSource.setUser(user);
+        }
+        if (options.sourcePassword != null) {
+            dataSource.setPassword(new String(options.sourcePassword));
+        } else if (environment.get("PGSOURCEPASSWORD") != null) {
+            dataSource.setPassword(environment.get("PGSOURCEPASSWORD"));
+        }
+        dataSource.setApplicationName("seqguard-source");
+        dataSource.setReadOnly(true);
+        dataSource.setConnectTimeout(10);
+        return dataSource;
+    }
+
+    private PGSimpleDataSource dataSource(String option, String url) {
+        if (!url.startsWith("jdbc:postgresql:")) {
+            throw new CommandLine.ParameterException(commandLine, option + ": '" + url
+                    + "' is not a PostgreSQL JDBC URL; expected jdbc:postgresql://HOST[:PORT]/DATABASE");
+        }
+        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        try {
+            dataSource.setUrl(url);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(commandLine, option + ": '" + url
+                    + "' is malformed; expected jdbc:postgresql://HOST[:PORT]/DATABASE");
+        }
         return dataSource;
     }
 }

@@ -143,7 +143,11 @@ final class CatalogReader {
         }
     }
 
-    private Map<Long, SequenceInfo> readSequences(Connection connection) throws SQLException {
+    /**
+     * The sequences in the configured schemas, without their columns: what the source witness needs. Schemas that do
+     * not exist are no error here (the source may lack one the target has).
+     */
+    Map<Long, SequenceInfo> readSequences(Connection connection) throws SQLException {
         Map<Long, SequenceInfo> sequences = new LinkedHashMap<>();
         try (PreparedStatement ps = connection.prepareStatement(SEQUENCES)) {
             Array include = textArray(connection, schemaNames(config.getSchemas(), "schemas"));

@@ -8,6 +8,7 @@ import io.seqguard.RepairAction;
 import io.seqguard.SeqguardException;
 import io.seqguard.SequenceReport;
 import io.seqguard.SequenceStatus;
+import io.seqguard.Witness;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -18,6 +19,8 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -53,10 +56,13 @@ public final class Engine {
             // States after data: an id in the data was handed out by nextval() before it was written, so a state
             // read later covers it even while the application inserts. The other order reports false drift.
             new StateReader(Integer.parseInt(server[2])).read(main, sequences);
+            // The source last: its sequences only ever move forward, so a later read covers at least as much.
+            Map<List<String>, SequenceInfo> sources = config.getSource() == null ? null
+                    : new SourceReader(config).read();
 
             List<Judged> judged = new ArrayList<>();
             for (SequenceInfo s : sequences) {
-                judged.add(judge(s, reads));
+                judged.add(judge(s, reads, sources));
             }
             if (operation == Operation.REPAIR) {
                 repair(main, judged);
@@ -66,7 +72,8 @@ public final class Engine {
                 reports.add(j.toReport(operation, config));
             }
             AlignmentReport report = new AlignmentReport(operation, server[0], server[1], config.getAllocation(),
-                    config.getMargin(), started, Duration.ofNanos(System.nanoTime() - t0), reports);
+                    config.getMargin(), started, Duration.ofNanos(System.nanoTime() - t0), reports,
+                    sourceOnly(sequences, sources));
             log.info("seqguard {}: {}", operation.name().toLowerCase(Locale.ROOT), report);
             return report;
         } catch (SQLException e) {
@@ -102,13 +109,81 @@ public final class Engine {
         return "";
     }
 
-    private Judged judge(SequenceInfo s, Map<String, BoundReader.Read> reads) {
+    /** The source's sequences that have no sequence of the same name here (and are not excluded), quoted. */
+    private List<String> sourceOnly(List<SequenceInfo> sequences, Map<List<String>, SequenceInfo> sources) {
+        List<String> result = new ArrayList<>();
+        if (sources == null) {
+            return result;
+        }
+        Set<List<String>> here = new HashSet<>();
+        for (SequenceInfo s : sequences) {
+            here.add(List.of(s.schema, s.name));
+        }
+        for (String name : config.getExcludedSequences()) {
+            here.add(SqlNames.parseQualified(name, "excludeSequences"));
+        }
+        for (Map.Entry<List<String>, SequenceInfo> entry : sources.entrySet()) {
+            if (!here.contains(entry.getKey())) {
+                result.add(entry.getValue().ident);
+            }
+        }
+        return result;
+    }
+
+    /**
+     * What the source's sequence of the same name had handed out, as the next value it would hand out; null (with a
+     * note saying why) when there is no source, no such sequence, or it cannot witness.
+     */
+    private static BigInteger sourceNext(SequenceInfo s, Map<List<String>, SequenceInfo> sources, List<String> notes) {
+        if (sources == null) {
+            return null;
+        }
+        SequenceInfo src = sources.get(List.of(s.schema, s.name));
+        if (src == null) {
+            notes.add("no sequence of that name on the source");
+            return null;
+        }
+        List<String> differences = new ArrayList<>();
+        if (!src.dataType.equals(s.dataType)) {
+            differences.add("type " + src.dataType + " vs " + s.dataType);
+        }
+        if (src.increment != s.increment) {
+            differences.add("increment " + src.increment + " vs " + s.increment);
+        }
+        if (src.minValue != s.minValue) {
+            differences.add("minvalue " + src.minValue + " vs " + s.minValue);
+        }
+        if (src.maxValue != s.maxValue) {
+            differences.add("maxvalue " + src.maxValue + " vs " + s.maxValue);
+        }
+        if (src.cycle != s.cycle) {
+            differences.add("cycle " + src.cycle + " vs " + s.cycle);
+        }
+        if (!differences.isEmpty()) {
+            notes.add("its definition differs from the source's (source vs here): " + String.join(", ", differences));
+        }
+        if (Long.signum(src.increment) != Long.signum(s.increment)) {
+            notes.add("the source's sequence counts the other way, so it cannot witness this one");
+            return null;
+        }
+        if (src.skipReason != null || src.state == null) {
+            notes.add("the source's sequence could not be read, so only the data witnesses it: "
+                    + (src.skipReason != null ? src.skipReason : src.stateError));
+            return null;
+        }
+        // the source's own increment: the value it would hand out next, below which anything may exist somewhere
+        return src.state.next(src.increment);
+    }
+
+    private Judged judge(SequenceInfo s, Map<String, BoundReader.Read> reads,
+            Map<List<String>, SequenceInfo> sources) {
         Judged j = new Judged(s);
         if (s.skipReason != null) {
             j.status = SequenceStatus.SKIPPED;
             j.reason = s.skipReason;
             return j;
         }
+        j.sourceNext = sourceNext(s, sources, j.extraNotes);
         if (s.state != null) {
             j.next = s.state.next(s.increment);
         }
@@ -132,10 +207,26 @@ public final class Engine {
             return j;
         }
         if (compared.isEmpty()) {
+            if (j.sourceNext != null && j.next != null) {
+                // no data to compare, but the source witnesses what was handed out
+                j.extraNotes.add(s.columns.isEmpty() ? "no column uses it: judged by the source alone"
+                        : "none of the columns it feeds can be compared (" + notes(s.columns)
+                                + "): judged by the source alone");
+                j.verdict = Arithmetic.judge(s.increment, j.low, j.high, j.next, null, j.sourceNext,
+                        config.getAllocation(), config.getMargin());
+                j.status = j.verdict.status();
+                j.reason = j.verdict.reason();
+                return j;
+            }
             j.status = SequenceStatus.NOT_VERIFIABLE;
+            if (j.sourceNext != null) {
+                j.reason = s.stateError;
+                return j;
+            }
             j.reason = s.columns.isEmpty()
                     ? "no column uses it (a value handed out by application code?): map it to a column with "
                             + "mappings (" + s.ident + "=SCHEMA.TABLE.COLUMN) to verify it"
+                            + (config.getSource() == null ? ", or configure the old primary as source" : "")
                     : "none of the columns it feeds can be compared: " + notes(s.columns);
             return j;
         }
@@ -166,8 +257,8 @@ public final class Engine {
             j.reason = "the data holds " + bound.toPlainString() + ", beyond any sequence value";
             return j;
         }
-        j.verdict = Arithmetic.judge(s.increment, j.low, j.high, j.next, bound, config.getAllocation(),
-                config.getMargin());
+        j.verdict = Arithmetic.judge(s.increment, j.low, j.high, j.next, bound, j.sourceNext,
+                config.getAllocation(), config.getMargin());
         j.status = j.verdict.status();
         j.reason = j.verdict.reason();
         return j;
@@ -198,15 +289,16 @@ public final class Engine {
                 j.reason = missing;
                 continue;
             }
-            if (config.isBlockWritersDuringRepair()) {
-                List<ColumnInfo> direct = new ArrayList<>();
-                for (ColumnInfo c : j.sequence.columns) {
-                    if (c.compared && c.readDirectly) {
-                        direct.add(c);
-                    }
+            List<ColumnInfo> direct = new ArrayList<>();
+            for (ColumnInfo c : j.sequence.columns) {
+                if (c.compared && c.readDirectly) {
+                    direct.add(c);
                 }
+            }
+            // a sequence judged by the source alone feeds no table to hold still
+            if (config.isBlockWritersDuringRepair() && !direct.isEmpty()) {
                 j.outcome = new LockingRepairer(config.getAllocation(), config.getMargin())
-                        .repair(main, j.sequence, direct, j.low, j.high);
+                        .repair(main, j.sequence, direct, j.low, j.high, j.sourceNext);
             } else {
                 j.outcome = new Repairer.Outcome(j.sequence, j.verdict.targetLast(), j.sql());
                 outcomes.add(j.outcome);
@@ -249,6 +341,7 @@ public final class Engine {
         BigInteger low;
         BigInteger high;
         BigDecimal bound;
+        BigInteger sourceNext;
         Arithmetic.Verdict verdict;
         RepairAction action = RepairAction.NONE;
         Repairer.Outcome outcome;
@@ -291,7 +384,7 @@ public final class Engine {
             return new SequenceReport(s.schema, s.name, s.ident, s.dataType, s.increment, s.minValue, s.maxValue,
                     s.cycle, columns, toLong(previousNext), toLong(next), bound == null ? null : wholeBound(bound, s.descending()),
                     verdict == null ? null : toLong(verdict.requiredNext()), status, reason, action, sql, used,
-                    notes);
+                    notes, verdict == null ? Witness.NONE : verdict.witness(), toLong(sourceNext));
         }
 
         private static Long toLong(BigInteger value) {

@@ -32,11 +32,12 @@ final class LockingRepairer {
     /**
      * Repairs one sequence under the lock.
      *
-     * @param columns its directly read, compared columns
+     * @param columns its directly read, compared columns (at least one)
+     * @param sourceNext what the source witnessed (see {@link Arithmetic#judge}); null without one
      * @return the outcome; {@code repaired} false with {@code stateAfter} set when it was no longer behind
      */
     Repairer.Outcome repair(Session session, SequenceInfo s, List<ColumnInfo> columns, BigInteger low,
-            BigInteger high) {
+            BigInteger high, BigInteger sourceNext) {
         Set<String> tables = new LinkedHashSet<>();
         for (ColumnInfo c : columns) {
             tables.add(c.tableIdent);
@@ -63,7 +64,7 @@ final class LockingRepairer {
                         state = new SequenceState(rs.getLong(1), rs.getBoolean(2));
                     }
                     Arithmetic.Verdict verdict = Arithmetic.judge(s.increment, low, high, state.next(s.increment),
-                            bound, rule, margin);
+                            bound, sourceNext, rule, margin);
                     if (verdict.status() != SequenceStatus.BEHIND) {
                         outcome.stateAfter = state;
                         return outcome;

@@ -42,6 +42,12 @@ public final class ReportJson {
             first = false;
         }
         json.append("},\n");
+        indent(json, 1).append("\"sourceOnlySequences\": [");
+        for (int i = 0; i < report.sourceOnlySequences().size(); i++) {
+            json.append(i == 0 ? "" : ", ");
+            string(json, report.sourceOnlySequences().get(i));
+        }
+        json.append("],\n");
         indent(json, 1).append("\"sequences\": [");
         List<SequenceReport> sequences = report.sequences();
         for (int i = 0; i < sequences.size(); i++) {
@@ -69,6 +75,8 @@ public final class ReportJson {
         field(json, 3, "nextValue", s.nextValue(), true);
         field(json, 3, "dataBound", s.dataBound(), true);
         field(json, 3, "requiredNextValue", s.requiredNextValue(), true);
+        field(json, 3, "witness", lower(s.witness().name()), true);
+        field(json, 3, "sourceNextValue", s.sourceNextValue(), true);
         field(json, 3, "rangeUsed", s.rangeUsed(), true);
         field(json, 3, "sql", s.sql(), true);
         indent(json, 3).append("\"notes\": [");

@@ -5,6 +5,7 @@ import io.seqguard.FedColumn;
 import io.seqguard.RepairAction;
 import io.seqguard.SequenceReport;
 import io.seqguard.SequenceStatus;
+import io.seqguard.Witness;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -70,8 +71,10 @@ public final class ReportText {
         }
         StringBuilder details = new StringBuilder();
         for (SequenceReport s : report.sequences()) {
+            boolean showWitness = s.sourceNextValue() != null
+                    && (s.status() == SequenceStatus.BEHIND || s.action() == RepairAction.REPAIRED);
             // the table already shows a repair's from -> to; details are for what needs reading
-            if (s.status() == SequenceStatus.ALIGNED && s.notes().isEmpty()) {
+            if (s.status() == SequenceStatus.ALIGNED && s.notes().isEmpty() && !showWitness) {
                 continue;
             }
             if (s.status() == SequenceStatus.EMPTY && s.notes().isEmpty()) {
@@ -89,6 +92,9 @@ public final class ReportText {
             if (s.reason() != null) {
                 details.append("  why: ").append(s.reason()).append('\n');
             }
+            if (showWitness) {
+                details.append("  witness: ").append(witness(s)).append('\n');
+            }
             for (String note : s.notes()) {
                 details.append("  note: ").append(note).append('\n');
             }
@@ -98,6 +104,10 @@ public final class ReportText {
         }
         if (details.length() > 0) {
             text.append(details);
+        }
+        if (!report.sourceOnlySequences().isEmpty()) {
+            text.append("\non the source only (no sequence of that name here): ")
+                    .append(String.join(", ", report.sourceOnlySequences())).append('\n');
         }
         return text.toString();
     }
@@ -133,6 +143,13 @@ public final class ReportText {
             if (s.status() == SequenceStatus.EXHAUSTED) {
                 text.append("exhausted, ").append(s.reason()).append(". Widen the sequence (ALTER SEQUENCE ")
                         .append(s.qualifiedName()).append(" AS bigint MAXVALUE ...) and its column.");
+            } else if (s.witness() == Witness.SOURCE) {
+                text.append("next value ").append(s.nextValue()).append(", but the source had handed out values up to ")
+                        .append("its next value ").append(s.sourceNextValue()).append(" (needs at least ")
+                        .append(s.requiredNextValue()).append(')');
+                if (s.action() == RepairAction.FAILED) {
+                    text.append("; repair failed: ").append(s.reason());
+                }
             } else {
                 text.append("next value ").append(s.nextValue()).append(", but ").append(s.descending() ? "min" : "max")
                         .append(" in use is ").append(s.dataBound()).append(" (needs at least ")
@@ -145,6 +162,13 @@ public final class ReportText {
         text.append("\nFix: run seqguard's repair (SequenceAligner.repair(), or mode 'repair' in the startup guard), "
                 + "or run the statements from plan().");
         return text.toString();
+    }
+
+    /** Which requirement decided, with both values. */
+    static String witness(SequenceReport s) {
+        return s.witness().name().toLowerCase(Locale.ROOT) + " decided (required next value "
+                + str(s.requiredNextValue()) + "; data " + (s.descending() ? "min" : "max") + " in use "
+                + str(s.dataBound()) + ", source next value " + str(s.sourceNextValue()) + ")";
     }
 
     static String label(SequenceStatus status) {

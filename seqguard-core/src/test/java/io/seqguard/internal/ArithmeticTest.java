@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.seqguard.AllocationRule;
 import io.seqguard.SequenceStatus;
+import io.seqguard.Witness;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,7 @@ class ArithmeticTest {
 
     private static Arithmetic.Verdict judge(long increment, long next, long bound, AllocationRule rule) {
         return Arithmetic.judge(increment, increment > 0 ? BigInteger.ONE : MIN, increment > 0 ? MAX
-                : BigInteger.valueOf(-1), BigInteger.valueOf(next), BigDecimal.valueOf(bound), rule, 0);
+                : BigInteger.valueOf(-1), BigInteger.valueOf(next), BigDecimal.valueOf(bound), null, rule, 0);
     }
 
     @Test
@@ -53,7 +54,7 @@ class ArithmeticTest {
     @Test
     void anExhaustedSequenceIsReportedEvenWhenItsDataIsLow() {
         Arithmetic.Verdict v = Arithmetic.judge(1, BigInteger.ONE, BigInteger.valueOf(10), BigInteger.valueOf(11),
-                BigDecimal.valueOf(3), AllocationRule.plain(), 0);
+                BigDecimal.valueOf(3), null, AllocationRule.plain(), 0);
         assertThat(v.status()).isEqualTo(SequenceStatus.EXHAUSTED);
         assertThat(v.rangeUsed()).isEqualTo(1.0);
     }
@@ -61,8 +62,56 @@ class ArithmeticTest {
     @Test
     void noDataMeansEmpty() {
         Arithmetic.Verdict v = Arithmetic.judge(1, BigInteger.ONE, MAX, BigInteger.ONE, null,
-                AllocationRule.pooled(), 0);
+                null, AllocationRule.pooled(), 0);
         assertThat(v.status()).isEqualTo(SequenceStatus.EMPTY);
         assertThat(v.targetLast()).isNull();
+    }
+
+    private static Arithmetic.Verdict withSource(long increment, long next, Long bound, long sourceNext, long margin) {
+        return Arithmetic.judge(increment, increment > 0 ? BigInteger.ONE : MIN, increment > 0 ? MAX
+                : BigInteger.valueOf(-1), BigInteger.valueOf(next), bound == null ? null : BigDecimal.valueOf(bound),
+                BigInteger.valueOf(sourceNext), AllocationRule.pooled(), margin);
+    }
+
+    @Test
+    void theSourceAloneDecidesWhenThereIsNoData() {
+        Arithmetic.Verdict v = withSource(1, 1, null, 43, 0);
+        assertThat(v.status()).isEqualTo(SequenceStatus.BEHIND);
+        assertThat(v.witness()).isEqualTo(Witness.SOURCE);
+        assertThat(v.requiredNext()).isEqualTo(BigInteger.valueOf(43));
+        assertThat(v.targetLast()).isEqualTo(BigInteger.valueOf(42));
+        assertThat(v.targetNext()).isEqualTo(BigInteger.valueOf(43));
+        assertThat(withSource(1, 43, null, 43, 0).status()).isEqualTo(SequenceStatus.ALIGNED);
+        assertThat(withSource(1, 43, null, 43, 0).witness()).isEqualTo(Witness.SOURCE);
+    }
+
+    @Test
+    void theFurthestWitnessDecidesAndTheMarginGoesBeyondIt() {
+        assertThat(withSource(1, 1, 10L, 16, 0).witness()).isEqualTo(Witness.SOURCE);
+        assertThat(withSource(1, 1, 10L, 16, 0).targetNext()).isEqualTo(BigInteger.valueOf(16));
+        assertThat(withSource(1, 1, 20L, 16, 0).witness()).isEqualTo(Witness.DATA);
+        assertThat(withSource(1, 1, 20L, 16, 0).targetNext()).isEqualTo(BigInteger.valueOf(21));
+        assertThat(withSource(1, 1, 15L, 16, 0).witness()).isEqualTo(Witness.BOTH);
+        assertThat(withSource(1, 1, 10L, 16, 100).targetNext()).isEqualTo(BigInteger.valueOf(116));
+        assertThat(withSource(1, 1, 200L, 16, 100).targetNext()).isEqualTo(BigInteger.valueOf(301));
+        // a target already beyond both stays where it is
+        assertThat(withSource(1, 1000, 10L, 16, 0).status()).isEqualTo(SequenceStatus.ALIGNED);
+    }
+
+    @Test
+    void aDescendingSourceMirrorsAscending() {
+        Arithmetic.Verdict v = withSource(-1, -1, null, -4, 0);
+        assertThat(v.requiredNext()).isEqualTo(BigInteger.valueOf(-4));
+        assertThat(v.targetLast()).isEqualTo(BigInteger.valueOf(-3));
+        assertThat(v.targetNext()).isEqualTo(BigInteger.valueOf(-4));
+        assertThat(withSource(-1, -5, -2L, -4, 0).status()).isEqualTo(SequenceStatus.ALIGNED);
+    }
+
+    @Test
+    void aSourceBeyondTheRangeIsExhausted() {
+        Arithmetic.Verdict v = Arithmetic.judge(1, BigInteger.ONE, BigInteger.TEN, BigInteger.ONE, null,
+                BigInteger.valueOf(12), AllocationRule.plain(), 0);
+        assertThat(v.status()).isEqualTo(SequenceStatus.EXHAUSTED);
+        assertThat(v.reason()).startsWith("the source has handed out values up to next value 12");
     }
 }

@@ -12,6 +12,7 @@ import io.seqguard.RepairAction;
 import io.seqguard.SequenceReport;
 import io.seqguard.SequenceStatus;
 import io.seqguard.StartupGuardException;
+import io.seqguard.Witness;
 import io.seqguard.StartupGuardException.Reason;
 
 import java.time.Duration;
@@ -117,7 +118,7 @@ class SeqguardFailureAnalyzerTests {
 
     private static AlignmentReport report(Operation operation, AllocationRule allocation, SequenceReport... sequences) {
         return new AlignmentReport(operation, "shop", "18.3", allocation, 0, Instant.now(), Duration.ofMillis(5),
-                List.of(sequences));
+                List.of(sequences), List.of());
     }
 
     private static SequenceReport sequence(String name, String table, long increment, Long next, Long bound,
@@ -128,6 +129,7 @@ class SeqguardFailureAnalyzerTests {
         String sql = action == RepairAction.PLANNED
                 ? "SELECT setval('public." + name + "', " + bound + ", true)" : null;
         return new SequenceReport("public", name, "public." + name, "smallint", increment, 1, 32767, false,
-                List.of(column), null, next, bound, required, status, reason, action, sql, 0.5, List.of());
+                List.of(column), null, next, bound, required, status, reason, action, sql, 0.5, List.of(),
+                required == null ? Witness.NONE : Witness.DATA, null);
     }
 }
