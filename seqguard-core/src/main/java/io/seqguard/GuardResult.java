@@ -2,8 +2,11 @@ package io.seqguard;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * What one {@link StartupGuard#run()} that let the application start did. A run that refused start-up throws
@@ -41,6 +44,71 @@ public record GuardResult(GuardMode mode, GuardMode applied, GuardOutcome outcom
     /** The sequences this run moved forward; empty when it moved none. */
     public List<SequenceReport> repaired() {
         return report == null ? List.of() : report.withAction(RepairAction.REPAIRED);
+    }
+
+    /**
+     * The facts a health endpoint shows, with the same keys in every framework module: mode, applied, outcome,
+     * database, serverVersion, primary (id, recognition, fromSystemIdentifier, previousPrimaryId, lastRunAt),
+     * standby, lastRun, durationMillis, allocation, counts (by status, as in the JSON report), maxRangeUsed,
+     * repaired, lockWaitMillis, enabledSubscriptions, notes. Keys without a value are left out.
+     *
+     * @return a new, ordered, modifiable map of JSON-friendly values
+     */
+    public Map<String, Object> toDetails() {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("mode", lower(mode));
+        details.put("applied", lower(applied));
+        details.put("outcome", lower(outcome));
+        putIfNotNull(details, "database", database);
+        putIfNotNull(details, "serverVersion", serverVersion);
+        if (primary != null) {
+            Map<String, Object> primaryDetails = new LinkedHashMap<>();
+            primaryDetails.put("id", primary.id());
+            primaryDetails.put("recognition", lower(primary.recognition()));
+            primaryDetails.put("fromSystemIdentifier", primary.fromSystemIdentifier());
+            putIfNotNull(primaryDetails, "previousPrimaryId", primary.previousPrimaryId());
+            putIfNotNull(primaryDetails, "lastRunAt", primary.lastRunAt() == null ? null
+                    : primary.lastRunAt().toString());
+            details.put("primary", primaryDetails);
+        }
+        details.put("standby", standby);
+        details.put("lastRun", startedAt.toString());
+        details.put("durationMillis", duration.toMillis());
+        if (report != null) {
+            details.put("allocation", report.allocation().toString());
+            details.put("counts", countsByStatusName(report));
+            details.put("maxRangeUsed", report.maxRangeUsed());
+            details.put("repaired", repaired().stream().map(SequenceReport::displayName).collect(Collectors.toList()));
+        }
+        if (waitedForLock) {
+            details.put("lockWaitMillis", lockWait.toMillis());
+        }
+        if (!enabledSubscriptions.isEmpty()) {
+            details.put("enabledSubscriptions", enabledSubscriptions);
+        }
+        if (!notes.isEmpty()) {
+            details.put("notes", notes);
+        }
+        return details;
+    }
+
+    /** Sequences by status, every status present, keyed as in the JSON report ({@code not_verifiable}). */
+    public static Map<String, Integer> countsByStatusName(AlignmentReport report) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (Map.Entry<SequenceStatus, Integer> entry : report.countsByStatus().entrySet()) {
+            counts.put(lower(entry.getKey()), entry.getValue());
+        }
+        return counts;
+    }
+
+    private static void putIfNotNull(Map<String, Object> details, String key, Object value) {
+        if (value != null) {
+            details.put(key, value);
+        }
+    }
+
+    private static String lower(Enum<?> value) {
+        return value == null ? null : value.name().toLowerCase(Locale.ROOT);
     }
 
     /** One line for the log. */

@@ -9,17 +9,12 @@ import io.micronaut.management.health.indicator.HealthIndicator;
 import io.micronaut.management.health.indicator.HealthResult;
 import io.seqguard.AlignmentReport;
 import io.seqguard.GuardResult;
-import io.seqguard.PrimaryIdentity;
-import io.seqguard.SequenceReport;
-import io.seqguard.SequenceStatus;
 import io.seqguard.StartupGuardException;
 import jakarta.inject.Singleton;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.reactivestreams.Publisher;
 
 /**
@@ -106,62 +101,14 @@ public class SeqguardHealthIndicator implements HealthIndicator {
         return details(result);
     }
 
-    /** The details of a run that let start-up go on; the same keys as the Spring Boot starter's. */
+    /** The details of a run that let start-up go on: the core's, the same keys in every framework. */
     static Map<String, Object> details(GuardResult result) {
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("mode", lower(result.mode()));
-        details.put("applied", lower(result.applied()));
-        details.put("outcome", lower(result.outcome()));
-        putIfNotNull(details, "database", result.database());
-        putIfNotNull(details, "serverVersion", result.serverVersion());
-        PrimaryIdentity primary = result.primary();
-        if (primary != null) {
-            Map<String, Object> primaryDetails = new LinkedHashMap<>();
-            primaryDetails.put("id", primary.id());
-            primaryDetails.put("recognition", lower(primary.recognition()));
-            primaryDetails.put("fromSystemIdentifier", primary.fromSystemIdentifier());
-            putIfNotNull(primaryDetails, "previousPrimaryId", primary.previousPrimaryId());
-            putIfNotNull(primaryDetails, "lastRunAt", primary.lastRunAt() != null ? primary.lastRunAt().toString()
-                    : null);
-            details.put("primary", primaryDetails);
-        }
-        details.put("standby", result.standby());
-        details.put("lastRun", result.startedAt().toString());
-        details.put("durationMillis", result.duration().toMillis());
-        AlignmentReport report = result.report();
-        if (report != null) {
-            details.put("allocation", report.allocation().toString());
-            details.put("counts", counts(report));
-            details.put("maxRangeUsed", report.maxRangeUsed());
-            List<String> repaired = result.repaired().stream().map(SequenceReport::displayName)
-                    .collect(Collectors.toList());
-            details.put("repaired", repaired);
-        }
-        if (result.waitedForLock()) {
-            details.put("lockWaitMillis", result.lockWait().toMillis());
-        }
-        if (!result.enabledSubscriptions().isEmpty()) {
-            details.put("enabledSubscriptions", result.enabledSubscriptions());
-        }
-        if (!result.notes().isEmpty()) {
-            details.put("notes", result.notes());
-        }
-        return details;
+        return result.toDetails();
     }
 
     /** Sequences by status, every status present, keyed as in the JSON report ({@code not_verifiable}). */
     static Map<String, Integer> counts(AlignmentReport report) {
-        Map<String, Integer> counts = new LinkedHashMap<>();
-        for (Map.Entry<SequenceStatus, Integer> entry : report.countsByStatus().entrySet()) {
-            counts.put(lower(entry.getKey()), entry.getValue());
-        }
-        return counts;
-    }
-
-    private static void putIfNotNull(Map<String, Object> details, String key, Object value) {
-        if (value != null) {
-            details.put(key, value);
-        }
+        return GuardResult.countsByStatusName(report);
     }
 
     static String lower(Enum<?> value) {
