@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 import javax.sql.DataSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
@@ -60,6 +61,10 @@ final class DemoCommand implements Callable<Integer> {
 
     @Spec
     private CommandSpec spec;
+
+    /** Read from the command line by {@link Main} (log level) and {@link FailureHandler} (stack traces). */
+    @Option(names = "--verbose", description = "Log what seqguard does, and print stack traces of failures.")
+    boolean verbose;
 
     @Override
     public Integer call() throws Exception {
