@@ -3,7 +3,6 @@ package io.seqguard;
 import io.seqguard.internal.SqlNames;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
@@ -263,11 +262,6 @@ public final class GuardConfiguration {
     /** The journal table as configured (SQL syntax). */
     public String getJournalTable() {
         return journalTable;
-    }
-
-    /** Schema and name of the journal table, unquoted. */
-    List<String> journalTableParts() {
-        return SqlNames.parseQualified(journalTable, "journalTable");
     }
 
     private static Duration positive(Duration value, String property) {

@@ -1,5 +1,7 @@
 package io.seqguard;
 
+import io.seqguard.internal.GuardRunner;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

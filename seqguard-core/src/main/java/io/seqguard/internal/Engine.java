@@ -95,7 +95,8 @@ public final class Engine {
         }
     }
 
-    private static String hint(SQLException e) {
+    /** What to do about a failure, by its SQL state: appended to messages (the guard uses it too). */
+    static String hint(SQLException e) {
         String state = e.getSQLState();
         if ("57014".equals(state)) {
             return " (the statement timeout passed: raise statementTimeout or retry when the server is less busy)";

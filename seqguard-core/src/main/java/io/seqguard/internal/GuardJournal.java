@@ -1,4 +1,11 @@
-package io.seqguard;
+package io.seqguard.internal;
+
+import io.seqguard.AlignmentReport;
+import io.seqguard.GuardMode;
+import io.seqguard.PrimaryIdentity;
+import io.seqguard.RepairAction;
+import io.seqguard.SequenceReport;
+import io.seqguard.StartupGuard;
 
 import java.lang.management.ManagementFactory;
 import java.sql.Array;

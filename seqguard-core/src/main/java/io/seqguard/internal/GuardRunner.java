@@ -1,4 +1,20 @@
-package io.seqguard;
+package io.seqguard.internal;
+
+import io.seqguard.AlignerConfiguration;
+import io.seqguard.AlignmentReport;
+import io.seqguard.GuardConfiguration;
+import io.seqguard.GuardMode;
+import io.seqguard.GuardOutcome;
+import io.seqguard.GuardResult;
+import io.seqguard.PrimaryIdentity;
+import io.seqguard.RepairAction;
+import io.seqguard.SeqguardException;
+import io.seqguard.SequenceAligner;
+import io.seqguard.SequenceReport;
+import io.seqguard.SequenceStatus;
+import io.seqguard.StandbyAction;
+import io.seqguard.StartupGuard;
+import io.seqguard.StartupGuardException;
 
 import io.seqguard.StartupGuardException.Reason;
 
@@ -23,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * connection goes back to the pool: settings are {@code SET LOCAL}, the session lock is released (or the connection
  * aborted when that fails), auto-commit is restored.
  */
-final class GuardRunner {
+public final class GuardRunner {
 
     private static final Logger log = LoggerFactory.getLogger(StartupGuard.class);
 
@@ -67,7 +83,7 @@ final class GuardRunner {
     private Duration lockWait = Duration.ZERO;
     private final List<String> notes = new ArrayList<>();
 
-    GuardRunner(GuardConfiguration config, SequenceAligner aligner, Instant startedAt, long t0) {
+    public GuardRunner(GuardConfiguration config, SequenceAligner aligner, Instant startedAt, long t0) {
         this.config = config;
         this.aligner = aligner;
         this.startedAt = startedAt;
@@ -79,16 +95,16 @@ final class GuardRunner {
     }
 
     /** What the run is doing, for a time-limit message. */
-    String step() {
+    public String step() {
         return step;
     }
 
     /** The caller gave up (time limit): stop at the next step, release everything, journal it. */
-    void abandon() {
+    public void abandon() {
         abandoned = true;
     }
 
-    GuardResult run() {
+    public GuardResult run() {
         step = "borrowing a connection from the data source";
         Connection connection;
         try {
@@ -114,7 +130,7 @@ final class GuardRunner {
                 readServer(session);
                 if (config.isJournal()) {
                     step = "opening the journal " + config.getJournalTable();
-                    journal = GuardJournal.open(session, config.journalTableParts(), !standby, statementMillis,
+                    journal = GuardJournal.open(session, SqlNames.parseQualified(config.getJournalTable(), "journalTable"), !standby, statementMillis,
                             lockMillis, notes);
                 }
                 primary = identify(session, journal);
@@ -141,7 +157,7 @@ final class GuardRunner {
             } catch (SQLException e) {
                 StartupGuardException failure = new StartupGuardException(Reason.DATABASE_ERROR,
                         "seqguard startup guard (mode " + lower(config.getMode()) + ") failed while " + step + ": "
-                                + e.getMessage() + hint(e), null, e);
+                                + e.getMessage() + Engine.hint(e), null, e);
                 journal(session, journal, config.getMode(), "FAILED_DATABASE_ERROR", null, failure.getMessage());
                 log.error(failure.getMessage());
                 throw failure;
@@ -531,19 +547,5 @@ final class GuardRunner {
 
     private static String lower(GuardMode mode) {
         return mode.name().toLowerCase(Locale.ROOT);
-    }
-
-    static String hint(SQLException e) {
-        String state = e.getSQLState();
-        if ("57014".equals(state)) {
-            return " (the statement timeout passed: raise the aligner's statementTimeout)";
-        }
-        if ("55P03".equals(state)) {
-            return " (the lock timeout passed: another session holds a conflicting lock)";
-        }
-        if (state != null && state.startsWith("08")) {
-            return " (the connection was lost: check the server, then start again; every step is safe to repeat)";
-        }
-        return "";
     }
 }

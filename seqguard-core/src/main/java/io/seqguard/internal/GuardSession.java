@@ -1,4 +1,6 @@
-package io.seqguard;
+package io.seqguard.internal;
+
+import io.seqguard.StartupGuard;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
