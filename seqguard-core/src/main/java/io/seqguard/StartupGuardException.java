@@ -1,5 +1,7 @@
 package io.seqguard;
 
+import java.util.List;
+
 /**
  * The {@link StartupGuard} refused start-up. The message says what was found, on which objects, and what to do; for
  * drift it lists each lagging sequence and the statement that fixes it.
@@ -28,6 +30,8 @@ public class StartupGuardException extends SeqguardException {
 
     private final Reason reason;
     private final transient AlignmentReport report;
+    private final boolean standby;
+    private final List<String> enabledSubscriptions;
 
     /**
      * @param reason why start-up was refused
@@ -36,9 +40,34 @@ public class StartupGuardException extends SeqguardException {
      * @param cause the underlying failure; may be null
      */
     public StartupGuardException(Reason reason, String message, AlignmentReport report, Throwable cause) {
+        this(reason, message, report, cause, false, List.of());
+    }
+
+    /**
+     * @param reason why start-up was refused
+     * @param message what was found, on which objects, and what to do
+     * @param report the report behind the refusal; may be null
+     * @param cause the underlying failure; may be null
+     * @param standby whether the server turned out to be a standby (in recovery)
+     * @param enabledSubscriptions the enabled subscriptions found in the database, as named in the catalog
+     */
+    public StartupGuardException(Reason reason, String message, AlignmentReport report, Throwable cause,
+            boolean standby, List<String> enabledSubscriptions) {
         super(message, cause);
         this.reason = reason;
         this.report = report;
+        this.standby = standby;
+        this.enabledSubscriptions = List.copyOf(enabledSubscriptions);
+    }
+
+    /** Whether the server is a standby (in recovery); false when the guard did not get that far. */
+    public boolean standby() {
+        return standby;
+    }
+
+    /** The enabled subscriptions found in the database; empty when none, or when the guard did not get that far. */
+    public List<String> enabledSubscriptions() {
+        return enabledSubscriptions;
     }
 
     /** Why start-up was refused. */

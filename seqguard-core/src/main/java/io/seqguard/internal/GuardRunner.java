@@ -110,7 +110,7 @@ public final class GuardRunner {
         try {
             connection = config.getDataSource().getConnection();
         } catch (SQLException e) {
-            throw new StartupGuardException(Reason.DATABASE_ERROR, "seqguard startup guard could not borrow a "
+            throw refuse(Reason.DATABASE_ERROR, "seqguard startup guard could not borrow a "
                     + "connection: " + e.getMessage() + ". Check the JDBC URL, user, password and that the server "
                     + "accepts connections; the guard holds one connection for its lock and the aligner needs jobs + 1 "
                     + "more, so the pool must lend at least jobs + 2 at once.", null, e);
@@ -120,7 +120,7 @@ public final class GuardRunner {
             session = new GuardSession(connection);
         } catch (SQLException e) {
             GuardSession.closeQuietly(connection);
-            throw new StartupGuardException(Reason.DATABASE_ERROR, "seqguard startup guard could not prepare its "
+            throw refuse(Reason.DATABASE_ERROR, "seqguard startup guard could not prepare its "
                     + "connection: " + e.getMessage(), null, e);
         }
         GuardJournal journal = null;
@@ -148,14 +148,14 @@ public final class GuardRunner {
                 log.error(e.getMessage());
                 throw e;
             } catch (SeqguardException e) {
-                StartupGuardException failure = new StartupGuardException(Reason.DATABASE_ERROR,
+                StartupGuardException failure = refuse(Reason.DATABASE_ERROR,
                         "seqguard startup guard (mode " + lower(config.getMode()) + ") failed while " + step + ": "
                                 + e.getMessage(), null, e);
                 journal(session, journal, config.getMode(), "FAILED_DATABASE_ERROR", null, failure.getMessage());
                 log.error(failure.getMessage());
                 throw failure;
             } catch (SQLException e) {
-                StartupGuardException failure = new StartupGuardException(Reason.DATABASE_ERROR,
+                StartupGuardException failure = refuse(Reason.DATABASE_ERROR,
                         "seqguard startup guard (mode " + lower(config.getMode()) + ") failed while " + step + ": "
                                 + e.getMessage() + Engine.hint(e), null, e);
                 journal(session, journal, config.getMode(), "FAILED_DATABASE_ERROR", null, failure.getMessage());
@@ -256,7 +256,7 @@ public final class GuardRunner {
             String names = quotedList(subscriptions);
             switch (config.getOnEnabledSubscription()) {
                 case REFUSE:
-                    throw new StartupGuardException(Reason.SUBSCRIPTION, "seqguard startup guard refuses to "
+                    throw refuse(Reason.SUBSCRIPTION, "seqguard startup guard refuses to "
                             + (mode == GuardMode.REPAIR ? "repair" : "verify") + " database " + database
                             + ": enabled subscription(s) " + names + " still feed it, so the cutover is not finished "
                             + "and rows with explicit ids keep arriving. Finish the cutover first ("
@@ -288,7 +288,7 @@ public final class GuardRunner {
             step = "verifying database " + database;
             AlignmentReport report = recheck(session, aligner.plan());
             if (!report.isAligned()) {
-                throw new StartupGuardException(Reason.DRIFT, "seqguard startup guard (mode " + lower(applied)
+                throw refuse(Reason.DRIFT, "seqguard startup guard (mode " + lower(applied)
                         + ") refuses start-up: " + report.driftMessage() + fixStatements(report), report, null);
             }
             return new Decision(applied, GuardOutcome.ALIGNED, report);
@@ -313,13 +313,13 @@ public final class GuardRunner {
         report = aligner.repair();
         List<SequenceReport> failed = report.withAction(RepairAction.FAILED);
         if (!failed.isEmpty()) {
-            throw new StartupGuardException(Reason.REPAIR_FAILED, "seqguard startup guard could not repair "
+            throw refuse(Reason.REPAIR_FAILED, "seqguard startup guard could not repair "
                     + failed.size() + " sequence(s) in database " + database + " (moved "
                     + report.withAction(RepairAction.REPAIRED).size() + "); nothing was moved backwards and running "
                     + "the guard again is safe. " + report.driftMessage(), report, null);
         }
         if (!report.isAligned()) {
-            throw new StartupGuardException(Reason.DRIFT, "seqguard startup guard (mode repair) refuses start-up: "
+            throw refuse(Reason.DRIFT, "seqguard startup guard (mode repair) refuses start-up: "
                     + "what remains cannot be repaired by moving sequences forward. " + report.driftMessage(), report,
                     null);
         }
@@ -402,7 +402,7 @@ public final class GuardRunner {
         StandbyAction action = config.getOnStandby();
         switch (action) {
             case FAIL:
-                throw new StartupGuardException(Reason.STANDBY, "seqguard startup guard refuses start-up: "
+                throw refuse(Reason.STANDBY, "seqguard startup guard refuses start-up: "
                         + standbyText + " (onStandby fail refuses every standby).", null, null);
             case SKIP:
                 notes.add("standby: guard skipped (onStandby skip)");
@@ -432,7 +432,7 @@ public final class GuardRunner {
             log.warn("{}", message);
             return new Decision(GuardMode.VERIFY, GuardOutcome.DRIFT_TOLERATED, report);
         }
-        throw new StartupGuardException(mode == GuardMode.REPAIR ? Reason.STANDBY : Reason.DRIFT, message, report,
+        throw refuse(mode == GuardMode.REPAIR ? Reason.STANDBY : Reason.DRIFT, message, report,
                 null);
     }
 
@@ -455,7 +455,7 @@ public final class GuardRunner {
         } catch (SQLException e) {
             lockWait = Duration.ofNanos(System.nanoTime() - w0);
             if ("55P03".equals(e.getSQLState()) || "57014".equals(e.getSQLState())) {
-                throw new StartupGuardException(Reason.LOCK_TIMEOUT, "seqguard startup guard: another instance has "
+                throw refuse(Reason.LOCK_TIMEOUT, "seqguard startup guard: another instance has "
                         + "held the seqguard lock for " + lockWait.toSeconds() + " s (at least; lockWaitTimeout "
                         + config.getLockWaitTimeout().toMillis() + " ms): " + describeHolders(session)
                         + ". It is probably repairing a large database: raise lockWaitTimeout, or see what that session "
@@ -515,7 +515,7 @@ public final class GuardRunner {
 
     private void checkAbandoned() {
         if (abandoned) {
-            throw new StartupGuardException(Reason.TIME_LIMIT, "seqguard startup guard abandoned: the time limit ("
+            throw refuse(Reason.TIME_LIMIT, "seqguard startup guard abandoned: the time limit ("
                     + config.getTimeLimit().toMillis() + " ms) passed while " + step, null, null);
         }
     }
@@ -547,5 +547,10 @@ public final class GuardRunner {
 
     private static String lower(GuardMode mode) {
         return mode.name().toLowerCase(Locale.ROOT);
+    }
+
+    /** A refusal carrying what this run learned so far (standby, subscriptions), for failure analyzers. */
+    private StartupGuardException refuse(Reason reason, String message, AlignmentReport report, Throwable cause) {
+        return new StartupGuardException(reason, message, report, cause, standby, subscriptions);
     }
 }

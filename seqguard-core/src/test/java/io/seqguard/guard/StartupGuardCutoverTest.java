@@ -112,6 +112,7 @@ class StartupGuardCutoverTest {
             StartupGuardException refused = catchThrowableOfType(StartupGuardException.class,
                     () -> guard(newPrimary).load().run());
             assertThat(refused.reason()).isEqualTo(StartupGuardException.Reason.SUBSCRIPTION);
+            assertThat(refused.enabledSubscriptions()).containsExactly(SUBSCRIPTION);
             assertThat(refused.getMessage())
                     .startsWith("seqguard startup guard refuses to repair database " + newDb.name()
                             + ": enabled subscription(s) '" + SUBSCRIPTION + "' still feed it, so the cutover is not "

@@ -98,6 +98,7 @@ class StartupGuardStandbyTest {
                 () -> guard(replica).mode(GuardMode.VERIFY).load().run());
 
         assertThat(e.reason()).isEqualTo(StartupGuardException.Reason.DRIFT);
+        assertThat(e.standby()).as("a fact for failure analyzers, not only words").isTrue();
         assertThat(e.report().withStatus(io.seqguard.SequenceStatus.BEHIND)).hasSize(GuardFixture.LAGGING_SEQUENCES);
         assertThat(e.getMessage())
                 .startsWith("seqguard startup guard (mode verify) on a standby (in recovery): 5 sequence(s)")
@@ -117,6 +118,7 @@ class StartupGuardStandbyTest {
                 () -> guard(replica).journal(true).load().run());
 
         assertThat(e.reason()).isEqualTo(StartupGuardException.Reason.STANDBY);
+        assertThat(e.standby()).isTrue();
         assertThat(e.getMessage())
                 .startsWith("seqguard startup guard refuses to repair: this server is a standby (in recovery); "
                         + "repair belongs to the primary: run the guard against the primary. Verified here instead: "

@@ -166,8 +166,7 @@ class SeqguardFailureAnalyzer extends AbstractFailureAnalyzer<StartupGuardExcept
                         + target.property("on-standby", "verify|warn|skip") + " for a read-only replica.");
                 break;
             case SUBSCRIPTION:
-                actions.add("Finish the cutover first (ALTER SUBSCRIPTION ... DISABLE, as named above), then start "
-                        + "again.");
+                actions.add("Finish the cutover first, then start again: " + disableStatements(cause) + ".");
                 actions.add("To start while replication still feeds the database, set "
                         + target.property("on-enabled-subscription", "verify|proceed|skip") + ".");
                 break;
@@ -209,7 +208,16 @@ class SeqguardFailureAnalyzer extends AbstractFailureAnalyzer<StartupGuardExcept
     }
 
     private static boolean isStandby(StartupGuardException cause) {
-        String message = cause.getMessage();
-        return message != null && message.toLowerCase(Locale.ROOT).contains("standby (in recovery)");
+        return cause.standby();
+    }
+
+    /** The statements that end replication into this database, one per enabled subscription the guard found. */
+    private static String disableStatements(StartupGuardException cause) {
+        if (cause.enabledSubscriptions().isEmpty()) {
+            return "ALTER SUBSCRIPTION ... DISABLE for the subscription named above";
+        }
+        return cause.enabledSubscriptions().stream()
+                .map(name -> "ALTER SUBSCRIPTION \"" + name.replace("\"", "\"\"") + "\" DISABLE;")
+                .collect(java.util.stream.Collectors.joining(" "));
     }
 }

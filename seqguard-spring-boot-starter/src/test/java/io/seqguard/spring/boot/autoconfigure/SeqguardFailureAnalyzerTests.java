@@ -102,6 +102,17 @@ class SeqguardFailureAnalyzerTests {
     }
 
     @Test
+    void theSubscriptionsTheGuardFoundAreNamedInTheFix() {
+        StartupGuardException guard = new StartupGuardException(Reason.SUBSCRIPTION, "refused", null, null, false,
+                List.of("from_old \"primary\""));
+        SeqguardStartupException startup = new SeqguardStartupException("ordersDataSource", GuardMode.REPAIR, URL,
+                "app", guard);
+        FailureAnalysis analysis = analyzer.analyze(new BeanCreationException("seqguardInitializer", "failed",
+                startup));
+        assertThat(analysis.getAction()).contains("ALTER SUBSCRIPTION \"from_old \"\"primary\"\"\" DISABLE;");
+    }
+
+    @Test
     void aGuardRunOutsideTheStarterIsAnalyzedToo() {
         StartupGuardException bare = new StartupGuardException(Reason.TIME_LIMIT, "took too long", null, null);
         FailureAnalysis analysis = analyzer.analyze(new BeanCreationException("myGuard", "failed", bare));
