@@ -1,7 +1,6 @@
 package io.seqguard;
 
-import java.util.Locale;
-import java.util.Objects;
+import io.seqguard.internal.EnumText;
 
 /**
  * What the {@link StartupGuard} does when the server is a standby ({@code pg_is_in_recovery()}). A standby cannot be
@@ -29,13 +28,6 @@ public enum StandbyAction {
      * @throws IllegalArgumentException naming the property {@code onStandby} and the accepted values
      */
     public static StandbyAction parse(String text) {
-        Objects.requireNonNull(text, "onStandby must not be null");
-        for (StandbyAction action : values()) {
-            if (action.name().equals(text.trim().toUpperCase(Locale.ROOT))) {
-                return action;
-            }
-        }
-        throw new IllegalArgumentException("onStandby: '" + text + "' is not a standby action; use verify, warn, skip "
-                + "or fail");
+        return EnumText.parse(StandbyAction.class, text, "onStandby", "standby action");
     }
 }

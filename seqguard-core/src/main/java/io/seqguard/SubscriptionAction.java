@@ -1,7 +1,6 @@
 package io.seqguard;
 
-import java.util.Locale;
-import java.util.Objects;
+import io.seqguard.internal.EnumText;
 
 /**
  * What the {@link StartupGuard} does when the database has an <em>enabled</em> logical replication subscription
@@ -30,13 +29,6 @@ public enum SubscriptionAction {
      * @throws IllegalArgumentException naming the property {@code onEnabledSubscription} and the accepted values
      */
     public static SubscriptionAction parse(String text) {
-        Objects.requireNonNull(text, "onEnabledSubscription must not be null");
-        for (SubscriptionAction action : values()) {
-            if (action.name().equals(text.trim().toUpperCase(Locale.ROOT))) {
-                return action;
-            }
-        }
-        throw new IllegalArgumentException("onEnabledSubscription: '" + text
-                + "' is not a subscription action; use refuse, proceed, verify or skip");
+        return EnumText.parse(SubscriptionAction.class, text, "onEnabledSubscription", "subscription action");
     }
 }
