@@ -182,7 +182,11 @@ public final class AlignerConfiguration {
         return this;
     }
 
-    /** Connections used in parallel to read the data; default 2. */
+    /**
+     * Connections working in parallel, the first one included, for the catalog on a big database, the data reads
+     * and the repair; default 2. A run borrows the other {@code jobs - 1} from the data source when it starts and
+     * returns them when it ends. The work is on the server, so more than its cores gains nothing.
+     */
     public AlignerConfiguration jobs(int jobs) {
         if (jobs < 1 || jobs > 64) {
             throw new IllegalArgumentException("jobs must be between 1 and 64, was " + jobs);

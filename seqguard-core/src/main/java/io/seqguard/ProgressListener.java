@@ -11,7 +11,8 @@ public interface ProgressListener {
     ProgressListener NONE = (phase, done, total) -> { };
 
     /**
-     * @param phase what is being done: {@code "reading data"} or {@code "repairing"}
+     * @param phase what is being done: {@code "reading data"}, or {@code "repairing"} after it when a repair has a
+     *     source or blocks writers (otherwise a repair moves each sequence while reading, in {@code "reading data"})
      * @param done items finished in this phase
      * @param total items in this phase
      */

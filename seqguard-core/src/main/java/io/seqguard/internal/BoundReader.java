@@ -1,22 +1,16 @@
 package io.seqguard.internal;
 
-import io.seqguard.ProgressListener;
-
 import java.math.BigDecimal;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 
 /**
  * Reads the highest (lowest, for descending sequences) value in use in each compared column. The cost is one
- * {@code max()} per table on the server, so the reads are spread over {@code jobs} connections; each connection sends
- * a chunk of separate statements in one round trip and one transaction, the chunk bounded by the locks it takes.
- * Columns without an index are read alone, first, so that one full scan hitting the statement timeout spoils no other
- * read and runs beside the rest rather than after it.
+ * {@code max()} per table on the server, so the engine spreads chunks of reads over its workers; each chunk is sent as
+ * separate statements in one round trip and one transaction, bounded by the locks it takes.
  */
 final class BoundReader {
 
@@ -43,77 +37,102 @@ final class BoundReader {
         }
     }
 
-    private final int jobs;
-    private final Supplier<Session> sessions;
-    private final long statementTimeoutMillis;
-    private final ProgressListener progress;
-    private final AtomicInteger done = new AtomicInteger();
-    private int total;
+    /**
+     * The sequences of one transaction and the reads their judgement needs: a sequence's reads all land in the chunk
+     * that reads its state, so the state can be read right after them (see {@link #plan}).
+     */
+    static final class Chunk {
+        final List<SequenceInfo> sequences = new ArrayList<>();
+        final List<Read> reads = new ArrayList<>();
+        private final Map<String, Read> byKey = new HashMap<>();
+        private int locks;
 
-    BoundReader(int jobs, Supplier<Session> sessions, long statementTimeoutMillis, ProgressListener progress) {
-        this.jobs = jobs;
-        this.sessions = sessions;
-        this.statementTimeoutMillis = statementTimeoutMillis;
-        this.progress = progress;
+        private void add(SequenceInfo s) {
+            sequences.add(s);
+            for (ColumnInfo c : directColumns(s)) {
+                c.read = byKey.computeIfAbsent(key(c, !s.descending()), k -> {
+                    Read read = new Read(c, !s.descending());
+                    reads.add(read);
+                    locks += c.lockWeight();
+                    return read;
+                });
+            }
+        }
+
+        private boolean full(SequenceInfo next) {
+            if (sequences.isEmpty()) {
+                return false;
+            }
+            int weight = 0;
+            for (ColumnInfo c : directColumns(next)) {
+                weight += c.lockWeight();
+            }
+            return sequences.size() >= MAX_STATEMENTS_PER_CHUNK || reads.size() >= MAX_STATEMENTS_PER_CHUNK
+                    || locks + weight > MAX_LOCKS_PER_CHUNK;
+        }
     }
 
-    /** One read per distinct (table, column, direction) among the directly read columns, keyed for lookup. */
-    static Map<String, Read> plan(List<SequenceInfo> sequences) {
-        Map<String, Read> reads = new LinkedHashMap<>();
+    private final long statementTimeoutMillis;
+
+    BoundReader(long statementTimeoutMillis) {
+        this.statementTimeoutMillis = statementTimeoutMillis;
+    }
+
+    /**
+     * Groups the sequences that are looked at into chunks, bounded by statements and by the locks their reads take,
+     * and links each directly read column to its read ({@link ColumnInfo#read}). A sequence feeding a column without
+     * an index gets a chunk of its own, first: one full scan hitting the statement timeout then spoils no other read
+     * and runs beside the rest rather than after it.
+     */
+    static List<Chunk> plan(List<SequenceInfo> sequences) {
+        List<Chunk> alone = new ArrayList<>();
+        List<Chunk> chunks = new ArrayList<>();
+        Chunk current = new Chunk();
         for (SequenceInfo s : sequences) {
             if (s.skipReason != null) {
                 continue;
             }
-            for (ColumnInfo c : s.columns) {
-                if (c.readDirectly) {
-                    reads.computeIfAbsent(key(c, !s.descending()), k -> new Read(c, !s.descending()));
-                }
+            if (directColumns(s).stream().anyMatch(c -> !c.indexed)) {
+                Chunk chunk = new Chunk();
+                chunk.add(s);
+                alone.add(chunk);
+                continue;
             }
+            if (current.full(s)) {
+                chunks.add(current);
+                current = new Chunk();
+            }
+            current.add(s);
         }
-        return reads;
+        if (!current.sequences.isEmpty()) {
+            chunks.add(current);
+        }
+        alone.addAll(chunks);
+        return alone;
     }
 
-    static String key(ColumnInfo column, boolean max) {
+    private static List<ColumnInfo> directColumns(SequenceInfo s) {
+        List<ColumnInfo> direct = new ArrayList<>();
+        for (ColumnInfo c : s.columns) {
+            if (c.readDirectly) {
+                direct.add(c);
+            }
+        }
+        return direct;
+    }
+
+    private static String key(ColumnInfo column, boolean max) {
         return column.relOid + "/" + column.attnum + (max ? "/max" : "/min");
     }
 
-    /** Reads everything on {@code jobs} connections, the caller's session among them. */
-    void read(List<Read> reads, Session callerSession) {
-        total = reads.size();
-        Workers.run(chunk(reads), jobs, callerSession, sessions, (session, chunk) -> {
-            readChunk(session, chunk);
-            progress.progress("reading data", done.addAndGet(chunk.size()), total);
-        });
-    }
-
-    /** Unindexed columns alone and first; the rest in chunks bounded by statements and by locks. */
-    private static List<List<Read>> chunk(List<Read> reads) {
-        List<List<Read>> chunks = new ArrayList<>();
-        for (Read read : reads) {
-            if (!read.column.indexed) {
-                chunks.add(List.of(read));
-            }
+    /**
+     * Runs the reads in one round trip and one transaction; a read that fails is told apart from the others, which
+     * still count.
+     */
+    void read(Session session, List<Read> reads) {
+        if (!reads.isEmpty()) {
+            readChunk(session, reads);
         }
-        List<Read> current = new ArrayList<>();
-        int locks = 0;
-        for (Read read : reads) {
-            if (!read.column.indexed) {
-                continue;
-            }
-            int weight = read.column.lockWeight();
-            if (!current.isEmpty()
-                    && (current.size() >= MAX_STATEMENTS_PER_CHUNK || locks + weight > MAX_LOCKS_PER_CHUNK)) {
-                chunks.add(current);
-                current = new ArrayList<>();
-                locks = 0;
-            }
-            current.add(read);
-            locks += weight;
-        }
-        if (!current.isEmpty()) {
-            chunks.add(current);
-        }
-        return chunks;
     }
 
     private void readChunk(Session session, List<Read> chunk) {

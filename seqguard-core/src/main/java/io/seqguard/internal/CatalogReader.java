@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -26,6 +27,19 @@ import java.util.regex.Pattern;
  */
 final class CatalogReader {
 
+    /** The sequences in scope, in schema and name order: cheap, so that the details can be read in parts. */
+    private static final String SCOPE = """
+            SELECT s.seqrelid::bigint
+            FROM pg_sequence s
+            JOIN pg_class c ON c.oid = s.seqrelid
+            JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'
+              AND (cardinality(?::text[]) = 0 OR n.nspname = ANY (?::text[]))
+              AND NOT (n.nspname = ANY (?::text[]))
+            ORDER BY n.nspname COLLATE "C", c.relname COLLATE "C"
+            """;
+
+    /** Names quoted by the server, definition and privileges of the given sequences. */
     private static final String SEQUENCES = """
             SELECT s.seqrelid::bigint, n.nspname, c.relname,
                    format('%I.%I', n.nspname, c.relname),
@@ -38,10 +52,7 @@ final class CatalogReader {
             FROM pg_sequence s
             JOIN pg_class c ON c.oid = s.seqrelid
             JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'
-              AND (cardinality(?::text[]) = 0 OR n.nspname = ANY (?::text[]))
-              AND NOT (n.nspname = ANY (?::text[]))
-            ORDER BY n.nspname COLLATE "C", c.relname COLLATE "C"
+            WHERE s.seqrelid = ANY (?::oid[])
             """;
 
     /**
@@ -76,16 +87,19 @@ final class CatalogReader {
                    format('%I.%I', tn.nspname, t.relname), quote_ident(a.attname),
                    format_type(a.atttypid, a.atttypmod), a.atttypid::int, t.relkind::text,
                    has_schema_privilege(tn.oid, 'USAGE') AND has_column_privilege(t.oid, a.attnum, 'SELECT'),
-                   EXISTS (SELECT 1 FROM pg_index i
-                           JOIN pg_class ic ON ic.oid = i.indexrelid
-                           JOIN pg_am am ON am.oid = ic.relam
-                           WHERE i.indrelid = t.oid AND i.indkey[0] = a.attnum AND i.indpred IS NULL
-                             AND am.amname = 'btree'),
-                   (SELECT count(*) FROM pg_index i WHERE i.indrelid = t.oid)::int
+                   ix.leading_btree, ix.indexes
             FROM feeds f
             JOIN pg_class t ON t.oid = f.rel
             JOIN pg_namespace tn ON tn.oid = t.relnamespace
             JOIN pg_attribute a ON a.attrelid = f.rel AND a.attnum = f.att AND NOT a.attisdropped
+            -- one pass over the table's indexes: how many (a max() locks them all) and whether a plain btree leads
+            -- with the column (max() then reads one index entry instead of the table)
+            CROSS JOIN LATERAL (
+                SELECT count(*)::int AS indexes,
+                       coalesce(bool_or(i.indkey[0] = a.attnum AND i.indpred IS NULL
+                           AND (SELECT ic.relam FROM pg_class ic WHERE ic.oid = i.indexrelid)
+                               = (SELECT am.oid FROM pg_am am WHERE am.amname = 'btree')), false) AS leading_btree
+                FROM pg_index i WHERE i.indrelid = t.oid) ix
             """;
 
     /** Every (ancestor, descendant) pair below the given tables, at any depth (partitions and inheritance). */
@@ -111,15 +125,68 @@ final class CatalogReader {
         this.config = config;
     }
 
-    /** The sequences in scope, in schema and name order, each with its columns classified. */
-    List<SequenceInfo> read(Connection connection) throws SQLException {
+    /**
+     * Which sequences are in scope, in schema and name order, and the configured mappings resolved; the sequences'
+     * details and columns are read by {@link #readPart}, which can split them over several connections.
+     */
+    Scope readScope(Connection connection) throws SQLException {
         checkSchemasExist(connection);
-        Map<Long, SequenceInfo> sequences = readSequences(connection);
+        List<Long> oids = scopeOids(connection);
+        return new Scope(oids, resolveMappings(connection, new HashSet<>(oids)));
+    }
+
+    /**
+     * The sequences in scope by oid, in report order, the mappings as (sequence oid, table oid, attnum), and the
+     * sequences read so far (filled by the parts, possibly at the same time).
+     */
+    record Scope(List<Long> oids, List<long[]> mappings, Map<Long, SequenceInfo> read) {
+
+        Scope(List<Long> oids, List<long[]> mappings) {
+            this(oids, mappings, new ConcurrentHashMap<>());
+        }
+
+        /**
+         * The oids in up to {@code parts} parts of at least {@code minimum} each, dealt round-robin so that every
+         * part gets its share of the big ones.
+         */
+        List<List<Long>> parts(int parts, int minimum) {
+            int n = Math.max(1, Math.min(parts, oids.size() / Math.max(1, minimum)));
+            List<List<Long>> result = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                result.add(new ArrayList<>());
+            }
+            for (int i = 0; i < oids.size(); i++) {
+                result.get(i % n).add(oids.get(i));
+            }
+            return result;
+        }
+
+        /** The sequences read, in schema and name order (one dropped since the scope was read is left out). */
+        List<SequenceInfo> sequences() {
+            List<SequenceInfo> result = new ArrayList<>(oids.size());
+            for (Long oid : oids) {
+                SequenceInfo s = read.get(oid);
+                if (s != null) {
+                    result.add(s);
+                }
+            }
+            return result;
+        }
+    }
+
+    /** Reads one part of the scope: the sequences' details, and the columns they feed, classified. */
+    void readPart(Connection connection, List<Long> part, Scope scope) throws SQLException {
+        Map<Long, SequenceInfo> sequences = readSequences(connection, part);
         markExcluded(sequences);
-        List<long[]> mapped = resolveMappings(connection, sequences);
+        List<long[]> mapped = new ArrayList<>();
+        for (long[] mapping : scope.mappings()) {
+            if (sequences.containsKey(mapping[0])) {
+                mapped.add(mapping);
+            }
+        }
         readColumns(connection, sequences, mapped);
         classify(connection, sequences);
-        return new ArrayList<>(sequences.values());
+        scope.read().putAll(sequences);
     }
 
     private void checkSchemasExist(Connection connection) throws SQLException {
@@ -144,16 +211,43 @@ final class CatalogReader {
     }
 
     /**
-     * The sequences in the configured schemas, without their columns: what the source witness needs. Schemas that do
-     * not exist are no error here (the source may lack one the target has).
+     * The sequences in the configured schemas, in schema and name order, without their columns: what the source
+     * witness needs. Schemas that do not exist are no error here (the source may lack one the target has).
      */
     Map<Long, SequenceInfo> readSequences(Connection connection) throws SQLException {
+        List<Long> oids = scopeOids(connection);
+        Map<Long, SequenceInfo> details = readSequences(connection, oids);
         Map<Long, SequenceInfo> sequences = new LinkedHashMap<>();
-        try (PreparedStatement ps = connection.prepareStatement(SEQUENCES)) {
+        for (Long oid : oids) {
+            SequenceInfo s = details.get(oid);
+            if (s != null) {
+                sequences.put(oid, s);
+            }
+        }
+        return sequences;
+    }
+
+    private List<Long> scopeOids(Connection connection) throws SQLException {
+        List<Long> oids = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement(SCOPE)) {
             Array include = textArray(connection, schemaNames(config.getSchemas(), "schemas"));
             ps.setArray(1, include);
             ps.setArray(2, include);
             ps.setArray(3, textArray(connection, schemaNames(config.getExcludedSchemas(), "excludeSchemas")));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    oids.add(rs.getLong(1));
+                }
+            }
+        }
+        return oids;
+    }
+
+    private static Map<Long, SequenceInfo> readSequences(Connection connection, List<Long> oids)
+            throws SQLException {
+        Map<Long, SequenceInfo> sequences = new HashMap<>();
+        try (PreparedStatement ps = connection.prepareStatement(SEQUENCES)) {
+            ps.setArray(1, connection.createArrayOf("bigint", oids.toArray(new Long[0])));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     SequenceInfo s = new SequenceInfo(rs.getLong(1), rs.getString(2), rs.getString(3),
@@ -183,8 +277,7 @@ final class CatalogReader {
     }
 
     /** Resolves each mapping to (sequence oid, table oid, attnum); unknown names fail with the mapping named. */
-    private List<long[]> resolveMappings(Connection connection, Map<Long, SequenceInfo> sequences)
-            throws SQLException {
+    private List<long[]> resolveMappings(Connection connection, Set<Long> inScope) throws SQLException {
         List<long[]> resolved = new ArrayList<>();
         for (SequenceMapping mapping : config.getMappings()) {
             List<String> seq = SqlNames.parseQualified(mapping.sequence(), "mappings");
@@ -195,7 +288,7 @@ final class CatalogReader {
                 throw new UnknownObjectException("mappings: '" + mapping + "': sequence " + String.join(".", seq)
                         + " does not exist. Check the name (unquoted names fold to lower case).");
             }
-            if (!sequences.containsKey(seqOid)) {
+            if (!inScope.contains(seqOid)) {
                 throw new UnknownObjectException("mappings: '" + mapping + "': sequence " + String.join(".", seq)
                         + " is outside the configured schemas; include schema " + seq.get(0) + " or drop the mapping.");
             }

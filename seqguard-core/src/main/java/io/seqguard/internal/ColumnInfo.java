@@ -43,6 +43,8 @@ final class ColumnInfo {
     boolean compared;
     /** Read directly (false when a parent table's read covers it). */
     boolean readDirectly;
+    /** Its read, when read directly; set by {@link BoundReader#plan}. */
+    BoundReader.Read read;
 
     ColumnInfo(long relOid, int attnum, String schema, String table, String column, String tableIdent,
             String columnIdent, String dataType, int typeOid, char relkind, boolean canRead, boolean indexed,

@@ -24,6 +24,8 @@ import java.util.Set;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +36,9 @@ import org.slf4j.LoggerFactory;
 public final class Engine {
 
     private static final Logger log = LoggerFactory.getLogger("io.seqguard.SequenceAligner");
+
+    /** Below this many sequences per connection, one catalog query costs less than waiting for another connection. */
+    private static final int SEQUENCES_PER_CATALOG_PART = 1000;
 
     private final AlignerConfiguration config;
 
@@ -46,26 +51,39 @@ public final class Engine {
         Instant started = Instant.now();
         long t0 = System.nanoTime();
         boolean readOnly = operation != Operation.REPAIR;
-        try (Session main = open(readOnly)) {
+        try (Session main = open(readOnly);
+                Workers workers = new Workers(config.getJobs(), main, () -> open(readOnly))) {
             String[] server = main.inCatalogTransaction(Engine::serverInfo);
-            List<SequenceInfo> sequences = main.inCatalogTransaction(c -> new CatalogReader(config).read(c));
-            Map<String, BoundReader.Read> reads = BoundReader.plan(sequences);
-            new BoundReader(config.getJobs(), () -> open(true), config.getStatementTimeout().toMillis(),
-                    config.getProgressListener())
-                    .read(new ArrayList<>(reads.values()), main);
-            // States after data: an id in the data was handed out by nextval() before it was written, so a state
-            // read later covers it even while the application inserts. The other order reports false drift.
-            new StateReader(Integer.parseInt(server[2])).read(main, sequences);
+            List<SequenceInfo> sequences = readCatalog(main, workers);
+            // Without a source or blocked writers, a repair moves each sequence right after reading it, while its
+            // page is still in the server's cache: on a database bigger than shared_buffers, a separate pass later
+            // reads every sequence page back.
+            boolean inPass = operation == Operation.REPAIR && config.getSource() == null
+                    && !config.isBlockWritersDuringRepair();
+            Map<SequenceInfo, Judged> repairedInPass = new ConcurrentHashMap<>();
+            readData(workers, sequences, Integer.parseInt(server[2]), inPass ? (session, chunk) -> {
+                List<Judged> judged = new ArrayList<>();
+                for (SequenceInfo s : chunk.sequences) {
+                    Judged j = judge(s, null);
+                    judged.add(j);
+                    repairedInPass.put(s, j);
+                }
+                new Repairer().runChunk(session, outcomes(null, judged));
+            } : null);
             // The source last: its sequences only ever move forward, so a later read covers at least as much.
             Map<List<String>, SequenceInfo> sources = config.getSource() == null ? null
                     : new SourceReader(config).read();
 
             List<Judged> judged = new ArrayList<>();
             for (SequenceInfo s : sequences) {
-                judged.add(judge(s, reads, sources));
+                Judged j = repairedInPass.get(s);
+                judged.add(j != null ? j : judge(s, sources));
             }
             if (operation == Operation.REPAIR) {
-                repair(main, judged);
+                if (!inPass) {
+                    new Repairer().run(outcomes(main, judged), workers, config.getProgressListener());
+                }
+                applyOutcomes(judged);
             }
             List<SequenceReport> reports = new ArrayList<>();
             for (Judged j : judged) {
@@ -84,6 +102,44 @@ public final class Engine {
 
     private Session open(boolean readOnly) {
         return Session.open(config.getDataSource(), readOnly, config.getStatementTimeout(), config.getLockTimeout());
+    }
+
+    /**
+     * The sequences in scope with their columns: which sequences on the caller's connection (the other connections
+     * open meanwhile), their details and columns split over the workers on a big database.
+     */
+    private List<SequenceInfo> readCatalog(Session main, Workers workers) throws SQLException {
+        CatalogReader catalog = new CatalogReader(config);
+        CatalogReader.Scope scope = main.inCatalogTransaction(catalog::readScope);
+        workers.run(scope.parts(workers.size(), SEQUENCES_PER_CATALOG_PART), (session, part) ->
+                session.inCatalogTransaction(connection -> {
+                    catalog.readPart(connection, part, scope);
+                    return null;
+                }));
+        return scope.sequences();
+    }
+
+    /**
+     * Reads the data's bounds and then the sequences' states, chunk by chunk on the workers, and hands each chunk to
+     * {@code then} (when given) on the same session. States after data: an id in the data was handed out by
+     * nextval() before it was written, so a state read later covers it even while the application inserts. The other
+     * order reports false drift.
+     */
+    private void readData(Workers workers, List<SequenceInfo> sequences, int serverVersionNum,
+            Workers.Work<BoundReader.Chunk> then) throws SQLException {
+        List<BoundReader.Chunk> chunks = BoundReader.plan(sequences);
+        BoundReader bounds = new BoundReader(config.getStatementTimeout().toMillis());
+        StateReader states = new StateReader(serverVersionNum);
+        int total = chunks.stream().mapToInt(chunk -> chunk.reads.size()).sum();
+        AtomicInteger done = new AtomicInteger();
+        workers.run(chunks, (session, chunk) -> {
+            bounds.read(session, chunk.reads);
+            states.read(session, chunk.sequences);
+            if (then != null) {
+                then.run(session, chunk);
+            }
+            config.getProgressListener().progress("reading data", done.addAndGet(chunk.reads.size()), total);
+        });
     }
 
     private static String[] serverInfo(java.sql.Connection connection) throws SQLException {
@@ -176,8 +232,7 @@ public final class Engine {
         return src.state.next(src.increment);
     }
 
-    private Judged judge(SequenceInfo s, Map<String, BoundReader.Read> reads,
-            Map<List<String>, SequenceInfo> sources) {
+    private Judged judge(SequenceInfo s, Map<List<String>, SequenceInfo> sources) {
         Judged j = new Judged(s);
         if (s.skipReason != null) {
             j.status = SequenceStatus.SKIPPED;
@@ -241,7 +296,7 @@ public final class Engine {
             if (!c.readDirectly) {
                 continue;
             }
-            BoundReader.Read read = reads.get(BoundReader.key(c, !s.descending()));
+            BoundReader.Read read = c.read;
             if (read.error != null) {
                 j.status = SequenceStatus.NOT_VERIFIABLE;
                 j.reason = read.error;
@@ -278,7 +333,12 @@ public final class Engine {
         return String.join("; ", notes);
     }
 
-    private void repair(Session main, List<Judged> judged) {
+    /**
+     * What a repair of these verdicts runs: one forward-only statement per sequence behind, or, with blocked writers,
+     * the locking repair on the caller's session right here ({@code main} is null where writers are not blocked). A
+     * sequence the role may not move fails with the grant it needs.
+     */
+    private List<Repairer.Outcome> outcomes(Session main, List<Judged> judged) {
         List<Repairer.Outcome> outcomes = new ArrayList<>();
         for (Judged j : judged) {
             if (j.status != SequenceStatus.BEHIND) {
@@ -305,7 +365,11 @@ public final class Engine {
                 outcomes.add(j.outcome);
             }
         }
-        new Repairer().run(outcomes, config.getJobs(), main, () -> open(false), config.getProgressListener());
+        return outcomes;
+    }
+
+    /** Turns what the repair statements did into the verdicts' final status and action. */
+    private static void applyOutcomes(List<Judged> judged) {
         for (Judged j : judged) {
             Repairer.Outcome outcome = j.outcome;
             if (outcome == null) {

@@ -7,7 +7,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 
 /**
  * Moves sequences forward with statements that are safe to run at any time, by anyone, any number of times: each
@@ -61,17 +60,20 @@ final class Repairer {
         return null;
     }
 
-    /** Runs the statements in chunks on {@code jobs} read-write connections, the caller's among them. */
-    void run(List<Outcome> outcomes, int jobs, Session caller, Supplier<Session> sessions,
-            ProgressListener progress) {
+    /** Runs the statements in chunks on the workers' read-write connections. */
+    void run(List<Outcome> outcomes, Workers workers, ProgressListener progress) throws SQLException {
         AtomicInteger done = new AtomicInteger();
-        Workers.run(Chunks.of(outcomes, CHUNK), jobs, caller, sessions, (session, chunk) -> {
+        workers.run(Chunks.of(outcomes, CHUNK), (session, chunk) -> {
             runChunk(session, chunk);
             progress.progress("repairing", done.addAndGet(chunk.size()), outcomes.size());
         });
     }
 
-    private void runChunk(Session session, List<Outcome> chunk) {
+    /** Runs one chunk's statements in one round trip and one transaction, telling failures apart. */
+    void runChunk(Session session, List<Outcome> chunk) {
+        if (chunk.isEmpty()) {
+            return;
+        }
         List<String> statements = new ArrayList<>(chunk.size());
         for (Outcome outcome : chunk) {
             statements.add(outcome.sql);
