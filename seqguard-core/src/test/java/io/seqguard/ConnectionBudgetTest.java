@@ -6,14 +6,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.seqguard.test.PostgresTest;
 import io.seqguard.test.TestDatabase;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.sql.SQLException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
- * {@code jobs} connections at once, on a real server that refuses more: a role with {@code CONNECTION LIMIT 1}. A run
- * that needs the second connection fails naming {@code jobs}; one that does not need it, or asks for one, succeeds.
+ * {@code jobs} is an upper bound on connections: on a real server that refuses more (a role with
+ * {@code CONNECTION LIMIT 1}) and with a pool that makes the second borrower wait, the work goes on with the
+ * connections there are, and a run never waits for one it no longer needs.
  */
 @PostgresTest
 class ConnectionBudgetTest {
@@ -60,14 +67,33 @@ class ConnectionBudgetTest {
     }
 
     @Test
-    void aRunThatNeedsMoreConnectionsThanItMayOpenFailsNamingJobs() {
-        SequenceAligner aligner = SequenceAligner.configure().dataSource(oneConnection()).schemas(SCHEMA).jobs(2)
-                .load();
-        assertThatThrownBy(aligner::verify)
-                .isInstanceOf(SeqguardException.class)
-                .hasMessageContaining("Could not open connection 2 of 2 (jobs = 2)")
-                .hasMessageContaining("too many connections for role")
-                .hasMessageContaining("lower jobs");
+    void jobsIsAnUpperBoundARefusedConnectionLeavesTheWorkToTheOthers() {
+        AlignmentReport report = SequenceAligner.configure().dataSource(oneConnection()).schemas(SCHEMA).jobs(2)
+                .load().verify();
+        assertThat(report.sequences()).hasSize(TABLES);
+        assertThat(report.withStatus(SequenceStatus.BEHIND)).as("every table holds ids its fresh sequence would reuse")
+                .hasSize(TABLES);
+    }
+
+    /** A pool at its maximum size makes the second borrower wait: the run must not wait with it once it is done. */
+    @Test
+    @Timeout(120)
+    void aRunDoesNotWaitForAConnectionThePoolCannotLend() throws InterruptedException {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger waiting = new AtomicInteger();
+        try {
+            AlignmentReport report = SequenceAligner.configure()
+                    .dataSource(exhaustedPool(db.dataSource(), release, waiting)).schemas(SCHEMA).jobs(2).load()
+                    .verify();
+            assertThat(report.sequences()).hasSize(TABLES);
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (waiting.get() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(waiting.get()).as("the run asked the pool for its second connection").isEqualTo(1);
+        } finally {
+            release.countDown();
+        }
     }
 
     @Test
@@ -85,5 +111,26 @@ class ConnectionBudgetTest {
         assertThat(report.sequences()).singleElement()
                 .satisfies(s -> assertThat(s.status()).isEqualTo(SequenceStatus.BEHIND))
                 .satisfies(s -> assertThat(s.dataBound()).isEqualTo(5L));
+    }
+
+    /**
+     * Lends one real connection, then makes every further borrower wait until released, as a pool at its maximum
+     * size does (a server cannot produce that wait on demand), and fails it then.
+     */
+    private static DataSource exhaustedPool(DataSource real, CountDownLatch release, AtomicInteger waiting) {
+        AtomicInteger lent = new AtomicInteger();
+        return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("getConnection") && lent.incrementAndGet() > 1) {
+                        waiting.incrementAndGet();
+                        release.await();
+                        throw new SQLException("pool exhausted: no connection within the wait");
+                    }
+                    try {
+                        return method.invoke(real, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 }

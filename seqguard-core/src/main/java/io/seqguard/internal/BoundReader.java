@@ -14,7 +14,11 @@ import java.util.Map;
  */
 final class BoundReader {
 
-    private static final int MAX_STATEMENTS_PER_CHUNK = 100;
+    /** Fewer statements per chunk would cost round trips and commits; more would cost the balance between workers. */
+    private static final int MIN_STATEMENTS_PER_CHUNK = 100;
+    private static final int MAX_STATEMENTS_PER_CHUNK = 250;
+    /** Chunks each worker should get at least, so that none waits long for the last one. */
+    private static final int CHUNKS_PER_WORKER = 4;
     private static final int MAX_LOCKS_PER_CHUNK = 1000;
     private static final String QUERY_CANCELED = "57014";
 
@@ -45,10 +49,16 @@ final class BoundReader {
         final List<SequenceInfo> sequences = new ArrayList<>();
         final List<Read> reads = new ArrayList<>();
         private final Map<String, Read> byKey = new HashMap<>();
+        private final int statements;
         private int locks;
+
+        private Chunk(int statements) {
+            this.statements = statements;
+        }
 
         private void add(SequenceInfo s) {
             sequences.add(s);
+            locks++; // reading its state locks it too
             for (ColumnInfo c : directColumns(s)) {
                 c.read = byKey.computeIfAbsent(key(c, !s.descending()), k -> {
                     Read read = new Read(c, !s.descending());
@@ -63,11 +73,11 @@ final class BoundReader {
             if (sequences.isEmpty()) {
                 return false;
             }
-            int weight = 0;
+            int weight = 1;
             for (ColumnInfo c : directColumns(next)) {
                 weight += c.lockWeight();
             }
-            return sequences.size() >= MAX_STATEMENTS_PER_CHUNK || reads.size() >= MAX_STATEMENTS_PER_CHUNK
+            return sequences.size() >= statements || reads.size() >= statements
                     || locks + weight > MAX_LOCKS_PER_CHUNK;
         }
     }
@@ -79,28 +89,30 @@ final class BoundReader {
     }
 
     /**
-     * Groups the sequences that are looked at into chunks, bounded by statements and by the locks their reads take,
-     * and links each directly read column to its read ({@link ColumnInfo#read}). A sequence feeding a column without
-     * an index gets a chunk of its own, first: one full scan hitting the statement timeout then spoils no other read
-     * and runs beside the rest rather than after it.
+     * Groups the sequences that are looked at into chunks for {@code workers} sessions, bounded by statements and by
+     * the locks their reads take, and links each directly read column to its read ({@link ColumnInfo#read}). A
+     * sequence feeding a column without an index gets a chunk of its own, first: one full scan hitting the statement
+     * timeout then spoils no other read and runs beside the rest rather than after it.
      */
-    static List<Chunk> plan(List<SequenceInfo> sequences) {
+    static List<Chunk> plan(List<SequenceInfo> sequences, int workers) {
+        int statements = Math.max(MIN_STATEMENTS_PER_CHUNK, Math.min(MAX_STATEMENTS_PER_CHUNK,
+                -Math.floorDiv(-sequences.size(), workers * CHUNKS_PER_WORKER)));
         List<Chunk> alone = new ArrayList<>();
         List<Chunk> chunks = new ArrayList<>();
-        Chunk current = new Chunk();
+        Chunk current = new Chunk(statements);
         for (SequenceInfo s : sequences) {
             if (s.skipReason != null) {
                 continue;
             }
             if (directColumns(s).stream().anyMatch(c -> !c.indexed)) {
-                Chunk chunk = new Chunk();
+                Chunk chunk = new Chunk(1);
                 chunk.add(s);
                 alone.add(chunk);
                 continue;
             }
             if (current.full(s)) {
                 chunks.add(current);
-                current = new Chunk();
+                current = new Chunk(statements);
             }
             current.add(s);
         }
@@ -125,37 +137,53 @@ final class BoundReader {
         return column.relOid + "/" + column.attnum + (max ? "/max" : "/min");
     }
 
-    /**
-     * Runs the reads in one round trip and one transaction; a read that fails is told apart from the others, which
-     * still count.
-     */
-    void read(Session session, List<Read> reads) {
-        if (!reads.isEmpty()) {
-            readChunk(session, reads);
-        }
+    /** A statement to run right after a chunk's reads, in their round trip and transaction, and how to read its row. */
+    record Tail(String sql, Session.RowReader<?> reader) {
     }
 
-    private void readChunk(Session session, List<Read> chunk) {
-        List<String> statements = new ArrayList<>(chunk.size());
-        for (Read read : chunk) {
+    /**
+     * Runs the reads, and the tail after them when given, in one round trip and one transaction; a read that fails is
+     * told apart from the others, which still count.
+     *
+     * @return the tail's row as its reader read it; null when there is no tail or the batch failed (the caller then
+     *     runs what the tail does itself)
+     */
+    Object read(Session session, List<Read> reads, Tail tail) {
+        List<String> statements = new ArrayList<>(reads.size() + 1);
+        List<Session.RowReader<?>> readers = new ArrayList<>(reads.size() + 1);
+        for (Read read : reads) {
             statements.add(read.sql());
+            readers.add(rs -> rs.getBigDecimal(1));
+        }
+        if (tail != null) {
+            statements.add(tail.sql());
+            readers.add(tail.reader());
+        }
+        if (statements.isEmpty()) {
+            return null;
         }
         try {
-            List<BigDecimal> values = session.queryEach(statements, rs -> rs.getBigDecimal(1));
-            for (int i = 0; i < chunk.size(); i++) {
-                chunk.get(i).value = values.get(i);
+            List<Object> rows = session.queryEach(statements, readers);
+            for (int i = 0; i < reads.size(); i++) {
+                reads.get(i).value = (BigDecimal) rows.get(i);
             }
-            return;
+            return tail == null ? null : rows.get(reads.size());
         } catch (SQLException e) {
-            if (chunk.size() == 1) {
-                chunk.get(0).error = describe(chunk.get(0), e);
-                return;
+            if (tail != null) {
+                // the tail may be what failed: the reads again without it (the caller then runs what it does)
+                read(session, reads, null);
+                return null;
+            }
+            if (reads.size() == 1) {
+                reads.get(0).error = describe(reads.get(0), e);
+                return null;
             }
         }
         // isolate what failed; the others still count
-        for (Read read : chunk) {
-            readChunk(session, List.of(read));
+        for (Read read : reads) {
+            read(session, List.of(read), null);
         }
+        return null;
     }
 
     private String describe(Read read, SQLException e) {

@@ -51,6 +51,7 @@ public final class Engine {
         Instant started = Instant.now();
         long t0 = System.nanoTime();
         boolean readOnly = operation != Operation.REPAIR;
+        Map<SequenceInfo, Judged> repairedInPass = new ConcurrentHashMap<>();
         try (Session main = open(readOnly);
                 Workers workers = new Workers(config.getJobs(), main, () -> open(readOnly))) {
             String[] server = main.inCatalogTransaction(Engine::serverInfo);
@@ -60,7 +61,6 @@ public final class Engine {
             // reads every sequence page back.
             boolean inPass = operation == Operation.REPAIR && config.getSource() == null
                     && !config.isBlockWritersDuringRepair();
-            Map<SequenceInfo, Judged> repairedInPass = new ConcurrentHashMap<>();
             readData(workers, sequences, Integer.parseInt(server[2]), inPass ? (session, chunk) -> {
                 List<Judged> judged = new ArrayList<>();
                 for (SequenceInfo s : chunk.sequences) {
@@ -96,8 +96,35 @@ public final class Engine {
             return report;
         } catch (SQLException e) {
             throw new SeqguardException("seqguard " + operation.name().toLowerCase(Locale.ROOT) + " failed: "
-                    + e.getMessage() + hint(e), e);
+                    + e.getMessage() + hint(e) + movedBeforeFailure(repairedInPass.values()), e);
+        } catch (SeqguardException e) {
+            String moved = movedBeforeFailure(repairedInPass.values());
+            if (moved.isEmpty()) {
+                throw e;
+            }
+            throw new SeqguardException(e.getMessage() + moved, e);
         }
+    }
+
+    /**
+     * A repair that fails after it moved sequences in the pass says so, and names them in the log: no report will.
+     * Empty when it moved none.
+     */
+    private static String movedBeforeFailure(java.util.Collection<Judged> judged) {
+        List<String> moved = new ArrayList<>();
+        for (Judged j : judged) {
+            if (j.outcome != null && j.outcome.repaired) {
+                moved.add(j.sequence.displayName() + " to next value "
+                        + j.outcome.targetLast.add(BigInteger.valueOf(j.sequence.increment)));
+            }
+        }
+        if (moved.isEmpty()) {
+            return "";
+        }
+        log.warn("seqguard repair failed after moving {} sequence(s) forward: {}", moved.size(),
+                String.join(", ", moved));
+        return " (before the failure it had moved " + moved.size() + " sequence(s) forward, named in the log; every"
+                + " move is forward-only, and running the repair again is safe)";
     }
 
     private Session open(boolean readOnly) {
@@ -127,14 +154,15 @@ public final class Engine {
      */
     private void readData(Workers workers, List<SequenceInfo> sequences, int serverVersionNum,
             Workers.Work<BoundReader.Chunk> then) throws SQLException {
-        List<BoundReader.Chunk> chunks = BoundReader.plan(sequences);
+        List<BoundReader.Chunk> chunks = BoundReader.plan(sequences, workers.size());
         BoundReader bounds = new BoundReader(config.getStatementTimeout().toMillis());
         StateReader states = new StateReader(serverVersionNum);
         int total = chunks.stream().mapToInt(chunk -> chunk.reads.size()).sum();
         AtomicInteger done = new AtomicInteger();
         workers.run(chunks, (session, chunk) -> {
-            bounds.read(session, chunk.reads);
-            states.read(session, chunk.sequences);
+            // on PostgreSQL 18 the states come in the reads' round trip, after them
+            Object batchedStates = bounds.read(session, chunk.reads, states.batched(chunk.sequences));
+            states.read(session, chunk.sequences, batchedStates);
             if (then != null) {
                 then.run(session, chunk);
             }

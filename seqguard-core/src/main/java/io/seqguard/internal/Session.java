@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import javax.sql.DataSource;
 
@@ -69,19 +70,26 @@ final class Session implements AutoCloseable {
      * Runs statements that each return at most one row in one round trip and one transaction; each row is read by
      * the reader. When the batch fails, nothing of it is kept and the caller decides how to isolate the failure.
      */
+    @SuppressWarnings("unchecked")
     <T> List<T> queryEach(List<String> statements, RowReader<T> reader) throws SQLException {
+        return (List<T>) queryEach(statements, Collections.nCopies(statements.size(), reader));
+    }
+
+    /** Like {@link #queryEach(List, RowReader)}, with a reader per statement. */
+    List<Object> queryEach(List<String> statements, List<? extends RowReader<?>> readers) throws SQLException {
         StringBuilder sql = new StringBuilder(limits);
         for (String statement : statements) {
             sql.append(";\n").append(statement);
         }
-        List<T> rows = new ArrayList<>(statements.size());
+        List<Object> rows = new ArrayList<>(statements.size());
         try (Statement statement = connection.createStatement()) {
             boolean isResult = statement.execute(sql.toString());
             int index = -2; // the two SET LOCAL commands come first
             while (true) {
                 if (isResult) {
                     try (ResultSet rs = statement.getResultSet()) {
-                        rows.add(rs.next() ? reader.read(rs) : null);
+                        rows.add(rs.next() && index >= 0 && index < readers.size()
+                                ? readers.get(index).read(rs) : null);
                     }
                     index++;
                 } else if (statement.getUpdateCount() == -1) {

@@ -32,6 +32,47 @@ final class StateReader {
     }
 
     void read(Session session, List<SequenceInfo> sequences) throws SQLException {
+        read(session, sequences, null);
+    }
+
+    /**
+     * PostgreSQL 18+: one statement reading the states of the given sequences the role may SELECT, as one row of
+     * arrays, to run right after the chunk's reads in their round trip; null when there is none to read that way.
+     * Its row goes to {@link #read(Session, List, Object)}. The oids are numbers from the catalog.
+     */
+    BoundReader.Tail batched(List<SequenceInfo> sequences) {
+        if (serverVersionNum < GET_SEQUENCE_DATA_SINCE) {
+            return null;
+        }
+        StringBuilder oids = new StringBuilder();
+        for (SequenceInfo s : sequences) {
+            if (s.skipReason == null && s.canSelect) {
+                oids.append(oids.length() == 0 ? "" : ",").append(s.oid);
+            }
+        }
+        if (oids.length() == 0) {
+            return null;
+        }
+        return new BoundReader.Tail("SELECT array_agg(o::bigint), array_agg(d.last_value), array_agg(d.is_called) "
+                + "FROM unnest('{" + oids + "}'::oid[]) AS o, pg_get_sequence_data(o::regclass) AS d", rs -> {
+                    Long[] oid = (Long[]) rs.getArray(1).getArray();
+                    Long[] last = (Long[]) rs.getArray(2).getArray();
+                    Boolean[] called = (Boolean[]) rs.getArray(3).getArray();
+                    Map<Long, SequenceState> states = new HashMap<>();
+                    for (int i = 0; i < oid.length; i++) {
+                        if (last[i] != null) {
+                            states.put(oid[i], new SequenceState(last[i], called[i]));
+                        }
+                    }
+                    return states;
+                });
+    }
+
+    /**
+     * Reads the states of the sequences; {@code batchedRow} is what the statement of {@link #batched} returned, or
+     * null when it did not run.
+     */
+    void read(Session session, List<SequenceInfo> sequences, Object batchedRow) throws SQLException {
         List<SequenceInfo> readable = new ArrayList<>();
         for (SequenceInfo s : sequences) {
             if (s.skipReason == null) {
@@ -44,15 +85,40 @@ final class StateReader {
             for (SequenceInfo s : readable) {
                 (s.canSelect ? selectable : rest).add(s);
             }
-            for (List<SequenceInfo> chunk : Chunks.of(selectable, LAST_VALUE_CHUNK)) {
-                sequenceData(session, chunk);
+            if (batchedRow != null) {
+                @SuppressWarnings("unchecked")
+                Map<Long, SequenceState> states = (Map<Long, SequenceState>) batchedRow;
+                apply(session, selectable, states);
+            } else {
+                for (List<SequenceInfo> chunk : Chunks.of(selectable, LAST_VALUE_CHUNK)) {
+                    try {
+                        sequenceData(session, chunk);
+                    } catch (SQLException e) {
+                        // one sequence spoiled the chunk (dropped meanwhile): read each alone, naming the one
+                        selectStates(session, chunk);
+                    }
+                }
             }
             readable = rest;
         }
         List<SequenceInfo> uncalled = new ArrayList<>();
         for (List<SequenceInfo> chunk : Chunks.of(readable, LAST_VALUE_CHUNK)) {
-            Map<Long, Long> lastValues = lastValues(session, chunk);
+            Map<Long, Long> lastValues;
+            try {
+                lastValues = lastValues(session, chunk);
+            } catch (SQLException e) {
+                // one sequence spoiled the chunk (dropped meanwhile): those it may SELECT are read alone below
+                lastValues = Map.of();
+                for (SequenceInfo s : chunk) {
+                    if (!s.canSelect) {
+                        s.stateError = "reading its state failed: " + e.getMessage();
+                    }
+                }
+            }
             for (SequenceInfo s : chunk) {
+                if (s.stateError != null) {
+                    continue;
+                }
                 Long last = lastValues.get(s.oid);
                 if (last != null) {
                     s.state = new SequenceState(last, true);
@@ -122,11 +188,17 @@ final class StateReader {
             }
             return result;
         });
+        apply(session, chunk, states);
+    }
+
+    /** Sets the states read; a sequence without one (privilege revoked meanwhile, or dropped) is read alone. */
+    private static void apply(Session session, List<SequenceInfo> chunk, Map<Long, SequenceState> states)
+            throws SQLException {
         List<SequenceInfo> missing = new ArrayList<>();
         for (SequenceInfo s : chunk) {
             s.state = states.get(s.oid);
             if (s.state == null) {
-                missing.add(s); // privilege revoked meanwhile, or dropped: the per-sequence read says which
+                missing.add(s); // the per-sequence read says which
             }
         }
         if (!missing.isEmpty()) {

@@ -95,7 +95,7 @@ class CatalogPartsTest {
     @Test
     void eachSequenceReadsItsDataInTheChunkThatReadsItsState() throws SQLException {
         List<SequenceInfo> sequences = read(2);
-        List<BoundReader.Chunk> chunks = BoundReader.plan(sequences);
+        List<BoundReader.Chunk> chunks = BoundReader.plan(sequences, 2);
 
         Map<BoundReader.Read, BoundReader.Chunk> chunkOfRead = new IdentityHashMap<>();
         for (BoundReader.Chunk chunk : chunks) {
