@@ -183,9 +183,10 @@ public final class AlignerConfiguration {
     }
 
     /**
-     * Connections working in parallel, the first one included, for the catalog on a big database, the data reads
-     * and the repair; default 2. A run borrows the other {@code jobs - 1} from the data source when it starts and
-     * returns them when it ends. The work is on the server, so more than its cores gains nothing.
+     * The most connections working in parallel, the first one included, for the catalog on a big database, the data
+     * reads and the repair; default 2. A run asks the data source for the others once it has more than one chunk of
+     * work and returns them when it ends; one the data source cannot lend (pool exhausted, role connection limit) is
+     * logged at WARN and the work goes on with fewer. The work is on the server, so more than its cores gains nothing.
      */
     public AlignerConfiguration jobs(int jobs) {
         if (jobs < 1 || jobs > 64) {
