@@ -56,6 +56,11 @@ final class BoundReader {
             this.statements = statements;
         }
 
+        /** Whether every read has an index to answer it: then none is expected to run into the statement timeout. */
+        boolean indexedOnly() {
+            return reads.stream().allMatch(read -> read.column.indexed);
+        }
+
         private void add(SequenceInfo s) {
             sequences.add(s);
             locks++; // reading its state locks it too

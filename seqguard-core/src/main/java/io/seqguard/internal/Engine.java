@@ -2,25 +2,20 @@ package io.seqguard.internal;
 
 import io.seqguard.AlignerConfiguration;
 import io.seqguard.AlignmentReport;
-import io.seqguard.FedColumn;
 import io.seqguard.Operation;
 import io.seqguard.RepairAction;
 import io.seqguard.SeqguardException;
 import io.seqguard.SequenceReport;
 import io.seqguard.SequenceStatus;
-import io.seqguard.Witness;
 
-import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.math.RoundingMode;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.Set;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -30,8 +25,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one verb: catalog, sequence states, data bounds, verdicts, and for a repair the forward-only statements.
- * Everything the verbs share lives here; {@link io.seqguard.SequenceAligner} only picks the verb.
+ * Runs one verb: reads the catalog, the data's bounds and the sequences' states on its {@link Workers}, has each
+ * sequence judged ({@link Judge}), and for a repair runs the forward-only statements ({@link Repairer}).
+ * {@link io.seqguard.SequenceAligner} only picks the verb.
  */
 public final class Engine {
 
@@ -41,9 +37,11 @@ public final class Engine {
     private static final int SEQUENCES_PER_CATALOG_PART = 1000;
 
     private final AlignerConfiguration config;
+    private final Judge judge;
 
     public Engine(AlignerConfiguration config) {
         this.config = config;
+        this.judge = new Judge(config);
     }
 
     /** Runs the verb and builds its report. */
@@ -64,7 +62,7 @@ public final class Engine {
             readData(workers, sequences, Integer.parseInt(server[2]), inPass ? (session, chunk) -> {
                 List<Judged> judged = new ArrayList<>();
                 for (SequenceInfo s : chunk.sequences) {
-                    Judged j = judge(s, null);
+                    Judged j = judge.judge(s, null);
                     judged.add(j);
                     repairedInPass.put(s, j);
                 }
@@ -77,7 +75,7 @@ public final class Engine {
             List<Judged> judged = new ArrayList<>();
             for (SequenceInfo s : sequences) {
                 Judged j = repairedInPass.get(s);
-                judged.add(j != null ? j : judge(s, sources));
+                judged.add(j != null ? j : judge.judge(s, sources));
             }
             if (operation == Operation.REPAIR) {
                 if (!inPass) {
@@ -91,7 +89,7 @@ public final class Engine {
             }
             AlignmentReport report = new AlignmentReport(operation, server[0], server[1], config.getAllocation(),
                     config.getMargin(), started, Duration.ofNanos(System.nanoTime() - t0), reports,
-                    sourceOnly(sequences, sources));
+                    judge.sourceOnly(sequences, sources));
             log.info("seqguard {}: {}", operation.name().toLowerCase(Locale.ROOT), report);
             return report;
         } catch (SQLException e) {
@@ -110,7 +108,7 @@ public final class Engine {
      * A repair that fails after it moved sequences in the pass says so, and names them in the log: no report will.
      * Empty when it moved none.
      */
-    private static String movedBeforeFailure(java.util.Collection<Judged> judged) {
+    private static String movedBeforeFailure(Collection<Judged> judged) {
         List<String> moved = new ArrayList<>();
         for (Judged j : judged) {
             if (j.outcome != null && j.outcome.repaired) {
@@ -160,8 +158,10 @@ public final class Engine {
         int total = chunks.stream().mapToInt(chunk -> chunk.reads.size()).sum();
         AtomicInteger done = new AtomicInteger();
         workers.run(chunks, (session, chunk) -> {
-            // on PostgreSQL 18 the states come in the reads' round trip, after them
-            Object batchedStates = bounds.read(session, chunk.reads, states.batched(chunk.sequences));
+            // on PostgreSQL 18 the states come in the reads' round trip, after them; not after a full scan, whose
+            // statement timeout would spoil them and have the scan run twice
+            Object batchedStates = bounds.read(session, chunk.reads,
+                    chunk.indexedOnly() ? states.batched(chunk.sequences) : null);
             states.read(session, chunk.sequences, batchedStates);
             if (then != null) {
                 then.run(session, chunk);
@@ -192,173 +192,6 @@ public final class Engine {
             return " (the connection was lost: check the server, then run again; every step is safe to repeat)";
         }
         return "";
-    }
-
-    /** The source's sequences that have no sequence of the same name here (and are not excluded), quoted. */
-    private List<String> sourceOnly(List<SequenceInfo> sequences, Map<List<String>, SequenceInfo> sources) {
-        List<String> result = new ArrayList<>();
-        if (sources == null) {
-            return result;
-        }
-        Set<List<String>> here = new HashSet<>();
-        for (SequenceInfo s : sequences) {
-            here.add(List.of(s.schema, s.name));
-        }
-        for (String name : config.getExcludedSequences()) {
-            here.add(SqlNames.parseQualified(name, "excludeSequences"));
-        }
-        for (Map.Entry<List<String>, SequenceInfo> entry : sources.entrySet()) {
-            if (!here.contains(entry.getKey())) {
-                result.add(entry.getValue().ident);
-            }
-        }
-        return result;
-    }
-
-    /**
-     * What the source's sequence of the same name had handed out, as the next value it would hand out; null (with a
-     * note saying why) when there is no source, no such sequence, or it cannot witness.
-     */
-    private static BigInteger sourceNext(SequenceInfo s, Map<List<String>, SequenceInfo> sources, List<String> notes) {
-        if (sources == null) {
-            return null;
-        }
-        SequenceInfo src = sources.get(List.of(s.schema, s.name));
-        if (src == null) {
-            notes.add("no sequence of that name on the source");
-            return null;
-        }
-        List<String> differences = new ArrayList<>();
-        if (!src.dataType.equals(s.dataType)) {
-            differences.add("type " + src.dataType + " vs " + s.dataType);
-        }
-        if (src.increment != s.increment) {
-            differences.add("increment " + src.increment + " vs " + s.increment);
-        }
-        if (src.minValue != s.minValue) {
-            differences.add("minvalue " + src.minValue + " vs " + s.minValue);
-        }
-        if (src.maxValue != s.maxValue) {
-            differences.add("maxvalue " + src.maxValue + " vs " + s.maxValue);
-        }
-        if (src.cycle != s.cycle) {
-            differences.add("cycle " + src.cycle + " vs " + s.cycle);
-        }
-        if (!differences.isEmpty()) {
-            notes.add("its definition differs from the source's (source vs here): " + String.join(", ", differences));
-        }
-        if (Long.signum(src.increment) != Long.signum(s.increment)) {
-            notes.add("the source's sequence counts the other way, so it cannot witness this one");
-            return null;
-        }
-        if (src.skipReason != null || src.state == null) {
-            notes.add("the source's sequence could not be read, so only the data witnesses it: "
-                    + (src.skipReason != null ? src.skipReason : src.stateError));
-            return null;
-        }
-        // the source's own increment: the value it would hand out next, below which anything may exist somewhere
-        return src.state.next(src.increment);
-    }
-
-    private Judged judge(SequenceInfo s, Map<List<String>, SequenceInfo> sources) {
-        Judged j = new Judged(s);
-        if (s.skipReason != null) {
-            j.status = SequenceStatus.SKIPPED;
-            j.reason = s.skipReason;
-            return j;
-        }
-        j.sourceNext = sourceNext(s, sources, j.extraNotes);
-        if (s.state != null) {
-            j.next = s.state.next(s.increment);
-        }
-        List<ColumnInfo> compared = new ArrayList<>();
-        for (ColumnInfo c : s.columns) {
-            if (c.compared) {
-                compared.add(c);
-            }
-        }
-        j.low = BigInteger.valueOf(s.minValue);
-        j.high = BigInteger.valueOf(s.maxValue);
-        for (ColumnInfo c : compared) {
-            if (c.typeMax() != null) {
-                j.high = j.high.min(BigInteger.valueOf(c.typeMax()));
-                j.low = j.low.max(BigInteger.valueOf(c.typeMin()));
-            }
-        }
-        if (!s.columns.isEmpty() && s.columns.stream().allMatch(c -> c.excluded)) {
-            j.status = SequenceStatus.SKIPPED;
-            j.reason = "every table it feeds is excluded by configuration (excludeTables)";
-            return j;
-        }
-        if (compared.isEmpty()) {
-            if (j.sourceNext != null && j.next != null) {
-                // no data to compare, but the source witnesses what was handed out
-                j.extraNotes.add(s.columns.isEmpty() ? "no column uses it: judged by the source alone"
-                        : "none of the columns it feeds can be compared (" + notes(s.columns)
-                                + "): judged by the source alone");
-                j.verdict = Arithmetic.judge(s.increment, j.low, j.high, j.next, null, j.sourceNext,
-                        config.getAllocation(), config.getMargin());
-                j.status = j.verdict.status();
-                j.reason = j.verdict.reason();
-                return j;
-            }
-            j.status = SequenceStatus.NOT_VERIFIABLE;
-            if (j.sourceNext != null) {
-                j.reason = s.stateError;
-                return j;
-            }
-            j.reason = s.columns.isEmpty()
-                    ? "no column uses it (a value handed out by application code?): map it to a column with "
-                            + "mappings (" + s.ident + "=SCHEMA.TABLE.COLUMN) to verify it"
-                            + (config.getSource() == null ? ", or configure the old primary as source" : "")
-                    : "none of the columns it feeds can be compared: " + notes(s.columns);
-            return j;
-        }
-        if (j.next == null) {
-            j.status = SequenceStatus.NOT_VERIFIABLE;
-            j.reason = s.stateError;
-            return j;
-        }
-        BigDecimal bound = null;
-        for (ColumnInfo c : compared) {
-            if (!c.readDirectly) {
-                continue;
-            }
-            BoundReader.Read read = c.read;
-            if (read.error != null) {
-                j.status = SequenceStatus.NOT_VERIFIABLE;
-                j.reason = read.error;
-                return j;
-            }
-            if (read.value != null) {
-                bound = bound == null ? read.value
-                        : s.descending() ? bound.min(read.value) : bound.max(read.value);
-            }
-        }
-        j.bound = bound;
-        if (bound != null && outsideLong(bound)) {
-            j.status = SequenceStatus.EXHAUSTED;
-            j.reason = "the data holds " + bound.toPlainString() + ", beyond any sequence value";
-            return j;
-        }
-        j.verdict = Arithmetic.judge(s.increment, j.low, j.high, j.next, bound, j.sourceNext,
-                config.getAllocation(), config.getMargin());
-        j.status = j.verdict.status();
-        j.reason = j.verdict.reason();
-        return j;
-    }
-
-    private static boolean outsideLong(BigDecimal value) {
-        return value.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0
-                || value.compareTo(BigDecimal.valueOf(Long.MIN_VALUE)) < 0;
-    }
-
-    private static String notes(List<ColumnInfo> columns) {
-        List<String> notes = new ArrayList<>();
-        for (ColumnInfo c : columns) {
-            notes.add(c.displayName() + ": " + c.note);
-        }
-        return String.join("; ", notes);
     }
 
     /**
@@ -421,72 +254,6 @@ public final class Engine {
                 j.reason = "setval() failed: " + outcome.error;
                 log.warn("seqguard could not repair {}: {}", j.sequence.displayName(), outcome.error);
             }
-        }
-    }
-
-    /** One sequence on its way to a report. */
-    private static final class Judged {
-        final SequenceInfo sequence;
-        SequenceStatus status;
-        String reason;
-        BigInteger next;
-        BigInteger previousNext;
-        BigInteger low;
-        BigInteger high;
-        BigDecimal bound;
-        BigInteger sourceNext;
-        Arithmetic.Verdict verdict;
-        RepairAction action = RepairAction.NONE;
-        Repairer.Outcome outcome;
-        final List<String> extraNotes = new ArrayList<>();
-
-        Judged(SequenceInfo sequence) {
-            this.sequence = sequence;
-        }
-
-        String sql() {
-            return verdict != null && verdict.targetLast() != null
-                    ? Repairer.statement(sequence, verdict.targetLast()) : null;
-        }
-
-        SequenceReport toReport(Operation operation, AlignerConfiguration config) {
-            SequenceInfo s = sequence;
-            List<FedColumn> columns = new ArrayList<>();
-            for (ColumnInfo c : s.columns) {
-                columns.add(new FedColumn(c.schema, c.table, c.column, c.tableIdent, c.dataType, c.sources,
-                        c.compared, c.note));
-            }
-            String sql = null;
-            if (status == SequenceStatus.BEHIND && operation == Operation.PLAN) {
-                action = RepairAction.PLANNED;
-                sql = sql();
-            } else if (outcome != null && outcome.sql != null) {
-                sql = outcome.sql;
-            } else if (action == RepairAction.FAILED) {
-                sql = sql();
-            }
-            Double used = next != null && low != null ? Arithmetic.rangeUsed(s.increment, low, high, next) : null;
-            List<String> notes = new ArrayList<>(extraNotes);
-            if (used != null && used >= config.getCapacityWarning()) {
-                notes.add(String.format(Locale.ROOT, "%.1f%% of its range is used (it ends at %s): plan a wider type "
-                        + "before it runs out", used * 100, s.descending() ? low : high));
-            }
-            if (verdict != null && verdict.marginNarrowed()) {
-                notes.add("the margin was narrowed to stay within the sequence's range");
-            }
-            return new SequenceReport(s.schema, s.name, s.ident, s.dataType, s.increment, s.minValue, s.maxValue,
-                    s.cycle, columns, toLong(previousNext), toLong(next), bound == null ? null : wholeBound(bound, s.descending()),
-                    verdict == null ? null : toLong(verdict.requiredNext()), status, reason, action, sql, used,
-                    notes, verdict == null ? Witness.NONE : verdict.witness(), toLong(sourceNext));
-        }
-
-        private static Long toLong(BigInteger value) {
-            return value == null || value.bitLength() > 63 ? null : value.longValue();
-        }
-
-        /** The whole number the sequence must get past: 10.5 needs 11 ascending, -10.5 needs -11 descending. */
-        private static Long wholeBound(BigDecimal value, boolean descending) {
-            return toLong(value.setScale(0, descending ? RoundingMode.FLOOR : RoundingMode.CEILING).toBigInteger());
         }
     }
 }

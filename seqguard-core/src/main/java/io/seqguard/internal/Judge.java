@@ -1,0 +1,192 @@
+package io.seqguard.internal;
+
+import io.seqguard.AlignerConfiguration;
+import io.seqguard.SequenceStatus;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The verdict on each sequence from what was read: its definition, its state, the bounds of the data it feeds and,
+ * when configured, the source's sequence of the same name. No I/O; the arithmetic itself is {@link Arithmetic}'s.
+ */
+final class Judge {
+
+    private final AlignerConfiguration config;
+
+    Judge(AlignerConfiguration config) {
+        this.config = config;
+    }
+
+    /** The source's sequences that have no sequence of the same name here (and are not excluded), quoted. */
+    List<String> sourceOnly(List<SequenceInfo> sequences, Map<List<String>, SequenceInfo> sources) {
+        List<String> result = new ArrayList<>();
+        if (sources == null) {
+            return result;
+        }
+        Set<List<String>> here = new HashSet<>();
+        for (SequenceInfo s : sequences) {
+            here.add(List.of(s.schema, s.name));
+        }
+        for (String name : config.getExcludedSequences()) {
+            here.add(SqlNames.parseQualified(name, "excludeSequences"));
+        }
+        for (Map.Entry<List<String>, SequenceInfo> entry : sources.entrySet()) {
+            if (!here.contains(entry.getKey())) {
+                result.add(entry.getValue().ident);
+            }
+        }
+        return result;
+    }
+
+    /**
+     * What the source's sequence of the same name had handed out, as the next value it would hand out; null (with a
+     * note saying why) when there is no source, no such sequence, or it cannot witness.
+     */
+    private static BigInteger sourceNext(SequenceInfo s, Map<List<String>, SequenceInfo> sources, List<String> notes) {
+        if (sources == null) {
+            return null;
+        }
+        SequenceInfo src = sources.get(List.of(s.schema, s.name));
+        if (src == null) {
+            notes.add("no sequence of that name on the source");
+            return null;
+        }
+        List<String> differences = new ArrayList<>();
+        if (!src.dataType.equals(s.dataType)) {
+            differences.add("type " + src.dataType + " vs " + s.dataType);
+        }
+        if (src.increment != s.increment) {
+            differences.add("increment " + src.increment + " vs " + s.increment);
+        }
+        if (src.minValue != s.minValue) {
+            differences.add("minvalue " + src.minValue + " vs " + s.minValue);
+        }
+        if (src.maxValue != s.maxValue) {
+            differences.add("maxvalue " + src.maxValue + " vs " + s.maxValue);
+        }
+        if (src.cycle != s.cycle) {
+            differences.add("cycle " + src.cycle + " vs " + s.cycle);
+        }
+        if (!differences.isEmpty()) {
+            notes.add("its definition differs from the source's (source vs here): " + String.join(", ", differences));
+        }
+        if (Long.signum(src.increment) != Long.signum(s.increment)) {
+            notes.add("the source's sequence counts the other way, so it cannot witness this one");
+            return null;
+        }
+        if (src.skipReason != null || src.state == null) {
+            notes.add("the source's sequence could not be read, so only the data witnesses it: "
+                    + (src.skipReason != null ? src.skipReason : src.stateError));
+            return null;
+        }
+        // the source's own increment: the value it would hand out next, below which anything may exist somewhere
+        return src.state.next(src.increment);
+    }
+
+    Judged judge(SequenceInfo s, Map<List<String>, SequenceInfo> sources) {
+        Judged j = new Judged(s);
+        if (s.skipReason != null) {
+            j.status = SequenceStatus.SKIPPED;
+            j.reason = s.skipReason;
+            return j;
+        }
+        j.sourceNext = sourceNext(s, sources, j.extraNotes);
+        if (s.state != null) {
+            j.next = s.state.next(s.increment);
+        }
+        List<ColumnInfo> compared = new ArrayList<>();
+        for (ColumnInfo c : s.columns) {
+            if (c.compared) {
+                compared.add(c);
+            }
+        }
+        j.low = BigInteger.valueOf(s.minValue);
+        j.high = BigInteger.valueOf(s.maxValue);
+        for (ColumnInfo c : compared) {
+            if (c.typeMax() != null) {
+                j.high = j.high.min(BigInteger.valueOf(c.typeMax()));
+                j.low = j.low.max(BigInteger.valueOf(c.typeMin()));
+            }
+        }
+        if (!s.columns.isEmpty() && s.columns.stream().allMatch(c -> c.excluded)) {
+            j.status = SequenceStatus.SKIPPED;
+            j.reason = "every table it feeds is excluded by configuration (excludeTables)";
+            return j;
+        }
+        if (compared.isEmpty()) {
+            if (j.sourceNext != null && j.next != null) {
+                // no data to compare, but the source witnesses what was handed out
+                j.extraNotes.add(s.columns.isEmpty() ? "no column uses it: judged by the source alone"
+                        : "none of the columns it feeds can be compared (" + notes(s.columns)
+                                + "): judged by the source alone");
+                j.verdict = Arithmetic.judge(s.increment, j.low, j.high, j.next, null, j.sourceNext,
+                        config.getAllocation(), config.getMargin());
+                j.status = j.verdict.status();
+                j.reason = j.verdict.reason();
+                return j;
+            }
+            j.status = SequenceStatus.NOT_VERIFIABLE;
+            if (j.sourceNext != null) {
+                j.reason = s.stateError;
+                return j;
+            }
+            j.reason = s.columns.isEmpty()
+                    ? "no column uses it (a value handed out by application code?): map it to a column with "
+                            + "mappings (" + s.ident + "=SCHEMA.TABLE.COLUMN) to verify it"
+                            + (config.getSource() == null ? ", or configure the old primary as source" : "")
+                    : "none of the columns it feeds can be compared: " + notes(s.columns);
+            return j;
+        }
+        if (j.next == null) {
+            j.status = SequenceStatus.NOT_VERIFIABLE;
+            j.reason = s.stateError;
+            return j;
+        }
+        BigDecimal bound = null;
+        for (ColumnInfo c : compared) {
+            if (!c.readDirectly) {
+                continue;
+            }
+            BoundReader.Read read = c.read;
+            if (read.error != null) {
+                j.status = SequenceStatus.NOT_VERIFIABLE;
+                j.reason = read.error;
+                return j;
+            }
+            if (read.value != null) {
+                bound = bound == null ? read.value
+                        : s.descending() ? bound.min(read.value) : bound.max(read.value);
+            }
+        }
+        j.bound = bound;
+        if (bound != null && outsideLong(bound)) {
+            j.status = SequenceStatus.EXHAUSTED;
+            j.reason = "the data holds " + bound.toPlainString() + ", beyond any sequence value";
+            return j;
+        }
+        j.verdict = Arithmetic.judge(s.increment, j.low, j.high, j.next, bound, j.sourceNext,
+                config.getAllocation(), config.getMargin());
+        j.status = j.verdict.status();
+        j.reason = j.verdict.reason();
+        return j;
+    }
+
+    private static boolean outsideLong(BigDecimal value) {
+        return value.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0
+                || value.compareTo(BigDecimal.valueOf(Long.MIN_VALUE)) < 0;
+    }
+
+    private static String notes(List<ColumnInfo> columns) {
+        List<String> notes = new ArrayList<>();
+        for (ColumnInfo c : columns) {
+            notes.add(c.displayName() + ": " + c.note);
+        }
+        return String.join("; ", notes);
+    }
+}

@@ -1,0 +1,83 @@
+package io.seqguard.internal;
+
+import io.seqguard.AlignerConfiguration;
+import io.seqguard.FedColumn;
+import io.seqguard.Operation;
+import io.seqguard.RepairAction;
+import io.seqguard.SequenceReport;
+import io.seqguard.SequenceStatus;
+import io.seqguard.Witness;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.RoundingMode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** One sequence on its way to a report: its verdict, what a repair did to it, and the notes it gathered. */
+final class Judged {
+
+    final SequenceInfo sequence;
+    SequenceStatus status;
+    String reason;
+    BigInteger next;
+    BigInteger previousNext;
+    BigInteger low;
+    BigInteger high;
+    BigDecimal bound;
+    BigInteger sourceNext;
+    Arithmetic.Verdict verdict;
+    RepairAction action = RepairAction.NONE;
+    Repairer.Outcome outcome;
+    final List<String> extraNotes = new ArrayList<>();
+
+    Judged(SequenceInfo sequence) {
+        this.sequence = sequence;
+    }
+
+    String sql() {
+        return verdict != null && verdict.targetLast() != null
+                ? Repairer.statement(sequence, verdict.targetLast()) : null;
+    }
+
+    SequenceReport toReport(Operation operation, AlignerConfiguration config) {
+        SequenceInfo s = sequence;
+        List<FedColumn> columns = new ArrayList<>();
+        for (ColumnInfo c : s.columns) {
+            columns.add(new FedColumn(c.schema, c.table, c.column, c.tableIdent, c.dataType, c.sources,
+                    c.compared, c.note));
+        }
+        String sql = null;
+        if (status == SequenceStatus.BEHIND && operation == Operation.PLAN) {
+            action = RepairAction.PLANNED;
+            sql = sql();
+        } else if (outcome != null && outcome.sql != null) {
+            sql = outcome.sql;
+        } else if (action == RepairAction.FAILED) {
+            sql = sql();
+        }
+        Double used = next != null && low != null ? Arithmetic.rangeUsed(s.increment, low, high, next) : null;
+        List<String> notes = new ArrayList<>(extraNotes);
+        if (used != null && used >= config.getCapacityWarning()) {
+            notes.add(String.format(Locale.ROOT, "%.1f%% of its range is used (it ends at %s): plan a wider type "
+                    + "before it runs out", used * 100, s.descending() ? low : high));
+        }
+        if (verdict != null && verdict.marginNarrowed()) {
+            notes.add("the margin was narrowed to stay within the sequence's range");
+        }
+        return new SequenceReport(s.schema, s.name, s.ident, s.dataType, s.increment, s.minValue, s.maxValue,
+                s.cycle, columns, toLong(previousNext), toLong(next), bound == null ? null : wholeBound(bound, s.descending()),
+                verdict == null ? null : toLong(verdict.requiredNext()), status, reason, action, sql, used,
+                notes, verdict == null ? Witness.NONE : verdict.witness(), toLong(sourceNext));
+    }
+
+    private static Long toLong(BigInteger value) {
+        return value == null || value.bitLength() > 63 ? null : value.longValue();
+    }
+
+    /** The whole number the sequence must get past: 10.5 needs 11 ascending, -10.5 needs -11 descending. */
+    private static Long wholeBound(BigDecimal value, boolean descending) {
+        return toLong(value.setScale(0, descending ? RoundingMode.FLOOR : RoundingMode.CEILING).toBigInteger());
+    }
+}
