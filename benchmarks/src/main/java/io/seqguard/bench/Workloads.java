@@ -80,9 +80,12 @@ final class Workloads {
     Workload unindexed(String name, String database, long rows, int others) throws SQLException {
         DataSource ds = create(database);
         Workload w = new Workload(name, database, ds, String.format(Locale.ROOT, "big.events: %,d rows, bigserial "
-                + "column id without any index, sequence behind; beside %,d indexed tables as above in schema rest",
-                rows, others));
-        Workload.execute(ds, "CREATE SCHEMA big",
+                + "column id without any index, sequence behind; beside %,d indexed tables as above in schema rest; "
+                + "max_parallel_workers_per_gather 0 in this database, so that the full scan is one process and "
+                + "leaves the second core to the other reads (with parallel query the scan alone takes both cores of "
+                + "this machine, and no client could overlap anything with it)", rows, others));
+        Workload.execute(ds, "ALTER DATABASE " + database + " SET max_parallel_workers_per_gather = 0",
+                "CREATE SCHEMA big",
                 "CREATE UNLOGGED TABLE big.events (id bigserial, payload int NOT NULL)",
                 "INSERT INTO big.events (id, payload) SELECT g, (g % 1000)::int FROM generate_series(1, " + rows
                         + ") g");
