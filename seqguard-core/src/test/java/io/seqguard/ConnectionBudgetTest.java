@@ -3,12 +3,14 @@ package io.seqguard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.seqguard.test.Await;
 import io.seqguard.test.PostgresTest;
 import io.seqguard.test.TestDatabase;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
@@ -54,12 +56,9 @@ class ConnectionBudgetTest {
 
     /** The limit counts backends, and a closed connection's backend exits a moment later: wait for it. */
     @BeforeEach
-    void noSessionOfTheRoleLeft() throws InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (db.queryForLong("SELECT count(*) FROM pg_stat_activity WHERE usename = '" + ROLE + "'") > 0) {
-            assertThat(System.nanoTime()).as("sessions of %s still open after 10 s", ROLE).isLessThan(deadline);
-            Thread.sleep(20);
-        }
+    void noSessionOfTheRoleLeft() {
+        Await.until("the sessions of " + ROLE + " to end", Duration.ofSeconds(10),
+                () -> db.queryForLong("SELECT count(*) FROM pg_stat_activity WHERE usename = '" + ROLE + "'") == 0);
     }
 
     private DataSource oneConnection() {
@@ -78,7 +77,7 @@ class ConnectionBudgetTest {
     /** A pool at its maximum size makes the second borrower wait: the run must not wait with it once it is done. */
     @Test
     @Timeout(120)
-    void aRunDoesNotWaitForAConnectionThePoolCannotLend() throws InterruptedException {
+    void aRunDoesNotWaitForAConnectionThePoolCannotLend() {
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger waiting = new AtomicInteger();
         try {
@@ -86,10 +85,7 @@ class ConnectionBudgetTest {
                     .dataSource(exhaustedPool(db.dataSource(), release, waiting)).schemas(SCHEMA).jobs(2).load()
                     .verify();
             assertThat(report.sequences()).hasSize(TABLES);
-            long deadline = System.nanoTime() + 10_000_000_000L;
-            while (waiting.get() == 0 && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
+            Await.until("the run's helper to ask the pool", Duration.ofSeconds(10), () -> waiting.get() > 0);
             assertThat(waiting.get()).as("the run asked the pool for its second connection").isEqualTo(1);
         } finally {
             release.countDown();

@@ -5,14 +5,14 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.seqguard.test.Await;
 import io.seqguard.test.EmbeddedPostgres;
 import io.seqguard.test.TestDatabase;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -114,12 +114,9 @@ class SourceAlignmentTest {
         }
     }
 
-    private static void awaitRows(String table, long rows) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (newDb.queryForLong("SELECT count(*) FROM " + table) < rows) {
-            assertThat(System.nanoTime()).as("waiting for %s rows in %s", rows, table).isLessThan(deadline);
-            Thread.sleep(50);
-        }
+    private static void awaitRows(String table, long rows) {
+        Await.until(rows + " rows replicated into " + table, Duration.ofSeconds(60),
+                () -> newDb.queryForLong("SELECT count(*) FROM " + table) >= rows);
     }
 
     private static AlignerConfiguration aligner(DataSource sourceDataSource) {
@@ -206,23 +203,17 @@ class SourceAlignmentTest {
     void aHotStandbyOfTheSourceWitnessesAtLeastAsFar() throws Exception {
         try (EmbeddedPostgres standby = oldServer.startStandby()) {
             DataSource replica = standby.dataSource(oldDb.name());
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (true) {
+            // until then the standby is starting (connections refused) or replaying the schema
+            Await.until("the standby to replay the 6 sequences", Duration.ofSeconds(60), () -> {
                 try (Connection c = replica.getConnection(); Statement st = c.createStatement();
                         var rs = st.executeQuery("SELECT pg_is_in_recovery(), count(*) FROM pg_class c "
                                 + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = '"
                                 + SCHEMA.replace("'", "''") + "' AND c.relkind = 'S'")) {
                     rs.next();
-                    assertThat(rs.getBoolean(1)).isTrue();
-                    if (rs.getLong(2) == 6) {
-                        break;
-                    }
-                } catch (SQLException e) {
-                    // still starting
+                    assertThat(rs.getBoolean(1)).as("the standby is in recovery").isTrue();
+                    return rs.getLong(2) == 6;
                 }
-                assertThat(System.nanoTime()).as("waiting for the standby").isLessThan(deadline);
-                Thread.sleep(100);
-            }
+            });
             AlignmentReport report = aligner(replica).load().verify();
             // a standby sees sequences as WAL-logged, up to 32 values ahead of the primary: more gaps, never fewer
             SequenceReport orphan = find(report, ORPHAN);

@@ -2,11 +2,13 @@ package io.seqguard.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.seqguard.test.Await;
 import io.seqguard.test.EmbeddedPostgres;
 import io.seqguard.test.PostgresTest;
 import io.seqguard.test.TestDatabase;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -170,23 +172,15 @@ class CliTest {
         }
     }
 
-    private static void awaitTable(EmbeddedPostgres standby, String database) throws Exception {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (true) {
+    /** Until the standby has replayed the table, its database or table does not exist yet. */
+    private static void awaitTable(EmbeddedPostgres standby, String database) {
+        Await.until("the standby to replay table t", Duration.ofSeconds(30), () -> {
             try (var connection = standby.dataSource(database).getConnection();
                     var rs = connection.createStatement().executeQuery("SELECT count(*) FROM t")) {
                 rs.next();
-                if (rs.getLong(1) == 1) {
-                    return;
-                }
-            } catch (java.sql.SQLException notYet) {
-                // the database or table has not been replayed yet
+                return rs.getLong(1) == 1;
             }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the standby did not replay the table within 30 s");
-            }
-            Thread.sleep(20); // polling the condition above, bounded by the deadline
-        }
+        });
     }
 
     @Test

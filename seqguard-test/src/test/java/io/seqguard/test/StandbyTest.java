@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.SQLException;
+import java.time.Duration;
 
 import javax.sql.DataSource;
 
@@ -40,13 +41,8 @@ class StandbyTest {
         }
     }
 
-    private static void awaitValue(DataSource ds, String sql, String expected) throws Exception {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        String value = query(ds, sql);
-        while (!expected.equals(value) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-            value = query(ds, sql);
-        }
-        assertThat(value).isEqualTo(expected);
+    private static void awaitValue(DataSource ds, String sql, String expected) {
+        Await.until("`" + sql + "` to return " + expected, Duration.ofSeconds(10),
+                () -> expected.equals(query(ds, sql)));
     }
 }
