@@ -1,5 +1,7 @@
 package io.seqguard;
 
+import io.seqguard.internal.Durations;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -172,13 +174,13 @@ public final class AlignerConfiguration {
      * least 60 s, so that a low bound meant for full scans does not fail a large database's catalog read.
      */
     public AlignerConfiguration statementTimeout(Duration statementTimeout) {
-        this.statementTimeout = positive(statementTimeout, "statementTimeout");
+        this.statementTimeout = Durations.requireMillis(statementTimeout, "statementTimeout");
         return this;
     }
 
     /** Upper bound for each wait on a lock held by someone else. */
     public AlignerConfiguration lockTimeout(Duration lockTimeout) {
-        this.lockTimeout = positive(lockTimeout, "lockTimeout");
+        this.lockTimeout = Durations.requireMillis(lockTimeout, "lockTimeout");
         return this;
     }
 
@@ -319,13 +321,5 @@ public final class AlignerConfiguration {
             result.add(value.trim());
         }
         return result;
-    }
-
-    private static Duration positive(Duration value, String property) {
-        Objects.requireNonNull(value, property + " must not be null");
-        if (value.isNegative() || value.isZero() || value.toMillis() > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException(property + " must be between 1 ms and 24 days, was " + value);
-        }
-        return value;
     }
 }

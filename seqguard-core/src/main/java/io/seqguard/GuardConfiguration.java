@@ -1,5 +1,6 @@
 package io.seqguard;
 
+import io.seqguard.internal.Durations;
 import io.seqguard.internal.SqlNames;
 
 import java.time.Duration;
@@ -136,7 +137,7 @@ public final class GuardConfiguration {
      * 60 s, or the {@link #timeLimit(Duration)} when that is shorter. Must not exceed the time limit.
      */
     public GuardConfiguration lockWaitTimeout(Duration lockWaitTimeout) {
-        this.lockWaitTimeout = positive(lockWaitTimeout, "lockWaitTimeout");
+        this.lockWaitTimeout = Durations.requireMillis(lockWaitTimeout, "lockWaitTimeout");
         return this;
     }
 
@@ -146,7 +147,7 @@ public final class GuardConfiguration {
      * background, releases the lock and writes its journal row.
      */
     public GuardConfiguration timeLimit(Duration timeLimit) {
-        this.timeLimit = positive(timeLimit, "timeLimit");
+        this.timeLimit = Durations.requireMillis(timeLimit, "timeLimit");
         return this;
     }
 
@@ -262,13 +263,5 @@ public final class GuardConfiguration {
     /** The journal table as configured (SQL syntax). */
     public String getJournalTable() {
         return journalTable;
-    }
-
-    private static Duration positive(Duration value, String property) {
-        Objects.requireNonNull(value, property + " must not be null");
-        if (value.isNegative() || value.isZero() || value.toMillis() > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException(property + " must be between 1 ms and 24 days, was " + value);
-        }
-        return value;
     }
 }
