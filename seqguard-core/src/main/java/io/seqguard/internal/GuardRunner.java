@@ -119,7 +119,7 @@ public final class GuardRunner {
         try {
             session = new GuardSession(connection);
         } catch (SQLException e) {
-            GuardSession.closeQuietly(connection);
+            Transactions.closeQuietly(connection);
             throw refuse(Reason.DATABASE_ERROR, "seqguard startup guard could not prepare its "
                     + "connection: " + e.getMessage(), null, e);
         }

@@ -6,7 +6,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,24 +30,8 @@ final class GuardSession implements AutoCloseable {
         connection.setAutoCommit(false);
     }
 
-    /** Work inside one transaction. */
-    @FunctionalInterface
-    interface Work<T> {
-        T run(Connection connection) throws SQLException;
-    }
-
-    <T> T inTransaction(long statementMillis, long lockMillis, Work<T> work) throws SQLException {
-        try (Statement st = connection.createStatement()) {
-            // numbers only: nothing from outside reaches this text
-            st.execute("SET LOCAL statement_timeout = " + Math.max(1, statementMillis)
-                    + "; SET LOCAL lock_timeout = " + Math.max(1, lockMillis));
-            T result = work.run(connection);
-            connection.commit();
-            return result;
-        } catch (SQLException e) {
-            rollbackQuietly();
-            throw e;
-        }
+    <T> T inTransaction(long statementMillis, long lockMillis, Transactions.Work<T> work) throws SQLException {
+        return Transactions.run(connection, Transactions.limits(statementMillis, lockMillis), work);
     }
 
     /** Takes the lock if it is free, without waiting. */
@@ -121,14 +104,6 @@ final class GuardSession implements AutoCloseable {
         }
     }
 
-    private void rollbackQuietly() {
-        try {
-            connection.rollback();
-        } catch (SQLException ignored) {
-            // a broken connection: close() hands it back and the pool discards it
-        }
-    }
-
     @Override
     public void close() {
         unlock();
@@ -137,15 +112,7 @@ final class GuardSession implements AutoCloseable {
         } catch (SQLException ignored) {
             // a broken connection: the pool validates it before lending it again
         } finally {
-            closeQuietly(connection);
-        }
-    }
-
-    static void closeQuietly(Connection connection) {
-        try {
-            connection.close();
-        } catch (SQLException ignored) {
-            // nothing left to do with it
+            Transactions.closeQuietly(connection);
         }
     }
 }

@@ -38,12 +38,9 @@ final class Session implements AutoCloseable {
         this.wasReadOnly = connection.isReadOnly();
         connection.setAutoCommit(false);
         connection.setReadOnly(readOnly);
-        // Numbers only: nothing from outside reaches this text.
-        this.limits = "SET LOCAL statement_timeout = " + statementTimeout.toMillis() + "; SET LOCAL lock_timeout = "
-                + lockTimeout.toMillis();
-        this.catalogLimits = "SET LOCAL statement_timeout = "
-                + Math.max(statementTimeout.toMillis(), CATALOG_TIMEOUT.toMillis()) + "; SET LOCAL lock_timeout = "
-                + lockTimeout.toMillis();
+        this.limits = Transactions.limits(statementTimeout.toMillis(), lockTimeout.toMillis());
+        this.catalogLimits = Transactions.limits(Math.max(statementTimeout.toMillis(), CATALOG_TIMEOUT.toMillis()),
+                lockTimeout.toMillis());
     }
 
     static Session open(DataSource dataSource, boolean readOnly, Duration statementTimeout, Duration lockTimeout) {
@@ -57,7 +54,7 @@ final class Session implements AutoCloseable {
         try {
             return new Session(connection, readOnly, statementTimeout, lockTimeout);
         } catch (SQLException e) {
-            closeQuietly(connection);
+            Transactions.closeQuietly(connection);
             throw new SeqguardException("Could not prepare the connection: " + e.getMessage(), e);
         }
     }
@@ -105,39 +102,19 @@ final class Session implements AutoCloseable {
             connection.commit();
             return rows;
         } catch (SQLException e) {
-            rollbackQuietly();
+            Transactions.rollbackQuietly(connection);
             throw e;
         }
     }
 
     /** Runs the callback in its own transaction with the session's limits. */
-    <T> T inTransaction(StatementCallback<T> callback) throws SQLException {
-        return inTransaction(limits, callback);
+    <T> T inTransaction(Transactions.Work<T> work) throws SQLException {
+        return Transactions.run(connection, limits, work);
     }
 
     /** Like {@link #inTransaction}, for catalog queries: at least {@link #CATALOG_TIMEOUT} per statement. */
-    <T> T inCatalogTransaction(StatementCallback<T> callback) throws SQLException {
-        return inTransaction(catalogLimits, callback);
-    }
-
-    private <T> T inTransaction(String limits, StatementCallback<T> callback) throws SQLException {
-        try (Statement statement = connection.createStatement()) {
-            statement.execute(limits);
-            T result = callback.run(connection);
-            connection.commit();
-            return result;
-        } catch (SQLException e) {
-            rollbackQuietly();
-            throw e;
-        }
-    }
-
-    private void rollbackQuietly() {
-        try {
-            connection.rollback();
-        } catch (SQLException ignored) {
-            // the connection is broken; close() hands it back and the pool discards it
-        }
+    <T> T inCatalogTransaction(Transactions.Work<T> work) throws SQLException {
+        return Transactions.run(connection, catalogLimits, work);
     }
 
     @Override
@@ -148,15 +125,7 @@ final class Session implements AutoCloseable {
         } catch (SQLException ignored) {
             // a broken connection: the pool validates it before lending it again
         } finally {
-            closeQuietly(connection);
-        }
-    }
-
-    private static void closeQuietly(Connection connection) {
-        try {
-            connection.close();
-        } catch (SQLException ignored) {
-            // nothing left to do with it
+            Transactions.closeQuietly(connection);
         }
     }
 
@@ -164,11 +133,5 @@ final class Session implements AutoCloseable {
     @FunctionalInterface
     interface RowReader<T> {
         T read(ResultSet rs) throws SQLException;
-    }
-
-    /** Work on the connection inside a transaction. */
-    @FunctionalInterface
-    interface StatementCallback<T> {
-        T run(Connection connection) throws SQLException;
     }
 }
