@@ -61,9 +61,9 @@ public final class GuardConfiguration {
 
     /**
      * The database: the application's pool itself. The guard borrows one connection for its lock and the aligner
-     * borrows {@code jobs + 1} more, so the pool must lend at least {@code jobs + 2} connections at once (4 with the
-     * default {@code jobs}). Session-level advisory locks need session pooling: a transaction-pooling proxy
-     * (PgBouncer {@code pool_mode=transaction}) cannot serialize instances.
+     * up to {@code jobs} more: {@code jobs + 1} at once read at full speed (3 with the default {@code jobs}), and 2
+     * are enough, the aligner then reading with the one connection it got. Session-level advisory locks need session
+     * pooling: a transaction-pooling proxy (PgBouncer {@code pool_mode=transaction}) cannot serialize instances.
      *
      * @throws IllegalArgumentException for a {@link GuardedDataSource}: the guard must use the raw pool, since the
      *     wrapper hands out nothing until the guard has passed

@@ -28,6 +28,8 @@ import org.junit.jupiter.api.Timeout;
 class ConnectionBudgetTest {
 
     private static final String ROLE = "seqguard_one_conn_" + Long.toHexString(System.nanoTime());
+    private static final String GUARD_ROLE = "seqguard_two_conn_" + Long.toHexString(System.nanoTime());
+    private static final String GUARD_SCHEMA = "\"Guard budget \"\"G\"\"\"";
     private static final String SCHEMA = "\"Budget \"\"B\"\"; DROP TABLE z\"";
     private static final int TABLES = 150;
 
@@ -52,13 +54,25 @@ class ConnectionBudgetTest {
                 "GRANT USAGE ON SCHEMA " + SCHEMA + ", small TO " + ROLE,
                 "GRANT SELECT ON ALL TABLES IN SCHEMA " + SCHEMA + ", small TO " + ROLE,
                 "GRANT SELECT ON ALL SEQUENCES IN SCHEMA " + SCHEMA + ", small TO " + ROLE);
+        db.createRole(GUARD_ROLE, "secret");
+        db.execute("ALTER ROLE " + GUARD_ROLE + " CONNECTION LIMIT 2", "CREATE SCHEMA " + GUARD_SCHEMA,
+                "DO $$ BEGIN FOR i IN 1 .. " + TABLES + " LOOP"
+                        + " EXECUTE format('CREATE TABLE %s.%I (id bigserial PRIMARY KEY)', '"
+                        + GUARD_SCHEMA.replace("'", "''") + "', 't' || i);"
+                        + " EXECUTE format('INSERT INTO %s.%I VALUES (%s)', '" + GUARD_SCHEMA.replace("'", "''")
+                        + "', 't' || i, i);"
+                        + " END LOOP; END $$",
+                "GRANT USAGE ON SCHEMA " + GUARD_SCHEMA + " TO " + GUARD_ROLE,
+                "GRANT SELECT ON ALL TABLES IN SCHEMA " + GUARD_SCHEMA + " TO " + GUARD_ROLE,
+                "GRANT SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA " + GUARD_SCHEMA + " TO " + GUARD_ROLE);
     }
 
     /** The limit counts backends, and a closed connection's backend exits a moment later: wait for it. */
     @BeforeEach
     void noSessionOfTheRoleLeft() {
-        Await.until("the sessions of " + ROLE + " to end", Duration.ofSeconds(10),
-                () -> db.queryForLong("SELECT count(*) FROM pg_stat_activity WHERE usename = '" + ROLE + "'") == 0);
+        Await.until("the sessions of " + ROLE + " and " + GUARD_ROLE + " to end", Duration.ofSeconds(10),
+                () -> db.queryForLong("SELECT count(*) FROM pg_stat_activity WHERE usename IN ('" + ROLE + "', '"
+                        + GUARD_ROLE + "')") == 0);
     }
 
     private DataSource oneConnection() {
@@ -90,6 +104,18 @@ class ConnectionBudgetTest {
         } finally {
             release.countDown();
         }
+    }
+
+    /** The guard's lock holds one connection and the aligner's first job another: two are enough for any jobs. */
+    @Test
+    void theGuardRepairsWithTwoConnections() {
+        GuardResult result = StartupGuard.configure().dataSource(db.dataSource(GUARD_ROLE, "secret")).journal(false)
+                .aligner(a -> a.schemas(GUARD_SCHEMA).jobs(4)).load().run();
+        assertThat(result.outcome()).isEqualTo(GuardOutcome.REPAIRED);
+        assertThat(result.repaired()).hasSize(TABLES);
+        assertThat(db.queryForLong("SELECT nextval(format('%s.%I', '" + GUARD_SCHEMA.replace("'", "''")
+                + "', 't1_id_seq')::regclass)"))
+                .as("the repaired sequence hands out the id after the table's").isEqualTo(2);
     }
 
     @Test

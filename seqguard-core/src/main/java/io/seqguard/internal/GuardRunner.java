@@ -112,8 +112,8 @@ public final class GuardRunner {
         } catch (SQLException e) {
             throw refuse(Reason.DATABASE_ERROR, "seqguard startup guard could not borrow a "
                     + "connection: " + e.getMessage() + ". Check the JDBC URL, user, password and that the server "
-                    + "accepts connections; the guard holds one connection for its lock and the aligner needs jobs + 1 "
-                    + "more, so the pool must lend at least jobs + 2 at once.", null, e);
+                    + "accepts connections; the guard holds one connection for its lock and the aligner needs at least "
+                    + "one more (jobs for full speed).", null, e);
         }
         GuardSession session;
         try {

@@ -133,7 +133,7 @@ final class Workers implements AutoCloseable {
                     while (cause.getCause() != null) {
                         cause = cause.getCause(); // the driver's own words, not our wrapping
                     }
-                    log.warn("seqguard could not open connection {} of {} (jobs = {}) and goes on with fewer: {} "
+                    log.warn("seqguard could not open connection {} of {} (jobs = {}) and goes on with fewer ({}). "
                             + "Let the data source (pool size, role connection limit) lend {} connections at once, "
                             + "or lower jobs.", number, jobs, jobs, cause.getMessage(), jobs);
                 }

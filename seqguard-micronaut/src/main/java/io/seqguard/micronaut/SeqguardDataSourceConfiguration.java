@@ -304,7 +304,7 @@ public class SeqguardDataSourceConfiguration implements Toggleable {
         return jobs;
     }
 
-    /** @param jobs parallel connections, 1 to 64; the pool must lend {@code jobs + 2} at once */
+    /** @param jobs parallel connections at most, 1 to 64; the guard takes {@code jobs + 1} of the pool at once */
     public void setJobs(@Nullable Integer jobs) {
         this.jobs = jobs;
     }

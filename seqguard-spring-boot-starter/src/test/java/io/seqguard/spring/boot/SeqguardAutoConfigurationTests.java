@@ -256,13 +256,13 @@ class SeqguardAutoConfigurationTests {
         try (TestDatabase db = TestDatabase.create("pool")) {
             Databases.laggingTable(db, "orders", 10);
             runner.withPropertyValues(Databases.springDataSource(db))
-                    .withPropertyValues("spring.datasource.hikari.maximum-pool-size=3", "seqguard.jobs=4")
+                    .withPropertyValues("spring.datasource.hikari.maximum-pool-size=2", "seqguard.jobs=4")
                     .run(context -> assertThat(context).hasNotFailed());
             runner.withPropertyValues(Databases.springDataSource(db))
-                    .withPropertyValues("spring.datasource.hikari.maximum-pool-size=2").run(context -> {
+                    .withPropertyValues("spring.datasource.hikari.maximum-pool-size=1").run(context -> {
                         assertThat(context).hasFailed();
                         assertThat(context.getStartupFailure()).rootCause()
-                                .hasMessageContaining("a Hikari pool of at most 2 connection(s)")
+                                .hasMessageContaining("a Hikari pool of at most 1 connection,")
                                 .hasMessageContaining("spring.datasource.hikari.maximum-pool-size");
                     });
         }

@@ -185,8 +185,9 @@ public class SeqguardInitializer implements InitializingBean {
     }
 
     /**
-     * The guard borrows one connection for its lock and the aligner jobs + 1 more. When the pool is a Hikari pool
-     * that lends fewer, read with fewer jobs; when it lends fewer than 3, say so now rather than time out later.
+     * The guard borrows one connection for its lock and the aligner up to jobs more. When the pool is a Hikari pool
+     * that lends fewer, read with fewer jobs rather than leave a helper waiting for the pool's connection timeout;
+     * when it lends only one, say so now rather than time out later.
      */
     private int jobsFor(String name, DataSource pool, GuardSettings settings) {
         int jobs = settings.jobs();
@@ -194,16 +195,16 @@ public class SeqguardInitializer implements InitializingBean {
             return jobs;
         }
         Integer max = HikariPools.maximumPoolSize(pool);
-        if (max == null || jobs + 2 <= max) {
+        if (max == null || jobs + 1 <= max) {
             return jobs;
         }
-        if (max < 3) {
+        if (max < 2) {
             throw new IllegalStateException("DataSource '" + name + "' is a Hikari pool of at most " + max
-                    + " connection(s), but seqguard's startup guard needs 3 at once (one holds its lock, two read). "
+                    + " connection, but seqguard's startup guard needs 2 at once (one holds its lock, one reads). "
                     + "Raise its maximum pool size (spring.datasource.hikari.maximum-pool-size for the auto-configured "
-                    + "one) to 3 or more, or set " + settings.ownPrefix() + "enabled=false.");
+                    + "one) to 2 or more, or set " + settings.ownPrefix() + "enabled=false.");
         }
-        int fewer = max - 2;
+        int fewer = max - 1;
         log.info("seqguard: DataSource '" + name + "' lends at most " + max + " connections; reading with " + fewer
                 + " job(s) instead of " + jobs + " (" + settings.jobsProperty() + ")");
         return fewer;

@@ -84,8 +84,8 @@ public class SeqguardProperties {
     private Duration timeLimit = Duration.ofSeconds(120);
 
     /**
-     * Connections used in parallel to read the data. The guard needs jobs + 2 connections of the pool at once (one
-     * holds its lock).
+     * Connections used in parallel to read the data, at most. The guard takes jobs + 1 connections of the pool at once
+     * (one holds its lock); a Hikari pool that lends fewer is read with fewer jobs.
      */
     private int jobs = 2;
 
