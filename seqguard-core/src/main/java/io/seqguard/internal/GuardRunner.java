@@ -111,7 +111,7 @@ public final class GuardRunner {
             connection = config.getDataSource().getConnection();
         } catch (SQLException e) {
             throw refuse(Reason.DATABASE_ERROR, "seqguard startup guard could not borrow a "
-                    + "connection: " + e.getMessage() + ". Check the JDBC URL, user, password and that the server "
+                    + "connection: " + DriverMessages.clause(e) + ". Check the JDBC URL, user, password and that the server "
                     + "accepts connections; the guard holds one connection for its lock and the aligner needs at least "
                     + "one more (jobs for full speed).", null, e);
         }

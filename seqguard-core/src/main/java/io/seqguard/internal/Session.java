@@ -48,7 +48,7 @@ final class Session implements AutoCloseable {
         try {
             connection = dataSource.getConnection();
         } catch (SQLException e) {
-            throw new SeqguardException("Could not connect to the database: " + e.getMessage()
+            throw new SeqguardException("Could not connect to the database: " + DriverMessages.clause(e)
                     + ". Check the JDBC URL, user, password and that the server accepts connections.", e);
         }
         try {
