@@ -94,6 +94,19 @@ public class SeqguardDataSourceConfiguration implements Toggleable {
      * @throws ConfigurationException naming the key whose value the core refused
      */
     public StartupGuard load(DataSource pool, @Nullable String defaultApplicationName) {
+        return load(configure(pool, defaultApplicationName));
+    }
+
+    /**
+     * The guard's configuration with these properties applied, not loaded yet, so that
+     * {@link SeqguardConfigurationCustomizer}s can add to it.
+     *
+     * @param pool the pool itself (not a transaction-aware or otherwise wrapping data source)
+     * @param defaultApplicationName the name used when {@code application-name} is not set; may be null
+     * @return the configuration
+     * @throws ConfigurationException naming the key whose value the core refused
+     */
+    public GuardConfiguration configure(DataSource pool, @Nullable String defaultApplicationName) {
         GuardConfiguration guard = StartupGuard.configure().dataSource(pool);
         if (mode != null) {
             set("mode", () -> guard.mode(mode));
@@ -160,6 +173,17 @@ public class SeqguardDataSourceConfiguration implements Toggleable {
                 aligner.blockWritersDuringRepair(blockWritersDuringRepair);
             }
         });
+        return guard;
+    }
+
+    /**
+     * Loads a configuration made by {@link #configure}, possibly customized.
+     *
+     * @param guard the configuration
+     * @return the loaded guard
+     * @throws ConfigurationException when its values contradict each other, naming this data source's section
+     */
+    public StartupGuard load(GuardConfiguration guard) {
         try {
             return guard.load();
         } catch (IllegalStateException e) {

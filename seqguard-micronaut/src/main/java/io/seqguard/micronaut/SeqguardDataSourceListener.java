@@ -1,16 +1,19 @@
 package io.seqguard.micronaut;
 
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.context.BeanRegistration;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.event.BeanCreatedEvent;
 import io.micronaut.context.event.BeanCreatedEventListener;
 import io.micronaut.context.exceptions.ConfigurationException;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.naming.NameResolver;
+import io.micronaut.core.order.OrderUtil;
 import io.micronaut.core.order.Ordered;
 import io.micronaut.core.util.StringUtils;
 import io.micronaut.inject.qualifiers.Qualifiers;
 import io.micronaut.jdbc.DataSourceResolver;
+import io.seqguard.GuardConfiguration;
 import io.seqguard.GuardMode;
 import io.seqguard.GuardResult;
 import io.seqguard.StartupGuard;
@@ -21,6 +24,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -41,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * application's {@link DataSourceResolver}, as Micronaut Flyway does.
  *
  * <p>Per data source: the {@link SeqguardDataSourceConfiguration} named like the data source, else the core's
- * defaults (mode repair). A data source whose database is not PostgreSQL is skipped unless it is configured
+ * defaults (mode repair), then every {@link SeqguardConfigurationCustomizer} bean in order. A data source whose database is not PostgreSQL is skipped unless it is configured
  * explicitly, which is an error. A guard that refuses start-up throws its {@link StartupGuardException}, the data
  * source's name added to the message; the application context does not start.
  */
@@ -112,8 +117,12 @@ public class SeqguardDataSourceListener implements BeanCreatedEventListener<Data
         }
         StartupGuard guard;
         try {
-            guard = configuration.load(pool,
+            GuardConfiguration guardConfiguration = configuration.configure(pool,
                     context.getProperty("micronaut.application.name", String.class).orElse(null));
+            for (SeqguardConfigurationCustomizer customizer : customizers()) {
+                customizer.customize(name, guardConfiguration);
+            }
+            guard = configuration.load(guardConfiguration);
         } catch (RuntimeException e) {
             runs.record(new GuardRun(name, startedAt, elapsed(t0), null, e));
             throw e;
@@ -152,6 +161,14 @@ public class SeqguardDataSourceListener implements BeanCreatedEventListener<Data
             throw e;
         }
         runs.record(new GuardRun(name, result.startedAt(), result.duration(), result, null));
+    }
+
+    /** The customizer beans by ascending order ({@code @Order} or {@link Ordered}). */
+    private List<SeqguardConfigurationCustomizer> customizers() {
+        List<BeanRegistration<SeqguardConfigurationCustomizer>> registrations = new ArrayList<>(
+                context.getBeanRegistrations(SeqguardConfigurationCustomizer.class));
+        OrderUtil.sortOrdered(registrations);
+        return registrations.stream().map(BeanRegistration::bean).toList();
     }
 
     /**
