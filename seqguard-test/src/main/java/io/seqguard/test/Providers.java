@@ -1,5 +1,6 @@
 package io.seqguard.test;
 
+import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.Locale;
@@ -50,7 +51,8 @@ final class Providers {
     /**
      * Testcontainers through reflection, so that seqguard-test does not depend on it: only users who select it
      * add it (1.x: {@code org.testcontainers:postgresql}, 2.x: {@code org.testcontainers:testcontainers-postgresql}).
-     * Untested in this project's CI, which has no Docker engine.
+     * This project's CI has no Docker engine: its tests check the calls against Testcontainers 2 and that a missing
+     * engine is reported with the image, not that a container starts.
      */
     static final class Testcontainers {
 
@@ -63,24 +65,22 @@ final class Providers {
         }
 
         static PostgresServer start() {
-            Class<?> type = containerClass();
+            ContainerApi api = ContainerApi.of(containerClass());
             String version = PostgresBinaries.selectedVersion();
             String image = System.getProperty("seqguard.test.image", "postgres:" + imageTag(version));
             try {
-                Object container = type.getConstructor(String.class).newInstance(image);
-                Method withCommand = type.getMethod("withCommand", String[].class);
-                withCommand.invoke(container, (Object) new String[] {
+                Object container = api.create().newInstance(image);
+                api.withCommand().invoke(container, (Object) new String[] {
                     "postgres", "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
                     "-c", "wal_level=logical", "-c", "max_wal_senders=10", "-c", "max_replication_slots=10",
                     "-c", "max_connections=200"});
-                type.getMethod("start").invoke(container);
-                String url = (String) type.getMethod("getJdbcUrl").invoke(container);
-                String user = (String) type.getMethod("getUsername").invoke(container);
-                String password = (String) type.getMethod("getPassword").invoke(container);
-                Method stop = type.getMethod("stop");
+                api.start().invoke(container);
+                String url = (String) api.jdbcUrl().invoke(container);
+                String user = (String) api.username().invoke(container);
+                String password = (String) api.password().invoke(container);
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                     try {
-                        stop.invoke(container);
+                        api.stop().invoke(container);
                     } catch (ReflectiveOperationException e) {
                         LOG.debug("Cannot stop the Testcontainers PostgreSQL", e);
                     }
@@ -94,13 +94,30 @@ final class Providers {
             }
         }
 
+        /** What seqguard calls on a {@code PostgreSQLContainer}, looked up once and checked before any is called. */
+        record ContainerApi(Constructor<?> create, Method withCommand, Method start, Method jdbcUrl, Method username,
+                Method password, Method stop) {
+
+            static ContainerApi of(Class<?> type) {
+                try {
+                    return new ContainerApi(type.getConstructor(String.class),
+                            type.getMethod("withCommand", String[].class), type.getMethod("start"),
+                            type.getMethod("getJdbcUrl"), type.getMethod("getUsername"),
+                            type.getMethod("getPassword"), type.getMethod("stop"));
+                } catch (NoSuchMethodException e) {
+                    throw new IllegalStateException("Unsupported Testcontainers version: " + type.getName()
+                            + " has no " + e.getMessage() + "; use Testcontainers 1.20+ or 2.x", e);
+                }
+            }
+        }
+
         /** {@code 16} stays {@code 16}; a binaries version {@code 16.9.0} becomes the image tag {@code 16.9}. */
         static String imageTag(String version) {
             String[] parts = version.split("\\.");
             return parts.length >= 2 ? parts[0] + "." + parts[1] : parts[0];
         }
 
-        private static Class<?> containerClass() {
+        static Class<?> containerClass() {
             ClassLoader context = Thread.currentThread().getContextClassLoader();
             ClassLoader loader = context != null ? context : Providers.class.getClassLoader();
             for (String name : CLASSES) {
