@@ -9,6 +9,7 @@ import io.seqguard.test.TestDatabase;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -116,6 +117,43 @@ class ConnectionBudgetTest {
         assertThat(db.queryForLong("SELECT nextval(format('%s.%I', '" + GUARD_SCHEMA.replace("'", "''")
                 + "', 't1_id_seq')::regclass)"))
                 .as("the repaired sequence hands out the id after the table's").isEqualTo(2);
+    }
+
+    /**
+     * The server counts a closed connection until its backend has exited: a run that starts right after another (the
+     * guard's verify, then its repair) may find the role's one slot still taken for a moment, and waits for it.
+     */
+    @Test
+    void aConnectionSlotFreedAMomentLaterIsWaitedFor() throws Exception {
+        Connection holder = oneConnection().getConnection();
+        Thread closer = new Thread(() -> {
+            try {
+                Thread.sleep(300); // the slot frees a moment after the run first asks for it
+                holder.close();
+            } catch (InterruptedException | SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        closer.start();
+        try {
+            AlignmentReport report = SequenceAligner.configure().dataSource(oneConnection()).schemas("small").jobs(1)
+                    .load().verify();
+            assertThat(report.sequences()).singleElement()
+                    .satisfies(s -> assertThat(s.status()).isEqualTo(SequenceStatus.BEHIND));
+        } finally {
+            closer.join();
+        }
+    }
+
+    @Test
+    void aRoleLimitThatLastsFailsTheRunNamingIt() throws Exception {
+        try (Connection holder = oneConnection().getConnection()) {
+            assertThatThrownBy(() -> SequenceAligner.configure().dataSource(oneConnection()).schemas("small").jobs(1)
+                    .load().verify())
+                    .isInstanceOf(SeqguardException.class)
+                    .hasMessageContaining("Could not connect to the database")
+                    .hasMessageContaining("too many connections for role");
+        }
     }
 
     @Test

@@ -31,6 +31,10 @@ final class Session implements AutoCloseable {
      */
     static final Duration CATALOG_TIMEOUT = Duration.ofSeconds(60);
 
+    /** PostgreSQL's too_many_connections: the server's or the role's limit is reached. */
+    private static final String TOO_MANY_CONNECTIONS = "53300";
+    private static final long TOO_MANY_CONNECTIONS_PATIENCE_MILLIS = 1_000;
+
     private Session(Connection connection, boolean readOnly, Duration statementTimeout, Duration lockTimeout)
             throws SQLException {
         this.connection = connection;
@@ -46,7 +50,7 @@ final class Session implements AutoCloseable {
     static Session open(DataSource dataSource, boolean readOnly, Duration statementTimeout, Duration lockTimeout) {
         Connection connection;
         try {
-            connection = dataSource.getConnection();
+            connection = connect(dataSource);
         } catch (SQLException e) {
             throw new SeqguardException("Could not connect to the database: " + DriverMessages.clause(e)
                     + ". Check the JDBC URL, user, password and that the server accepts connections.", e);
@@ -56,6 +60,31 @@ final class Session implements AutoCloseable {
         } catch (SQLException e) {
             Transactions.closeQuietly(connection);
             throw new SeqguardException("Could not prepare the connection: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A closed connection's backend still counts against {@code max_connections} and a role's connection limit until
+     * it has exited, a moment after the close: a run that follows another (the startup guard verifies, then
+     * repairs) can be refused for its predecessor's connections. Such a refusal (SQLState 53300) is retried for
+     * about a second; every other failure, and one that lasts, is the caller's.
+     */
+    private static Connection connect(DataSource dataSource) throws SQLException {
+        long pause = 5;
+        for (long waited = 0; ; waited += pause, pause *= 2) {
+            try {
+                return dataSource.getConnection();
+            } catch (SQLException e) {
+                if (!TOO_MANY_CONNECTIONS.equals(e.getSQLState()) || waited >= TOO_MANY_CONNECTIONS_PATIENCE_MILLIS) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SQLException("Interrupted while waiting for a connection slot", TOO_MANY_CONNECTIONS, e);
+            }
         }
     }
 
@@ -101,7 +130,7 @@ final class Session implements AutoCloseable {
             }
             connection.commit();
             return rows;
-        } catch (SQLException e) {
+        } catch (SQLException | RuntimeException | Error e) {
             Transactions.rollbackQuietly(connection);
             throw e;
         }

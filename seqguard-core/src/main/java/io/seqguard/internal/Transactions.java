@@ -32,7 +32,8 @@ final class Transactions {
             T result = work.run(connection);
             connection.commit();
             return result;
-        } catch (SQLException e) {
+        } catch (SQLException | RuntimeException | Error e) {
+            // nothing of a failed unit, its SET LOCAL limits included, may stay on a connection that goes back
             rollbackQuietly(connection);
             throw e;
         }
