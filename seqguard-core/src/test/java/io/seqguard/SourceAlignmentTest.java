@@ -261,7 +261,7 @@ class SourceAlignmentTest {
         SeqguardException e = catchThrowableOfType(SeqguardException.class,
                 () -> aligner(nowhere).load().verify());
         assertThat(e.getMessage()).startsWith("source: Could not connect to the database")
-                .contains("no_such_database_ü").doesNotContain("..");
+                .contains("no_such_database_ü");
         List<String> unchanged = new ArrayList<>();
         unchanged.add(newDb.queryForString("SELECT last_value::text FROM " + seq(TARGET_ONLY)));
         assertThat(unchanged).containsExactly("1");

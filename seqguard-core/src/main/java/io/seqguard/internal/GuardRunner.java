@@ -110,10 +110,10 @@ public final class GuardRunner {
         try {
             connection = config.getDataSource().getConnection();
         } catch (SQLException e) {
-            throw refuse(Reason.DATABASE_ERROR, "seqguard startup guard could not borrow a "
-                    + "connection: " + DriverMessages.clause(e) + ". Check the JDBC URL, user, password and that the server "
-                    + "accepts connections; the guard holds one connection for its lock and the aligner needs at least "
-                    + "one more (jobs for full speed).", null, e);
+            throw refuse(Reason.DATABASE_ERROR, "seqguard startup guard could not borrow a connection: "
+                    + DriverMessages.clause(e) + ". Check the JDBC URL, user, password and that the server accepts "
+                    + "connections; the guard holds one connection for its lock and the aligner needs at least one "
+                    + "more (jobs for full speed).", null, e);
         }
         GuardSession session;
         try {

@@ -134,8 +134,9 @@ final class Workers implements AutoCloseable {
                         cause = cause.getCause(); // the driver's own words, not our wrapping
                     }
                     log.warn("seqguard could not open connection {} of {} (jobs = {}) and goes on with fewer ({}). "
-                            + "Let the data source (pool size, role connection limit) lend {} connections at once, "
-                            + "or lower jobs.", number, jobs, jobs, cause.getMessage(), jobs);
+                            + "Let the data source (pool size, role connection limit) lend {} connections at once "
+                            + "(one more for the startup guard's lock), or lower jobs.", number, jobs, jobs,
+                            DriverMessages.clause(cause), jobs);
                 }
             });
             helpers.add(helper);
