@@ -46,6 +46,7 @@ public final class Await {
                 if (condition.holds()) {
                     return;
                 }
+                last = null; // checked and false: an earlier failure is no longer the news
             } catch (Exception e) {
                 if (e instanceof InterruptedException) {
                     Thread.currentThread().interrupt();

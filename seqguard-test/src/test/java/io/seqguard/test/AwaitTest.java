@@ -34,6 +34,17 @@ class AwaitTest {
     }
 
     @Test
+    void aFailureFollowedByPlainFalseIsNotBlamed() {
+        AtomicInteger checks = new AtomicInteger();
+        assertThatThrownBy(() -> Await.until("the replica", Duration.ofMillis(50), () -> {
+            if (checks.incrementAndGet() == 1) {
+                throw new SQLException("connection refused");
+            }
+            return false;
+        })).isInstanceOf(AssertionError.class).hasMessage("waited 50 ms for the replica, in vain").hasNoCause();
+    }
+
+    @Test
     void anAssertionInsideTheConditionFailsAtOnce() {
         AtomicInteger checks = new AtomicInteger();
         assertThatThrownBy(() -> Await.until("a primary", Duration.ofSeconds(10), () -> {
