@@ -188,7 +188,8 @@ public class SeqguardDataSourceConfiguration implements Toggleable {
             return guard.load();
         } catch (IllegalStateException e) {
             // values that contradict each other, such as a lock wait longer than the time limit
-            throw new ConfigurationException(PREFIX + "." + name + ": " + e.getMessage(), e);
+            throw new ConfigurationException(PREFIX + "." + name + ": " + e.getMessage()
+                    + " (the values come from these properties and any SeqguardConfigurationCustomizer)", e);
         }
     }
 

@@ -115,20 +115,15 @@ public class SeqguardDataSourceListener implements BeanCreatedEventListener<Data
             runs.recordUnguarded(name, key + ".enabled=false");
             return;
         }
-        StartupGuard guard;
+        GuardConfiguration guardConfiguration;
         try {
-            GuardConfiguration guardConfiguration = configuration.configure(pool,
+            guardConfiguration = configuration.configure(pool,
                     context.getProperty("micronaut.application.name", String.class).orElse(null));
-            for (SeqguardConfigurationCustomizer customizer : customizers()) {
-                customizer.customize(name, guardConfiguration);
-            }
-            guard = configuration.load(guardConfiguration);
         } catch (RuntimeException e) {
             runs.record(new GuardRun(name, startedAt, elapsed(t0), null, e));
             throw e;
         }
-        GuardMode mode = guard.configuration().getMode();
-        if (mode != GuardMode.OFF) {
+        if (guardConfiguration.getMode() != GuardMode.OFF) {
             String product = productName(pool);
             if (product != null && !product.equalsIgnoreCase("PostgreSQL")) {
                 if (configured.isPresent()) {
@@ -148,6 +143,14 @@ public class SeqguardDataSourceListener implements BeanCreatedEventListener<Data
                         + "are not covered. Use synchronous migrations with seqguard.", name, name);
             }
         }
+        StartupGuard guard;
+        try {
+            customize(name, guardConfiguration);
+            guard = configuration.load(guardConfiguration);
+        } catch (RuntimeException e) {
+            runs.record(new GuardRun(name, startedAt, elapsed(t0), null, e));
+            throw e;
+        }
         GuardResult result;
         try {
             result = guard.run();
@@ -163,12 +166,20 @@ public class SeqguardDataSourceListener implements BeanCreatedEventListener<Data
         runs.record(new GuardRun(name, result.startedAt(), result.duration(), result, null));
     }
 
-    /** The customizer beans by ascending order ({@code @Order} or {@link Ordered}). */
-    private List<SeqguardConfigurationCustomizer> customizers() {
+    /** Runs the customizer beans by ascending order ({@code @Order} or {@link Ordered}); a failure names both. */
+    private void customize(String name, GuardConfiguration guardConfiguration) {
         List<BeanRegistration<SeqguardConfigurationCustomizer>> registrations = new ArrayList<>(
                 context.getBeanRegistrations(SeqguardConfigurationCustomizer.class));
         OrderUtil.sortOrdered(registrations);
-        return registrations.stream().map(BeanRegistration::bean).toList();
+        for (BeanRegistration<SeqguardConfigurationCustomizer> registration : registrations) {
+            try {
+                registration.bean().customize(name, guardConfiguration);
+            } catch (RuntimeException e) {
+                throw new ConfigurationException("Micronaut data source '" + name + "': "
+                        + registration.bean().getClass().getName() + " (a SeqguardConfigurationCustomizer) failed: "
+                        + e.getMessage(), e);
+            }
+        }
     }
 
     /**

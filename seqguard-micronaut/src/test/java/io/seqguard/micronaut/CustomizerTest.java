@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.context.exceptions.ConfigurationException;
 import io.seqguard.GuardOutcome;
 import io.seqguard.GuardResult;
 import io.seqguard.SequenceReport;
@@ -26,12 +27,13 @@ class CustomizerTest {
             oldPrimary.execute("CREATE SEQUENCE public.book_id_seq", "SELECT setval('public.book_id_seq', 50)");
             try (ApplicationContext context = TestApps.start(TestApps.merge(
                     TestApps.dataSource("default", books, "books"),
-                    Map.of("seqguard.datasources.default.mode", "repair",
+                    Map.of("seqguard.datasources.default.time-limit", "77s",
                             OrderedCustomizers.ENABLED, "true",
                             OrderedCustomizers.OLD_PRIMARY_URL, oldPrimary.jdbcUrl(),
                             OrderedCustomizers.OLD_PRIMARY_USER, oldPrimary.server().superuser())))) {
                 assertThat(context.getBean(OrderedCustomizers.Calls.class).calls)
-                        .containsExactly("first:default:REPAIR", "witness:default:REPAIR");
+                        .as("in @Order, each after the properties").containsExactly("first:default:PT1M17S",
+                                "witness:default:PT1M17S");
                 GuardResult result = context.getBean(SeqguardRuns.class).latest("default").orElseThrow().result();
                 assertThat(result.outcome()).isEqualTo(GuardOutcome.REPAIRED);
                 SequenceReport book = result.report().sequences().stream()
@@ -58,6 +60,21 @@ class CustomizerTest {
                             .contains("source: Could not connect to the database: Connection to 127.0.0.1:1 refused")
                             .doesNotContain(".."));
             assertThat(TestApps.nextValue(books, "book_id_seq")).as("nothing moved").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aFailingCustomizerStopsStartUpNamingItAndTheDataSource() {
+        try (TestDatabase books = TestDatabase.create("micronaut_customizer_throws")) {
+            Throwable thrown = catchThrowable(() -> TestApps.start(TestApps.merge(
+                    TestApps.dataSource("default", books, "books"),
+                    Map.of(OrderedCustomizers.FAIL, "true"))).close());
+            assertThat(thrown).as("start-up fails").isNotNull();
+            assertThat(TestApps.causes(thrown)).filteredOn(ConfigurationException.class::isInstance).first()
+                    .extracting(Throwable::getMessage).asString()
+                    .isEqualTo("Micronaut data source 'default': io.seqguard.micronaut.OrderedCustomizers$Failing "
+                            + "(a SeqguardConfigurationCustomizer) failed: no old primary configured for default");
+            assertThat(TestApps.nextValue(books, "book_id_seq")).as("the guard did not run").isEqualTo(1);
         }
     }
 }

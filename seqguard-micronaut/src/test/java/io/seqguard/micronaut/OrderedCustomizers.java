@@ -16,6 +16,7 @@ final class OrderedCustomizers {
     static final String ENABLED = "test.customizers.enabled";
     static final String OLD_PRIMARY_URL = "test.customizers.old-primary-url";
     static final String OLD_PRIMARY_USER = "test.customizers.old-primary-user";
+    static final String FAIL = "test.customizers.fail";
 
     private OrderedCustomizers() {
     }
@@ -45,7 +46,7 @@ final class OrderedCustomizers {
 
         @Override
         public void customize(String dataSourceName, GuardConfiguration configuration) {
-            calls.calls.add("witness:" + dataSourceName + ":" + configuration.getMode());
+            calls.calls.add("witness:" + dataSourceName + ":" + configuration.getTimeLimit());
             if (dataSourceName.equals("default")) {
                 configuration.aligner(aligner -> aligner.source(oldPrimary));
             }
@@ -66,7 +67,18 @@ final class OrderedCustomizers {
 
         @Override
         public void customize(String dataSourceName, GuardConfiguration configuration) {
-            calls.calls.add("first:" + dataSourceName + ":" + configuration.getMode());
+            calls.calls.add("first:" + dataSourceName + ":" + configuration.getTimeLimit());
+        }
+    }
+
+    /** Fails, as a customizer with a bug does. */
+    @Singleton
+    @Requires(property = FAIL)
+    static class Failing implements SeqguardConfigurationCustomizer {
+
+        @Override
+        public void customize(String dataSourceName, GuardConfiguration configuration) {
+            throw new IllegalArgumentException("no old primary configured for " + dataSourceName);
         }
     }
 }
