@@ -31,6 +31,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import javax.sql.DataSource;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.LazyInitializationBeanFactoryPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -38,6 +39,8 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -252,12 +255,16 @@ class SeqguardAutoConfigurationTests {
     }
 
     @Test
-    void aSmallHikariPoolReadsWithFewerJobsOrIsRefused() {
+    @ExtendWith(OutputCaptureExtension.class)
+    void aSmallHikariPoolReadsWithFewerJobsOrIsRefused(CapturedOutput output) {
         try (TestDatabase db = TestDatabase.create("pool")) {
             Databases.laggingTable(db, "orders", 10);
             runner.withPropertyValues(Databases.springDataSource(db))
                     .withPropertyValues("spring.datasource.hikari.maximum-pool-size=2", "seqguard.jobs=4")
                     .run(context -> assertThat(context).hasNotFailed());
+            assertThat(output).contains("seqguard: DataSource 'dataSource' lends at most 2 connections; reading with 1 "
+                    + "job(s) instead of 4 (seqguard.jobs)");
+            assertThat(db.queryForLong("SELECT nextval('orders_id_seq')")).isEqualTo(11);
             runner.withPropertyValues(Databases.springDataSource(db))
                     .withPropertyValues("spring.datasource.hikari.maximum-pool-size=1").run(context -> {
                         assertThat(context).hasFailed();
