@@ -46,8 +46,8 @@ class ConnectionBudgetTest {
         db.execute("ALTER ROLE " + ROLE + " CONNECTION LIMIT 1",
                 "CREATE SCHEMA " + SCHEMA, "CREATE SCHEMA small",
                 "DO $$ BEGIN FOR i IN 1 .. " + TABLES + " LOOP"
-                        + " EXECUTE format('CREATE TABLE %s.%I (id bigserial PRIMARY KEY)', '" + SCHEMA.replace("'", "''")
-                        + "', 't' || i);"
+                        + " EXECUTE format('CREATE TABLE %s.%I (id bigserial PRIMARY KEY)', '"
+                        + SCHEMA.replace("'", "''") + "', 't' || i);"
                         + " EXECUTE format('INSERT INTO %s.%I VALUES (%s)', '" + SCHEMA.replace("'", "''")
                         + "', 't' || i, i);"
                         + " END LOOP; END $$",

@@ -130,8 +130,9 @@ public final class GuardRunner {
                 readServer(session);
                 if (config.isJournal()) {
                     step = "opening the journal " + config.getJournalTable();
-                    journal = GuardJournal.open(session, SqlNames.parseQualified(config.getJournalTable(), "journalTable"), !standby, statementMillis,
-                            lockMillis, notes);
+                    journal = GuardJournal.open(session,
+                            SqlNames.parseQualified(config.getJournalTable(), "journalTable"), !standby,
+                            statementMillis, lockMillis, notes);
                 }
                 primary = identify(session, journal);
                 log.info("seqguard startup guard: {} (database {}, PostgreSQL {}{}, application {})",
@@ -458,8 +459,9 @@ public final class GuardRunner {
                 throw refuse(Reason.LOCK_TIMEOUT, "seqguard startup guard: another instance has "
                         + "held the seqguard lock for " + lockWait.toSeconds() + " s (at least; lockWaitTimeout "
                         + config.getLockWaitTimeout().toMillis() + " ms): " + describeHolders(session)
-                        + ". It is probably repairing a large database: raise lockWaitTimeout, or see what that session "
-                        + "does in pg_stat_activity (a stuck one can be ended with pg_terminate_backend(pid)).", null,
+                        + ". It is probably repairing a large database: raise lockWaitTimeout, or see what that "
+                        + "session does in pg_stat_activity (a stuck one can be ended with pg_terminate_backend(pid)).",
+                        null,
                         e);
             }
             throw e;

@@ -46,8 +46,9 @@ import org.slf4j.LoggerFactory;
  * application's {@link DataSourceResolver}, as Micronaut Flyway does.
  *
  * <p>Per data source: the {@link SeqguardDataSourceConfiguration} named like the data source, else the core's
- * defaults (mode repair), then every {@link SeqguardConfigurationCustomizer} bean in order. A data source whose database is not PostgreSQL is skipped unless it is configured
- * explicitly, which is an error. A guard that refuses start-up throws its {@link StartupGuardException}, the data
+ * defaults (mode repair), then every {@link SeqguardConfigurationCustomizer} bean in order. A data source whose
+ * database is not PostgreSQL is skipped (its customizers are not called) unless it is configured explicitly, which is
+ * an error. A guard that refuses start-up throws its {@link StartupGuardException}, the data
  * source's name added to the message; the application context does not start.
  */
 @Singleton
