@@ -10,6 +10,7 @@ import io.seqguard.StandbyAction;
 import io.seqguard.StartupGuard;
 import io.seqguard.StartupGuardException;
 import io.seqguard.SubscriptionAction;
+import io.seqguard.UnknownObjectException;
 import java.time.Duration;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -80,6 +81,9 @@ final class AlignRun {
                     report = e.report();
                     break;
                 default:
+                    if (e.getCause() instanceof UnknownObjectException unknown) {
+                        throw unknown; // a name the user gave: a usage error, said as verify and plan say it
+                    }
                     throw e;
             }
         }

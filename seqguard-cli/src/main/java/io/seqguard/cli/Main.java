@@ -20,6 +20,10 @@ public final class Main {
         boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "warn");
         System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+        if (!verbose) {
+            // repair runs the startup guard, whose ERROR line repeats the failure this command prints as its one line
+            System.setProperty("org.slf4j.simpleLogger.log.io.seqguard.StartupGuard", "off");
+        }
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true), System.getenv()));
     }
 

@@ -8,6 +8,8 @@ import io.seqguard.test.PostgresTest;
 import io.seqguard.test.TestDatabase;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -115,9 +117,13 @@ class CliTest {
         assertThat(map.code()).isEqualTo(ExitCode.USAGE);
         assertThat(map.err()).contains("SEQUENCE=TABLE.COLUMN");
 
-        Run schema = run("verify", "--url", db.jdbcUrl(), "--user", "postgres", "--schema", "missing_schema");
-        assertThat(schema.code()).isEqualTo(ExitCode.USAGE);
-        assertThat(schema.err()).contains("schema missing_schema does not exist").doesNotContain("\tat ");
+        for (String command : new String[] {"verify", "plan", "repair"}) {
+            Run schema = run(command, "--url", db.jdbcUrl(), "--user", "postgres", "--schema", "missing_schema");
+            assertThat(schema.code()).as(command).isEqualTo(ExitCode.USAGE);
+            assertThat(schema.err()).as(command).contains("schema missing_schema does not exist")
+                    .doesNotContain("\tat ");
+            assertThat(schema.err().lines().count()).as(command + ": one line").isEqualTo(1);
+        }
 
         Run allocation = run("verify", "--url", db.jdbcUrl(), "--user", "postgres", "--allocation", "weird");
         assertThat(allocation.code()).isEqualTo(ExitCode.USAGE);
@@ -132,6 +138,19 @@ class CliTest {
 
         Run verbose = run("verify", "--url", "jdbc:postgresql://127.0.0.1:1/none", "--verbose");
         assertThat(verbose.err()).contains("\tat ");
+    }
+
+    /** As a runbook sees it: a process, its exit code, and all it writes to standard error, log lines included. */
+    @Test
+    void aFailedRepairWritesOneLineInAProcessOfItsOwn() throws Exception {
+        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "repair", "--url", db.jdbcUrl(),
+                "--user", "postgres", "--schema", "missing_schema").redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as(err).isEqualTo(ExitCode.USAGE);
+        assertThat(err.lines()).as(err).singleElement().asString()
+                .startsWith("seqguard: schemas: schema missing_schema does not exist");
     }
 
     @Test
