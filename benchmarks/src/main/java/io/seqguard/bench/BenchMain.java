@@ -35,13 +35,13 @@ import java.util.Properties;
 public final class BenchMain {
 
     private final boolean quick = Boolean.getBoolean("bench.quick");
-    private final int runs = Integer.getInteger("bench.runs", quick ? 3 : 5);
-    private final Path dir = Path.of(System.getProperty("bench.dir", ".")).toAbsolutePath();
-    private final String psql = System.getProperty("bench.psql", "/usr/bin/psql");
+    private final int runs = Integer.parseInt(setting("bench.runs", quick ? "3" : "5"));
+    private final Path dir = Path.of(setting("bench.dir", ".")).toAbsolutePath();
+    private final String psql = setting("bench.psql", "/usr/bin/psql");
     private final int[] sizes = quick ? new int[] {100, 1000} : new int[] {100, 1000, 10000};
     private final long bigRows = quick ? 1_000_000L : 10_000_000L;
     private final int bigOthers = 1000;
-    private final long bigTimeoutMillis = Long.getLong("bench.bigTimeoutMillis", quick ? 30 : 100);
+    private final long bigTimeoutMillis = Long.parseLong(setting("bench.bigTimeoutMillis", quick ? "30" : "100"));
 
     private final Map<String, Map<String, Stats>> results = new LinkedHashMap<>();
     private final Map<String, Workload> workloads = new LinkedHashMap<>();
@@ -58,6 +58,12 @@ public final class BenchMain {
             System.exit(relaunch());
         }
         new BenchMain().run();
+    }
+
+    /** A system property, or the default when it is unset or blank (Maven passes an unset property as empty). */
+    private static String setting(String name, String fallback) {
+        String value = System.getProperty(name);
+        return value == null || value.isBlank() ? fallback : value.trim();
     }
 
     /**
