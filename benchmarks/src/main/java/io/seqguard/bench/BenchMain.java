@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * The benchmark: builds the workloads on an embedded PostgreSQL, runs every contender on each (one warm-up round,
@@ -41,6 +42,8 @@ public final class BenchMain {
     private final int[] sizes = quick ? new int[] {100, 1000} : new int[] {100, 1000, 10000};
     private final long bigRows = quick ? 1_000_000L : 10_000_000L;
     private final int bigOthers = 1000;
+    /** The network of {@link #overANetwork()}: about a round trip between two availability zones. */
+    static final Duration ROUND_TRIP = Duration.ofMillis(1);
     private final long bigTimeoutMillis = Long.parseLong(setting("bench.bigTimeoutMillis", quick ? "30" : "100"));
 
     private final Map<String, Map<String, Stats>> results = new LinkedHashMap<>();
@@ -122,6 +125,7 @@ public final class BenchMain {
                 measure(workloads.get(tablesName(n)), tableContenders(n == sizes[sizes.length - 1]));
             }
             asyncCommits();
+            overANetwork();
             measure(workloads.get("shared sequence"), tableContenders(false));
             unindexed();
             startup();
@@ -230,6 +234,26 @@ public final class BenchMain {
         } finally {
             Workload.execute(pg.dataSource("postgres"), "ALTER DATABASE " + largest.database
                     + " RESET synchronous_commit");
+        }
+    }
+
+    /**
+     * The largest database again, every contender through {@link LatencyProxy}: a round trip of
+     * {@link #ROUND_TRIP} per exchange, as to a database in another availability zone. The naive loop (two round trips
+     * a table) is left out: it would add minutes per run and says nothing the wiki recipe does not.
+     */
+    private void overANetwork() throws Exception {
+        Workload largest = workloads.get(tablesName(sizes[sizes.length - 1]));
+        try (LatencyProxy proxy = LatencyProxy.start(pg.port(), ROUND_TRIP)) {
+            PGSimpleDataSource remote = new PGSimpleDataSource();
+            remote.setURL("jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + largest.database);
+            remote.setUser("postgres");
+            Workload w = largest.via(largest.name + ", " + ROUND_TRIP.toMillis() + " ms round trip", largest.description
+                    + "; every connection through a proxy that delays each exchange by " + ROUND_TRIP.toMillis()
+                    + " ms (half each way)", remote);
+            workloads.put("network", w);
+            measure(w, List.of(new SeqguardRun("seqguard verify", false, 2), new SeqguardRun("seqguard repair", true, 2),
+                    new SeqguardRun("seqguard repair, jobs 1", true, 1), new WikiRecipe(psql, proxy.port(), work)));
         }
     }
 

@@ -186,6 +186,10 @@ final class ResultsWriter {
         if (async != null) {
             rows.add(async.name);
         }
+        Workload network = bench.workloads().get("network");
+        if (network != null) {
+            rows.add(network.name);
+        }
         rows.add("shared sequence");
         rows.add(unName);
         for (String w : rows) {
@@ -265,6 +269,34 @@ final class ResultsWriter {
         line("This machine has " + Runtime.getRuntime().availableProcessors() + " cores shared by the JVM and "
                 + "the server; jobs beyond the core count cannot help here.");
         line("");
+
+        // ------------------------------------------------------------------------------------------- network
+        if (network != null) {
+            String local = BenchMain.tablesName(bench.sizes()[bench.sizes().length - 1]);
+            line("## Over a network (" + BenchMain.ROUND_TRIP.toMillis() + " ms round trip)");
+            line("");
+            line("The " + local + " again, every connection through a proxy in the harness that holds each chunk of "
+                    + "bytes for half the round trip in each direction (this kernel has no netem), as a database in "
+                    + "another availability zone. A recipe that sends one statement at a time pays the round trip per "
+                    + "statement; seqguard sends each chunk of statements in one.");
+            line("");
+            header("contender", "local (median ms)", "over the network (median ms)", "added by the network");
+            for (String c : List.of("seqguard verify", "seqguard repair", "seqguard repair, jobs 1",
+                    "wiki recipe (psql)")) {
+                double here = median(local, c);
+                double there = median(network.name, c);
+                row(c, ms(here), ms(there), ms(there - here));
+            }
+            line("");
+            double perStatement = (median(network.name, "wiki recipe (psql)") - median(local, "wiki recipe (psql)"))
+                    / network.sequenceCount();
+            line("wiki recipe ÷ seqguard repair: " + x(median(local, "wiki recipe (psql)")
+                    / median(local, "seqguard repair")) + " locally, " + x(median(network.name, "wiki recipe (psql)")
+                    / median(network.name, "seqguard repair")) + " over the network. Each of the recipe's "
+                    + String.format(Locale.ROOT, "%,d", network.sequenceCount()) + " setval statements paid "
+                    + ms(perStatement) + " ms more: the round trip and the proxy's own handling of it.");
+            line("");
+        }
 
         // ----------------------------------------------------------------------------------------- unindexed
         line("## The unindexed table");

@@ -51,7 +51,12 @@ final class Workload {
 
     /** The same database and expectations under another name (for a run with other session settings). */
     Workload renamed(String newName, String newDescription) {
-        Workload w = new Workload(newName, database, dataSource, newDescription);
+        return via(newName, newDescription, dataSource);
+    }
+
+    /** The same database and expectations, reached through another data source (a proxy adding latency). */
+    Workload via(String newName, String newDescription, DataSource newDataSource) {
+        Workload w = new Workload(newName, database, newDataSource, newDescription);
         w.tables = tables;
         w.rows = rows;
         w.sequences.addAll(sequences);
