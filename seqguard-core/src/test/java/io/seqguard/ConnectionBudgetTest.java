@@ -126,23 +126,25 @@ class ConnectionBudgetTest {
     @Test
     void aConnectionSlotFreedAMomentLaterIsWaitedFor() throws Exception {
         Connection holder = oneConnection().getConnection();
-        Thread closer = new Thread(() -> {
-            try {
-                Thread.sleep(300); // the slot frees a moment after the run first asks for it
-                holder.close();
-            } catch (InterruptedException | SQLException e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        closer.start();
-        try {
-            AlignmentReport report = SequenceAligner.configure().dataSource(oneConnection()).schemas("small").jobs(1)
-                    .load().verify();
-            assertThat(report.sequences()).singleElement()
-                    .satisfies(s -> assertThat(s.status()).isEqualTo(SequenceStatus.BEHIND));
-        } finally {
-            closer.join();
-        }
+        AtomicInteger refusals = new AtomicInteger();
+        // the slot's holder closes when the run is first refused: its backend exits a moment later
+        DataSource freesTheSlotWhenRefused = (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(),
+                new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+                    try {
+                        return method.invoke(oneConnection(), args);
+                    } catch (InvocationTargetException e) {
+                        if (e.getCause() instanceof SQLException refused && "53300".equals(refused.getSQLState())
+                                && refusals.getAndIncrement() == 0) {
+                            holder.close();
+                        }
+                        throw e.getCause();
+                    }
+                });
+        AlignmentReport report = SequenceAligner.configure().dataSource(freesTheSlotWhenRefused).schemas("small")
+                .jobs(1).load().verify();
+        assertThat(refusals).as("the run was refused at first, then waited for the slot").hasPositiveValue();
+        assertThat(report.sequences()).singleElement()
+                .satisfies(s -> assertThat(s.status()).isEqualTo(SequenceStatus.BEHIND));
     }
 
     @Test
