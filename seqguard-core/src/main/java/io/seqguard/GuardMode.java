@@ -37,7 +37,8 @@ public enum GuardMode {
             case "false":
                 return OFF;
             default:
-                throw new IllegalArgumentException("mode: '" + text + "' is not a guard mode; use repair, verify or off");
+                throw new IllegalArgumentException("mode: '" + text
+                        + "' is not a guard mode; use repair, verify or off");
         }
     }
 }

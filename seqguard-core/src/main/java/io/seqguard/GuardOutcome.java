@@ -8,6 +8,8 @@ public enum GuardOutcome {
     ALIGNED,
     /** Sequences lag, and the configuration lets the application start anyway ({@link StandbyAction#WARN}). */
     DRIFT_TOLERATED,
-    /** Nothing was checked: mode {@link GuardMode#OFF}, or {@link StandbyAction#SKIP} / {@link SubscriptionAction#SKIP}. */
+    /**
+     * Nothing was checked: mode {@link GuardMode#OFF}, or {@link StandbyAction#SKIP} / {@link SubscriptionAction#SKIP}.
+     */
     SKIPPED
 }

@@ -42,7 +42,10 @@ import javax.sql.DataSource;
  */
 public final class GuardedDataSource implements DataSource, AutoCloseable {
 
-    /** The SQLState of the exception {@code getConnection()} throws after the guard failed: object not in prerequisite state. */
+    /**
+     * The SQLState of the exception {@code getConnection()} throws after the guard failed: object not in prerequisite
+     * state.
+     */
     public static final String GUARD_FAILED_SQL_STATE = "55000";
 
     private static final long WAIT_GRACE_MILLIS = 5_000;

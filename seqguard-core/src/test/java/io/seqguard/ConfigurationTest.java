@@ -80,7 +80,8 @@ class ConfigurationTest {
         db.execute("CREATE SEQUENCE IF NOT EXISTS public.cfg_seq", "CREATE TABLE IF NOT EXISTS public.cfg_t (n int)");
         assertThatThrownBy(() -> SequenceAligner.configure().dataSource(db.dataSource())
                 .map("public.missing_seq", "public.cfg_t", "n").load().verify())
-                .isInstanceOf(SeqguardException.class).hasMessageContaining("sequence public.missing_seq does not exist");
+                .isInstanceOf(SeqguardException.class)
+                .hasMessageContaining("sequence public.missing_seq does not exist");
         assertThatThrownBy(() -> SequenceAligner.configure().dataSource(db.dataSource())
                 .map("public.cfg_seq", "public.nowhere", "n").load().verify())
                 .hasMessageContaining("table public.nowhere does not exist");
@@ -91,7 +92,8 @@ class ConfigurationTest {
 
     @Test
     void exclusionsAreReportedAsSkipped() {
-        db.execute("CREATE TABLE IF NOT EXISTS public.ex_t (id serial PRIMARY KEY)", "INSERT INTO public.ex_t VALUES (9)");
+        db.execute("CREATE TABLE IF NOT EXISTS public.ex_t (id serial PRIMARY KEY)",
+                "INSERT INTO public.ex_t VALUES (9)");
         AlignmentReport report = SequenceAligner.configure().dataSource(db.dataSource()).schemas("public")
                 .excludeSequences("public.ex_t_id_seq").load().verify();
         SequenceReport excluded = report.sequences().stream().filter(s -> s.name().equals("ex_t_id_seq"))

@@ -63,7 +63,8 @@ class SequenceAlignerTest {
                 "CREATE TABLE app.down (id int DEFAULT nextval('app.countdown') PRIMARY KEY)",
                 "INSERT INTO app.down VALUES (-5), (-90)",
                 // partitioned parent whose key is (id, at): no unique index on id alone
-                "CREATE TABLE app.events (id bigserial, at date NOT NULL, PRIMARY KEY (id, at)) PARTITION BY RANGE (at)",
+                "CREATE TABLE app.events (id bigserial, at date NOT NULL, PRIMARY KEY (id, at))"
+                        + " PARTITION BY RANGE (at)",
                 "CREATE TABLE app.events_2024 PARTITION OF app.events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')",
                 "CREATE TABLE app.events_2025 PARTITION OF app.events FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')",
                 "INSERT INTO app.events VALUES (1, '2024-01-02'), (400, '2024-03-01'), (650, '2025-03-01')",
@@ -149,7 +150,8 @@ class SequenceAlignerTest {
         assertThat(orphan.reason()).contains("no column uses it").contains("mappings");
 
         assertThat(report.isAligned()).isFalse();
-        assertThat(db.queryForLong("SELECT count(*) FROM pg_sequences WHERE schemaname = 'app' AND last_value IS NOT NULL"))
+        assertThat(db.queryForLong("SELECT count(*) FROM pg_sequences WHERE schemaname = 'app'"
+                + " AND last_value IS NOT NULL"))
                 .as("verify never calls or sets a sequence").isEqualTo(1L);
     }
 

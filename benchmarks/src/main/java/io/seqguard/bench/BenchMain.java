@@ -252,8 +252,9 @@ public final class BenchMain {
                     + "; every connection through a proxy that delays each exchange by " + ROUND_TRIP.toMillis()
                     + " ms (half each way)", remote);
             workloads.put("network", w);
-            measure(w, List.of(new SeqguardRun("seqguard verify", false, 2), new SeqguardRun("seqguard repair", true, 2),
-                    new SeqguardRun("seqguard repair, jobs 1", true, 1), new WikiRecipe(psql, proxy.port(), work)));
+            measure(w, List.of(new SeqguardRun("seqguard verify", false, 2),
+                    new SeqguardRun("seqguard repair", true, 2), new SeqguardRun("seqguard repair, jobs 1", true, 1),
+                    new WikiRecipe(psql, proxy.port(), work)));
         }
     }
 
@@ -522,7 +523,8 @@ public final class BenchMain {
                     + ", max_parallel_workers_per_gather " + rs.getString(5)
                     + ", fsync " + rs.getString(6) + ", synchronous_commit " + rs.getString(7) + ", full_page_writes "
                     + rs.getString(8) + ", autovacuum " + rs.getString(9)
-                    + ", max_wal_size 16GB and checkpoint_timeout 1d (one CHECKPOINT after building, none during the runs)");
+                    + ", max_wal_size 16GB and checkpoint_timeout 1d (one CHECKPOINT after building, none during the "
+                    + "runs)");
         }
         Process p = new ProcessBuilder(psql, "--version").redirectErrorStream(true).start();
         facts.put("psql", new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim());

@@ -8,7 +8,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** The top-level command: it only lists its subcommands. */
-@Command(name = "seqguard", mixinStandardHelpOptions = true, subcommands = DemoCommand.class, versionProvider = SeqguardCommand.Version.class,
+@Command(name = "seqguard", mixinStandardHelpOptions = true, subcommands = DemoCommand.class,
+        versionProvider = SeqguardCommand.Version.class,
         description = "Keeps PostgreSQL sequences ahead of their data: run after replication stops and before the "
                 + "first application write.",
         footer = {"", "Exit codes: 0 aligned, 3 drift found (or not repairable), 2 usage error, 1 failure."})

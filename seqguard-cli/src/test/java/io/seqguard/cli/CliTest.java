@@ -66,24 +66,26 @@ class CliTest {
         assertThat(run.code()).isEqualTo(ExitCode.DRIFT);
         assertThat(run.out()).contains("SELECT setval('cli.orders_id_seq', 25, true)").contains("WHERE CASE");
         db.execute(run.out().lines().filter(l -> !l.startsWith("--")).toArray(String[]::new));
-        assertThat(run("verify", "--url", db.jdbcUrl(), "--user", "postgres", "--schema", "cli").code()).isEqualTo(ExitCode.ALIGNED);
+        assertThat(run("verify", "--url", db.jdbcUrl(), "--user", "postgres", "--schema", "cli").code())
+                .isEqualTo(ExitCode.ALIGNED);
     }
 
     @Test
     void repairAlignsAndExitsZeroThenVerifyExitsZero() {
-        Run repair = run("repair", "--url", db.jdbcUrl(), "--user", "postgres", "--schema", "cli", "--map", "cli.ticket_seq=cli.ticket.no",
-                "--format", "json");
+        Run repair = run("repair", "--url", db.jdbcUrl(), "--user", "postgres", "--schema", "cli", "--map",
+                "cli.ticket_seq=cli.ticket.no", "--format", "json");
         assertThat(repair.code()).as(repair.err()).isEqualTo(ExitCode.ALIGNED);
         assertThat(repair.out()).startsWith("{").contains("\"formatVersion\": 1").contains("\"action\": \"repaired\"");
         assertThat(db.queryForLong("SELECT nextval('cli.orders_id_seq')")).isEqualTo(26L);
         assertThat(db.queryForLong("SELECT nextval('cli.ticket_seq')")).isEqualTo(100L);
-        assertThat(run("verify", "--url", db.jdbcUrl(), "--user", "postgres", "--schema", "cli").code()).isEqualTo(ExitCode.ALIGNED);
+        assertThat(run("verify", "--url", db.jdbcUrl(), "--user", "postgres", "--schema", "cli").code())
+                .isEqualTo(ExitCode.ALIGNED);
     }
 
     @Test
     void repairThatCannotFixEverythingExitsThree() {
-        db.execute("CREATE SEQUENCE cli.tiny MAXVALUE 10", "CREATE TABLE cli.full_t (id int DEFAULT nextval('cli.tiny'))",
-                "INSERT INTO cli.full_t VALUES (50)");
+        db.execute("CREATE SEQUENCE cli.tiny MAXVALUE 10",
+                "CREATE TABLE cli.full_t (id int DEFAULT nextval('cli.tiny'))", "INSERT INTO cli.full_t VALUES (50)");
         Run run = run("repair", "--url", db.jdbcUrl(), "--user", "postgres", "--schema", "cli");
         assertThat(run.code()).isEqualTo(ExitCode.DRIFT);
         assertThat(run.out()).contains("exhausted").contains("cli.tiny");
@@ -91,8 +93,8 @@ class CliTest {
 
     @Test
     void allocationMarginAndJobsAreApplied() {
-        Run run = run("repair", "--url", db.jdbcUrl(), "--user", "postgres", "--schema", "cli", "--allocation", "plain", "--margin", "100",
-                "--jobs", "1", "--lock-timeout", "2s", "--exclude", "cli.\"Odd; Name\"");
+        Run run = run("repair", "--url", db.jdbcUrl(), "--user", "postgres", "--schema", "cli", "--allocation",
+                "plain", "--margin", "100", "--jobs", "1", "--lock-timeout", "2s", "--exclude", "cli.\"Odd; Name\"");
         assertThat(run.code()).as(run.err()).isEqualTo(ExitCode.ALIGNED);
         assertThat(run.out()).contains("allocation plain");
         assertThat(db.queryForLong("SELECT nextval('cli.orders_id_seq')")).isEqualTo(126L);
@@ -101,8 +103,8 @@ class CliTest {
 
     @Test
     void passwordComesFromTheEnvironmentAndIsNeverPrinted() {
-        Run run = run(Map.of("PGPASSWORD", "s3cret-value"), "verify", "--url", db.jdbcUrl(), "--user", "postgres", "--schema", "cli",
-                "--verbose");
+        Run run = run(Map.of("PGPASSWORD", "s3cret-value"), "verify", "--url", db.jdbcUrl(), "--user", "postgres",
+                "--schema", "cli", "--verbose");
         assertThat(run.out() + run.err()).doesNotContain("s3cret-value");
     }
 

@@ -196,7 +196,8 @@ final class BoundReader {
                 + read.column.table;
         if (QUERY_CANCELED.equals(e.getSQLState())) {
             return "reading " + what + " took longer than the statement timeout (" + statementTimeoutMillis
-                    + " ms)" + (read.column.indexed ? "" : "; the column has no index: add one, or raise statementTimeout");
+                    + " ms)"
+                    + (read.column.indexed ? "" : "; the column has no index: add one, or raise statementTimeout");
         }
         return "reading " + what + " failed: " + e.getMessage();
     }

@@ -67,7 +67,8 @@ final class Judged {
             notes.add("the margin was narrowed to stay within the sequence's range");
         }
         return new SequenceReport(s.schema, s.name, s.ident, s.dataType, s.increment, s.minValue, s.maxValue,
-                s.cycle, columns, toLong(previousNext), toLong(next), bound == null ? null : wholeBound(bound, s.descending()),
+                s.cycle, columns, toLong(previousNext), toLong(next),
+                bound == null ? null : wholeBound(bound, s.descending()),
                 verdict == null ? null : toLong(verdict.requiredNext()), status, reason, action, sql, used,
                 notes, verdict == null ? Witness.NONE : verdict.witness(), toLong(sourceNext));
     }

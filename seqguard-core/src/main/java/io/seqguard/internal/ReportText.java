@@ -82,7 +82,8 @@ public final class ReportText {
             }
             details.append("\n").append(s.qualifiedName()).append(" (").append(label(s.status())).append(")\n");
             for (FedColumn c : s.columns()) {
-                details.append("  feeds ").append(c.qualifiedTable()).append('.').append(c.column()).append(" [").append(c.dataType()).append(", ")
+                details.append("  feeds ").append(c.qualifiedTable()).append('.').append(c.column()).append(" [")
+                        .append(c.dataType()).append(", ")
                         .append(c.sources().toString().toLowerCase(Locale.ROOT)).append(']');
                 if (c.note() != null) {
                     details.append(": ").append(c.note());

@@ -45,7 +45,8 @@ class CatalogPartsTest {
                 "CREATE TABLE app.invoice (id bigint DEFAULT nextval('app.shared_seq') PRIMARY KEY)",
                 "CREATE TABLE other.invoice (id bigint DEFAULT nextval('app.shared_seq') PRIMARY KEY)",
                 // partitions: the parent's read covers them
-                "CREATE TABLE app.events (id bigserial, at date NOT NULL, PRIMARY KEY (id, at)) PARTITION BY RANGE (at)",
+                "CREATE TABLE app.events (id bigserial, at date NOT NULL, PRIMARY KEY (id, at))"
+                        + " PARTITION BY RANGE (at)",
                 "CREATE TABLE app.events_1 PARTITION OF app.events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')",
                 "CREATE TABLE app.events_2 PARTITION OF app.events FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')",
                 // inheritance without any index: read alone
