@@ -45,27 +45,26 @@ class ConnectionBudgetTest {
         db.createRole(ROLE, "secret");
         db.execute("ALTER ROLE " + ROLE + " CONNECTION LIMIT 1",
                 "CREATE SCHEMA " + SCHEMA, "CREATE SCHEMA small",
-                "DO $$ BEGIN FOR i IN 1 .. " + TABLES + " LOOP"
-                        + " EXECUTE format('CREATE TABLE %s.%I (id bigserial PRIMARY KEY)', '"
-                        + SCHEMA.replace("'", "''") + "', 't' || i);"
-                        + " EXECUTE format('INSERT INTO %s.%I VALUES (%s)', '" + SCHEMA.replace("'", "''")
-                        + "', 't' || i, i);"
-                        + " END LOOP; END $$",
+                tablesHoldingTheirOwnNumber(SCHEMA),
                 "CREATE TABLE small.one (id bigserial PRIMARY KEY)", "INSERT INTO small.one VALUES (5)",
                 "GRANT USAGE ON SCHEMA " + SCHEMA + ", small TO " + ROLE,
                 "GRANT SELECT ON ALL TABLES IN SCHEMA " + SCHEMA + ", small TO " + ROLE,
                 "GRANT SELECT ON ALL SEQUENCES IN SCHEMA " + SCHEMA + ", small TO " + ROLE);
         db.createRole(GUARD_ROLE, "secret");
         db.execute("ALTER ROLE " + GUARD_ROLE + " CONNECTION LIMIT 2", "CREATE SCHEMA " + GUARD_SCHEMA,
-                "DO $$ BEGIN FOR i IN 1 .. " + TABLES + " LOOP"
-                        + " EXECUTE format('CREATE TABLE %s.%I (id bigserial PRIMARY KEY)', '"
-                        + GUARD_SCHEMA.replace("'", "''") + "', 't' || i);"
-                        + " EXECUTE format('INSERT INTO %s.%I VALUES (%s)', '" + GUARD_SCHEMA.replace("'", "''")
-                        + "', 't' || i, i);"
-                        + " END LOOP; END $$",
+                tablesHoldingTheirOwnNumber(GUARD_SCHEMA),
                 "GRANT USAGE ON SCHEMA " + GUARD_SCHEMA + " TO " + GUARD_ROLE,
                 "GRANT SELECT ON ALL TABLES IN SCHEMA " + GUARD_SCHEMA + " TO " + GUARD_ROLE,
                 "GRANT SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA " + GUARD_SCHEMA + " TO " + GUARD_ROLE);
+    }
+
+    /** {@link #TABLES} tables t1, t2, ... in the schema, table ti holding the one row i, each sequence behind it. */
+    private static String tablesHoldingTheirOwnNumber(String schema) {
+        String literal = "'" + schema.replace("'", "''") + "'";
+        return "DO $$ BEGIN FOR i IN 1 .. " + TABLES + " LOOP"
+                + " EXECUTE format('CREATE TABLE %s.%I (id bigserial PRIMARY KEY)', " + literal + ", 't' || i);"
+                + " EXECUTE format('INSERT INTO %s.%I VALUES (%s)', " + literal + ", 't' || i, i);"
+                + " END LOOP; END $$";
     }
 
     /** The limit counts backends, and a closed connection's backend exits a moment later: wait for it. */
