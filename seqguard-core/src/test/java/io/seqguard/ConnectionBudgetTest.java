@@ -31,6 +31,7 @@ class ConnectionBudgetTest {
     private static final String ROLE = "seqguard_one_conn_" + Long.toHexString(System.nanoTime());
     private static final String GUARD_ROLE = "seqguard_two_conn_" + Long.toHexString(System.nanoTime());
     private static final String GUARD_SCHEMA = "\"Guard budget \"\"G\"\"\"";
+    private static final String WAIT_SCHEMA = "\"Guard wait; \"\"W\"\"\"";
     private static final String SCHEMA = "\"Budget \"\"B\"\"; DROP TABLE z\"";
     private static final int TABLES = 150;
 
@@ -52,10 +53,13 @@ class ConnectionBudgetTest {
                 "GRANT SELECT ON ALL SEQUENCES IN SCHEMA " + SCHEMA + ", small TO " + ROLE);
         db.createRole(GUARD_ROLE, "secret");
         db.execute("ALTER ROLE " + GUARD_ROLE + " CONNECTION LIMIT 2", "CREATE SCHEMA " + GUARD_SCHEMA,
-                tablesHoldingTheirOwnNumber(GUARD_SCHEMA),
-                "GRANT USAGE ON SCHEMA " + GUARD_SCHEMA + " TO " + GUARD_ROLE,
-                "GRANT SELECT ON ALL TABLES IN SCHEMA " + GUARD_SCHEMA + " TO " + GUARD_ROLE,
-                "GRANT SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA " + GUARD_SCHEMA + " TO " + GUARD_ROLE);
+                tablesHoldingTheirOwnNumber(GUARD_SCHEMA), "CREATE SCHEMA " + WAIT_SCHEMA,
+                tablesHoldingTheirOwnNumber(WAIT_SCHEMA));
+        for (String schema : new String[] {GUARD_SCHEMA, WAIT_SCHEMA}) {
+            db.execute("GRANT USAGE ON SCHEMA " + schema + " TO " + GUARD_ROLE,
+                    "GRANT SELECT ON ALL TABLES IN SCHEMA " + schema + " TO " + GUARD_ROLE,
+                    "GRANT SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA " + schema + " TO " + GUARD_ROLE);
+        }
     }
 
     /** {@link #TABLES} tables t1, t2, ... in the schema, table ti holding the one row i, each sequence behind it. */
@@ -124,26 +128,49 @@ class ConnectionBudgetTest {
      */
     @Test
     void aConnectionSlotFreedAMomentLaterIsWaitedFor() throws Exception {
-        Connection holder = oneConnection().getConnection();
         AtomicInteger refusals = new AtomicInteger();
-        // the slot's holder closes when the run is first refused: its backend exits a moment later
-        DataSource freesTheSlotWhenRefused = (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(),
-                new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
-                    try {
-                        return method.invoke(oneConnection(), args);
-                    } catch (InvocationTargetException e) {
-                        if (e.getCause() instanceof SQLException refused && "53300".equals(refused.getSQLState())
-                                && refusals.getAndIncrement() == 0) {
-                            holder.close();
-                        }
-                        throw e.getCause();
-                    }
-                });
+        DataSource freesTheSlotWhenRefused = closingWhenRefused(oneConnection(), refusals,
+                oneConnection().getConnection());
         AlignmentReport report = SequenceAligner.configure().dataSource(freesTheSlotWhenRefused).schemas("small")
                 .jobs(1).load().verify();
         assertThat(refusals).as("the run was refused at first, then waited for the slot").hasPositiveValue();
         assertThat(report.sequences()).singleElement()
                 .satisfies(s -> assertThat(s.status()).isEqualTo(SequenceStatus.BEHIND));
+    }
+
+    /** The guard's own connection, the one for its lock, waits for a slot the same way. */
+    @Test
+    void theGuardWaitsForASlotFreedAMomentLater() throws Exception {
+        DataSource guardRole = db.dataSource(GUARD_ROLE, "secret");
+        AtomicInteger refusals = new AtomicInteger();
+        DataSource freesBothSlotsWhenRefused = closingWhenRefused(guardRole, refusals, guardRole.getConnection(),
+                guardRole.getConnection());
+        GuardResult result = StartupGuard.configure().dataSource(freesBothSlotsWhenRefused).journal(false)
+                .aligner(a -> a.schemas(WAIT_SCHEMA).jobs(1)).load().run();
+        assertThat(refusals).as("the guard was refused at first, then waited for the slot").hasPositiveValue();
+        assertThat(result.outcome()).isEqualTo(GuardOutcome.REPAIRED);
+        assertThat(result.repaired()).hasSize(TABLES);
+    }
+
+    /**
+     * The data source, whose first refusal for want of a connection slot (SQLState 53300) closes the holders of the
+     * slots: their backends exit a moment later, as after a run that has just ended.
+     */
+    private static DataSource closingWhenRefused(DataSource real, AtomicInteger refusals, Connection... holders) {
+        return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class},
+                (proxy, method, args) -> {
+                    try {
+                        return method.invoke(real, args);
+                    } catch (InvocationTargetException e) {
+                        if (e.getCause() instanceof SQLException refused && "53300".equals(refused.getSQLState())
+                                && refusals.getAndIncrement() == 0) {
+                            for (Connection holder : holders) {
+                                holder.close();
+                            }
+                        }
+                        throw e.getCause();
+                    }
+                });
     }
 
     @Test

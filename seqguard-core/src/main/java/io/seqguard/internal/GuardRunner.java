@@ -108,7 +108,7 @@ public final class GuardRunner {
         step = "borrowing a connection from the data source";
         Connection connection;
         try {
-            connection = config.getDataSource().getConnection();
+            connection = Session.connect(config.getDataSource());
         } catch (SQLException e) {
             throw refuse(Reason.DATABASE_ERROR, "seqguard startup guard could not borrow a connection: "
                     + DriverMessages.clause(e) + ". Check the JDBC URL, user, password and that the server accepts "

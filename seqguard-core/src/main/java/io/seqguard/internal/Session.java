@@ -67,9 +67,10 @@ final class Session implements AutoCloseable {
      * A closed connection's backend still counts against {@code max_connections} and a role's connection limit until
      * it has exited, a moment after the close: a run that follows another (the startup guard verifies, then
      * repairs) can be refused for its predecessor's connections. Such a refusal (SQLState 53300) is retried for
-     * about a second; every other failure, and one that lasts, is the caller's.
+     * about a second; every other failure, and one that lasts, is the caller's. The guard borrows its lock's
+     * connection this way too.
      */
-    private static Connection connect(DataSource dataSource) throws SQLException {
+    static Connection connect(DataSource dataSource) throws SQLException {
         long pause = 5;
         for (long waited = 0; ; waited += pause, pause *= 2) {
             try {
