@@ -1,6 +1,7 @@
 package io.seqguard;
 
 import io.seqguard.internal.Durations;
+import io.seqguard.internal.SqlNames;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -8,6 +9,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.stream.Collectors;
 import javax.sql.DataSource;
 
 /**
@@ -26,6 +28,12 @@ public final class AlignerConfiguration {
     public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(10);
     /** Default for {@link #capacityWarning(double)}. */
     public static final double DEFAULT_CAPACITY_WARNING = 0.8;
+    /** Default for {@link #jobs(int)}. */
+    public static final int DEFAULT_JOBS = 2;
+    /** Default for {@link #margin(long)}. */
+    public static final long DEFAULT_MARGIN = 0;
+    /** Default for {@link #allocation(AllocationRule)}: the strictest rule, what Hibernate's pooled optimizer needs. */
+    public static final AllocationRule DEFAULT_ALLOCATION = AllocationRule.pooled();
 
     private DataSource dataSource;
     private DataSource source;
@@ -34,14 +42,16 @@ public final class AlignerConfiguration {
     private final List<String> excludedSequences = new ArrayList<>();
     private final List<String> excludedTables = new ArrayList<>();
     private final List<SequenceMapping> mappings = new ArrayList<>();
-    private AllocationRule allocation = AllocationRule.pooled();
-    private long margin;
+    private AllocationRule allocation = DEFAULT_ALLOCATION;
+    private long margin = DEFAULT_MARGIN;
     private Duration statementTimeout = DEFAULT_STATEMENT_TIMEOUT;
     private Duration lockTimeout = DEFAULT_LOCK_TIMEOUT;
-    private int jobs = 2;
+    private int jobs = DEFAULT_JOBS;
     private double capacityWarning = DEFAULT_CAPACITY_WARNING;
     private boolean blockWritersDuringRepair;
     private ProgressListener progressListener = ProgressListener.NONE;
+    private final List<String> allowedUnverified = new ArrayList<>();
+    private Vocabulary vocabulary = Vocabulary.API;
 
     AlignerConfiguration() {
     }
@@ -62,6 +72,8 @@ public final class AlignerConfiguration {
         capacityWarning = other.capacityWarning;
         blockWritersDuringRepair = other.blockWritersDuringRepair;
         progressListener = other.progressListener;
+        allowedUnverified.addAll(other.allowedUnverified);
+        vocabulary = other.vocabulary;
     }
 
     /**
@@ -162,7 +174,7 @@ public final class AlignerConfiguration {
      */
     public AlignerConfiguration margin(long margin) {
         if (margin < 0) {
-            throw new IllegalArgumentException("margin must be 0 or more, was " + margin);
+            throw new IllegalArgumentException("margin: must be 0 or more, was " + margin);
         }
         this.margin = margin;
         return this;
@@ -192,7 +204,7 @@ public final class AlignerConfiguration {
      */
     public AlignerConfiguration jobs(int jobs) {
         if (jobs < 1 || jobs > 64) {
-            throw new IllegalArgumentException("jobs must be between 1 and 64, was " + jobs);
+            throw new IllegalArgumentException("jobs: must be between 1 and 64, was " + jobs);
         }
         this.jobs = jobs;
         return this;
@@ -201,7 +213,8 @@ public final class AlignerConfiguration {
     /** Share of its range (0 to 1) from which a sequence is reported as nearly used up; default 0.8. */
     public AlignerConfiguration capacityWarning(double capacityWarning) {
         if (!(capacityWarning > 0 && capacityWarning <= 1)) {
-            throw new IllegalArgumentException("capacityWarning must be above 0 and at most 1, was " + capacityWarning);
+            throw new IllegalArgumentException("capacityWarning: must be above 0 and at most 1, was "
+                    + capacityWarning);
         }
         this.capacityWarning = capacityWarning;
         return this;
@@ -215,6 +228,41 @@ public final class AlignerConfiguration {
      */
     public AlignerConfiguration blockWritersDuringRepair(boolean blockWritersDuringRepair) {
         this.blockWritersDuringRepair = blockWritersDuringRepair;
+        return this;
+    }
+
+    /**
+     * Acknowledges sequences that are knowingly not verified — an invoice number only application code hands out,
+     * say — so that they no longer make a run {@linkplain Verdict#INCOMPLETE incomplete}. They are still read and
+     * reported (as acknowledged) and a sequence that turns out behind is still drift. {@code all} acknowledges every
+     * sequence; a sequence literally named {@code all} is written {@code public.all}. Names follow SQL rules; without a
+     * schema, {@code public}. Excluded sequences ({@link #excludeSequences(String...)}) are not looked at at all.
+     *
+     * @param sequences sequence names, or {@code all}
+     * @return this configuration
+     */
+    public AlignerConfiguration allowUnverified(String... sequences) {
+        return allowUnverified(Arrays.asList(sequences));
+    }
+
+    /** Like {@link #allowUnverified(String...)}. */
+    public AlignerConfiguration allowUnverified(Collection<String> sequences) {
+        for (String name : sequences) {
+            Objects.requireNonNull(name, "allowUnverified must not contain null");
+            if (!isAll(name)) {
+                SqlNames.parseQualified(name, "allowUnverified");
+            }
+            allowedUnverified.add(name);
+        }
+        return this;
+    }
+
+    /**
+     * How messages name options and the repair, so that the user reads the words of the interface in use; the
+     * command line and the framework modules set it. Default {@link Vocabulary#API}.
+     */
+    public AlignerConfiguration vocabulary(Vocabulary vocabulary) {
+        this.vocabulary = Objects.requireNonNull(vocabulary, "vocabulary must not be null");
         return this;
     }
 
@@ -234,6 +282,28 @@ public final class AlignerConfiguration {
             throw new IllegalStateException("dataSource is required: call dataSource(...) before load()");
         }
         return new SequenceAligner(new AlignerConfiguration(this));
+    }
+
+    /**
+     * The sequences acknowledged by name, as given ({@code all} left out: see {@link #isAllUnverifiedAllowed()}); see
+     * {@link #allowUnverified(String...)}.
+     */
+    public List<String> getAllowedUnverified() {
+        return allowedUnverified.stream().filter(name -> !isAll(name)).collect(Collectors.toList());
+    }
+
+    /** Whether every sequence is acknowledged ({@code allowUnverified("all")}). */
+    public boolean isAllUnverifiedAllowed() {
+        return allowedUnverified.stream().anyMatch(AlignerConfiguration::isAll);
+    }
+
+    /** How messages name options; see {@link #vocabulary(Vocabulary)}. */
+    public Vocabulary getVocabulary() {
+        return vocabulary;
+    }
+
+    private static boolean isAll(String name) {
+        return name.trim().equals("all");
     }
 
     /** The database. */
@@ -316,7 +386,7 @@ public final class AlignerConfiguration {
         List<String> result = new ArrayList<>();
         for (String value : values) {
             if (value == null || value.isBlank()) {
-                throw new IllegalArgumentException(property + " must not contain a blank name");
+                throw new IllegalArgumentException(property + ": must not contain a blank name");
             }
             result.add(value.trim());
         }

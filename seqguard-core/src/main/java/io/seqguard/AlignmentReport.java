@@ -58,24 +58,52 @@ public record AlignmentReport(Operation operation, String database, String serve
     }
 
     /**
-     * Whether no sequence is behind or exhausted. Sequences that are not verifiable or skipped do not count against
-     * it; they are listed in the report.
+     * What the run found: {@link Verdict#DRIFT} when some sequence is behind or exhausted, else
+     * {@link Verdict#INCOMPLETE} when some sequence was not verified and not acknowledged, else
+     * {@link Verdict#ALIGNED}.
+     */
+    public Verdict verdict() {
+        boolean unverified = false;
+        for (SequenceReport sequence : sequences) {
+            if (sequence.status().isDrift()) {
+                return Verdict.DRIFT;
+            }
+            unverified |= sequence.unverified();
+        }
+        return unverified ? Verdict.INCOMPLETE : Verdict.ALIGNED;
+    }
+
+    /**
+     * Whether every sequence in scope was read and is safe: true only for {@link Verdict#ALIGNED}. A sequence that
+     * could not be verified counts against it unless acknowledged.
      */
     public boolean isAligned() {
-        return sequences.stream().noneMatch(s -> s.status().isDrift());
+        return verdict() == Verdict.ALIGNED;
+    }
+
+    /** The sequences that were not verified and not acknowledged, which make the run {@link Verdict#INCOMPLETE}. */
+    public List<SequenceReport> unverified() {
+        return sequences.stream().filter(SequenceReport::unverified).collect(Collectors.toList());
     }
 
     /**
      * Returns this report when {@link #isAligned()}, else throws.
      *
      * @return this report
-     * @throws SequenceDriftException listing each lagging or exhausted sequence and the fix
+     * @throws SequenceDriftException when a sequence is behind or exhausted, listing each with the fix (and every
+     *     unverified one)
+     * @throws IncompleteVerificationException when nothing is behind but some sequence was not verified, naming each
+     *     with why and the fix
      */
     public AlignmentReport requireAligned() {
-        if (!isAligned()) {
-            throw new SequenceDriftException(this);
+        switch (verdict()) {
+            case DRIFT:
+                throw new SequenceDriftException(this);
+            case INCOMPLETE:
+                throw new IncompleteVerificationException(this);
+            default:
+                return this;
         }
-        return this;
     }
 
     /** The highest share of its range any sequence has used, 0 when none is known. */
@@ -99,9 +127,9 @@ public record AlignmentReport(Operation operation, String database, String serve
         return ReportJson.render(this);
     }
 
-    /** What is wrong and what to do, for an exception or a failed start-up. */
+    /** What is wrong and what to do, for an exception or a failed start-up; empty when aligned. */
     public String driftMessage() {
-        return ReportText.driftMessage(this);
+        return ReportText.problems(this, Vocabulary.API);
     }
 
     /** A one-line summary. */

@@ -29,14 +29,24 @@ public final class GuardConfiguration {
     public static final Duration DEFAULT_TIME_LIMIT = Duration.ofSeconds(120);
     /** Default for {@link #lockWaitTimeout(Duration)} (or the time limit, when that is shorter). */
     public static final Duration DEFAULT_LOCK_WAIT_TIMEOUT = Duration.ofSeconds(60);
+    /** Default for {@link #mode(GuardMode)}. */
+    public static final GuardMode DEFAULT_MODE = GuardMode.REPAIR;
+    /** Default for {@link #onStandby(StandbyAction)}. */
+    public static final StandbyAction DEFAULT_ON_STANDBY = StandbyAction.VERIFY;
+    /** Default for {@link #onEnabledSubscription(SubscriptionAction)}. */
+    public static final SubscriptionAction DEFAULT_ON_ENABLED_SUBSCRIPTION = SubscriptionAction.REFUSE;
+    /** Default for {@link #onIncomplete(IncompleteAction)}. */
+    public static final IncompleteAction DEFAULT_ON_INCOMPLETE = IncompleteAction.FAIL;
     /** Default for {@link #journalTable(String)}. */
     public static final String DEFAULT_JOURNAL_TABLE = "public.seqguard_journal";
 
     private DataSource dataSource;
-    private GuardMode mode = GuardMode.REPAIR;
+    private GuardMode mode = DEFAULT_MODE;
     private Consumer<AlignerConfiguration> aligner = a -> { };
-    private StandbyAction onStandby = StandbyAction.VERIFY;
-    private SubscriptionAction onEnabledSubscription = SubscriptionAction.REFUSE;
+    private StandbyAction onStandby = DEFAULT_ON_STANDBY;
+    private SubscriptionAction onEnabledSubscription = DEFAULT_ON_ENABLED_SUBSCRIPTION;
+    private IncompleteAction onIncomplete = DEFAULT_ON_INCOMPLETE;
+    private Vocabulary vocabulary = Vocabulary.API;
     private Duration lockWaitTimeout;
     private Duration timeLimit = DEFAULT_TIME_LIMIT;
     private String applicationName;
@@ -52,6 +62,8 @@ public final class GuardConfiguration {
         aligner = other.aligner;
         onStandby = other.onStandby;
         onEnabledSubscription = other.onEnabledSubscription;
+        onIncomplete = other.onIncomplete;
+        vocabulary = other.vocabulary;
         lockWaitTimeout = other.lockWaitTimeout;
         timeLimit = other.timeLimit;
         applicationName = other.applicationName;
@@ -133,6 +145,29 @@ public final class GuardConfiguration {
     }
 
     /**
+     * What to do when the run is incomplete: some sequence could not be verified and is not acknowledged
+     * ({@link AlignerConfiguration#allowUnverified(String...)}); default {@link IncompleteAction#FAIL}, in either mode.
+     */
+    public GuardConfiguration onIncomplete(IncompleteAction onIncomplete) {
+        this.onIncomplete = Objects.requireNonNull(onIncomplete, "onIncomplete must not be null");
+        return this;
+    }
+
+    /** The incomplete action as configuration text (see {@link IncompleteAction#parse(String)}). */
+    public GuardConfiguration onIncomplete(String onIncomplete) {
+        return onIncomplete(IncompleteAction.parse(onIncomplete));
+    }
+
+    /**
+     * How the guard's messages (and its aligner's) name options and the repair; the command line and the framework
+     * modules set it. Default {@link Vocabulary#API}.
+     */
+    public GuardConfiguration vocabulary(Vocabulary vocabulary) {
+        this.vocabulary = Objects.requireNonNull(vocabulary, "vocabulary must not be null");
+        return this;
+    }
+
+    /**
      * How long an instance waits for the seqguard advisory lock while another instance holds it (repairing); default
      * 60 s, or the {@link #timeLimit(Duration)} when that is shorter. Must not exceed the time limit.
      */
@@ -158,7 +193,7 @@ public final class GuardConfiguration {
     public GuardConfiguration applicationName(String applicationName) {
         Objects.requireNonNull(applicationName, "applicationName must not be null");
         if (applicationName.isBlank() || applicationName.length() > 200) {
-            throw new IllegalArgumentException("applicationName must be 1 to 200 characters and not blank, was '"
+            throw new IllegalArgumentException("applicationName: must be 1 to 200 characters and not blank, was '"
                     + applicationName + "'");
         }
         this.applicationName = applicationName.trim();
@@ -207,7 +242,7 @@ public final class GuardConfiguration {
         }
         AlignerConfiguration alignerConfiguration = SequenceAligner.configure();
         aligner.accept(alignerConfiguration);
-        alignerConfiguration.dataSource(dataSource);
+        alignerConfiguration.dataSource(dataSource).vocabulary(vocabulary);
         if (alignerConfiguration.getStatementTimeout().compareTo(timeLimit) > 0) {
             alignerConfiguration.statementTimeout(timeLimit);
         }
@@ -235,6 +270,16 @@ public final class GuardConfiguration {
     /** The subscription action. */
     public SubscriptionAction getOnEnabledSubscription() {
         return onEnabledSubscription;
+    }
+
+    /** The incomplete action. */
+    public IncompleteAction getOnIncomplete() {
+        return onIncomplete;
+    }
+
+    /** How messages name options. */
+    public Vocabulary getVocabulary() {
+        return vocabulary;
     }
 
     /** The lock wait in effect: as set, else 60 s or the time limit when shorter. */

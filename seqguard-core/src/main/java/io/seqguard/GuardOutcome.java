@@ -9,6 +9,12 @@ public enum GuardOutcome {
     /** Sequences lag, and the configuration lets the application start anyway ({@link StandbyAction#WARN}). */
     DRIFT_TOLERATED,
     /**
+     * Nothing read lags, but some sequence could not be verified and the configuration lets the application start
+     * anyway ({@link IncompleteAction#WARN}); {@link GuardResult#report()} names them. Sequences may have been
+     * repaired too ({@link GuardResult#repaired()}).
+     */
+    INCOMPLETE_TOLERATED,
+    /**
      * Nothing was checked: mode {@link GuardMode#OFF}, or {@link StandbyAction#SKIP} / {@link SubscriptionAction#SKIP}.
      */
     SKIPPED

@@ -49,8 +49,9 @@ public record GuardResult(GuardMode mode, GuardMode applied, GuardOutcome outcom
     /**
      * The facts a health endpoint shows, with the same keys in every framework module: mode, applied, outcome,
      * database, serverVersion, primary (id, recognition, fromSystemIdentifier, previousPrimaryId, lastRunAt),
-     * standby, lastRun, durationMillis, allocation, counts (by status, as in the JSON report), maxRangeUsed,
-     * repaired, lockWaitMillis, enabledSubscriptions, notes. Keys without a value are left out.
+     * standby, lastRun, durationMillis, verdict, allocation, counts (by status, as in the JSON report),
+     * maxRangeUsed, repaired, unverified (sequences not verified and not acknowledged), lockWaitMillis,
+     * enabledSubscriptions, notes. Keys without a value are left out.
      *
      * @return a new, ordered, modifiable map of JSON-friendly values
      */
@@ -75,10 +76,16 @@ public record GuardResult(GuardMode mode, GuardMode applied, GuardOutcome outcom
         details.put("lastRun", startedAt.toString());
         details.put("durationMillis", duration.toMillis());
         if (report != null) {
+            details.put("verdict", lower(report.verdict()));
             details.put("allocation", report.allocation().toString());
             details.put("counts", countsByStatusName(report));
             details.put("maxRangeUsed", report.maxRangeUsed());
             details.put("repaired", repaired().stream().map(SequenceReport::displayName).collect(Collectors.toList()));
+            List<String> unverified = report.unverified().stream().map(SequenceReport::displayName)
+                    .collect(Collectors.toList());
+            if (!unverified.isEmpty()) {
+                details.put("unverified", unverified);
+            }
         }
         if (waitedForLock) {
             details.put("lockWaitMillis", lockWait.toMillis());

@@ -30,12 +30,15 @@ import java.util.List;
  *     none
  * @param sourceNextValue the value the source database's sequence of the same name would hand out next; null
  *     without a source, or when the source has no such sequence or it could not be read
+ * @param acknowledged whether the sequence is not verified ({@link SequenceStatus#isUnverified()}) and the
+ *     configuration acknowledges that ({@link AlignerConfiguration#allowUnverified(String...)}), so that it does not
+ *     make the run incomplete; false for every verified sequence
  */
 public record SequenceReport(String schema, String name, String qualifiedName, String dataType, long increment,
         long minValue, long maxValue, boolean cycle, List<FedColumn> columns, Long previousNextValue,
         Long nextValue, Long dataBound, Long requiredNextValue, SequenceStatus status, String reason,
         RepairAction action, String sql, Double rangeUsed, List<String> notes, Witness witness,
-        Long sourceNextValue) {
+        Long sourceNextValue, boolean acknowledged) {
 
     public SequenceReport {
         columns = List.copyOf(columns);
@@ -46,6 +49,11 @@ public record SequenceReport(String schema, String name, String qualifiedName, S
     /** {@code schema.name} as a person reads it (unquoted). */
     public String displayName() {
         return schema + "." + name;
+    }
+
+    /** Whether the sequence was not verified and not acknowledged: it makes the run {@link Verdict#INCOMPLETE}. */
+    public boolean unverified() {
+        return status.isUnverified() && !acknowledged;
     }
 
     /** Whether the sequence counts down. */

@@ -8,9 +8,19 @@ public enum SequenceStatus {
     BEHIND,
     /** The value the data requires lies beyond the sequence's (or its column type's) range; nothing is changed. */
     EXHAUSTED,
-    /** The data cannot tell: no column uses the sequence, a default is not a plain number, a read failed. */
+    /**
+     * Not verified: no column uses the sequence, a default is not a plain number, a read failed or timed out. The run
+     * is {@linkplain Verdict#INCOMPLETE incomplete} unless the sequence is acknowledged
+     * ({@link AlignerConfiguration#allowUnverified(String...)}).
+     */
     NOT_VERIFIABLE,
-    /** Not looked at: excluded by configuration or not readable with the connecting role. */
+    /**
+     * Not verified because the connecting role may not read the sequence, its schema, or a table it feeds; the reason
+     * names the {@code GRANT} that fixes it. The run is {@linkplain Verdict#INCOMPLETE incomplete} unless the sequence
+     * is acknowledged.
+     */
+    NO_PRIVILEGE,
+    /** Not looked at: excluded by configuration ({@code excludeSequences}, or every table it feeds excluded). */
     SKIPPED,
     /** Every column the sequence feeds is empty: nothing to align, never touched. */
     EMPTY;
@@ -18,5 +28,13 @@ public enum SequenceStatus {
     /** Whether this status means the sequence would hand out an id that already exists (or none at all). */
     public boolean isDrift() {
         return this == BEHIND || this == EXHAUSTED;
+    }
+
+    /**
+     * Whether the sequence was meant to be checked and could not be: {@link #NOT_VERIFIABLE} or
+     * {@link #NO_PRIVILEGE}.
+     */
+    public boolean isUnverified() {
+        return this == NOT_VERIFIABLE || this == NO_PRIVILEGE;
     }
 }

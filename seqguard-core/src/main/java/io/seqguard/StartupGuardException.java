@@ -14,6 +14,11 @@ public class StartupGuardException extends SeqguardException {
     public enum Reason {
         /** Sequences lag their data (mode verify, or what a repair could not change, such as an exhausted sequence). */
         DRIFT,
+        /**
+         * Some sequence could not be verified and is not acknowledged, while nothing read lags
+         * ({@link IncompleteAction#FAIL}).
+         */
+        INCOMPLETE,
         /** A repair could not move some sequences (missing privilege, lost connection, lock timeout). */
         REPAIR_FAILED,
         /** The server is a standby: repair belongs to the primary ({@link StandbyAction}). */

@@ -18,6 +18,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.RandomDistribution;
 import net.jqwik.api.Tuple;
+import net.jqwik.api.constraints.Size;
 import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
@@ -50,10 +52,13 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 class AlignmentPropertyTest {
 
     private static TestDatabase db;
+    private static String reader;
 
     @BeforeContainer
     static void createDatabase() {
         db = TestDatabase.create("AlignmentPropertyTest");
+        reader = db.name() + "_reader";
+        db.createRole(reader, "secret");
     }
 
     @AfterContainer
@@ -255,7 +260,76 @@ class AlignmentPropertyTest {
                         assertThat(r.status()).as("status of %s", s.name).isEqualTo(SequenceStatus.EMPTY);
                     }
                 }
-                assertThat(again.isAligned()).isEqualTo(again.withStatus(SequenceStatus.EXHAUSTED).isEmpty());
+                // the oracle's verdict: exhausted sequences are drift, the bystanders nothing can verify keep the
+                // run incomplete, and only a run without either is aligned
+                Verdict expected = !again.withStatus(SequenceStatus.EXHAUSTED).isEmpty() ? Verdict.DRIFT
+                        : !schema.bystanders.isEmpty() ? Verdict.INCOMPLETE : Verdict.ALIGNED;
+                assertThat(again.verdict()).as("verdict after repair").isEqualTo(expected);
+                assertThat(again.isAligned()).isEqualTo(expected == Verdict.ALIGNED);
+            } finally {
+                schema.drop(c);
+            }
+        }
+    }
+
+    /**
+     * (g) What the connecting role may not read is never called safe: with SELECT withheld from random tables and
+     * sequences, every sequence whose state or any of whose tables is hidden is reported as not verified (never
+     * aligned, empty or behind), the run is never {@link Verdict#ALIGNED}, and the sequences the role can read are
+     * judged exactly as the owner judges them.
+     */
+    @Property(tries = 30)
+    void whatTheRoleCannotReadIsNeverCalledAligned(@ForAll("scenarios") Scenario scenario,
+            @ForAll @Size(6) List<Boolean> hideTable, @ForAll @Size(6) List<Boolean> hideSequence)
+            throws SQLException {
+        try (Connection c = db.dataSource().getConnection()) {
+            GeneratedSchema schema = GeneratedSchema.build(c, scenario);
+            try {
+                String s = GeneratedNames.ident(schema.schema);
+                List<String> grants = new ArrayList<>(List.of("GRANT USAGE ON SCHEMA " + s + " TO " + reader,
+                        "GRANT SELECT ON ALL TABLES IN SCHEMA " + s + " TO " + reader,
+                        "GRANT SELECT ON ALL SEQUENCES IN SCHEMA " + s + " TO " + reader));
+                Set<String> faulted = new HashSet<>();
+                for (int i = 0; i < schema.tables.size(); i++) {
+                    GeneratedSchema.Table t = schema.tables.get(i);
+                    if (hideTable.get(i)) {
+                        grants.add("REVOKE SELECT ON " + t.qualifiedIn(schema.schema) + " FROM " + reader);
+                        faulted.add(t.sequence.name);
+                    }
+                }
+                for (int i = 0; i < schema.sequences.size(); i++) {
+                    GeneratedSchema.Sequence q = schema.sequences.get(i);
+                    if (hideSequence.get(i)) {
+                        grants.add("REVOKE SELECT ON SEQUENCE " + GeneratedNames.qualified(schema.schema, q.name)
+                                + " FROM " + reader);
+                        faulted.add(q.name);
+                    }
+                }
+                try (Statement st = c.createStatement()) {
+                    for (String grant : grants) {
+                        st.execute(grant);
+                    }
+                }
+                AlignmentReport asOwner = aligner(schema, scenario).verify();
+                AlignmentReport asReader = SequenceAligner.configure().dataSource(db.dataSource(reader, "secret"))
+                        .schemas(s).allocation(scenario.rule()).margin(scenario.margin()).jobs(scenario.jobs())
+                        .load().verify();
+                for (GeneratedSchema.Sequence q : schema.sequences) {
+                    SequenceReport r = report(asReader, q.name);
+                    Statistics.label("hidden").collect(faulted.contains(q.name));
+                    if (faulted.contains(q.name)) {
+                        assertThat(r.status()).as("status of %s, which the role cannot read whole", q.name)
+                                .isEqualTo(SequenceStatus.NO_PRIVILEGE);
+                        assertThat(r.reason()).as("reason for %s", q.name).contains("GRANT SELECT ON");
+                    } else {
+                        assertThat(r.status()).as("status of %s, which the role can read", q.name)
+                                .isEqualTo(report(asOwner, q.name).status());
+                    }
+                }
+                if (!faulted.isEmpty()) {
+                    assertThat(asReader.verdict()).as("verdict with %s hidden", faulted).isNotEqualTo(Verdict.ALIGNED);
+                    assertThat(asReader.isAligned()).isFalse();
+                }
             } finally {
                 schema.drop(c);
             }

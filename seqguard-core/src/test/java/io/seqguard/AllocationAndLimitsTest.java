@@ -1,6 +1,7 @@
 package io.seqguard;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.seqguard.test.PostgresTest;
 import io.seqguard.test.TestDatabase;
@@ -137,6 +138,44 @@ class AllocationAndLimitsTest {
         assertThat(s.notes()).anySatisfy(n -> assertThat(n).contains("of its range is used"));
         assertThat(report.maxRangeUsed()).isEqualTo(s.rangeUsed());
         assertThat(report.toText()).contains("of its range is used");
+    }
+
+    /** Data copied in with explicit ids has used the range already: verify and plan show it before any repair. */
+    @Test
+    void verifyShowsTheRangeTheDataHasUsedBeforeAnyRepair() {
+        db.execute("CREATE TABLE lim.small (id smallserial PRIMARY KEY)", "INSERT INTO lim.small VALUES (32000)");
+        for (AlignmentReport report : new AlignmentReport[] {configure().load().verify(), configure().load().plan()}) {
+            SequenceReport s = only(report);
+            assertThat(s.nextValue()).isEqualTo(1L);
+            assertThat(s.rangeUsed()).as(report.operation().toString()).isCloseTo(0.977, within(0.001));
+            assertThat(s.notes()).anySatisfy(n -> assertThat(n).startsWith("97.7% of its range is used (it ends at "
+                    + "32767)"));
+            assertThat(report.toText()).contains("97.7%");
+            assertThat(report.maxRangeUsed()).isEqualTo(s.rangeUsed());
+        }
+    }
+
+    @Test
+    void aCyclingSequenceWhoseDataFillsItsRangeIsReportedAsWrappingIntoUsedIds() {
+        db.execute("CREATE SEQUENCE lim.cyc AS smallint MAXVALUE 100 CYCLE",
+                "CREATE TABLE lim.ring (id smallint DEFAULT nextval('lim.cyc') PRIMARY KEY)",
+                "INSERT INTO lim.ring SELECT generate_series(1, 100)");
+        SequenceReport s = only(configure().allocation(AllocationRule.plain()).load().verify());
+        assertThat(s.status()).isEqualTo(SequenceStatus.EXHAUSTED);
+        assertThat(s.cycle()).isTrue();
+        assertThat(s.notes()).anySatisfy(n -> assertThat(n).isEqualTo("it cycles: past its last value nextval() "
+                + "starts again at 1, into ids already in use"));
+        assertThat(s.rangeUsed()).isEqualTo(1.0);
+    }
+
+    @Test
+    void aDescendingSequenceIsDescribedAsNeedingAtMost() {
+        db.execute("CREATE SEQUENCE lim.down INCREMENT -1 MAXVALUE -1 START -1",
+                "CREATE TABLE lim.t (id bigint DEFAULT nextval('lim.down'))", "INSERT INTO lim.t VALUES (-250)");
+        AlignmentReport plan = configure().allocation(AllocationRule.plain()).load().plan();
+        assertThat(plan.toSql()).contains("-- lim.down: next value -1 -> at most -251");
+        assertThat(plan.driftMessage()).contains("lim.down: next value -1, but min in use is -250 (needs at most -251)")
+                .doesNotContain("at least");
     }
 
     @Test

@@ -53,17 +53,22 @@ class PrivilegeTest {
     }
 
     @Test
-    void aSequenceWithoutPrivilegeIsSkippedWithTheGrantToAdd() {
-        SequenceReport hidden = find(aligner().verify(), "hidden_id_seq");
-        assertThat(hidden.status()).isEqualTo(SequenceStatus.SKIPPED);
-        assertThat(hidden.reason()).contains("GRANT SELECT ON SEQUENCE priv.hidden_id_seq");
+    void aSequenceWithoutPrivilegeHasItsOwnStatusWithTheGrantToAdd() {
+        AlignmentReport report = aligner().verify();
+        SequenceReport hidden = find(report, "hidden_id_seq");
+        assertThat(hidden.status()).isEqualTo(SequenceStatus.NO_PRIVILEGE);
+        assertThat(hidden.reason()).contains("GRANT SELECT ON SEQUENCE priv.hidden_id_seq TO " + ROLE);
+        assertThat(report.countsByStatus()).containsEntry(SequenceStatus.NO_PRIVILEGE, 2);
+        assertThat(report.verdict()).as("drift outranks it").isEqualTo(Verdict.DRIFT);
+        assertThat(report.unverified()).extracting(SequenceReport::name)
+                .containsExactlyInAnyOrder("hidden_id_seq", "secret_id_seq");
     }
 
     @Test
-    void anUnreadableTableMakesTheSequenceNotVerifiable() {
+    void anUnreadableTableMakesTheSequenceUnverifiedWithTheGrantToAdd() {
         SequenceReport secret = find(aligner().verify(), "secret_id_seq");
-        assertThat(secret.status()).isEqualTo(SequenceStatus.NOT_VERIFIABLE);
-        assertThat(secret.reason()).contains("GRANT SELECT ON priv.secret");
+        assertThat(secret.status()).isEqualTo(SequenceStatus.NO_PRIVILEGE);
+        assertThat(secret.reason()).contains("GRANT SELECT ON priv.secret TO " + ROLE);
     }
 
     @Test

@@ -59,14 +59,14 @@ class ReportJsonTest {
     private static final String BIGINT_END = "end of \"bigint\"";
 
     private static final List<String> TOP_LEVEL = List.of("formatVersion", "operation", "database", "serverVersion",
-            "allocation", "margin", "startedAt", "durationMillis", "aligned", "counts", "sequences");
+            "allocation", "margin", "startedAt", "durationMillis", "verdict", "aligned", "counts", "sequences");
     private static final List<String> SEQUENCE_FIELDS = List.of("schema", "name", "qualifiedName", "dataType",
             "increment", "minValue", "maxValue", "cycle", "status", "reason", "action", "previousNextValue",
-            "nextValue", "dataBound", "requiredNextValue", "rangeUsed", "sql", "notes", "columns");
+            "nextValue", "dataBound", "requiredNextValue", "rangeUsed", "sql", "notes", "columns", "acknowledged");
     private static final List<String> COLUMN_FIELDS = List.of("schema", "table", "column", "qualifiedTable",
             "dataType", "sources", "compared", "note");
     private static final List<String> COUNT_KEYS = List.of("aligned", "behind", "exhausted", "not_verifiable",
-            "skipped", "empty");
+            "no_privilege", "skipped", "empty");
 
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -275,8 +275,8 @@ class ReportJsonTest {
         assertThat(unused.status()).isEqualTo(SequenceStatus.NOT_VERIFIABLE);
         String reason = unused.reason();
         String placeholder = "=SCHEMA.TABLE.COLUMN";
-        assertThat(reason).contains("mappings (").contains(placeholder);
-        String sequence = reason.substring(reason.indexOf("mappings (") + "mappings (".length(),
+        assertThat(reason).contains("(mappings ").contains(placeholder);
+        String sequence = reason.substring(reason.indexOf("(mappings ") + "(mappings ".length(),
                 reason.indexOf(placeholder));
 
         SequenceMapping mapping = SequenceMapping.parse(sequence + "=\"Billing\".\"Invoice\".\"Number\"");
@@ -326,6 +326,7 @@ class ReportJsonTest {
         assertLong(root, "durationMillis", report.duration().toMillis());
         assertThat(root.get("aligned").isBoolean()).isTrue();
         assertThat(root.get("aligned").booleanValue()).isEqualTo(report.isAligned());
+        assertText(root, "verdict", report.verdict().name().toLowerCase(Locale.ROOT));
 
         JsonNode counts = root.get("counts");
         assertThat(counts.isObject()).isTrue();
@@ -353,7 +354,16 @@ class ReportJsonTest {
                     .as("counts.%s against the statuses listed", status).isEqualTo(fromList.get(status));
         }
         boolean drift = fromList.get(SequenceStatus.BEHIND) + fromList.get(SequenceStatus.EXHAUSTED) > 0;
-        assertThat(root.get("aligned").booleanValue()).as("aligned against the statuses listed").isEqualTo(!drift);
+        boolean unverified = false;
+        for (JsonNode s : sequences) {
+            String status = s.get("status").textValue();
+            unverified |= (status.equals("not_verifiable") || status.equals("no_privilege"))
+                    && !s.get("acknowledged").booleanValue();
+        }
+        assertThat(root.get("verdict").textValue()).as("verdict against the statuses listed")
+                .isEqualTo(drift ? "drift" : unverified ? "incomplete" : "aligned");
+        assertThat(root.get("aligned").booleanValue()).as("aligned only for the aligned verdict")
+                .isEqualTo(!drift && !unverified);
 
         for (int i = 0; i < sequences.size(); i++) {
             assertSequence(sequences.get(i), report.sequences().get(i), what + " sequences[" + i + "]");

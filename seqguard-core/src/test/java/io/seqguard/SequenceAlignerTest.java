@@ -183,8 +183,55 @@ class SequenceAlignerTest {
         assertThat(db.queryForLong("SELECT max(id) FROM app.ahead")).as("the sequence kept its lead").isEqualTo(1001L);
 
         AlignmentReport after = aligner().verify();
-        assertThat(after.isAligned()).isTrue();
         assertThat(after.withStatus(SequenceStatus.BEHIND)).isEmpty();
+        assertThat(after.verdict()).as("the two sequences no data can verify keep the run incomplete")
+                .isEqualTo(Verdict.INCOMPLETE);
+        assertThat(after.unverified()).extracting(SequenceReport::displayName)
+                .containsExactly("app.inv_code_seq", "app.orphan_seq");
+    }
+
+    @Test
+    void aRunWithUnverifiedSequencesIsIncompleteUntilTheyAreAcknowledged() {
+        aligner().repair();
+        AlignmentReport incomplete = aligner().verify();
+        assertThat(incomplete.isAligned()).isFalse();
+        assertThatThrownBy(incomplete::requireAligned).isInstanceOf(IncompleteVerificationException.class)
+                .hasMessageContaining("2 sequence(s) in database")
+                .hasMessageContaining("app.inv_code_seq (not verifiable): none of the columns it feeds can be "
+                        + "compared")
+                .hasMessageContaining("app.orphan_seq (not verifiable): no column uses it")
+                .hasMessageContaining("allowUnverified");
+        assertThat(incomplete.toText()).contains("verdict: incomplete (2 sequences not verified)");
+
+        AlignmentReport acknowledged = SequenceAligner.configure().dataSource(db.dataSource())
+                .schemas("app", "other", HOSTILE_SCHEMA).allocation(AllocationRule.plain())
+                .allowUnverified("app.inv_code_seq", "app.orphan_seq").load().verify();
+        assertThat(acknowledged.verdict()).isEqualTo(Verdict.ALIGNED);
+        assertThat(acknowledged.requireAligned()).isSameAs(acknowledged);
+        Map<String, SequenceReport> seq = bySequence(acknowledged);
+        assertThat(seq.get("app.orphan_seq").status()).as("still reported for what it is")
+                .isEqualTo(SequenceStatus.NOT_VERIFIABLE);
+        assertThat(seq.get("app.orphan_seq").acknowledged()).isTrue();
+        assertThat(seq.get("app.s_int_id_seq").acknowledged()).as("only unverified ones are acknowledged").isFalse();
+        assertThat(acknowledged.toText()).contains("acknowledged as not verified").contains("verdict: aligned");
+
+        AlignmentReport all = SequenceAligner.configure().dataSource(db.dataSource())
+                .schemas("app", "other", HOSTILE_SCHEMA).allocation(AllocationRule.plain()).allowUnverified("all")
+                .load().verify();
+        assertThat(all.verdict()).isEqualTo(Verdict.ALIGNED);
+
+        AlignmentReport oneOfTwo = SequenceAligner.configure().dataSource(db.dataSource())
+                .schemas("app", "other", HOSTILE_SCHEMA).allocation(AllocationRule.plain())
+                .allowUnverified("app.orphan_seq").load().verify();
+        assertThat(oneOfTwo.unverified()).extracting(SequenceReport::displayName).containsExactly("app.inv_code_seq");
+    }
+
+    @Test
+    void anAcknowledgedSequenceThatIsBehindIsStillDrift() {
+        AlignmentReport report = SequenceAligner.configure().dataSource(db.dataSource())
+                .schemas("app", "other", HOSTILE_SCHEMA).allowUnverified("all").load().verify();
+        assertThat(report.verdict()).isEqualTo(Verdict.DRIFT);
+        assertThatThrownBy(report::requireAligned).isInstanceOf(SequenceDriftException.class);
     }
 
     @Test
@@ -203,7 +250,8 @@ class SequenceAlignerTest {
         aligner().repair();
         AlignmentReport second = aligner().repair();
         assertThat(second.withAction(RepairAction.REPAIRED)).isEmpty();
-        assertThat(second.isAligned()).isTrue();
+        assertThat(second.withStatus(SequenceStatus.BEHIND)).isEmpty();
+        assertThat(second.verdict()).isEqualTo(Verdict.INCOMPLETE);
     }
 
     @Test
@@ -218,7 +266,7 @@ class SequenceAlignerTest {
             db.execute(s.sql());
             db.execute(s.sql());
         }
-        assertThat(aligner().verify().isAligned()).isTrue();
+        assertThat(aligner().verify().withStatus(SequenceStatus.BEHIND)).isEmpty();
         assertThat(plan.toSql()).contains("-- app.s_int_id_seq").contains(planned.get(0).sql() + ";");
     }
 

@@ -49,6 +49,12 @@ final class AlignOptions {
             description = "A column a sequence feeds that the catalog does not show; repeatable.")
     List<String> mappings = new ArrayList<>();
 
+    @Option(names = "--allow-unverified", paramLabel = "SEQUENCE",
+            description = "A sequence knowingly not verified (an invoice number only application code uses): it no "
+                    + "longer makes the run incomplete (exit 4). Repeatable; 'all' for every sequence (a sequence "
+                    + "named all is written public.all).")
+    List<String> allowUnverified = new ArrayList<>();
+
     @Option(names = "--allocation", paramLabel = "RULE", defaultValue = "pooled",
             description = "plain, pooled, pooled-lo or hilo:<block size> (default: ${DEFAULT-VALUE}).")
     String allocation;

@@ -3,6 +3,7 @@ package io.seqguard.cli;
 import io.seqguard.AlignerConfiguration;
 import io.seqguard.AlignmentReport;
 import io.seqguard.GuardMode;
+import io.seqguard.IncompleteAction;
 import io.seqguard.RepairAction;
 import io.seqguard.SequenceAligner;
 import io.seqguard.SequenceMapping;
@@ -46,13 +47,13 @@ final class AlignRun {
         }
         AlignmentReport report = aligner().verify();
         print(report);
-        return report.isAligned() ? ExitCode.ALIGNED : ExitCode.DRIFT;
+        return ExitCode.of(report.verdict());
     }
 
     int plan() {
         AlignmentReport report = aligner().plan();
         print(report);
-        return report.isAligned() ? ExitCode.ALIGNED : ExitCode.DRIFT;
+        return ExitCode.of(report.verdict());
     }
 
     /**
@@ -62,8 +63,8 @@ final class AlignRun {
     int repair() {
         StartupGuard guard = StartupGuard.configure().dataSource(dataSource()).mode(GuardMode.REPAIR)
                 .aligner(this::configure).onStandby(StandbyAction.FAIL)
-                .onEnabledSubscription(SubscriptionAction.REFUSE).applicationName("seqguard-cli")
-                .timeLimit(RUN_TIME_LIMIT).load();
+                .onEnabledSubscription(SubscriptionAction.REFUSE).onIncomplete(IncompleteAction.FAIL)
+                .vocabulary(CliVocabulary.INSTANCE).applicationName("seqguard-cli").timeLimit(RUN_TIME_LIMIT).load();
         AlignmentReport report;
         try {
             report = guard.run().report();
@@ -75,6 +76,7 @@ final class AlignRun {
                     return ExitCode.DRIFT;
                 case DRIFT:
                 case REPAIR_FAILED:
+                case INCOMPLETE:
                     if (e.report() == null) {
                         throw e;
                     }
@@ -88,8 +90,10 @@ final class AlignRun {
             }
         }
         print(report);
-        boolean failed = !report.withAction(RepairAction.FAILED).isEmpty();
-        return report.isAligned() && !failed ? ExitCode.ALIGNED : ExitCode.DRIFT;
+        if (!report.withAction(RepairAction.FAILED).isEmpty()) {
+            return ExitCode.DRIFT;
+        }
+        return ExitCode.of(report.verdict());
     }
 
     private void print(AlignmentReport report) {
@@ -111,7 +115,8 @@ final class AlignRun {
     }
 
     private SequenceAligner aligner() {
-        AlignerConfiguration configuration = SequenceAligner.configure().dataSource(dataSource());
+        AlignerConfiguration configuration = SequenceAligner.configure().dataSource(dataSource())
+                .vocabulary(CliVocabulary.INSTANCE);
         configure(configuration);
         return configuration.load();
     }
@@ -130,7 +135,7 @@ final class AlignRun {
             configuration.schemas(options.schemas).excludeSequences(options.excludes)
                     .excludeTables(options.excludes).mappings(mappings).allocation(options.allocationRule())
                     .margin(options.margin).jobs(options.jobs).lockTimeout(options.lockTimeout)
-                    .statementTimeout(options.statementTimeout);
+                    .statementTimeout(options.statementTimeout).allowUnverified(options.allowUnverified);
             if (progressBar != null) {
                 configuration.progressListener(progressBar);
             }
@@ -177,14 +182,14 @@ final class AlignRun {
 
     private PGSimpleDataSource dataSource(String option, String url) {
         if (!url.startsWith("jdbc:postgresql:")) {
-            throw new CommandLine.ParameterException(commandLine, option + ": '" + url
+            throw new CommandLine.ParameterException(commandLine, option + ": '" + Urls.masked(url)
                     + "' is not a PostgreSQL JDBC URL; expected jdbc:postgresql://HOST[:PORT]/DATABASE");
         }
         PGSimpleDataSource dataSource = new PGSimpleDataSource();
         try {
             dataSource.setUrl(url);
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(commandLine, option + ": '" + url
+            throw new CommandLine.ParameterException(commandLine, option + ": '" + Urls.masked(url)
                     + "' is malformed; expected jdbc:postgresql://HOST[:PORT]/DATABASE");
         }
         return dataSource;

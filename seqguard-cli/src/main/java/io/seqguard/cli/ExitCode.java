@@ -1,17 +1,42 @@
 package io.seqguard.cli;
 
+import io.seqguard.Verdict;
+
 /** The documented exit codes; runbooks branch on them. */
 public final class ExitCode {
 
-    /** Everything aligned (after a repair: everything now aligned). */
+    /** Every sequence in scope was read and is aligned (after a repair: is now aligned). */
     public static final int ALIGNED = 0;
-    /** A failure: connection, permission, timeout. */
+    /**
+     * A failure: the run could not be done or broke off (connection lost or refused, authentication, the server gone,
+     * the lock connection lost). Never a verdict.
+     */
     public static final int FAILURE = 1;
     /** A usage error: bad option, malformed URL or mapping, unknown schema. */
     public static final int USAGE = 2;
-    /** Drift found by verify or plan, or something a repair could not fix (exhausted, refused, failed). */
+    /**
+     * Drift: a sequence is behind or exhausted (after a repair: still is, or its repair failed), or a repair was
+     * refused (a standby, replication still feeding the database).
+     */
     public static final int DRIFT = 3;
+    /**
+     * Incomplete: nothing read is behind, but some sequence could not be verified and was not acknowledged
+     * ({@code --allow-unverified}).
+     */
+    public static final int INCOMPLETE = 4;
 
     private ExitCode() {
+    }
+
+    /** The exit code for a run's verdict. */
+    static int of(Verdict verdict) {
+        switch (verdict) {
+            case ALIGNED:
+                return ALIGNED;
+            case INCOMPLETE:
+                return INCOMPLETE;
+            default:
+                return DRIFT;
+        }
     }
 }

@@ -12,7 +12,8 @@ import picocli.CommandLine.Spec;
         versionProvider = SeqguardCommand.Version.class,
         description = "Keeps PostgreSQL sequences ahead of their data: run after replication stops and before the "
                 + "first application write.",
-        footer = {"", "Exit codes: 0 aligned, 3 drift found (or not repairable), 2 usage error, 1 failure."})
+        footer = {"", "Exit codes: 0 aligned, 3 drift (or a refused repair), 4 incomplete (a sequence could not be "
+                + "verified), 2 usage error, 1 failure."})
 final class SeqguardCommand implements Callable<Integer> {
 
     @Spec

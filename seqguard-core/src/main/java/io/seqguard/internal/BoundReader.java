@@ -1,5 +1,7 @@
 package io.seqguard.internal;
 
+import io.seqguard.Vocabulary;
+
 import java.math.BigDecimal;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -30,6 +32,8 @@ final class BoundReader {
         BigDecimal value;
         /** Why the read failed; null when it succeeded. */
         String error;
+        /** Whether it failed for a privilege the connecting role lacks. */
+        boolean noPrivilege;
 
         Read(ColumnInfo column, boolean max) {
             this.column = column;
@@ -88,9 +92,11 @@ final class BoundReader {
     }
 
     private final long statementTimeoutMillis;
+    private final Vocabulary vocabulary;
 
-    BoundReader(long statementTimeoutMillis) {
+    BoundReader(long statementTimeoutMillis, Vocabulary vocabulary) {
         this.statementTimeoutMillis = statementTimeoutMillis;
+        this.vocabulary = vocabulary;
     }
 
     /**
@@ -153,7 +159,7 @@ final class BoundReader {
      * @return the tail's row as its reader read it; null when there is no tail or the batch failed (the caller then
      *     runs what the tail does itself)
      */
-    Object read(Session session, List<Read> reads, Tail tail) {
+    Object read(Session session, List<Read> reads, Tail tail) throws SQLException {
         List<String> statements = new ArrayList<>(reads.size() + 1);
         List<Session.RowReader<?>> readers = new ArrayList<>(reads.size() + 1);
         for (Read read : reads) {
@@ -174,6 +180,7 @@ final class BoundReader {
             }
             return tail == null ? null : rows.get(reads.size());
         } catch (SQLException e) {
+            Failures.rethrowIfBroken(e);
             if (tail != null) {
                 // the tail may be what failed: the reads again without it (the caller then runs what it does)
                 read(session, reads, null);
@@ -181,6 +188,7 @@ final class BoundReader {
             }
             if (reads.size() == 1) {
                 reads.get(0).error = describe(reads.get(0), e);
+                reads.get(0).noPrivilege = Failures.noPrivilege(e);
                 return null;
             }
         }
@@ -195,9 +203,11 @@ final class BoundReader {
         String what = (read.max ? "max(" : "min(") + read.column.column + ") of " + read.column.schema + "."
                 + read.column.table;
         if (QUERY_CANCELED.equals(e.getSQLState())) {
+            String raise = "raise " + vocabulary.name("statementTimeout");
             return "reading " + what + " took longer than the statement timeout (" + statementTimeoutMillis
-                    + " ms)"
-                    + (read.column.indexed ? "" : "; the column has no index: add one, or raise statementTimeout");
+                    + " ms): " + (read.column.indexed ? raise + ", or retry when the server is less busy"
+                            : "the column has no index; add one (CREATE INDEX ON " + read.column.tableIdent + " ("
+                                    + read.column.columnIdent + ")), or " + raise);
         }
         return "reading " + what + " failed: " + e.getMessage();
     }

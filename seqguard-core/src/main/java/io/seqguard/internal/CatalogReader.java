@@ -48,7 +48,8 @@ final class CatalogReader {
                    has_schema_privilege(n.oid, 'USAGE'),
                    has_sequence_privilege(c.oid, 'SELECT'),
                    has_sequence_privilege(c.oid, 'USAGE'),
-                   has_sequence_privilege(c.oid, 'UPDATE')
+                   has_sequence_privilege(c.oid, 'UPDATE'),
+                   quote_ident(current_user)
             FROM pg_sequence s
             JOIN pg_class c ON c.oid = s.seqrelid
             JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -87,7 +88,7 @@ final class CatalogReader {
                    format('%I.%I', tn.nspname, t.relname), quote_ident(a.attname),
                    format_type(a.atttypid, a.atttypmod), a.atttypid::int, t.relkind::text,
                    has_schema_privilege(tn.oid, 'USAGE') AND has_column_privilege(t.oid, a.attnum, 'SELECT'),
-                   ix.leading_btree, ix.indexes
+                   ix.leading_btree, ix.indexes, has_schema_privilege(tn.oid, 'USAGE')
             FROM feeds f
             JOIN pg_class t ON t.oid = f.rel
             JOIN pg_namespace tn ON tn.oid = t.relnamespace
@@ -118,6 +119,8 @@ final class CatalogReader {
      */
     private static final Pattern PLAIN_NEXTVAL = Pattern.compile(
             "^\\(*nextval\\('(?:[^']|'')+'::regclass\\)\\)*(?:::(?:bigint|integer|smallint|numeric))?\\)*$");
+
+    private static final String UNREADABLE = "the connecting role may not read it: ";
 
     private final AlignerConfiguration config;
 
@@ -253,7 +256,7 @@ final class CatalogReader {
                     SequenceInfo s = new SequenceInfo(rs.getLong(1), rs.getString(2), rs.getString(3),
                             rs.getString(4), rs.getString(5), rs.getString(6), rs.getLong(7), rs.getLong(8),
                             rs.getLong(9), rs.getBoolean(10), rs.getBoolean(11), rs.getBoolean(12),
-                            rs.getBoolean(13), rs.getBoolean(14));
+                            rs.getBoolean(13), rs.getBoolean(14), rs.getString(15));
                     sequences.put(s.oid, s);
                 }
             }
@@ -270,8 +273,15 @@ final class CatalogReader {
             if (excluded.contains(List.of(s.schema, s.name))) {
                 s.skipReason = "excluded by configuration (excludeSequences)";
             } else if (!s.schemaUsage || !(s.canSelect || s.canUsage)) {
-                s.skipReason = "the connecting role may not read it: GRANT USAGE ON SCHEMA " + quoteForHint(s.schema)
-                        + " and GRANT SELECT ON SEQUENCE " + s.ident + " to check it";
+                List<String> grants = new ArrayList<>();
+                if (!s.schemaUsage) {
+                    grants.add("GRANT USAGE ON SCHEMA " + quoteForHint(s.schema) + " TO " + s.role);
+                }
+                if (!(s.canSelect || s.canUsage)) {
+                    grants.add("GRANT SELECT ON SEQUENCE " + s.ident + " TO " + s.role);
+                }
+                s.skipReason = "the connecting role may not read it: " + String.join("; ", grants) + " to check it";
+                s.noPrivilege = true;
             }
         }
     }
@@ -361,6 +371,7 @@ final class CatalogReader {
                         c.sources.add(ColumnSource.valueOf(source));
                     }
                     c.defaultExpression = rs.getString(5);
+                    c.schemaUsage = rs.getBoolean(17);
                     s.columns.add(c);
                 }
             }
@@ -380,7 +391,8 @@ final class CatalogReader {
         for (SequenceInfo s : sequences.values()) {
             for (ColumnInfo c : s.columns) {
                 c.excluded = excludedTables.contains(List.of(c.schema, c.table));
-                c.note = whyNotCompared(c, excludedTables);
+                c.note = whyNotCompared(c, excludedTables, s.role);
+                c.unreadable = c.note != null && !c.canRead && c.note.startsWith(UNREADABLE);
                 c.compared = c.note == null;
                 c.readDirectly = c.compared;
             }
@@ -407,7 +419,7 @@ final class CatalogReader {
         }
     }
 
-    private static String whyNotCompared(ColumnInfo c, Set<List<String>> excludedTables) {
+    private static String whyNotCompared(ColumnInfo c, Set<List<String>> excludedTables, String role) {
         if (excludedTables.contains(List.of(c.schema, c.table))) {
             return "table excluded by configuration (excludeTables)";
         }
@@ -424,7 +436,8 @@ final class CatalogReader {
             return "column type " + c.dataType + " cannot be compared with a sequence value";
         }
         if (!c.canRead) {
-            return "the connecting role may not read it: GRANT SELECT ON " + c.tableIdent + " to check it";
+            return UNREADABLE + (c.schemaUsage ? "" : "GRANT USAGE ON SCHEMA " + quoteForHint(c.schema) + " TO " + role
+                    + "; ") + "GRANT SELECT ON " + c.tableIdent + " TO " + role + " to check it";
         }
         return null;
     }

@@ -39,6 +39,10 @@ final class ColumnInfo {
     String note;
     /** Whether the configuration excludes its table. */
     boolean excluded;
+    /** Whether the connecting role may use the table's schema. */
+    boolean schemaUsage;
+    /** Whether it would be compared but the connecting role may not read it: the sequence cannot be verified. */
+    boolean unreadable;
     /** Whether its data decides the sequence's requirement. */
     boolean compared;
     /** Read directly (false when a parent table's read covers it). */

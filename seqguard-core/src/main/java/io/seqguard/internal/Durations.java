@@ -21,7 +21,7 @@ public final class Durations {
     public static Duration requireMillis(Duration value, String property) {
         Objects.requireNonNull(value, property + " must not be null");
         if (value.compareTo(Duration.ofMillis(1)) < 0 || value.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) > 0) {
-            throw new IllegalArgumentException(property + " must be between 1 ms and 24 days, was " + value);
+            throw new IllegalArgumentException(property + ": must be between 1 ms and 24 days, was " + value);
         }
         return value;
     }

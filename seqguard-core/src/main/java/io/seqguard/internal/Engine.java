@@ -7,6 +7,7 @@ import io.seqguard.RepairAction;
 import io.seqguard.SeqguardException;
 import io.seqguard.SequenceReport;
 import io.seqguard.SequenceStatus;
+import io.seqguard.Vocabulary;
 
 import java.math.BigInteger;
 import java.sql.ResultSet;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +52,8 @@ public final class Engine {
         long t0 = System.nanoTime();
         boolean readOnly = operation != Operation.REPAIR;
         Map<SequenceInfo, Judged> repairedInPass = new ConcurrentHashMap<>();
+        // every sequence a repair statement was sent for, so that a run that breaks off can say what it moved
+        Collection<Judged> attempted = new ConcurrentLinkedQueue<>();
         try (Session main = open(readOnly);
                 Workers workers = new Workers(config.getJobs(), main, () -> open(readOnly))) {
             String[] server = main.inCatalogTransaction(Engine::serverInfo);
@@ -66,7 +70,7 @@ public final class Engine {
                     judged.add(j);
                     repairedInPass.put(s, j);
                 }
-                new Repairer().runChunk(session, outcomes(null, judged));
+                new Repairer().runChunk(session, outcomes(null, judged, attempted));
             } : null);
             // The source last: its sequences only ever move forward, so a later read covers at least as much.
             Map<List<String>, SequenceInfo> sources = config.getSource() == null ? null
@@ -79,24 +83,30 @@ public final class Engine {
             }
             if (operation == Operation.REPAIR) {
                 if (!inPass) {
-                    new Repairer().run(outcomes(main, judged), workers, config.getProgressListener());
+                    new Repairer().run(outcomes(main, judged, attempted), workers, config.getProgressListener());
                 }
                 applyOutcomes(judged);
             }
             List<SequenceReport> reports = new ArrayList<>();
+            Acknowledgements acknowledgements = new Acknowledgements(config);
             for (Judged j : judged) {
-                reports.add(j.toReport(operation, config));
+                reports.add(j.toReport(operation, config, acknowledgements));
             }
             AlignmentReport report = new AlignmentReport(operation, server[0], server[1], config.getAllocation(),
                     config.getMargin(), started, Duration.ofNanos(System.nanoTime() - t0), reports,
                     judge.sourceOnly(sequences, sources));
             log.info("seqguard {}: {}", operation.name().toLowerCase(Locale.ROOT), report);
+            List<SequenceReport> unverified = report.unverified();
+            if (!unverified.isEmpty()) {
+                log.warn("seqguard {}: {} sequence(s) could not be verified, so the run is incomplete: {}",
+                        operation.name().toLowerCase(Locale.ROOT), unverified.size(), ReportText.names(unverified));
+            }
             return report;
         } catch (SQLException e) {
             throw new SeqguardException("seqguard " + operation.name().toLowerCase(Locale.ROOT) + " failed: "
-                    + e.getMessage() + hint(e) + movedBeforeFailure(repairedInPass.values()), e);
+                    + e.getMessage() + hint(e, config.getVocabulary()) + movedBeforeFailure(attempted), e);
         } catch (SeqguardException e) {
-            String moved = movedBeforeFailure(repairedInPass.values());
+            String moved = movedBeforeFailure(attempted);
             if (moved.isEmpty()) {
                 throw e;
             }
@@ -153,7 +163,7 @@ public final class Engine {
     private void readData(Workers workers, List<SequenceInfo> sequences, int serverVersionNum,
             Workers.Work<BoundReader.Chunk> then) throws SQLException {
         List<BoundReader.Chunk> chunks = BoundReader.plan(sequences, workers.size());
-        BoundReader bounds = new BoundReader(config.getStatementTimeout().toMillis());
+        BoundReader bounds = new BoundReader(config.getStatementTimeout().toMillis(), config.getVocabulary());
         StateReader states = new StateReader(serverVersionNum);
         int total = chunks.stream().mapToInt(chunk -> chunk.reads.size()).sum();
         AtomicInteger done = new AtomicInteger();
@@ -180,13 +190,19 @@ public final class Engine {
     }
 
     /** What to do about a failure, by its SQL state: appended to messages (the guard uses it too). */
-    static String hint(SQLException e) {
+    static String hint(SQLException e, Vocabulary words) {
         String state = e.getSQLState();
         if ("57014".equals(state)) {
-            return " (the statement timeout passed: raise statementTimeout or retry when the server is less busy)";
+            return " (the statement timeout passed: raise " + words.name("statementTimeout")
+                    + " or retry when the server is less busy)";
         }
         if ("55P03".equals(state)) {
-            return " (the lock timeout passed: another session holds a conflicting lock; retry or raise lockTimeout)";
+            return " (the lock timeout passed: another session holds a conflicting lock; retry or raise "
+                    + words.name("lockTimeout") + ")";
+        }
+        if (state != null && state.startsWith("57P")) {
+            return " (the server ended the session: terminated, shutting down or restarting after a crash; check the"
+                    + " server, then run again; every step is safe to repeat)";
         }
         if (state != null && state.startsWith("08")) {
             return " (the connection was lost: check the server, then run again; every step is safe to repeat)";
@@ -199,7 +215,8 @@ public final class Engine {
      * the locking repair on the caller's session right here ({@code main} is null where writers are not blocked). A
      * sequence the role may not move fails with the grant it needs.
      */
-    private List<Repairer.Outcome> outcomes(Session main, List<Judged> judged) {
+    private List<Repairer.Outcome> outcomes(Session main, List<Judged> judged, Collection<Judged> attempted)
+            throws SQLException {
         List<Repairer.Outcome> outcomes = new ArrayList<>();
         for (Judged j : judged) {
             if (j.status != SequenceStatus.BEHIND) {
@@ -218,6 +235,7 @@ public final class Engine {
                 }
             }
             // a sequence judged by the source alone feeds no table to hold still
+            attempted.add(j);
             if (config.isBlockWritersDuringRepair() && !direct.isEmpty()) {
                 j.outcome = new LockingRepairer(config.getAllocation(), config.getMargin())
                         .repair(main, j.sequence, direct, j.low, j.high, j.sourceNext);

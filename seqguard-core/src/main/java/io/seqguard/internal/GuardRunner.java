@@ -6,6 +6,8 @@ import io.seqguard.GuardConfiguration;
 import io.seqguard.GuardMode;
 import io.seqguard.GuardOutcome;
 import io.seqguard.GuardResult;
+import io.seqguard.IncompleteAction;
+import io.seqguard.Operation;
 import io.seqguard.PrimaryIdentity;
 import io.seqguard.RepairAction;
 import io.seqguard.SeqguardException;
@@ -15,6 +17,8 @@ import io.seqguard.SequenceStatus;
 import io.seqguard.StandbyAction;
 import io.seqguard.StartupGuard;
 import io.seqguard.StartupGuardException;
+import io.seqguard.Verdict;
+import io.seqguard.Vocabulary;
 
 import io.seqguard.StartupGuardException.Reason;
 
@@ -158,7 +162,7 @@ public final class GuardRunner {
             } catch (SQLException e) {
                 StartupGuardException failure = refuse(Reason.DATABASE_ERROR,
                         "seqguard startup guard (mode " + lower(config.getMode()) + ") failed while " + step + ": "
-                                + e.getMessage() + Engine.hint(e), null, e);
+                                + e.getMessage() + Engine.hint(e, words()), null, e);
                 journal(session, journal, config.getMode(), "FAILED_DATABASE_ERROR", null, failure.getMessage());
                 log.error(failure.getMessage());
                 throw failure;
@@ -261,22 +265,25 @@ public final class GuardRunner {
                             + (mode == GuardMode.REPAIR ? "repair" : "verify") + " database " + database
                             + ": enabled subscription(s) " + names + " still feed it, so the cutover is not finished "
                             + "and rows with explicit ids keep arriving. Finish the cutover first ("
-                            + disableStatements() + "), or set onEnabledSubscription to proceed, verify or skip.",
-                            null, null);
+                            + disableStatements() + ")" + orSet("onEnabledSubscription", "proceed, verify or skip")
+                            + ".", null, null);
                 case SKIP:
-                    notes.add("enabled subscription(s) " + names + ": guard skipped (onEnabledSubscription skip)");
+                    notes.add("enabled subscription(s) " + names + ": guard skipped ("
+                            + words().name("onEnabledSubscription") + " skip)");
                     log.warn("seqguard startup guard: enabled subscription(s) {} feed database {}; sequences are not "
-                            + "checked (onEnabledSubscription skip)", names, database);
+                            + "checked ({} skip)", names, database, words().name("onEnabledSubscription"));
                     return new Decision(GuardMode.OFF, GuardOutcome.SKIPPED, null);
                 case VERIFY:
-                    notes.add("enabled subscription(s) " + names + ": verified only (onEnabledSubscription verify)");
+                    notes.add("enabled subscription(s) " + names + ": verified only ("
+                            + words().name("onEnabledSubscription") + " verify)");
                     applied = GuardMode.VERIFY;
                     break;
                 default:
-                    notes.add("enabled subscription(s) " + names + " still feed the database (onEnabledSubscription "
-                            + "proceed): values replicated after this run are not covered");
+                    notes.add("enabled subscription(s) " + names + " still feed the database ("
+                            + words().name("onEnabledSubscription") + " proceed): values replicated after this run are "
+                            + "not covered");
                     log.warn("seqguard startup guard: enabled subscription(s) {} still feed database {}; going on "
-                            + "(onEnabledSubscription proceed)", names, database);
+                            + "({} proceed)", names, database, words().name("onEnabledSubscription"));
             }
         }
         boolean exclusive = applied == GuardMode.REPAIR;
@@ -288,11 +295,11 @@ public final class GuardRunner {
             }
             step = "verifying database " + database;
             AlignmentReport report = recheck(session, aligner.plan());
-            if (!report.isAligned()) {
+            if (report.verdict() == Verdict.DRIFT) {
                 throw refuse(Reason.DRIFT, "seqguard startup guard (mode " + lower(applied)
-                        + ") refuses start-up: " + report.driftMessage() + fixStatements(report), report, null);
+                        + ") refuses start-up: " + problems(report) + fixStatements(report), report, null);
             }
-            return new Decision(applied, GuardOutcome.ALIGNED, report);
+            return verified(applied, GuardOutcome.ALIGNED, report);
         } finally {
             session.unlock();
         }
@@ -303,11 +310,12 @@ public final class GuardRunner {
         // ordinary boot, nothing needs a read-write transaction
         step = "verifying database " + database + (waited ? " after waiting for another instance" : "");
         AlignmentReport report = recheck(session, aligner.verify());
-        if (report.isAligned()) {
-            if (waited) {
+        if (report.verdict() != Verdict.DRIFT) {
+            if (waited && report.isAligned()) {
                 notes.add("another instance held the seqguard lock; afterwards every sequence was aligned");
             }
-            return new Decision(GuardMode.REPAIR, GuardOutcome.ALIGNED, report);
+            // a repair that found nothing to move is still the repair the user asked for
+            return verified(GuardMode.REPAIR, GuardOutcome.ALIGNED, Reports.withOperation(report, Operation.REPAIR));
         }
         checkAbandoned();
         step = "repairing database " + database;
@@ -317,15 +325,39 @@ public final class GuardRunner {
             throw refuse(Reason.REPAIR_FAILED, "seqguard startup guard could not repair "
                     + failed.size() + " sequence(s) in database " + database + " (moved "
                     + report.withAction(RepairAction.REPAIRED).size() + "); nothing was moved backwards and running "
-                    + "the guard again is safe. " + report.driftMessage(), report, null);
+                    + "the guard again is safe. " + problems(report), report, null);
         }
-        if (!report.isAligned()) {
+        if (report.verdict() == Verdict.DRIFT) {
             throw refuse(Reason.DRIFT, "seqguard startup guard (mode repair) refuses start-up: "
-                    + "what remains cannot be repaired by moving sequences forward. " + report.driftMessage(), report,
+                    + "what remains cannot be repaired by moving sequences forward. " + problems(report), report,
                     null);
         }
-        return new Decision(GuardMode.REPAIR, report.withAction(RepairAction.REPAIRED).isEmpty()
+        return verified(GuardMode.REPAIR, report.withAction(RepairAction.REPAIRED).isEmpty()
                 ? GuardOutcome.ALIGNED : GuardOutcome.REPAIRED, report);
+    }
+
+    /**
+     * The decision for a run that found nothing behind: its outcome, unless some sequence could not be verified. Then
+     * start-up fails ({@link IncompleteAction#FAIL}) or goes on with the sequences named at WARN.
+     */
+    private Decision verified(GuardMode applied, GuardOutcome outcome, AlignmentReport report) {
+        if (report.verdict() != Verdict.INCOMPLETE) {
+            return new Decision(applied, outcome, report);
+        }
+        String repaired = outcome == GuardOutcome.REPAIRED
+                ? " It moved " + report.withAction(RepairAction.REPAIRED).size() + " sequence(s) forward first." : "";
+        if (config.getOnIncomplete() == IncompleteAction.FAIL) {
+            throw refuse(Reason.INCOMPLETE, "seqguard startup guard (mode " + lower(config.getMode())
+                    + ") refuses start-up: the run is incomplete." + repaired + " " + problems(report)
+                    + "\nTo go on while some sequences stay unverified, acknowledge them by name ("
+                    + words().name("allowUnverified") + ")" + orSet("onIncomplete", "warn") + ".", report, null);
+        }
+        List<SequenceReport> unverified = report.unverified();
+        notes.add(unverified.size() + " sequence(s) could not be verified (" + words().name("onIncomplete")
+                + " warn lets start-up go on): " + ReportText.names(unverified));
+        log.warn("seqguard startup guard: the run is incomplete; start-up goes on ({} warn).{} {}",
+                words().name("onIncomplete"), repaired, problems(report));
+        return new Decision(applied, GuardOutcome.INCOMPLETE_TOLERATED, report);
     }
 
     /**
@@ -380,7 +412,7 @@ public final class GuardRunner {
                     sequences.add(new SequenceReport(s.schema(), s.name(), s.qualifiedName(), s.dataType(),
                             s.increment(), s.minValue(), s.maxValue(), s.cycle(), s.columns(), s.previousNextValue(),
                             next, s.dataBound(), required, SequenceStatus.ALIGNED, null, RepairAction.NONE, null,
-                            s.rangeUsed(), notes, s.witness(), s.sourceNextValue()));
+                            s.rangeUsed(), notes, s.witness(), s.sourceNextValue(), false));
                     movedOn++;
                     continue;
                 }
@@ -404,10 +436,12 @@ public final class GuardRunner {
         switch (action) {
             case FAIL:
                 throw refuse(Reason.STANDBY, "seqguard startup guard refuses start-up: "
-                        + standbyText + " (onStandby fail refuses every standby).", null, null);
+                        + standbyText + (words().option("onStandby") == null ? "." : " (" + words().name("onStandby")
+                                + " fail refuses every standby)."), null, null);
             case SKIP:
-                notes.add("standby: guard skipped (onStandby skip)");
-                log.warn("seqguard startup guard: {}; sequences are not checked (onStandby skip)", standbyText);
+                notes.add("standby: guard skipped (" + words().name("onStandby") + " skip)");
+                log.warn("seqguard startup guard: {}; sequences are not checked ({} skip)", standbyText,
+                        words().name("onStandby"));
                 return new Decision(GuardMode.OFF, GuardOutcome.SKIPPED, null);
             default:
                 break;
@@ -418,8 +452,8 @@ public final class GuardRunner {
         notes.add("standby: verified only; repair belongs to the primary");
         step = "verifying standby database " + database;
         AlignmentReport report = recheck(session, aligner.plan());
-        if (report.isAligned()) {
-            return new Decision(GuardMode.VERIFY, GuardOutcome.ALIGNED, report);
+        if (report.verdict() != Verdict.DRIFT) {
+            return verified(GuardMode.VERIFY, GuardOutcome.ALIGNED, report);
         }
         String prefix = mode == GuardMode.REPAIR
                 ? "seqguard startup guard refuses to repair: " + standbyText + ". Verified here instead: "
@@ -427,9 +461,9 @@ public final class GuardRunner {
         String suffix = mode == GuardMode.REPAIR ? ""
                 : "\nRepair belongs to the primary: run the guard (mode repair) or the statements below against the "
                         + "primary.";
-        String message = prefix + report.driftMessage() + suffix + fixStatements(report);
+        String message = prefix + problems(report) + suffix + fixStatements(report);
         if (action == StandbyAction.WARN) {
-            notes.add("sequences lag (onStandby warn lets start-up go on)");
+            notes.add("sequences lag (" + words().name("onStandby") + " warn lets start-up go on)");
             log.warn("{}", message);
             return new Decision(GuardMode.VERIFY, GuardOutcome.DRIFT_TOLERATED, report);
         }
@@ -457,12 +491,11 @@ public final class GuardRunner {
             lockWait = Duration.ofNanos(System.nanoTime() - w0);
             if ("55P03".equals(e.getSQLState()) || "57014".equals(e.getSQLState())) {
                 throw refuse(Reason.LOCK_TIMEOUT, "seqguard startup guard: another instance has "
-                        + "held the seqguard lock for " + lockWait.toSeconds() + " s (at least; lockWaitTimeout "
-                        + config.getLockWaitTimeout().toMillis() + " ms): " + describeHolders(session)
-                        + ". It is probably repairing a large database: raise lockWaitTimeout, or see what that "
-                        + "session does in pg_stat_activity (a stuck one can be ended with pg_terminate_backend(pid)).",
-                        null,
-                        e);
+                        + "held the seqguard lock for " + lockWait.toSeconds() + " s (at least; "
+                        + words().name("lockWaitTimeout") + " " + config.getLockWaitTimeout().toMillis() + " ms): "
+                        + describeHolders(session) + ". It is probably repairing a large database: raise "
+                        + words().name("lockWaitTimeout") + ", or see what that session does in pg_stat_activity (a "
+                        + "stuck one can be ended with pg_terminate_backend(pid)).", null, e);
             }
             throw e;
         }
@@ -545,6 +578,20 @@ public final class GuardRunner {
     private static String fixStatements(AlignmentReport report) {
         String sql = report.toSql();
         return sql.isEmpty() ? "" : "\nStatements that fix it (forward-only, safe to run more than once):\n" + sql;
+    }
+
+    private Vocabulary words() {
+        return config.getVocabulary();
+    }
+
+    /** ", or set OPTION to VALUES" where the interface in use has the option; empty where it has not. */
+    private String orSet(String method, String values) {
+        String option = words().option(method);
+        return option == null ? "" : ", or set " + option + " to " + values;
+    }
+
+    private String problems(AlignmentReport report) {
+        return ReportText.problems(report, words());
     }
 
     private static String lower(GuardMode mode) {

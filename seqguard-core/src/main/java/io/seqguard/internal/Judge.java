@@ -2,6 +2,7 @@ package io.seqguard.internal;
 
 import io.seqguard.AlignerConfiguration;
 import io.seqguard.SequenceStatus;
+import io.seqguard.Vocabulary;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -92,7 +93,7 @@ final class Judge {
     Judged judge(SequenceInfo s, Map<List<String>, SequenceInfo> sources) {
         Judged j = new Judged(s);
         if (s.skipReason != null) {
-            j.status = SequenceStatus.SKIPPED;
+            j.status = s.noPrivilege ? SequenceStatus.NO_PRIVILEGE : SequenceStatus.SKIPPED;
             j.reason = s.skipReason;
             return j;
         }
@@ -116,7 +117,21 @@ final class Judge {
         }
         if (!s.columns.isEmpty() && s.columns.stream().allMatch(c -> c.excluded)) {
             j.status = SequenceStatus.SKIPPED;
-            j.reason = "every table it feeds is excluded by configuration (excludeTables)";
+            j.reason = "every table it feeds is excluded by configuration ("
+                    + config.getVocabulary().name("excludeTables") + ")";
+            return j;
+        }
+        // a table the role may not read could hold the highest id: judging by the others would be a guess
+        List<String> unreadable = new ArrayList<>();
+        for (ColumnInfo c : s.columns) {
+            if (c.unreadable) {
+                unreadable.add(c.displayName() + ": " + c.note);
+            }
+        }
+        if (!unreadable.isEmpty()) {
+            j.status = SequenceStatus.NO_PRIVILEGE;
+            j.reason = "it feeds " + (unreadable.size() == 1 ? "a column" : "columns")
+                    + " the connecting role may not read, which may hold higher ids: " + String.join("; ", unreadable);
             return j;
         }
         if (compared.isEmpty()) {
@@ -131,22 +146,25 @@ final class Judge {
                 j.reason = j.verdict.reason();
                 return j;
             }
-            j.status = SequenceStatus.NOT_VERIFIABLE;
             if (j.sourceNext != null) {
-                j.reason = s.stateError;
-                return j;
+                return stateUnknown(j, s);
             }
+            j.status = SequenceStatus.NOT_VERIFIABLE;
+            Vocabulary words = config.getVocabulary();
             j.reason = s.columns.isEmpty()
-                    ? "no column uses it (a value handed out by application code?): map it to a column with "
-                            + "mappings (" + s.ident + "=SCHEMA.TABLE.COLUMN) to verify it"
-                            + (config.getSource() == null ? ", or configure the old primary as source" : "")
-                    : "none of the columns it feeds can be compared: " + notes(s.columns);
+                    ? "no column uses it (a value handed out by application code?): map it to the column it fills ("
+                            + words.name("mappings") + " " + s.ident + "=SCHEMA.TABLE.COLUMN)"
+                            + (config.getSource() == null ? ", give the old primary as a witness ("
+                                    + words.name("source") + ")" : "")
+                            + ", or acknowledge that it is not verified (" + words.name("allowUnverified") + " "
+                            + s.ident + ")"
+                    : "none of the columns it feeds can be compared: " + notes(s.columns)
+                            + "; acknowledge that it is not verified with " + words.name("allowUnverified") + " "
+                            + s.ident;
             return j;
         }
         if (j.next == null) {
-            j.status = SequenceStatus.NOT_VERIFIABLE;
-            j.reason = s.stateError;
-            return j;
+            return stateUnknown(j, s);
         }
         BigDecimal bound = null;
         for (ColumnInfo c : compared) {
@@ -155,7 +173,7 @@ final class Judge {
             }
             BoundReader.Read read = c.read;
             if (read.error != null) {
-                j.status = SequenceStatus.NOT_VERIFIABLE;
+                j.status = read.noPrivilege ? SequenceStatus.NO_PRIVILEGE : SequenceStatus.NOT_VERIFIABLE;
                 j.reason = read.error;
                 return j;
             }
@@ -174,6 +192,13 @@ final class Judge {
                 config.getAllocation(), config.getMargin());
         j.status = j.verdict.status();
         j.reason = j.verdict.reason();
+        return j;
+    }
+
+    /** Its state could not be read: nothing can be said about it. */
+    private static Judged stateUnknown(Judged j, SequenceInfo s) {
+        j.status = s.noPrivilege ? SequenceStatus.NO_PRIVILEGE : SequenceStatus.NOT_VERIFIABLE;
+        j.reason = s.stateError;
         return j;
     }
 

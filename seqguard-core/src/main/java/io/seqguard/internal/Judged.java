@@ -41,7 +41,7 @@ final class Judged {
                 ? Repairer.statement(sequence, verdict.targetLast()) : null;
     }
 
-    SequenceReport toReport(Operation operation, AlignerConfiguration config) {
+    SequenceReport toReport(Operation operation, AlignerConfiguration config, Acknowledgements acknowledgements) {
         SequenceInfo s = sequence;
         List<FedColumn> columns = new ArrayList<>();
         for (ColumnInfo c : s.columns) {
@@ -57,8 +57,12 @@ final class Judged {
         } else if (action == RepairAction.FAILED) {
             sql = sql();
         }
-        Double used = next != null && low != null ? Arithmetic.rangeUsed(s.increment, low, high, next) : null;
+        Double used = rangeUsed();
         List<String> notes = new ArrayList<>(extraNotes);
+        if (s.cycle && status == SequenceStatus.EXHAUSTED) {
+            notes.add("it cycles: past its last value nextval() starts again at "
+                    + (s.descending() ? s.maxValue : s.minValue) + ", into ids already in use");
+        }
         if (used != null && used >= config.getCapacityWarning()) {
             notes.add(String.format(Locale.ROOT, "%.1f%% of its range is used (it ends at %s): plan a wider type "
                     + "before it runs out", used * 100, s.descending() ? low : high));
@@ -70,7 +74,26 @@ final class Judged {
                 s.cycle, columns, toLong(previousNext), toLong(next),
                 bound == null ? null : wholeBound(bound, s.descending()),
                 verdict == null ? null : toLong(verdict.requiredNext()), status, reason, action, sql, used,
-                notes, verdict == null ? Witness.NONE : verdict.witness(), toLong(sourceNext));
+                notes, verdict == null ? Witness.NONE : verdict.witness(), toLong(sourceNext),
+                status.isUnverified() && acknowledgements.covers(s));
+    }
+
+    /**
+     * The share of its range the sequence has used, from the furthest of its next value and the data's bound: data
+     * copied in with explicit ids has used the range as much as nextval() would have, and a verify must show it
+     * before any repair does.
+     */
+    private Double rangeUsed() {
+        if (low == null) {
+            return null;
+        }
+        BigInteger furthest = next;
+        if (bound != null) {
+            BigInteger whole = bound.setScale(0, sequence.descending() ? RoundingMode.FLOOR : RoundingMode.CEILING)
+                    .toBigInteger();
+            furthest = furthest == null ? whole : sequence.descending() ? furthest.min(whole) : furthest.max(whole);
+        }
+        return furthest == null ? null : Arithmetic.rangeUsed(sequence.increment, low, high, furthest);
     }
 
     private static Long toLong(BigInteger value) {

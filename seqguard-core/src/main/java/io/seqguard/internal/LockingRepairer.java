@@ -37,7 +37,7 @@ final class LockingRepairer {
      * @return the outcome; {@code repaired} false with {@code stateAfter} set when it was no longer behind
      */
     Repairer.Outcome repair(Session session, SequenceInfo s, List<ColumnInfo> columns, BigInteger low,
-            BigInteger high, BigInteger sourceNext) {
+            BigInteger high, BigInteger sourceNext) throws SQLException {
         Set<String> tables = new LinkedHashSet<>();
         for (ColumnInfo c : columns) {
             tables.add(c.tableIdent);
@@ -81,6 +81,7 @@ final class LockingRepairer {
                 }
             });
         } catch (SQLException e) {
+            Failures.rethrowIfBroken(e);
             outcome.error = e.getMessage() + ("55P03".equals(e.getSQLState())
                     ? " (waited lockTimeout for writers of " + String.join(", ", new ArrayList<>(tables))
                             + " to finish; retry, or raise lockTimeout)"

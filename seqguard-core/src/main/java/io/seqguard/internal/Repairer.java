@@ -51,11 +51,12 @@ final class Repairer {
     static String missingPrivilege(SequenceInfo s) {
         if (!s.canUpdate) {
             return "the connecting role lacks UPDATE on the sequence, which setval() needs: GRANT UPDATE ON SEQUENCE "
-                    + s.ident + " TO <role>, or run the repair as its owner";
+                    + s.ident + " TO " + s.role
+                    + ", or run the repair as its owner";
         }
         if (!s.canSelect) {
             return "the connecting role lacks SELECT on the sequence, which the forward-only check needs: "
-                    + "GRANT SELECT ON SEQUENCE " + s.ident + " TO <role>";
+                    + "GRANT SELECT ON SEQUENCE " + s.ident + " TO " + s.role;
         }
         return null;
     }
@@ -70,7 +71,7 @@ final class Repairer {
     }
 
     /** Runs one chunk's statements in one round trip and one transaction, telling failures apart. */
-    void runChunk(Session session, List<Outcome> chunk) {
+    void runChunk(Session session, List<Outcome> chunk) throws SQLException {
         if (chunk.isEmpty()) {
             return;
         }
@@ -91,6 +92,7 @@ final class Repairer {
             // no row: the statement's own check found the sequence far enough, so it did not run setval()
             readBack(session, unchanged, false);
         } catch (SQLException batchFailure) {
+            Failures.rethrowIfBroken(batchFailure);
             // setval() already took effect for the statements before the failure: run each alone, and let
             // readBack() recognise the ones that reached their target in the failed batch
             for (Outcome outcome : chunk) {
@@ -102,6 +104,7 @@ final class Repairer {
                         readBack(session, List.of(outcome), true);
                     }
                 } catch (SQLException e) {
+                    Failures.rethrowIfBroken(e);
                     outcome.error = e.getMessage();
                 }
             }
@@ -112,7 +115,8 @@ final class Repairer {
      * For sequences the statement left alone: where are they now? After a failed batch, whose earlier setval()
      * calls took effect although their rows were lost, a sequence standing exactly at its target was moved by it.
      */
-    private static void readBack(Session session, List<Outcome> outcomes, boolean afterFailedBatch) {
+    private static void readBack(Session session, List<Outcome> outcomes, boolean afterFailedBatch)
+            throws SQLException {
         if (outcomes.isEmpty()) {
             return;
         }
@@ -125,6 +129,7 @@ final class Repairer {
         try {
             StateReader.selectStates(session, sequences);
         } catch (SQLException e) {
+            Failures.rethrowIfBroken(e);
             for (Outcome outcome : outcomes) {
                 outcome.error = "reading its state after the repair failed: " + e.getMessage();
             }

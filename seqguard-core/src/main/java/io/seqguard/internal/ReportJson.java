@@ -33,6 +33,7 @@ public final class ReportJson {
         field(json, 1, "margin", report.margin(), true);
         field(json, 1, "startedAt", report.startedAt().toString(), true);
         field(json, 1, "durationMillis", report.duration().toMillis(), true);
+        field(json, 1, "verdict", lower(report.verdict().name()), true);
         field(json, 1, "aligned", report.isAligned(), true);
         indent(json, 1).append("\"counts\": {");
         boolean first = true;
@@ -77,6 +78,7 @@ public final class ReportJson {
         field(json, 3, "requiredNextValue", s.requiredNextValue(), true);
         field(json, 3, "witness", lower(s.witness().name()), true);
         field(json, 3, "sourceNextValue", s.sourceNextValue(), true);
+        field(json, 3, "acknowledged", s.acknowledged(), true);
         field(json, 3, "rangeUsed", s.rangeUsed(), true);
         field(json, 3, "sql", s.sql(), true);
         indent(json, 3).append("\"notes\": [");

@@ -5,6 +5,7 @@ import io.seqguard.FedColumn;
 import io.seqguard.RepairAction;
 import io.seqguard.SequenceReport;
 import io.seqguard.SequenceStatus;
+import io.seqguard.Vocabulary;
 import io.seqguard.Witness;
 
 import java.util.ArrayList;
@@ -18,11 +19,15 @@ public final class ReportText {
     private ReportText() {
     }
 
-    /** One line: the verb, the database and the counts. */
+    /** How many names a log line or a summary lists before it says "and N more". */
+    private static final int NAMES_LISTED = 20;
+
+    /** One line: the verb, the database, the verdict and the counts. */
     public static String summary(AlignmentReport report) {
         StringBuilder text = new StringBuilder();
         text.append(report.operation().name().toLowerCase(Locale.ROOT)).append(" of database ")
-                .append(report.database()).append(": ").append(report.sequences().size()).append(" sequences");
+                .append(report.database()).append(": ").append(verdict(report)).append("; ")
+                .append(report.sequences().size()).append(" sequences");
         for (Map.Entry<SequenceStatus, Integer> entry : report.countsByStatus().entrySet()) {
             if (entry.getValue() > 0) {
                 text.append(", ").append(entry.getValue()).append(' ').append(label(entry.getKey()));
@@ -110,6 +115,45 @@ public final class ReportText {
             text.append("\non the source only (no sequence of that name here): ")
                     .append(String.join(", ", report.sourceOnlySequences())).append('\n');
         }
+        List<SequenceReport> acknowledged = new ArrayList<>();
+        for (SequenceReport s : report.sequences()) {
+            if (s.acknowledged()) {
+                acknowledged.add(s);
+            }
+        }
+        if (!acknowledged.isEmpty()) {
+            text.append("\nacknowledged as not verified (allowed by configuration): ").append(names(acknowledged))
+                    .append('\n');
+        }
+        text.append("\nverdict: ").append(verdict(report)).append('\n');
+        return text.toString();
+    }
+
+    /** The verdict in a few words: aligned, drift (how many), incomplete (how many not verified). */
+    static String verdict(AlignmentReport report) {
+        switch (report.verdict()) {
+            case DRIFT:
+                long drift = report.sequences().stream().filter(s -> s.status().isDrift()).count();
+                int unverified = report.unverified().size();
+                return "drift (" + drift + " sequence" + (drift == 1 ? "" : "s") + " behind or exhausted"
+                        + (unverified > 0 ? ", " + unverified + " not verified" : "") + ")";
+            case INCOMPLETE:
+                int n = report.unverified().size();
+                return "incomplete (" + n + " sequence" + (n == 1 ? "" : "s") + " not verified)";
+            default:
+                return "aligned";
+        }
+    }
+
+    /** Display names, at most {@value #NAMES_LISTED}, then how many more. */
+    public static String names(List<SequenceReport> sequences) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < Math.min(sequences.size(), NAMES_LISTED); i++) {
+            text.append(i == 0 ? "" : ", ").append(sequences.get(i).displayName());
+        }
+        if (sequences.size() > NAMES_LISTED) {
+            text.append(" and ").append(sequences.size() - NAMES_LISTED).append(" more");
+        }
         return text.toString();
     }
 
@@ -121,48 +165,63 @@ public final class ReportText {
                 // a quoted name may hold a line break, which would end the comment early
                 String name = s.qualifiedName().replaceAll("[\\r\\n]", " ");
                 Long from = s.previousNextValue() != null ? s.previousNextValue() : s.nextValue();
-                sql.append("-- ").append(name).append(": next value ").append(from).append(" -> at least ")
-                        .append(s.requiredNextValue()).append('\n').append(s.sql()).append(";\n");
+                sql.append("-- ").append(name).append(": next value ").append(from).append(" -> ")
+                        .append(s.descending() ? "at most " : "at least ").append(s.requiredNextValue()).append('\n')
+                        .append(s.sql()).append(";\n");
             }
         }
         return sql.toString();
     }
 
-    /** What is wrong and how to fix it, for an exception. */
-    public static String driftMessage(AlignmentReport report) {
-        StringBuilder text = new StringBuilder();
+    /**
+     * What is wrong and how to fix it, for an exception or a refused start-up: each sequence behind or exhausted,
+     * then each one not verified, with why and the fix, in the words of the interface in use. Empty when aligned.
+     */
+    public static String problems(AlignmentReport report, Vocabulary words) {
         List<SequenceReport> drift = new ArrayList<>();
         for (SequenceReport s : report.sequences()) {
             if (s.status().isDrift()) {
                 drift.add(s);
             }
         }
-        text.append(drift.size()).append(" sequence(s) in database ").append(report.database())
-                .append(" would hand out ids that already exist, or none at all:");
-        for (SequenceReport s : drift) {
-            text.append("\n  - ").append(s.qualifiedName()).append(": ");
-            if (s.status() == SequenceStatus.EXHAUSTED) {
-                text.append("exhausted, ").append(s.reason()).append(". Widen the sequence (ALTER SEQUENCE ")
-                        .append(s.qualifiedName()).append(" AS bigint MAXVALUE ...) and its column.");
-            } else if (s.witness() == Witness.SOURCE) {
-                text.append("next value ").append(s.nextValue()).append(", but the source had handed out values up to ")
-                        .append("its next value ").append(s.sourceNextValue()).append(" (needs at least ")
-                        .append(s.requiredNextValue()).append(')');
-                if (s.action() == RepairAction.FAILED) {
-                    text.append("; repair failed: ").append(s.reason());
-                }
-            } else {
-                text.append("next value ").append(s.nextValue()).append(", but ").append(s.descending() ? "min" : "max")
-                        .append(" in use is ").append(s.dataBound()).append(" (needs at least ")
-                        .append(s.requiredNextValue()).append(')');
-                if (s.action() == RepairAction.FAILED) {
-                    text.append("; repair failed: ").append(s.reason());
-                }
+        List<SequenceReport> unverified = report.unverified();
+        StringBuilder text = new StringBuilder();
+        if (!drift.isEmpty()) {
+            text.append(drift.size()).append(" sequence(s) in database ").append(report.database())
+                    .append(" would hand out ids that already exist, or none at all:");
+            for (SequenceReport s : drift) {
+                text.append("\n  - ").append(s.qualifiedName()).append(": ").append(driftLine(s));
             }
+            boolean failed = drift.stream().anyMatch(s -> s.action() == RepairAction.FAILED);
+            text.append(failed ? "\nFix: what each failed repair names, then run " + words.repair() + " again."
+                    : "\nFix: run " + words.repair() + ", or the forward-only statements of a plan.");
         }
-        text.append("\nFix: run seqguard's repair (SequenceAligner.repair(), or mode 'repair' in the startup guard), "
-                + "or run the statements from plan().");
+        if (!unverified.isEmpty()) {
+            text.append(text.length() == 0 ? "" : "\n").append(unverified.size()).append(" sequence(s) in database ")
+                    .append(report.database()).append(" could not be verified, so nothing can be said about them:");
+            for (SequenceReport s : unverified) {
+                text.append("\n  - ").append(s.qualifiedName()).append(" (").append(label(s.status())).append("): ")
+                        .append(s.reason());
+            }
+            text.append("\nFix each as its line says; a sequence that is knowingly not verified can be acknowledged (")
+                    .append(words.name("allowUnverified")).append(") or excluded (")
+                    .append(words.name("excludeSequences")).append(").");
+        }
         return text.toString();
+    }
+
+    private static String driftLine(SequenceReport s) {
+        if (s.status() == SequenceStatus.EXHAUSTED) {
+            return "exhausted, " + s.reason() + ". Widen the sequence (ALTER SEQUENCE " + s.qualifiedName()
+                    + " AS bigint MAXVALUE ...) and its column.";
+        }
+        String needs = " (needs " + (s.descending() ? "at most " : "at least ") + s.requiredNextValue() + ")";
+        String line = s.witness() == Witness.SOURCE
+                ? "next value " + s.nextValue() + ", but the source had handed out values up to its next value "
+                        + s.sourceNextValue() + needs
+                : "next value " + s.nextValue() + ", but " + (s.descending() ? "min" : "max") + " in use is "
+                        + s.dataBound() + needs;
+        return s.action() == RepairAction.FAILED ? line + "; repair failed: " + s.reason() : line;
     }
 
     /** Which requirement decided, with both values. */

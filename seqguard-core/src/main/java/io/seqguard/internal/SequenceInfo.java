@@ -22,10 +22,14 @@ final class SequenceInfo {
     final boolean canSelect;
     final boolean canUsage;
     final boolean canUpdate;
+    /** The connecting role, quoted by the server, for the GRANTs that advice names. */
+    final String role;
     final List<ColumnInfo> columns = new ArrayList<>();
 
-    /** Why the sequence is skipped (excluded, no privilege); null when it is looked at. */
+    /** Why the sequence is not looked at (excluded, no privilege); null when it is. */
     String skipReason;
+    /** Whether {@link #skipReason} or {@link #stateError} comes from a privilege the connecting role lacks. */
+    boolean noPrivilege;
     /** Set by {@link StateReader}; null when unknown. */
     SequenceState state;
     /** Why the state could not be read; null when it was. */
@@ -33,7 +37,7 @@ final class SequenceInfo {
 
     SequenceInfo(long oid, String schema, String name, String ident, String literal, String dataType, long increment,
             long minValue, long maxValue, boolean cycle, boolean schemaUsage, boolean canSelect, boolean canUsage,
-            boolean canUpdate) {
+            boolean canUpdate, String role) {
         this.oid = oid;
         this.schema = schema;
         this.name = name;
@@ -48,6 +52,7 @@ final class SequenceInfo {
         this.canSelect = canSelect;
         this.canUsage = canUsage;
         this.canUpdate = canUpdate;
+        this.role = role;
     }
 
     boolean descending() {

@@ -111,7 +111,7 @@ final class Session implements AutoCloseable {
         List<Object> rows = new ArrayList<>(statements.size());
         try (Statement statement = connection.createStatement()) {
             boolean isResult = statement.execute(sql.toString());
-            int index = -2; // the two SET LOCAL commands come first
+            int index = -Transactions.LIMIT_STATEMENTS; // the SET LOCAL commands come first
             while (true) {
                 if (isResult) {
                     try (ResultSet rs = statement.getResultSet()) {

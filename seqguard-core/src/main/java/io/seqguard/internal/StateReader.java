@@ -94,6 +94,7 @@ final class StateReader {
                     try {
                         sequenceData(session, chunk);
                     } catch (SQLException e) {
+                        Failures.rethrowIfBroken(e);
                         // one sequence spoiled the chunk (dropped meanwhile): read each alone, naming the one
                         selectStates(session, chunk);
                     }
@@ -107,11 +108,13 @@ final class StateReader {
             try {
                 lastValues = lastValues(session, chunk);
             } catch (SQLException e) {
+                Failures.rethrowIfBroken(e);
                 // one sequence spoiled the chunk (dropped meanwhile): those it may SELECT are read alone below
                 lastValues = Map.of();
                 for (SequenceInfo s : chunk) {
                     if (!s.canSelect) {
                         s.stateError = "reading its state failed: " + e.getMessage();
+                        s.noPrivilege = Failures.noPrivilege(e);
                     }
                 }
             }
@@ -133,7 +136,8 @@ final class StateReader {
                 selectable.add(s);
             } else {
                 s.stateError = "it has never been called and only USAGE is granted, which hides its start: "
-                        + "GRANT SELECT ON SEQUENCE " + s.ident + " to check it";
+                        + "GRANT SELECT ON SEQUENCE " + s.ident + " TO " + s.role + " to check it";
+                s.noPrivilege = true;
             }
         }
         for (List<SequenceInfo> chunk : Chunks.of(selectable, SELECT_CHUNK)) {
@@ -154,13 +158,16 @@ final class StateReader {
                 chunk.get(i).state = states.get(i);
             }
         } catch (SQLException batchFailure) {
+            Failures.rethrowIfBroken(batchFailure);
             // one sequence spoiled the batch (dropped meanwhile, privilege revoked): find it, keep the rest
             for (int i = 0; i < chunk.size(); i++) {
                 try {
                     chunk.get(i).state = session.queryEach(List.of(statements.get(i)),
                             rs -> new SequenceState(rs.getLong(1), rs.getBoolean(2))).get(0);
                 } catch (SQLException e) {
+                    Failures.rethrowIfBroken(e);
                     chunk.get(i).stateError = "reading its state failed: " + e.getMessage();
+                    chunk.get(i).noPrivilege = Failures.noPrivilege(e);
                 }
             }
         }

@@ -19,10 +19,18 @@ final class Transactions {
         T run(Connection connection) throws SQLException;
     }
 
-    /** The statements that set a transaction's limits; numbers only, so nothing from outside reaches the text. */
+    /** How many statements {@link #limits} returns, for callers that count results. */
+    static final int LIMIT_STATEMENTS = 3;
+
+    /**
+     * The statements that set a transaction's limits; numbers only, so nothing from outside reaches the text. They
+     * also pin {@code search_path} to {@code pg_catalog} (temporary objects last), so that no catalog lookup, cast,
+     * function or operator in seqguard's statements can be redirected by a schema the session's search_path puts
+     * first: every other name seqguard sends is schema-qualified.
+     */
     static String limits(long statementMillis, long lockMillis) {
         return "SET LOCAL statement_timeout = " + Math.max(1, statementMillis) + "; SET LOCAL lock_timeout = "
-                + Math.max(1, lockMillis);
+                + Math.max(1, lockMillis) + "; SET LOCAL search_path = pg_catalog, pg_temp";
     }
 
     /** Runs the work after the limits and commits; on failure rolls back and rethrows. */

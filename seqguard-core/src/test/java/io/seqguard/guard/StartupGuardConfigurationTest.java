@@ -107,22 +107,22 @@ class StartupGuardConfigurationTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("dataSource is required: call dataSource(...) before load()");
         assertThatThrownBy(() -> StartupGuard.configure().timeLimit(Duration.ZERO))
-                .hasMessage("timeLimit must be between 1 ms and 24 days, was PT0S");
+                .hasMessage("timeLimit: must be between 1 ms and 24 days, was PT0S");
         assertThatThrownBy(() -> StartupGuard.configure().lockWaitTimeout(Duration.ofSeconds(-1)))
-                .hasMessageStartingWith("lockWaitTimeout must be between");
+                .hasMessageStartingWith("lockWaitTimeout: must be between");
         assertThatThrownBy(() -> StartupGuard.configure().dataSource(new NoDataSource())
                 .timeLimit(Duration.ofSeconds(10)).lockWaitTimeout(Duration.ofSeconds(20)).load())
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("lockWaitTimeout (20000 ms) must not exceed timeLimit (10000 ms)");
         assertThatThrownBy(() -> StartupGuard.configure().applicationName("  "))
-                .hasMessageStartingWith("applicationName must be 1 to 200 characters");
+                .hasMessageStartingWith("applicationName: must be 1 to 200 characters");
         assertThatThrownBy(() -> StartupGuard.configure().journalTable("\"unclosed"))
                 .hasMessageStartingWith("journalTable: '\"unclosed' has an unclosed double quote");
         assertThatThrownBy(() -> StartupGuard.configure().journalTable("a.b.c"))
                 .hasMessageStartingWith("journalTable: 'a.b.c' must be NAME or SCHEMA.NAME");
         assertThatThrownBy(() -> StartupGuard.configure().dataSource(new NoDataSource())
                 .aligner(a -> a.jobs(0)).load())
-                .hasMessage("jobs must be between 1 and 64, was 0");
+                .hasMessage("jobs: must be between 1 and 64, was 0");
     }
 
     @Test

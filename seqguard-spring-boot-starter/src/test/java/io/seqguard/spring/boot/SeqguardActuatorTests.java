@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.TimeGauge;
+import io.seqguard.SequenceStatus;
 import io.seqguard.spring.boot.actuate.SeqguardHealthIndicator;
 import io.seqguard.spring.boot.actuate.SeqguardMetrics;
 import io.seqguard.spring.boot.autoconfigure.SeqguardAutoConfiguration;
@@ -81,7 +82,7 @@ class SeqguardActuatorTests {
                     .gauge().value()).isEqualTo(2);
             assertThat(registry.get(SeqguardMetrics.SEQUENCES).tag("status", "empty").gauge().value()).isEqualTo(1);
             assertThat(registry.get(SeqguardMetrics.SEQUENCES).tag("status", "behind").gauge().value()).isZero();
-            assertThat(registry.get(SeqguardMetrics.SEQUENCES).gauges()).hasSize(6);
+            assertThat(registry.get(SeqguardMetrics.SEQUENCES).gauges()).hasSize(SequenceStatus.values().length);
             assertThat(registry.get(SeqguardMetrics.RANGE_USED_MAX).gauge().value()).isBetween(0.0, 0.001);
             TimeGauge duration = registry.get(SeqguardMetrics.GUARD_DURATION).tag("datasource", "dataSource")
                     .timeGauge();

@@ -141,6 +141,6 @@ class SeqguardFailureAnalyzerTests {
                 ? "SELECT setval('public." + name + "', " + bound + ", true)" : null;
         return new SequenceReport("public", name, "public." + name, "smallint", increment, 1, 32767, false,
                 List.of(column), null, next, bound, required, status, reason, action, sql, 0.5, List.of(),
-                required == null ? Witness.NONE : Witness.DATA, null);
+                required == null ? Witness.NONE : Witness.DATA, null, false);
     }
 }

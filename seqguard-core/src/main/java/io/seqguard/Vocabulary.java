@@ -1,0 +1,93 @@
+package io.seqguard;
+
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * How seqguard's messages name options and the repair, so that each user reads the words of the interface in use: a
+ * Spring Boot user {@code seqguard.datasources.reporting.allow-unverified}, a command-line user
+ * {@code --allow-unverified}, an API user {@code allowUnverified(...)}. The command line and the framework modules set
+ * it; code that calls the API directly keeps the default, {@link #API}.
+ */
+public interface Vocabulary {
+
+    /** The API's own words: configuration methods and {@code SequenceAligner.repair()}. */
+    Vocabulary API = new Vocabulary() {
+        @Override
+        public String option(String method) {
+            return method;
+        }
+
+        @Override
+        public String repair() {
+            return "SequenceAligner.repair() (or the startup guard in mode repair)";
+        }
+    };
+
+    /**
+     * What the user writes to set the option that the configuration method {@code method} sets, for example
+     * {@code allowUnverified} → {@code seqguard.allow-unverified}; null when the interface has no such option.
+     *
+     * @param method the name of the {@link AlignerConfiguration} or {@link GuardConfiguration} method
+     * @return the option as the user writes it, or null
+     */
+    String option(String method);
+
+    /** How the user runs a repair, for advice such as "run ... or the statements below". */
+    String repair();
+
+    /**
+     * Words for a framework whose options are properties: {@code prefix} followed by the method name in kebab case.
+     *
+     * @param prefix for example {@code seqguard.} or {@code seqguard.datasources.reporting.}
+     * @param repair how that user runs a repair, for example {@code seqguard.mode=repair}
+     * @return the vocabulary
+     */
+    static Vocabulary properties(String prefix, String repair) {
+        Objects.requireNonNull(prefix, "prefix");
+        Objects.requireNonNull(repair, "repair");
+        return new Vocabulary() {
+            @Override
+            public String option(String method) {
+                return prefix + kebabCase(method);
+            }
+
+            @Override
+            public String repair() {
+                return repair;
+            }
+        };
+    }
+
+    /**
+     * A configuration method's name as a property key: {@code onEnabledSubscription} becomes
+     * {@code on-enabled-subscription}.
+     *
+     * @param method the method name
+     * @return the key
+     */
+    static String kebabCase(String method) {
+        StringBuilder key = new StringBuilder(method.length() + 4);
+        for (int i = 0; i < method.length(); i++) {
+            char c = method.charAt(i);
+            if (Character.isUpperCase(c)) {
+                key.append('-').append(Character.toLowerCase(c));
+            } else {
+                key.append(c);
+            }
+        }
+        return key.toString().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * The option for {@code method} with the interface's words, falling back to the method's own name where the
+     * interface has none, so that a message always says something a reader can search for.
+     *
+     * @param method the configuration method
+     * @return the user's name for it
+     */
+    default String name(String method) {
+        String name = option(method);
+        return name != null ? name : method;
+    }
+}
