@@ -111,14 +111,15 @@ class RepairAtStartupTest implements TestPropertyProvider {
         Map<String, Object> details = (Map<String, Object>) ((Map<String, Object>) health.getDetails()).get("default");
         assertThat(details).containsEntry("mode", "repair").containsEntry("applied", "repair")
                 .containsEntry("outcome", "repaired").containsEntry("database", database.name())
-                .containsKeys("lastRun", "durationMillis", "allocation", "maxRangeUsed");
+                .containsEntry("verdict", "aligned").containsKeys("lastRun", "durationMillis", "allocation", "maxRangeUsed");
         @SuppressWarnings("unchecked")
         Map<String, Object> primary = (Map<String, Object>) details.get("primary");
         assertThat(primary).containsEntry("recognition", "unknown").containsKey("id");
         assertThat(details.get("repaired")).isEqualTo(List.of("public.book_id_seq"));
         @SuppressWarnings("unchecked")
         Map<String, Integer> counts = (Map<String, Integer>) details.get("counts");
-        assertThat(counts).containsOnlyKeys("aligned", "behind", "exhausted", "not_verifiable", "skipped", "empty");
+        assertThat(counts).containsOnlyKeys("aligned", "behind", "exhausted", "not_verifiable", "no_privilege", "skipped",
+                "empty");
         assertThat(counts.get("behind")).isZero();
     }
 
