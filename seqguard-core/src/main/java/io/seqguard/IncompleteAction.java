@@ -24,6 +24,7 @@ public enum IncompleteAction {
      * @throws IllegalArgumentException naming the property {@code onIncomplete} and the accepted values
      */
     public static IncompleteAction parse(String text) {
-        return EnumText.parse(IncompleteAction.class, text, "onIncomplete", "incomplete action");
+        return EnumText.parse(IncompleteAction.class, text, "onIncomplete",
+                "choice of what to do when the run is incomplete");
     }
 }
