@@ -1,6 +1,5 @@
 package io.seqguard;
 
-import io.seqguard.internal.Durations;
 import io.seqguard.internal.SqlNames;
 
 import java.time.Duration;

@@ -1,8 +1,5 @@
 package io.seqguard;
 
-import io.seqguard.internal.ReportJson;
-import io.seqguard.internal.ReportText;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -12,49 +9,63 @@ import java.util.stream.Collectors;
 
 /**
  * The result of {@link SequenceAligner#verify()}, {@link SequenceAligner#plan()} or {@link SequenceAligner#repair()}:
- * one {@link SequenceReport} per sequence, in schema and name order. Renders as text ({@link #toText()}) and as
- * JSON ({@link #toJson()}, shape documented in the README, {@code "formatVersion": 1}).
+ * one {@link SequenceReport} per sequence, in schema and name order, and a {@link #verdict()}. Renders as text
+ * ({@link #toText()}) and as JSON ({@link #toJson()}, shape documented in the README, {@code "formatVersion": 1}).
  *
- * @param operation the verb that produced the report
- * @param database the database's name
- * @param serverVersion the server's version, for example {@code 18.3}
- * @param allocation the allocation rule applied to every sequence
- * @param margin the safety margin a repair adds, in sequence values
- * @param startedAt when the run started
- * @param duration how long it took
- * @param sequences one entry per sequence
- * @param sourceOnlySequences sequences the source database has and this one lacks (quoted, schema-qualified
- *     names, as {@link SequenceReport#qualifiedName()}); empty without a source
+ * <p>Built by seqguard; not for implementation by users (methods may be added).
  */
-public record AlignmentReport(Operation operation, String database, String serverVersion,
-        AllocationRule allocation, long margin, Instant startedAt, Duration duration,
-        List<SequenceReport> sequences, List<String> sourceOnlySequences) {
+public interface AlignmentReport {
 
-    public AlignmentReport {
-        sequences = List.copyOf(sequences);
-        sourceOnlySequences = sourceOnlySequences == null ? List.of() : List.copyOf(sourceOnlySequences);
-    }
+    /** The verb that produced the report. */
+    Operation operation();
+
+    /** The database's name. */
+    String database();
+
+    /** The server's version, for example {@code 18.3}. */
+    String serverVersion();
+
+    /** The allocation rule applied to every sequence. */
+    AllocationRule allocation();
+
+    /** The safety margin a repair adds, in sequence values. */
+    long margin();
+
+    /** When the run started. */
+    Instant startedAt();
+
+    /** How long it took. */
+    Duration duration();
+
+    /** One entry per sequence, in schema and name order. */
+    List<SequenceReport> sequences();
+
+    /**
+     * Sequences the source database has and this one lacks (quoted, schema-qualified names, as
+     * {@link SequenceReport#qualifiedName()}); empty without a source.
+     */
+    List<String> sourceOnlySequences();
 
     /** How many sequences have each status; every status is present, zero included. */
-    public Map<SequenceStatus, Integer> countsByStatus() {
+    default Map<SequenceStatus, Integer> countsByStatus() {
         Map<SequenceStatus, Integer> counts = new EnumMap<>(SequenceStatus.class);
         for (SequenceStatus status : SequenceStatus.values()) {
             counts.put(status, 0);
         }
-        for (SequenceReport sequence : sequences) {
+        for (SequenceReport sequence : sequences()) {
             counts.merge(sequence.status(), 1, Integer::sum);
         }
         return counts;
     }
 
     /** The sequences with the given status. */
-    public List<SequenceReport> withStatus(SequenceStatus status) {
-        return sequences.stream().filter(s -> s.status() == status).collect(Collectors.toList());
+    default List<SequenceReport> withStatus(SequenceStatus status) {
+        return sequences().stream().filter(s -> s.status() == status).collect(Collectors.toList());
     }
 
     /** The sequences with the given action. */
-    public List<SequenceReport> withAction(RepairAction action) {
-        return sequences.stream().filter(s -> s.action() == action).collect(Collectors.toList());
+    default List<SequenceReport> withAction(RepairAction action) {
+        return sequences().stream().filter(s -> s.action() == action).collect(Collectors.toList());
     }
 
     /**
@@ -62,9 +73,9 @@ public record AlignmentReport(Operation operation, String database, String serve
      * {@link Verdict#INCOMPLETE} when some sequence was not verified and not acknowledged, else
      * {@link Verdict#ALIGNED}.
      */
-    public Verdict verdict() {
+    default Verdict verdict() {
         boolean unverified = false;
-        for (SequenceReport sequence : sequences) {
+        for (SequenceReport sequence : sequences()) {
             if (sequence.status().isDrift()) {
                 return Verdict.DRIFT;
             }
@@ -77,13 +88,19 @@ public record AlignmentReport(Operation operation, String database, String serve
      * Whether every sequence in scope was read and is safe: true only for {@link Verdict#ALIGNED}. A sequence that
      * could not be verified counts against it unless acknowledged.
      */
-    public boolean isAligned() {
+    default boolean isAligned() {
         return verdict() == Verdict.ALIGNED;
     }
 
     /** The sequences that were not verified and not acknowledged, which make the run {@link Verdict#INCOMPLETE}. */
-    public List<SequenceReport> unverified() {
-        return sequences.stream().filter(SequenceReport::unverified).collect(Collectors.toList());
+    default List<SequenceReport> unverified() {
+        return sequences().stream().filter(SequenceReport::unverified).collect(Collectors.toList());
+    }
+
+    /** The highest share of its range any sequence has used, 0 when none is known. */
+    default double maxRangeUsed() {
+        return sequences().stream().map(SequenceReport::rangeUsed).filter(r -> r != null)
+                .mapToDouble(Double::doubleValue).max().orElse(0);
     }
 
     /**
@@ -95,46 +112,14 @@ public record AlignmentReport(Operation operation, String database, String serve
      * @throws IncompleteVerificationException when nothing is behind but some sequence was not verified, naming each
      *     with why and the fix
      */
-    public AlignmentReport requireAligned() {
-        switch (verdict()) {
-            case DRIFT:
-                throw new SequenceDriftException(this);
-            case INCOMPLETE:
-                throw new IncompleteVerificationException(this);
-            default:
-                return this;
-        }
-    }
-
-    /** The highest share of its range any sequence has used, 0 when none is known. */
-    public double maxRangeUsed() {
-        return sequences.stream().map(SequenceReport::rangeUsed).filter(r -> r != null)
-                .mapToDouble(Double::doubleValue).max().orElse(0);
-    }
+    AlignmentReport requireAligned();
 
     /** The repair statements of a plan (or the ones a repair ran), one per line, each ending in a semicolon. */
-    public String toSql() {
-        return ReportText.sql(this);
-    }
+    String toSql();
 
-    /** A table a person reads, followed by details on everything that is not aligned. */
-    public String toText() {
-        return ReportText.render(this);
-    }
+    /** A table a person reads, followed by details on everything that is not aligned, and the verdict. */
+    String toText();
 
     /** The JSON form; the shape is documented in the README and versioned by {@code formatVersion}. */
-    public String toJson() {
-        return ReportJson.render(this);
-    }
-
-    /** What is wrong and what to do, for an exception or a failed start-up; empty when aligned. */
-    public String driftMessage() {
-        return ReportText.problems(this, Vocabulary.API);
-    }
-
-    /** A one-line summary. */
-    @Override
-    public String toString() {
-        return ReportText.summary(this);
-    }
+    String toJson();
 }

@@ -1,6 +1,5 @@
 package io.seqguard;
 
-import io.seqguard.internal.OptionText;
 
 import java.time.Duration;
 import java.util.ArrayList;

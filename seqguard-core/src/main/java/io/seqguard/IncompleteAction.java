@@ -1,6 +1,5 @@
 package io.seqguard;
 
-import io.seqguard.internal.EnumText;
 
 /**
  * What the {@link StartupGuard} does when its run is {@linkplain Verdict#INCOMPLETE incomplete}: nothing it read is

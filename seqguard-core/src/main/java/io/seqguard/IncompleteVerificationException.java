@@ -10,10 +10,7 @@ public class IncompleteVerificationException extends NotAlignedException {
 
     private static final long serialVersionUID = 1L;
 
-    /**
-     * @param report the report with the unverified sequences; its text becomes the message
-     */
-    public IncompleteVerificationException(AlignmentReport report) {
-        super(report);
+    IncompleteVerificationException(AlignmentReport report, String message) {
+        super(report, message);
     }
 }

@@ -11,8 +11,8 @@ public abstract class NotAlignedException extends SeqguardException {
 
     private final transient AlignmentReport report;
 
-    NotAlignedException(AlignmentReport report) {
-        super(report.driftMessage());
+    NotAlignedException(AlignmentReport report, String message) {
+        super(message);
         this.report = report;
     }
 

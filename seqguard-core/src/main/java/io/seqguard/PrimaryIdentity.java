@@ -1,7 +1,6 @@
 package io.seqguard;
 
 import java.time.Instant;
-import java.util.Objects;
 
 /**
  * Which PostgreSQL cluster the {@link StartupGuard} ran against, and whether it has run against it before.
@@ -17,19 +16,24 @@ import java.util.Objects;
  * <p>"First boot" needs memory across restarts, which only the journal table keeps
  * ({@link GuardConfiguration#journal(boolean)}); without it {@link #recognition()} is {@link Recognition#UNKNOWN}.
  *
- * @param id the system identifier as a decimal number, or the fallback text
- * @param fromSystemIdentifier whether {@link #id()} is the system identifier (false: the fallback)
- * @param recognition whether the journal has seen this primary before
- * @param previousPrimaryId when the journal's latest run was against another primary (a cutover), that one; else null
- * @param lastRunAt the journal's latest run against this primary; null when none or unknown
+ * <p>Built by seqguard; not for implementation by users (methods may be added).
  */
-public record PrimaryIdentity(String id, boolean fromSystemIdentifier, Recognition recognition,
-        String previousPrimaryId, Instant lastRunAt) {
+public interface PrimaryIdentity {
 
-    public PrimaryIdentity {
-        Objects.requireNonNull(id, "id");
-        Objects.requireNonNull(recognition, "recognition");
-    }
+    /** The system identifier as a decimal number, or the fallback text. */
+    String id();
+
+    /** Whether {@link #id()} is the system identifier (false: the fallback). */
+    boolean fromSystemIdentifier();
+
+    /** Whether the journal has seen this primary before. */
+    Recognition recognition();
+
+    /** When the journal's latest run was against another primary (a cutover), that one; else null. */
+    String previousPrimaryId();
+
+    /** The journal's latest run against this primary; null when none or unknown. */
+    Instant lastRunAt();
 
     /** Whether the guard has run against this primary before. */
     public enum Recognition {
@@ -42,15 +46,16 @@ public record PrimaryIdentity(String id, boolean fromSystemIdentifier, Recogniti
     }
 
     /** The log line: {@code first boot against primary X}, {@code known primary X} or {@code primary X}. */
-    public String describe() {
-        String name = id + (fromSystemIdentifier ? "" : " (fallback identity: the system identifier is not readable)");
-        switch (recognition) {
+    default String describe() {
+        String name = id() + (fromSystemIdentifier() ? ""
+                : " (fallback identity: the system identifier is not readable)");
+        switch (recognition()) {
             case FIRST_BOOT:
                 return "first boot against primary " + name
-                        + (previousPrimaryId != null ? "; the journal's previous runs were against primary "
-                                + previousPrimaryId + " (a cutover)" : "");
+                        + (previousPrimaryId() != null ? "; the journal's previous runs were against primary "
+                                + previousPrimaryId() + " (a cutover)" : "");
             case KNOWN:
-                return "known primary " + name + (lastRunAt != null ? " (last guard run " + lastRunAt + ")" : "");
+                return "known primary " + name + (lastRunAt() != null ? " (last guard run " + lastRunAt() + ")" : "");
             default:
                 return "primary " + name + " (enable the journal to tell a first boot from a known primary)";
         }

@@ -8,10 +8,7 @@ public class SequenceDriftException extends NotAlignedException {
 
     private static final long serialVersionUID = 1L;
 
-    /**
-     * @param report the report that found the drift; its text becomes the message
-     */
-    public SequenceDriftException(AlignmentReport report) {
-        super(report);
+    SequenceDriftException(AlignmentReport report, String message) {
+        super(report, message);
     }
 }

@@ -6,58 +6,98 @@ import java.util.List;
  * What seqguard found for, and did to, one sequence. Values are in the sequence's own units; for a descending
  * sequence {@link #dataBound()} is the minimum in use instead of the maximum.
  *
- * @param schema the sequence's schema
- * @param name the sequence's name
- * @param qualifiedName the sequence as a quoted, schema-qualified SQL identifier (quoted by the server)
- * @param dataType {@code smallint}, {@code integer} or {@code bigint}
- * @param increment the sequence's increment; negative for a descending sequence
- * @param minValue the sequence's minimum
- * @param maxValue the sequence's maximum
- * @param cycle whether the sequence wraps around
- * @param columns every column the sequence feeds
- * @param previousNextValue the next value before a repair changed it; null when nothing changed
- * @param nextValue the value {@code nextval()} hands out next (after a repair: the new one); null when unknown
- * @param dataBound the highest value in use (lowest for a descending sequence); null when unknown or empty
- * @param requiredNextValue the least next value that is safe under the allocation rule; null when unknown
- * @param status where the sequence stands
- * @param reason why it is not verifiable, skipped, exhausted or failed; null otherwise
- * @param action what was done or planned
- * @param sql the statement a repair runs for it (plan and repair); null when there is none
- * @param rangeUsed the share of its usable range already handed out, 0 to 1 (the column type's range counts
- *     when it is narrower than the sequence's); null when unknown
- * @param notes further findings a person should read, for example a range nearly used up
- * @param witness which requirement decided {@link #requiredNextValue()}: the data, the source, both (equal), or
- *     none
- * @param sourceNextValue the value the source database's sequence of the same name would hand out next; null
- *     without a source, or when the source has no such sequence or it could not be read
- * @param acknowledged whether the sequence is not verified ({@link SequenceStatus#isUnverified()}) and the
- *     configuration acknowledges that ({@link AlignerConfiguration#allowUnverified(String...)}), so that it does not
- *     make the run incomplete; false for every verified sequence
+ * <p>Built by seqguard; not for implementation by users (methods may be added).
  */
-public record SequenceReport(String schema, String name, String qualifiedName, String dataType, long increment,
-        long minValue, long maxValue, boolean cycle, List<FedColumn> columns, Long previousNextValue,
-        Long nextValue, Long dataBound, Long requiredNextValue, SequenceStatus status, String reason,
-        RepairAction action, String sql, Double rangeUsed, List<String> notes, Witness witness,
-        Long sourceNextValue, boolean acknowledged) {
+public interface SequenceReport {
 
-    public SequenceReport {
-        columns = List.copyOf(columns);
-        notes = List.copyOf(notes);
-        witness = witness == null ? Witness.NONE : witness;
-    }
+    /** The sequence's schema. */
+    String schema();
+
+    /** The sequence's name. */
+    String name();
+
+    /** The sequence as a quoted, schema-qualified SQL identifier (quoted by the server). */
+    String qualifiedName();
+
+    /** {@code smallint}, {@code integer} or {@code bigint}. */
+    String dataType();
+
+    /** The sequence's increment; negative for a descending sequence. */
+    long increment();
+
+    /** The sequence's minimum. */
+    long minValue();
+
+    /** The sequence's maximum. */
+    long maxValue();
+
+    /** Whether the sequence wraps around. */
+    boolean cycle();
+
+    /** Every column the sequence feeds. */
+    List<FedColumn> columns();
+
+    /** The next value before a repair changed it; null when nothing changed. */
+    Long previousNextValue();
+
+    /** The value {@code nextval()} hands out next (after a repair: the new one); null when unknown. */
+    Long nextValue();
+
+    /** The highest value in use (lowest for a descending sequence); null when unknown or empty. */
+    Long dataBound();
+
+    /** The least next value that is safe under the allocation rule; null when unknown. */
+    Long requiredNextValue();
+
+    /** Where the sequence stands. */
+    SequenceStatus status();
+
+    /** Why it is not verifiable, skipped, exhausted or failed; null otherwise. */
+    String reason();
+
+    /** What was done or planned. */
+    RepairAction action();
+
+    /** The statement a repair runs for it (plan and repair); null when there is none. */
+    String sql();
+
+    /**
+     * The share of its usable range already used, 0 to 1, by the furthest of its next value and the data's bound (the
+     * column type's range counts when it is narrower than the sequence's); null when unknown.
+     */
+    Double rangeUsed();
+
+    /** Further findings a person should read, for example a range nearly used up. */
+    List<String> notes();
+
+    /** Which requirement decided {@link #requiredNextValue()}: the data, the source, both (equal), or none. */
+    Witness witness();
+
+    /**
+     * The value the source database's sequence of the same name would hand out next; null without a source, or when the
+     * source has no such sequence or it could not be read.
+     */
+    Long sourceNextValue();
+
+    /**
+     * Whether the sequence is not verified ({@link SequenceStatus#isUnverified()}) and the configuration acknowledges
+     * that ({@link AlignerConfiguration#allowUnverified(String...)}), so that it does not make the run incomplete;
+     * false for every verified sequence.
+     */
+    boolean acknowledged();
 
     /** {@code schema.name} as a person reads it (unquoted). */
-    public String displayName() {
-        return schema + "." + name;
+    default String displayName() {
+        return schema() + "." + name();
     }
 
     /** Whether the sequence was not verified and not acknowledged: it makes the run {@link Verdict#INCOMPLETE}. */
-    public boolean unverified() {
-        return status.isUnverified() && !acknowledged;
+    default boolean unverified() {
+        return status().isUnverified() && !acknowledged();
     }
 
     /** Whether the sequence counts down. */
-    public boolean descending() {
-        return increment < 0;
+    default boolean descending() {
+        return increment() < 0;
     }
 }

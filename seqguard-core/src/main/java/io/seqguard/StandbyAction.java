@@ -1,6 +1,5 @@
 package io.seqguard;
 
-import io.seqguard.internal.EnumText;
 
 /**
  * What the {@link StartupGuard} does when the server is a standby ({@code pg_is_in_recovery()}). A standby cannot be

@@ -90,9 +90,7 @@ public final class StartupGuard {
         long t0 = System.nanoTime();
         if (configuration.getMode() == GuardMode.OFF) {
             log.info("seqguard startup guard is off: sequences are not checked");
-            return new GuardResult(GuardMode.OFF, GuardMode.OFF, GuardOutcome.SKIPPED, null, null, null, false,
-                    List.of(), false, Duration.ZERO, null, startedAt, Duration.ofNanos(System.nanoTime() - t0),
-                    List.of("mode off"));
+            return GuardRunner.off(startedAt, Duration.ofNanos(System.nanoTime() - t0));
         }
         GuardRunner runner = new GuardRunner(configuration, aligner, startedAt, t0);
         CompletableFuture<GuardResult> outcome = new CompletableFuture<>();
@@ -114,12 +112,13 @@ public final class StartupGuard {
                     + runner.step() + ". The work under way stops at its own statement and lock timeouts and is safe "
                     + "to repeat; raise timeLimit, or find what blocks the database (pg_stat_activity, pg_locks).";
             log.error(message);
-            throw new StartupGuardException(StartupGuardException.Reason.TIME_LIMIT, message, null, null);
+            throw new StartupGuardException(StartupGuardException.Reason.TIME_LIMIT, message, null, null, false,
+                    List.of());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             runner.abandon();
             throw new StartupGuardException(StartupGuardException.Reason.TIME_LIMIT,
-                    "seqguard startup guard was interrupted while " + runner.step(), null, e);
+                    "seqguard startup guard was interrupted while " + runner.step(), null, e, false, List.of());
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof StartupGuardException) {
@@ -130,7 +129,7 @@ public final class StartupGuard {
             }
             throw new StartupGuardException(StartupGuardException.Reason.DATABASE_ERROR, "seqguard startup guard "
                     + "(mode " + configuration.getMode().name().toLowerCase(Locale.ROOT) + ") failed while "
-                    + runner.step() + ": " + cause.getMessage(), null, cause);
+                    + runner.step() + ": " + cause.getMessage(), null, cause, false, List.of());
         }
     }
 

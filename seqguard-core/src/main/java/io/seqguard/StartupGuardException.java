@@ -38,31 +38,25 @@ public class StartupGuardException extends SeqguardException {
     private final boolean standby;
     private final List<String> enabledSubscriptions;
 
-    /**
-     * @param reason why start-up was refused
-     * @param message what was found, on which objects, and what to do
-     * @param report the report behind the refusal; may be null
-     * @param cause the underlying failure; may be null
-     */
-    public StartupGuardException(Reason reason, String message, AlignmentReport report, Throwable cause) {
-        this(reason, message, report, cause, false, List.of());
-    }
-
-    /**
-     * @param reason why start-up was refused
-     * @param message what was found, on which objects, and what to do
-     * @param report the report behind the refusal; may be null
-     * @param cause the underlying failure; may be null
-     * @param standby whether the server turned out to be a standby (in recovery)
-     * @param enabledSubscriptions the enabled subscriptions found in the database, as named in the catalog
-     */
-    public StartupGuardException(Reason reason, String message, AlignmentReport report, Throwable cause,
+    StartupGuardException(Reason reason, String message, AlignmentReport report, Throwable cause,
             boolean standby, List<String> enabledSubscriptions) {
         super(message, cause);
         this.reason = reason;
         this.report = report;
         this.standby = standby;
         this.enabledSubscriptions = List.copyOf(enabledSubscriptions);
+    }
+
+    /**
+     * The same refusal, its message prefixed with where it happened, for a framework that guards several data
+     * sources: reason, report, standby and subscriptions are kept, and this exception becomes the cause.
+     *
+     * @param context for example {@code Micronaut data source 'orders'}
+     * @return the new exception
+     */
+    public StartupGuardException withContext(String context) {
+        return new StartupGuardException(reason, context + ": " + getMessage(), report, this, standby,
+                enabledSubscriptions);
     }
 
     /** Whether the server is a standby (in recovery); false when the guard did not get that far. */

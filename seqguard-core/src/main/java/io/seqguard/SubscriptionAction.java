@@ -1,6 +1,5 @@
 package io.seqguard;
 
-import io.seqguard.internal.EnumText;
 
 /**
  * What the {@link StartupGuard} does when the database has an <em>enabled</em> logical replication subscription

@@ -1,6 +1,7 @@
 package io.seqguard;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.within;
 
 import io.seqguard.test.PostgresTest;
@@ -174,7 +175,7 @@ class AllocationAndLimitsTest {
                 "CREATE TABLE lim.t (id bigint DEFAULT nextval('lim.down'))", "INSERT INTO lim.t VALUES (-250)");
         AlignmentReport plan = configure().allocation(AllocationRule.plain()).load().plan();
         assertThat(plan.toSql()).contains("-- lim.down: next value -1 -> at most -251");
-        assertThat(plan.driftMessage()).contains("lim.down: next value -1, but min in use is -250 (needs at most -251)")
+        assertThat(catchThrowable(plan::requireAligned).getMessage()).contains("lim.down: next value -1, but min in use is -250 (needs at most -251)")
                 .doesNotContain("at least");
     }
 

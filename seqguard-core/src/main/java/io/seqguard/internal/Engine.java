@@ -20,6 +20,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -48,6 +49,17 @@ public final class Engine {
 
     /** Runs the verb and builds its report. */
     public AlignmentReport run(Operation operation) {
+        return run(operation, null);
+    }
+
+    /**
+     * Runs the verb on some of the sequences in scope only, for the guard's repair after its verify: only the
+     * sequences found behind are read again, so a repair reads each table once.
+     *
+     * @param only the sequences, by {@link io.seqguard.SequenceReport#qualifiedName()}; null for all
+     * @return a report of those sequences only
+     */
+    public AlignmentReport run(Operation operation, Set<String> only) {
         Instant started = Instant.now();
         long t0 = System.nanoTime();
         boolean readOnly = operation != Operation.REPAIR;
@@ -58,6 +70,10 @@ public final class Engine {
                 Workers workers = new Workers(config.getJobs(), main, () -> open(readOnly))) {
             String[] server = main.inCatalogTransaction(Engine::serverInfo);
             List<SequenceInfo> sequences = readCatalog(main, workers);
+            if (only != null) {
+                // the catalog is cheap; the data's bounds are what a second read would cost again
+                sequences.removeIf(s -> !only.contains(s.ident));
+            }
             // Without a source or blocked writers, a repair moves each sequence right after reading it, while its
             // page is still in the server's cache: on a database bigger than shared_buffers, a separate pass later
             // reads every sequence page back.
@@ -92,7 +108,7 @@ public final class Engine {
             for (Judged j : judged) {
                 reports.add(j.toReport(operation, config, acknowledgements));
             }
-            AlignmentReport report = new AlignmentReport(operation, server[0], server[1], config.getAllocation(),
+            AlignmentReport report = new AlignmentResult(operation, server[0], server[1], config.getAllocation(),
                     config.getMargin(), started, Duration.ofNanos(System.nanoTime() - t0), reports,
                     judge.sourceOnly(sequences, sources));
             log.info("seqguard {}: {}", operation.name().toLowerCase(Locale.ROOT), report);

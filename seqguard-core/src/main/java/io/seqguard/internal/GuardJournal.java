@@ -162,10 +162,10 @@ final class GuardJournal {
     PrimaryIdentity recognize(GuardSession session, String id, boolean fromSystemIdentifier, List<String> notes)
             throws SQLException {
         if (!exists) {
-            return new PrimaryIdentity(id, fromSystemIdentifier, PrimaryIdentity.Recognition.UNKNOWN, null, null);
+            return new Primary(id, fromSystemIdentifier, PrimaryIdentity.Recognition.UNKNOWN, null, null);
         }
         if (createdNow) {
-            return new PrimaryIdentity(id, fromSystemIdentifier, PrimaryIdentity.Recognition.FIRST_BOOT, null, null);
+            return new Primary(id, fromSystemIdentifier, PrimaryIdentity.Recognition.FIRST_BOOT, null, null);
         }
         try {
             return session.inTransaction(10_000, 10_000, c -> {
@@ -176,10 +176,10 @@ final class GuardJournal {
                         Timestamp last = rs.getTimestamp(1);
                         String latestPrimary = rs.getString(2);
                         if (last != null) {
-                            return new PrimaryIdentity(id, fromSystemIdentifier, PrimaryIdentity.Recognition.KNOWN,
+                            return new Primary(id, fromSystemIdentifier, PrimaryIdentity.Recognition.KNOWN,
                                     null, last.toInstant());
                         }
-                        return new PrimaryIdentity(id, fromSystemIdentifier, PrimaryIdentity.Recognition.FIRST_BOOT,
+                        return new Primary(id, fromSystemIdentifier, PrimaryIdentity.Recognition.FIRST_BOOT,
                                 latestPrimary, null);
                     }
                 }
@@ -188,7 +188,7 @@ final class GuardJournal {
             String note = "journal table " + table + " could not be read (" + e.getMessage() + ")";
             log.warn("seqguard startup guard: {}", note);
             notes.add(note);
-            return new PrimaryIdentity(id, fromSystemIdentifier, PrimaryIdentity.Recognition.UNKNOWN, null, null);
+            return new Primary(id, fromSystemIdentifier, PrimaryIdentity.Recognition.UNKNOWN, null, null);
         }
     }
 

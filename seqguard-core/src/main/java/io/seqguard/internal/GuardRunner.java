@@ -13,7 +13,6 @@ import io.seqguard.RepairAction;
 import io.seqguard.SeqguardException;
 import io.seqguard.SequenceAligner;
 import io.seqguard.SequenceReport;
-import io.seqguard.SequenceStatus;
 import io.seqguard.StandbyAction;
 import io.seqguard.StartupGuard;
 import io.seqguard.StartupGuardException;
@@ -30,9 +29,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -106,6 +103,12 @@ public final class GuardRunner {
     /** The caller gave up (time limit): stop at the next step, release everything, journal it. */
     public void abandon() {
         abandoned = true;
+    }
+
+    /** The result of a guard in mode off, which connects to nothing. */
+    public static GuardResult off(Instant startedAt, Duration duration) {
+        return new GuardRunResult(GuardMode.OFF, GuardMode.OFF, GuardOutcome.SKIPPED, null, null, null, false,
+                List.of(), false, Duration.ZERO, null, startedAt, duration, List.of("mode off"));
     }
 
     public GuardResult run() {
@@ -225,7 +228,7 @@ public final class GuardRunner {
             fromSystemIdentifier = false;
         }
         if (journal == null) {
-            return new PrimaryIdentity(id, fromSystemIdentifier, PrimaryIdentity.Recognition.UNKNOWN, null, null);
+            return new Primary(id, fromSystemIdentifier, PrimaryIdentity.Recognition.UNKNOWN, null, null);
         }
         return journal.recognize(session, id, fromSystemIdentifier, notes);
     }
@@ -294,7 +297,7 @@ public final class GuardRunner {
                 return repair(session);
             }
             step = "verifying database " + database;
-            AlignmentReport report = recheck(session, aligner.plan());
+            AlignmentReport report = aligner.plan();
             if (report.verdict() == Verdict.DRIFT) {
                 throw refuse(Reason.DRIFT, "seqguard startup guard (mode " + lower(applied)
                         + ") refuses start-up: " + problems(report) + fixStatements(report), report, null);
@@ -309,17 +312,22 @@ public final class GuardRunner {
         // look first (read-only), repair only what is still behind: after another instance repaired, and at every
         // ordinary boot, nothing needs a read-write transaction
         step = "verifying database " + database + (waited ? " after waiting for another instance" : "");
-        AlignmentReport report = recheck(session, aligner.verify());
+        AlignmentReport report = aligner.verify();
         if (report.verdict() != Verdict.DRIFT) {
             if (waited && report.isAligned()) {
                 notes.add("another instance held the seqguard lock; afterwards every sequence was aligned");
             }
             // a repair that found nothing to move is still the repair the user asked for
-            return verified(GuardMode.REPAIR, GuardOutcome.ALIGNED, Reports.withOperation(report, Operation.REPAIR));
+            return verified(GuardMode.REPAIR, GuardOutcome.ALIGNED, AlignmentResult.of(report, Operation.REPAIR));
         }
         checkAbandoned();
         step = "repairing database " + database;
-        report = aligner.repair();
+        // under the lock, read again only what the verify found behind: each table is read once more at most
+        java.util.Set<String> behind = new java.util.HashSet<>();
+        for (SequenceReport s : report.withStatus(io.seqguard.SequenceStatus.BEHIND)) {
+            behind.add(s.qualifiedName());
+        }
+        report = AlignmentResult.merge(report, new Engine(aligner.configuration()).run(Operation.REPAIR, behind));
         List<SequenceReport> failed = report.withAction(RepairAction.FAILED);
         if (!failed.isEmpty()) {
             throw refuse(Reason.REPAIR_FAILED, "seqguard startup guard could not repair "
@@ -360,75 +368,6 @@ public final class GuardRunner {
         return new Decision(applied, GuardOutcome.INCOMPLETE_TOLERATED, report);
     }
 
-    /**
-     * The aligner reads each sequence's state before the data it feeds, so a sequence the application advances with
-     * {@code nextval()} meanwhile can look behind data that the sequence itself handed out. Each sequence reported
-     * behind is read again now, after its data was read: one whose next value is now at least the required one was
-     * moved on by its writers and is aligned (reported so, with a note). Anything unreadable stays behind.
-     */
-    private AlignmentReport recheck(GuardSession session, AlignmentReport report) throws SQLException {
-        List<SequenceReport> behind = report.withStatus(SequenceStatus.BEHIND);
-        if (behind.isEmpty()) {
-            return report;
-        }
-        String[] names = new String[behind.size()];
-        for (int i = 0; i < names.length; i++) {
-            names[i] = behind.get(i).qualifiedName();
-        }
-        Map<String, Long> lastValues = new HashMap<>();
-        try {
-            session.inTransaction(statementMillis, lockMillis, c -> {
-                // the names were quoted by the server (format('%I.%I')); they are bound as values and cast here
-                try (PreparedStatement ps = c.prepareStatement(
-                        "SELECT n, pg_sequence_last_value(n::regclass) FROM unnest(?::text[]) AS n")) {
-                    ps.setArray(1, c.createArrayOf("text", names));
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            long last = rs.getLong(2);
-                            if (!rs.wasNull()) {
-                                lastValues.put(rs.getString(1), last);
-                            }
-                        }
-                    }
-                }
-                return null;
-            });
-        } catch (SQLException e) {
-            log.debug("seqguard startup guard: re-reading lagging sequences failed", e);
-            return report;
-        }
-        List<SequenceReport> sequences = new ArrayList<>();
-        int movedOn = 0;
-        for (SequenceReport s : report.sequences()) {
-            Long last = s.status() == SequenceStatus.BEHIND ? lastValues.get(s.qualifiedName()) : null;
-            Long required = s.requiredNextValue();
-            if (last != null && required != null) {
-                long next = last + s.increment();
-                boolean safe = s.descending() ? next <= required && next >= s.minValue()
-                        : next >= required && next <= s.maxValue();
-                if (safe) {
-                    List<String> notes = new ArrayList<>(s.notes());
-                    notes.add("the application moved it past its data with nextval() while seqguard read it (re-read)");
-                    sequences.add(new SequenceReport(s.schema(), s.name(), s.qualifiedName(), s.dataType(),
-                            s.increment(), s.minValue(), s.maxValue(), s.cycle(), s.columns(), s.previousNextValue(),
-                            next, s.dataBound(), required, SequenceStatus.ALIGNED, null, RepairAction.NONE, null,
-                            s.rangeUsed(), notes, s.witness(), s.sourceNextValue(), false));
-                    movedOn++;
-                    continue;
-                }
-            }
-            sequences.add(s);
-        }
-        if (movedOn == 0) {
-            return report;
-        }
-        log.info("seqguard startup guard: {} sequence(s) looked behind but were moved on by their writers meanwhile",
-                movedOn);
-        return new AlignmentReport(report.operation(), report.database(), report.serverVersion(),
-                report.allocation(), report.margin(), report.startedAt(), report.duration(), sequences,
-                report.sourceOnlySequences());
-    }
-
     private Decision onStandby(GuardSession session, GuardMode mode) throws SQLException {
         String standbyText = "this server is a standby (in recovery); repair belongs to the primary: run the guard "
                 + "against the primary";
@@ -451,7 +390,7 @@ public final class GuardRunner {
         }
         notes.add("standby: verified only; repair belongs to the primary");
         step = "verifying standby database " + database;
-        AlignmentReport report = recheck(session, aligner.plan());
+        AlignmentReport report = aligner.plan();
         if (report.verdict() != Verdict.DRIFT) {
             return verified(GuardMode.VERIFY, GuardOutcome.ALIGNED, report);
         }
@@ -544,7 +483,7 @@ public final class GuardRunner {
     }
 
     private GuardResult result(Decision decision) {
-        return new GuardResult(config.getMode(), decision.applied, decision.outcome, database, serverVersion, primary,
+        return new GuardRunResult(config.getMode(), decision.applied, decision.outcome, database, serverVersion, primary,
                 standby, subscriptions, waited, lockWait, decision.report, startedAt, elapsed(), notes);
     }
 
@@ -600,6 +539,6 @@ public final class GuardRunner {
 
     /** A refusal carrying what this run learned so far (standby, subscriptions), for failure analyzers. */
     private StartupGuardException refuse(Reason reason, String message, AlignmentReport report, Throwable cause) {
-        return new StartupGuardException(reason, message, report, cause, standby, subscriptions);
+        return Exceptions.refusal(reason, message, report, cause, standby, subscriptions);
     }
 }

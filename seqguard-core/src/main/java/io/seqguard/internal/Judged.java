@@ -45,7 +45,7 @@ final class Judged {
         SequenceInfo s = sequence;
         List<FedColumn> columns = new ArrayList<>();
         for (ColumnInfo c : s.columns) {
-            columns.add(new FedColumn(c.schema, c.table, c.column, c.tableIdent, c.dataType, c.sources,
+            columns.add(new ColumnResult(c.schema, c.table, c.column, c.tableIdent, c.dataType, c.sources,
                     c.compared, c.note));
         }
         String sql = null;
@@ -70,7 +70,7 @@ final class Judged {
         if (verdict != null && verdict.marginNarrowed()) {
             notes.add("the margin was narrowed to stay within the sequence's range");
         }
-        return new SequenceReport(s.schema, s.name, s.ident, s.dataType, s.increment, s.minValue, s.maxValue,
+        return new SequenceResult(s.schema, s.name, s.ident, s.dataType, s.increment, s.minValue, s.maxValue,
                 s.cycle, columns, toLong(previousNext), toLong(next),
                 bound == null ? null : wholeBound(bound, s.descending()),
                 verdict == null ? null : toLong(verdict.requiredNext()), status, reason, action, sql, used,

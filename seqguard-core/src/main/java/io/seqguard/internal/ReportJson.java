@@ -14,15 +14,15 @@ import java.util.Map;
  * Writes the JSON form of a report. The shape is a contract (README, "JSON report"): fields are only ever added, and
  * {@code formatVersion} changes when one changes meaning. Hand-written to keep the core free of a JSON library.
  */
-public final class ReportJson {
+final class ReportJson {
 
     /** Bumped when a field changes meaning or disappears. */
-    public static final int FORMAT_VERSION = 1;
+    static final int FORMAT_VERSION = 1;
 
     private ReportJson() {
     }
 
-    public static String render(AlignmentReport report) {
+    static String render(AlignmentReport report) {
         StringBuilder json = new StringBuilder(4096 + report.sequences().size() * 600);
         json.append("{\n");
         field(json, 1, "formatVersion", FORMAT_VERSION, true);

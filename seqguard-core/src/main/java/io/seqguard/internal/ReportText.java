@@ -14,7 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /** Renders reports for people: a summary line, a table, then what to read about everything not aligned. */
-public final class ReportText {
+final class ReportText {
 
     private ReportText() {
     }
@@ -23,7 +23,7 @@ public final class ReportText {
     private static final int NAMES_LISTED = 20;
 
     /** One line: the verb, the database, the verdict and the counts. */
-    public static String summary(AlignmentReport report) {
+    static String summary(AlignmentReport report) {
         StringBuilder text = new StringBuilder();
         text.append(report.operation().name().toLowerCase(Locale.ROOT)).append(" of database ")
                 .append(report.database()).append(": ").append(verdict(report)).append("; ")
@@ -51,7 +51,7 @@ public final class ReportText {
     }
 
     /** The full text report. */
-    public static String render(AlignmentReport report) {
+    static String render(AlignmentReport report) {
         StringBuilder text = new StringBuilder(summary(report)).append("\n\n");
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"STATUS", "SEQUENCE", "NEXT", "IN USE", "REQUIRED", "ACTION", "USED"});
@@ -146,7 +146,7 @@ public final class ReportText {
     }
 
     /** Display names, at most {@value #NAMES_LISTED}, then how many more. */
-    public static String names(List<SequenceReport> sequences) {
+    static String names(List<SequenceReport> sequences) {
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < Math.min(sequences.size(), NAMES_LISTED); i++) {
             text.append(i == 0 ? "" : ", ").append(sequences.get(i).displayName());
@@ -158,7 +158,7 @@ public final class ReportText {
     }
 
     /** The statements of a plan or repair, one per line. */
-    public static String sql(AlignmentReport report) {
+    static String sql(AlignmentReport report) {
         StringBuilder sql = new StringBuilder();
         for (SequenceReport s : report.sequences()) {
             if (s.sql() != null) {
@@ -177,7 +177,7 @@ public final class ReportText {
      * What is wrong and how to fix it, for an exception or a refused start-up: each sequence behind or exhausted,
      * then each one not verified, with why and the fix, in the words of the interface in use. Empty when aligned.
      */
-    public static String problems(AlignmentReport report, Vocabulary words) {
+    static String problems(AlignmentReport report, Vocabulary words) {
         List<SequenceReport> drift = new ArrayList<>();
         for (SequenceReport s : report.sequences()) {
             if (s.status().isDrift()) {

@@ -10,8 +10,6 @@ import io.seqguard.StartupGuard;
 import io.seqguard.StartupGuardException;
 import io.seqguard.test.PostgresTest;
 import io.seqguard.test.TestDatabase;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;

@@ -14,7 +14,6 @@ import io.seqguard.GuardOutcome;
 import io.seqguard.GuardResult;
 import io.seqguard.Operation;
 import io.seqguard.PrimaryIdentity;
-import io.seqguard.RepairAction;
 import io.seqguard.SequenceReport;
 import io.seqguard.SequenceStatus;
 import io.seqguard.StartupGuard;

@@ -2,6 +2,7 @@ package io.seqguard.junit;
 
 import io.seqguard.AlignerConfiguration;
 import io.seqguard.AlignmentReport;
+import io.seqguard.NotAlignedException;
 import io.seqguard.SequenceAligner;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
@@ -49,9 +50,10 @@ public final class SeqguardAssertions {
         AlignerConfiguration config = SequenceAligner.configure().dataSource(dataSource);
         configuration.accept(config);
         AlignmentReport report = config.load().verify();
-        if (!report.isAligned()) {
-            throw new AssertionError(report.driftMessage() + "\n\n" + report.toText());
+        try {
+            return report.requireAligned();
+        } catch (NotAlignedException e) {
+            throw new AssertionError(e.getMessage() + "\n\n" + report.toText(), e);
         }
-        return report;
     }
 }

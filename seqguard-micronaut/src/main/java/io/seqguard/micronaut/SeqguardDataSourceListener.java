@@ -156,8 +156,7 @@ public class SeqguardDataSourceListener implements BeanCreatedEventListener<Data
         try {
             result = guard.run();
         } catch (StartupGuardException e) {
-            StartupGuardException named = new StartupGuardException(e.reason(), "Micronaut data source '" + name
-                    + "': " + e.getMessage(), e.report(), e);
+            StartupGuardException named = e.withContext("Micronaut data source '" + name + "'");
             runs.record(new GuardRun(name, startedAt, elapsed(t0), null, named));
             throw named;
         } catch (RuntimeException e) {

@@ -108,7 +108,9 @@ public class SeqguardHealthIndicator implements HealthIndicator {
 
     /** Sequences by status, every status present, keyed as in the JSON report ({@code not_verifiable}). */
     static Map<String, Integer> counts(AlignmentReport report) {
-        return GuardResult.countsByStatusName(report);
+        Map<String, Integer> counts = new java.util.LinkedHashMap<>();
+        report.countsByStatus().forEach((status, count) -> counts.put(lower(status), count));
+        return counts;
     }
 
     static String lower(Enum<?> value) {

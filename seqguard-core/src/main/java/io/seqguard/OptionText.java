@@ -1,4 +1,4 @@
-package io.seqguard.internal;
+package io.seqguard;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -13,14 +13,14 @@ import java.util.regex.Pattern;
  * the user wrote. Messages of the core's setters start with their method name ({@code jobs: ...}); the option model
  * puts the user's key there instead.
  */
-public final class OptionText {
+final class OptionText {
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ns|us|ms|s|m|h|d)?");
 
     private OptionText() {
     }
 
-    public static Boolean bool(String text) {
+    static Boolean bool(String text) {
         String value = text.trim().toLowerCase(Locale.ROOT);
         if (value.equals("true") || value.equals("false")) {
             return Boolean.valueOf(value);
@@ -28,7 +28,7 @@ public final class OptionText {
         throw new IllegalArgumentException("'" + text + "' is not true or false");
     }
 
-    public static Integer integer(String text) {
+    static Integer integer(String text) {
         try {
             return Integer.valueOf(text.trim());
         } catch (NumberFormatException e) {
@@ -36,7 +36,7 @@ public final class OptionText {
         }
     }
 
-    public static Long wholeNumber(String text) {
+    static Long wholeNumber(String text) {
         try {
             return Long.valueOf(text.trim());
         } catch (NumberFormatException e) {
@@ -44,7 +44,7 @@ public final class OptionText {
         }
     }
 
-    public static Double decimal(String text) {
+    static Double decimal(String text) {
         try {
             return Double.valueOf(text.trim());
         } catch (NumberFormatException e) {
@@ -52,7 +52,7 @@ public final class OptionText {
         }
     }
 
-    public static String text(String text) {
+    static String text(String text) {
         return text;
     }
 
@@ -60,7 +60,7 @@ public final class OptionText {
      * {@code 10s}, {@code 500ms}, {@code 2m}, {@code 1h}, {@code 1d}, a plain number of milliseconds, or ISO-8601
      * ({@code PT10S}).
      */
-    public static Duration duration(String text) {
+    static Duration duration(String text) {
         String value = text.trim();
         Matcher m = DURATION.matcher(value.toLowerCase(Locale.ROOT));
         if (m.matches()) {
@@ -101,7 +101,7 @@ public final class OptionText {
     }
 
     /** Comma-separated, each item trimmed, empty items dropped; a comma inside double quotes belongs to a name. */
-    public static List<String> list(String text) {
+    static List<String> list(String text) {
         List<String> items = new ArrayList<>();
         StringBuilder item = new StringBuilder();
         boolean quoted = false;
@@ -132,7 +132,7 @@ public final class OptionText {
      * A message for the user's key: {@code "jobs: must be ..."} (a setter's, which names its method) becomes
      * {@code "seqguard.jobs: must be ..."}; a message that names no method gets the key in front.
      */
-    public static String renamed(String message, String method, String key) {
+    static String renamed(String message, String method, String key) {
         String text = message == null ? "invalid value" : message;
         if (text.startsWith(method + ": ")) {
             return key + text.substring(method.length());

@@ -1,10 +1,10 @@
-package io.seqguard.internal;
+package io.seqguard;
 
 import java.time.Duration;
 import java.util.Objects;
 
 /** Checks for the time limits of both configurations, which the server takes in whole milliseconds. */
-public final class Durations {
+final class Durations {
 
     private Durations() {
     }
@@ -18,7 +18,7 @@ public final class Durations {
      * @return the value
      * @throws IllegalArgumentException when it is outside 1 ms to 24 days
      */
-    public static Duration requireMillis(Duration value, String property) {
+    static Duration requireMillis(Duration value, String property) {
         Objects.requireNonNull(value, property + " must not be null");
         if (value.compareTo(Duration.ofMillis(1)) < 0 || value.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) > 0) {
             throw new IllegalArgumentException(property + ": must be between 1 ms and 24 days, was " + value);

@@ -1,10 +1,10 @@
-package io.seqguard.internal;
+package io.seqguard;
 
 import java.util.Locale;
 import java.util.Objects;
 
 /** Reads configuration text into an enum the same way for every option, with one message shape. */
-public final class EnumText {
+final class EnumText {
 
     private EnumText() {
     }
@@ -17,7 +17,7 @@ public final class EnumText {
      * @return the constant
      * @throws IllegalArgumentException naming the property and listing the accepted values
      */
-    public static <E extends Enum<E>> E parse(Class<E> type, String text, String property, String what) {
+    static <E extends Enum<E>> E parse(Class<E> type, String text, String property, String what) {
         Objects.requireNonNull(text, property + " must not be null");
         String wanted = text.trim().toUpperCase(Locale.ROOT);
         E[] constants = type.getEnumConstants();

@@ -1,0 +1,85 @@
+package io.seqguard.internal;
+
+import io.seqguard.AlignmentReport;
+import io.seqguard.AllocationRule;
+import io.seqguard.Operation;
+import io.seqguard.SequenceReport;
+import io.seqguard.Vocabulary;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The {@link AlignmentReport} seqguard reports, with the words its messages use ({@link Vocabulary}): the API's for
+ * {@code requireAligned()}, whose exception an API user reads.
+ */
+record AlignmentResult(Operation operation, String database, String serverVersion, AllocationRule allocation,
+        long margin, Instant startedAt, Duration duration, List<SequenceReport> sequences,
+        List<String> sourceOnlySequences) implements AlignmentReport {
+
+    AlignmentResult {
+        sequences = List.copyOf(sequences);
+        sourceOnlySequences = sourceOnlySequences == null ? List.of() : List.copyOf(sourceOnlySequences);
+    }
+
+    /** The same report under another verb: a repair that found nothing to move is reported as the repair it was. */
+    static AlignmentResult of(AlignmentReport report, Operation operation) {
+        return new AlignmentResult(operation, report.database(), report.serverVersion(), report.allocation(),
+                report.margin(), report.startedAt(), report.duration(), report.sequences(),
+                report.sourceOnlySequences());
+    }
+
+    /**
+     * A verify's report with the sequences a later, narrower run (the guard's repair of what the verify found behind)
+     * read again in their place: one report of the whole database, under the later run's verb and a duration
+     * covering both.
+     */
+    static AlignmentResult merge(AlignmentReport all, AlignmentReport again) {
+        java.util.Map<String, SequenceReport> replaced = new java.util.HashMap<>();
+        for (SequenceReport s : again.sequences()) {
+            replaced.put(s.qualifiedName(), s);
+        }
+        List<SequenceReport> sequences = new java.util.ArrayList<>(all.sequences().size());
+        for (SequenceReport s : all.sequences()) {
+            sequences.add(replaced.getOrDefault(s.qualifiedName(), s));
+        }
+        Duration both = Duration.between(all.startedAt(), again.startedAt().plus(again.duration()));
+        return new AlignmentResult(again.operation(), all.database(), all.serverVersion(), all.allocation(),
+                all.margin(), all.startedAt(), both.isNegative() ? all.duration().plus(again.duration()) : both,
+                sequences, all.sourceOnlySequences());
+    }
+
+    @Override
+    public AlignmentReport requireAligned() {
+        switch (verdict()) {
+            case DRIFT:
+                throw Exceptions.drift(this, ReportText.problems(this, Vocabulary.API));
+            case INCOMPLETE:
+                throw Exceptions.incomplete(this, ReportText.problems(this, Vocabulary.API));
+            default:
+                return this;
+        }
+    }
+
+    @Override
+    public String toSql() {
+        return ReportText.sql(this);
+    }
+
+    @Override
+    public String toText() {
+        return ReportText.render(this);
+    }
+
+    @Override
+    public String toJson() {
+        return ReportJson.render(this);
+    }
+
+    /** A one-line summary. */
+    @Override
+    public String toString() {
+        return ReportText.summary(this);
+    }
+}

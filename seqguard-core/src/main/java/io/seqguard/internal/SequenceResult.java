@@ -1,0 +1,23 @@
+package io.seqguard.internal;
+
+import io.seqguard.FedColumn;
+import io.seqguard.RepairAction;
+import io.seqguard.SequenceReport;
+import io.seqguard.SequenceStatus;
+import io.seqguard.Witness;
+
+import java.util.List;
+
+/** The {@link SequenceReport} seqguard reports. */
+record SequenceResult(String schema, String name, String qualifiedName, String dataType, long increment,
+        long minValue, long maxValue, boolean cycle, List<FedColumn> columns, Long previousNextValue, Long nextValue,
+        Long dataBound, Long requiredNextValue, SequenceStatus status, String reason, RepairAction action, String sql,
+        Double rangeUsed, List<String> notes, Witness witness, Long sourceNextValue, boolean acknowledged)
+        implements SequenceReport {
+
+    SequenceResult {
+        columns = List.copyOf(columns);
+        notes = List.copyOf(notes);
+        witness = witness == null ? Witness.NONE : witness;
+    }
+}
