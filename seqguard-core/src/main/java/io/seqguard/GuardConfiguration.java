@@ -73,8 +73,9 @@ public final class GuardConfiguration {
     /**
      * The database: the application's pool itself. The guard borrows one connection for its lock and the aligner
      * up to {@code jobs} more: {@code jobs + 1} at once read at full speed (3 with the default {@code jobs}), and 2
-     * are enough, the aligner then reading with the one connection it got. Session-level advisory locks need session
-     * pooling: a transaction-pooling proxy (PgBouncer {@code pool_mode=transaction}) cannot serialize instances.
+     * are enough, the aligner then reading with the one connection it got. Through PgBouncer, in session or in
+     * transaction pooling, the guard serializes instances too: its lock lives in a transaction kept open for the run,
+     * and it prepares no statement by name on the server.
      *
      * @throws IllegalArgumentException for a {@link GuardedDataSource}: the guard must use the raw pool, since the
      *     wrapper hands out nothing until the guard has passed

@@ -35,10 +35,12 @@ import org.slf4j.LoggerFactory;
  *       belongs to the primary).</li>
  *   <li>An enabled subscription means the cutover is not finished: {@link SubscriptionAction} decides (default:
  *       refuse, naming it).</li>
- *   <li>Takes the seqguard advisory lock ({@link #ADVISORY_LOCK_KEY}, session level, on a connection of its own):
- *       exclusive to repair, shared to verify, so that many instances booting at once repair one at a time and a
- *       verifying instance waits for a repairing one. The wait is bounded by
- *       {@link GuardConfiguration#lockWaitTimeout(Duration)}.</li>
+ *   <li>Takes the seqguard advisory lock ({@link #ADVISORY_LOCK_KEY}, transaction level, in a transaction that stays
+ *       open on a connection of its own until the run ends, so that the lock ends with it whatever happens, also
+ *       through a transaction-pooling proxy): exclusive to repair, shared to verify, so that many instances booting
+ *       at once repair one at a time and a verifying instance waits for a repairing one. The wait polls without
+ *       holding a transaction open and is bounded by {@link GuardConfiguration#lockWaitTimeout(Duration)}. A run
+ *       whose lock connection dies is no longer serialized and fails.</li>
  *   <li>Verifies first (read-only) and repairs only when sequences are still behind, so an instance that comes after
  *       another one repaired finds everything aligned and passes: no instance fails because another repaired first.
  *       A sequence that looks behind only because running instances advanced it with {@code nextval()} while it was

@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One run of the {@link StartupGuard}, on the worker thread: server facts, standby and subscription rules, the
  * advisory lock, the aligner, the journal. Everything it does to the borrowed connection is undone before the
- * connection goes back to the pool: settings are {@code SET LOCAL}, the session lock is released (or the connection
- * aborted when that fails), auto-commit is restored.
+ * connection goes back to the pool: settings are {@code SET LOCAL}, the lock ends with its transaction (or the
+ * connection is aborted when that fails), auto-commit and the driver's prepare threshold are restored.
  */
 public final class GuardRunner {
 
@@ -302,6 +302,7 @@ public final class GuardRunner {
                 throw refuse(Reason.DRIFT, "seqguard startup guard (mode " + lower(applied)
                         + ") refuses start-up: " + problems(report) + fixStatements(report), report, null);
             }
+            requireLock(session, report);
             return verified(applied, GuardOutcome.ALIGNED, report);
         } finally {
             session.unlock();
@@ -317,10 +318,12 @@ public final class GuardRunner {
             if (waited && report.isAligned()) {
                 notes.add("another instance held the seqguard lock; afterwards every sequence was aligned");
             }
+            requireLock(session, report);
             // a repair that found nothing to move is still the repair the user asked for
             return verified(GuardMode.REPAIR, GuardOutcome.ALIGNED, AlignmentResult.of(report, Operation.REPAIR));
         }
         checkAbandoned();
+        requireLock(session, report);
         step = "repairing database " + database;
         // under the lock, read again only what the verify found behind: each table is read once more at most
         java.util.Set<String> behind = new java.util.HashSet<>();
@@ -328,6 +331,7 @@ public final class GuardRunner {
             behind.add(s.qualifiedName());
         }
         report = AlignmentResult.merge(report, new Engine(aligner.configuration()).run(Operation.REPAIR, behind));
+        requireLock(session, report);
         List<SequenceReport> failed = report.withAction(RepairAction.FAILED);
         if (!failed.isEmpty()) {
             throw refuse(Reason.REPAIR_FAILED, "seqguard startup guard could not repair "
@@ -423,20 +427,31 @@ public final class GuardRunner {
                 holders, waitMillis);
         long w0 = System.nanoTime();
         waited = true;
-        try {
-            session.waitLock(exclusive, waitMillis);
-            lockWait = Duration.ofNanos(System.nanoTime() - w0);
-        } catch (SQLException e) {
-            lockWait = Duration.ofNanos(System.nanoTime() - w0);
-            if ("55P03".equals(e.getSQLState()) || "57014".equals(e.getSQLState())) {
-                throw refuse(Reason.LOCK_TIMEOUT, "seqguard startup guard: another instance has "
-                        + "held the seqguard lock for " + lockWait.toSeconds() + " s (at least; "
-                        + words().name("lockWaitTimeout") + " " + config.getLockWaitTimeout().toMillis() + " ms): "
-                        + describeHolders(session) + ". It is probably repairing a large database: raise "
-                        + words().name("lockWaitTimeout") + ", or see what that session does in pg_stat_activity (a "
-                        + "stuck one can be ended with pg_terminate_backend(pid)).", null, e);
-            }
-            throw e;
+        boolean got = session.awaitLock(exclusive, statementMillis, waitMillis, () -> abandoned);
+        lockWait = Duration.ofNanos(System.nanoTime() - w0);
+        if (!got) {
+            checkAbandoned();
+            throw refuse(Reason.LOCK_TIMEOUT, "seqguard startup guard: another instance has "
+                    + "held the seqguard lock for " + lockWait.toSeconds() + " s (at least; "
+                    + words().name("lockWaitTimeout") + " " + config.getLockWaitTimeout().toMillis() + " ms): "
+                    + describeHolders(session) + ". It is probably repairing a large database: raise "
+                    + words().name("lockWaitTimeout") + ", or see what that session does in pg_stat_activity (a "
+                    + "stuck one can be ended with pg_terminate_backend(pid)).", null, null);
+        }
+    }
+
+    /**
+     * A run that lost the lock is no longer serialized with the other instances: it fails rather than report what
+     * it found or did as the serialized outcome. What it repaired stays (forward only, never backwards).
+     */
+    private void requireLock(GuardSession session, AlignmentReport report) {
+        String loss = session.lockLoss();
+        if (loss != null) {
+            throw refuse(Reason.DATABASE_ERROR, "seqguard startup guard lost the seqguard lock while " + step + ": "
+                    + loss + ". From then on the run was not serialized with other instances, so it fails. Nothing "
+                    + "was moved backwards and running the guard again is safe; if it recurs, find what ends that "
+                    + "connection (pg_terminate_backend, a proxy's timeouts such as PgBouncer's "
+                    + "idle_transaction_timeout or server_lifetime, a network cut).", report, null);
         }
     }
 

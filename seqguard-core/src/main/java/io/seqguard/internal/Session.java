@@ -14,14 +14,18 @@ import javax.sql.DataSource;
 
 /**
  * One borrowed connection. Every unit of work runs in its own short transaction that sets its time limits with
- * {@code SET LOCAL}, so the pool gets its connection back exactly as it lent it (auto-commit and read-only are
- * restored on close). A read-only session opens read-only transactions: the server itself refuses any write.
+ * {@code SET LOCAL}, so the pool gets its connection back exactly as it lent it (auto-commit, read-only and the
+ * driver's prepare threshold are restored on close). A read-only session opens read-only transactions: the server
+ * itself refuses any write. Nothing of a session outlives its transactions on the server, and no statement is
+ * prepared there by name ({@link Transactions#withoutServerPrepare}), so it works the same through a
+ * transaction-pooling proxy.
  */
 final class Session implements AutoCloseable {
 
     private final Connection connection;
     private final boolean wasAutoCommit;
     private final boolean wasReadOnly;
+    private final int prepareThreshold;
     private final String limits;
     private final String catalogLimits;
 
@@ -42,6 +46,7 @@ final class Session implements AutoCloseable {
         this.wasReadOnly = connection.isReadOnly();
         connection.setAutoCommit(false);
         connection.setReadOnly(readOnly);
+        this.prepareThreshold = Transactions.withoutServerPrepare(connection);
         this.limits = Transactions.limits(statementTimeout.toMillis(), lockTimeout.toMillis());
         this.catalogLimits = Transactions.limits(Math.max(statementTimeout.toMillis(), CATALOG_TIMEOUT.toMillis()),
                 lockTimeout.toMillis());
@@ -149,6 +154,7 @@ final class Session implements AutoCloseable {
 
     @Override
     public void close() {
+        Transactions.restorePrepareThreshold(connection, prepareThreshold);
         try {
             connection.setReadOnly(wasReadOnly);
             connection.setAutoCommit(wasAutoCommit);

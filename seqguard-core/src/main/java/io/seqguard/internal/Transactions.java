@@ -3,6 +3,7 @@ package io.seqguard.internal;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import org.postgresql.PGConnection;
 
 /**
  * Short transactions on a borrowed connection, shared by the aligner's and the guard's sessions: each sets its own
@@ -44,6 +45,56 @@ final class Transactions {
             // nothing of a failed unit, its SET LOCAL limits included, may stay on a connection that goes back
             rollbackQuietly(connection);
             throw e;
+        }
+    }
+
+    /** What {@link #withoutServerPrepare} returns for a connection of another driver: nothing to restore. */
+    static final int NOT_PGJDBC = Integer.MIN_VALUE;
+
+    private static final boolean PGJDBC_PRESENT = pgjdbcPresent();
+
+    /**
+     * Turns pgjdbc's server-side prepared statements off on a borrowed connection, until
+     * {@link #restorePrepareThreshold}. pgjdbc names a statement on the server ({@code S_1}, {@code S_2} ...) once
+     * the same SQL ran {@code prepareThreshold} times on the connection (default 5; its statement cache keeps the
+     * count across {@code prepareStatement} calls), and names {@code COMMIT} and {@code ROLLBACK} at their first use
+     * unless the connection's threshold is 0. A transaction-pooling proxy (PgBouncer {@code pool_mode=transaction})
+     * runs each transaction on whichever server connection is free, where that name is missing or another client's
+     * ({@code prepared statement "S_1" already exists}). With the threshold 0, every statement seqguard creates on
+     * the connection, plain or prepared, and every commit and rollback is parsed unnamed, for its own use only.
+     * (A URL with {@code prepareThreshold=-1}, pgjdbc's "force binary", still names every statement.)
+     *
+     * @return the threshold to restore, or {@link #NOT_PGJDBC}
+     */
+    static int withoutServerPrepare(Connection connection) throws SQLException {
+        if (!PGJDBC_PRESENT || !connection.isWrapperFor(PGConnection.class)) {
+            return NOT_PGJDBC;
+        }
+        PGConnection pg = connection.unwrap(PGConnection.class);
+        int threshold = pg.getPrepareThreshold();
+        pg.setPrepareThreshold(0);
+        return threshold;
+    }
+
+    /** Gives the connection back its own threshold, so that the pool lends it as it lent it. */
+    static void restorePrepareThreshold(Connection connection, int threshold) {
+        if (threshold == NOT_PGJDBC) {
+            return;
+        }
+        try {
+            connection.unwrap(PGConnection.class).setPrepareThreshold(threshold);
+        } catch (SQLException ignored) {
+            // a closed connection: the pool discards it
+        }
+    }
+
+    /** The driver is provided by the application; a DataSource of another driver works without it. */
+    private static boolean pgjdbcPresent() {
+        try {
+            Class.forName("org.postgresql.PGConnection", false, Transactions.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
         }
     }
 

@@ -1,11 +1,22 @@
 package io.seqguard.guard;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.seqguard.GuardedDataSource;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 
 /**
@@ -73,6 +84,78 @@ final class GuardFixture {
                     ? "OVERRIDING SYSTEM VALUE " : "") + "SELECT g, 'copied' FROM generate_series(1, " + top + ") g");
         }
         return sql;
+    }
+
+    /**
+     * The fixture's tables and {@code extraTables} more ({@code "Tåble 00; --"} ...), each with a lagging sequence of
+     * its own, filled with explicit ids; returns every table, quoted.
+     */
+    static List<String> laggingSchema(DataSource dataSource, String schema, int extraTables) throws SQLException {
+        List<String> sql = new ArrayList<>(ddl(schema));
+        sql.addAll(fill(schema, 200));
+        List<String> tables = new ArrayList<>(tables(schema));
+        for (int i = 0; i < extraTables; i++) {
+            String table = table(schema, String.format("Tåble %02d; --", i));
+            sql.add("CREATE TABLE " + table + " (id bigserial PRIMARY KEY, note text)");
+            sql.add("INSERT INTO " + table + " (id, note) SELECT g, 'copied' FROM generate_series(1, " + (100 + i)
+                    + ") g");
+            tables.add(table);
+        }
+        execute(dataSource, sql);
+        return tables;
+    }
+
+    /**
+     * Boots every instance at once: each one's guard runs, and the first {@code writers} instances insert through
+     * the sequences as soon as their own guard lets them (the first {@code getConnection()} waits for it), until every
+     * guard is done and each wrote at least 25 rows. A duplicate key fails a writer, and so this call.
+     *
+     * @return the rows the writers inserted
+     */
+    static int bootAtOnce(List<GuardedDataSource> instances, int writers, List<String> tables, Duration timeLimit)
+            throws Exception {
+        CountDownLatch start = new CountDownLatch(1);
+        AtomicBoolean guardsDone = new AtomicBoolean();
+        ExecutorService executor = Executors.newFixedThreadPool(instances.size() + writers);
+        try {
+            List<Future<?>> guards = new ArrayList<>();
+            for (GuardedDataSource instance : instances) {
+                guards.add(executor.submit(() -> {
+                    start.await();
+                    instance.awaitGuard();
+                    return null;
+                }));
+            }
+            List<Future<Integer>> written = new ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                GuardedDataSource instance = instances.get(w);
+                written.add(executor.submit(() -> {
+                    start.await();
+                    int mine = 0;
+                    try (Connection c = instance.getConnection()) {
+                        while (!guardsDone.get() || mine < 25) {
+                            insertThroughSequence(c, tables.get(ThreadLocalRandom.current().nextInt(tables.size())));
+                            mine++;
+                        }
+                    }
+                    return mine;
+                }));
+            }
+            start.countDown();
+            for (Future<?> guard : guards) {
+                guard.get(timeLimit.toSeconds() + 10, TimeUnit.SECONDS);
+            }
+            guardsDone.set(true);
+            int inserts = 0;
+            for (Future<Integer> writer : written) {
+                int mine = writer.get(30, TimeUnit.SECONDS);
+                assertThat(mine).isGreaterThanOrEqualTo(25);
+                inserts += mine;
+            }
+            return inserts;
+        } finally {
+            executor.shutdownNow();
+        }
     }
 
     static void execute(DataSource dataSource, List<String> statements) throws SQLException {

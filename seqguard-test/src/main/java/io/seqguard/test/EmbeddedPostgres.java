@@ -29,9 +29,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -82,16 +79,6 @@ public final class EmbeddedPostgres implements PostgresServer, AutoCloseable {
     private static final AtomicBoolean STALE_CLEANED = new AtomicBoolean();
     private static final Object SHARED_LOCK = new Object();
     private static EmbeddedPostgres shared;
-
-    /**
-     * Starts every server from one long-lived thread: a parent-death signal fires when the parent *thread* ends,
-     * so a server started from a short-lived test thread would otherwise die with that thread.
-     */
-    private static final ExecutorService LAUNCHER = Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "seqguard-postgres-launcher");
-        thread.setDaemon(true);
-        return thread;
-    });
 
     private final String binariesVersion;
     private final Path binDirectory;
@@ -281,7 +268,11 @@ public final class EmbeddedPostgres implements PostgresServer, AutoCloseable {
         }
     }
 
-    private static Path newInstanceDirectory(Path workDirectory) {
+    /**
+     * A new directory for one process (a server, a proxy), named after this JVM so that a later JVM deletes it
+     * should this one be killed.
+     */
+    static Path newInstanceDirectory(Path workDirectory) {
         try {
             String prefix = INSTANCE_PREFIX + ProcessHandle.current().pid() + "-";
             return Files.createTempDirectory(workDirectory, prefix).toAbsolutePath();
@@ -483,15 +474,7 @@ public final class EmbeddedPostgres implements PostgresServer, AutoCloseable {
         ProcessBuilder builder = user.processBuilder(command, instanceDirectory, true)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
-        Future<Process> launched = LAUNCHER.submit(builder::start);
-        try {
-            return launched.get();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("Cannot start " + command, e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while starting PostgreSQL", e);
-        }
+        return ServerUser.launch(builder);
     }
 
     private Outcome awaitReady(long deadline) {
@@ -517,13 +500,7 @@ public final class EmbeddedPostgres implements PostgresServer, AutoCloseable {
             if (System.nanoTime() > deadline) {
                 return Outcome.TIMED_OUT;
             }
-            try {
-                // A short poll interval, not a start-up delay: connection attempts are cheap and fail fast.
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("Interrupted while waiting for PostgreSQL", e);
-            }
+            ServerUser.pollPause("PostgreSQL");
         }
     }
 
@@ -535,7 +512,8 @@ public final class EmbeddedPostgres implements PostgresServer, AutoCloseable {
         }
     }
 
-    private static int freePort() {
+    /** A port on 127.0.0.1 that nothing listens on now; the server that binds it may still lose it to a race. */
+    static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {
@@ -544,15 +522,11 @@ public final class EmbeddedPostgres implements PostgresServer, AutoCloseable {
     }
 
     private String logTail(int lines) {
-        try {
-            List<String> all = Files.readAllLines(logFile, StandardCharsets.UTF_8);
-            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-        } catch (IOException e) {
-            return "(no log: " + e.getMessage() + ")";
-        }
+        return FileTrees.tail(logFile, lines);
     }
 
-    private static Path workDirectory() {
+    /** Where servers live: {@code seqguard.test.work-dir}, else {@code java.io.tmpdir}; created when missing. */
+    static Path workDirectory() {
         String configured = System.getProperty("seqguard.test.work-dir");
         Path dir = Paths.get(configured != null && !configured.isBlank()
                 ? configured : System.getProperty("java.io.tmpdir")).toAbsolutePath();
@@ -564,7 +538,8 @@ public final class EmbeddedPostgres implements PostgresServer, AutoCloseable {
         return dir;
     }
 
-    private static void requireReachable(Path path, ServerUser user) {
+    /** Fails, naming the way out, when {@code user} cannot enter every directory on the way to {@code path}. */
+    static void requireReachable(Path path, ServerUser user) {
         Path closed;
         try {
             closed = Permissions.firstClosedAncestor(path);
@@ -592,7 +567,7 @@ public final class EmbeddedPostgres implements PostgresServer, AutoCloseable {
      * Deletes server directories left by JVMs that no longer run. Once per JVM; failures only logged.
      * A server of a dead JVM that still runs (no setpriv, so no parent-death signal) is stopped first.
      */
-    private static void cleanStaleInstances(Path workDirectory, ServerUser user) {
+    static void cleanStaleInstances(Path workDirectory, ServerUser user) {
         if (!STALE_CLEANED.compareAndSet(false, true)) {
             return;
         }

@@ -1,22 +1,34 @@
 package io.seqguard.test;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Recursive file operations that never follow symbolic links. */
+/** Recursive file operations that never follow symbolic links, and reading the end of a process's log. */
 final class FileTrees {
 
     private static final Logger LOG = LoggerFactory.getLogger(FileTrees.class);
 
     private FileTrees() {
+    }
+
+    /** The last {@code lines} lines of a log file, for a failure message; never throws. */
+    static String tail(Path file, int lines) {
+        try {
+            List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
     }
 
     /** Deletes {@code root} and everything below it; failures are logged, not thrown (cleanup must not mask). */

@@ -11,6 +11,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,6 +28,16 @@ final class ServerUser {
     private static final List<String> RUNUSER = List.of("/usr/sbin/runuser", "/sbin/runuser", "/usr/bin/runuser");
 
     private static volatile ServerUser current;
+
+    /**
+     * Starts every long-running process (servers, proxies) from one long-lived thread: a parent-death signal fires
+     * when the parent *thread* ends, so a process started from a short-lived test thread would otherwise die with it.
+     */
+    private static final ExecutorService LAUNCHER = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "seqguard-process-launcher");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private final boolean switching;
     private final String name;
@@ -119,7 +133,8 @@ final class ServerUser {
         }
     }
 
-    private static String findExecutable(String name, List<String> wellKnown) {
+    /** A well-known path that is executable, else {@code name} on the {@code PATH}; null when neither is. */
+    static String findExecutable(String name, List<String> wellKnown) {
         for (String candidate : wellKnown) {
             if (Files.isExecutable(Paths.get(candidate))) {
                 return candidate;
@@ -186,6 +201,32 @@ final class ServerUser {
         env.keySet().removeIf(key -> key.startsWith("PG"));
         env.put("LC_ALL", "C");
         return builder;
+    }
+
+    /** Starts a process made by {@link #processBuilder} with {@code dieWithParent}, from the launcher thread. */
+    static Process launch(ProcessBuilder builder) {
+        Future<Process> launched = LAUNCHER.submit(builder::start);
+        try {
+            return launched.get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Cannot start " + builder.command(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while starting " + builder.command(), e);
+        }
+    }
+
+    /**
+     * Pauses between two attempts to reach a starting process: a short poll interval, not a start-up delay, since
+     * connection attempts are cheap and fail fast.
+     */
+    static void pollPause(String waitingFor) {
+        try {
+            Thread.sleep(10);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting for " + waitingFor, e);
+        }
     }
 
     /** Output and exit code of a finished command. */

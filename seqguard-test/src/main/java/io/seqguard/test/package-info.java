@@ -7,6 +7,9 @@
  *   <li>{@link io.seqguard.test.TestDatabase#create(String)}: the same for code outside JUnit Jupiter (jqwik).</li>
  *   <li>{@link io.seqguard.test.EmbeddedPostgres}: servers of one's own (other settings, a standby, a second
  *       cluster); {@link io.seqguard.test.PostgresServer#shared()}: the one server of the JVM.</li>
+ *   <li>{@link io.seqguard.test.PgBouncer}: the installed pgbouncer in front of a server, in session or transaction
+ *       pooling; tests that need it call {@link io.seqguard.test.PgBouncer#assumeInstalled()} and are skipped, with
+ *       the reason, on a machine without it.</li>
  * </ul>
  *
  * <p>System properties:
@@ -21,8 +24,12 @@
  *   <tr><td>{@code seqguard.test.image}</td><td>postgres:&lt;pg.version&gt;</td><td>Testcontainers image</td></tr>
  *   <tr><td>{@code seqguard.test.work-dir}</td><td>java.io.tmpdir</td><td>binaries cache and data
  *       directories</td></tr>
- *   <tr><td>{@code seqguard.test.os-user}</td><td>nobody</td><td>who runs PostgreSQL when the JVM is
- *       root</td></tr>
+ *   <tr><td>{@code seqguard.test.os-user}</td><td>nobody</td><td>who runs PostgreSQL (and PgBouncer) when the JVM
+ *       is root</td></tr>
+ *   <tr><td>{@code seqguard.test.pgbouncer}</td><td>/usr/sbin/pgbouncer, PATH</td><td>the pgbouncer
+ *       executable</td></tr>
+ *   <tr><td>{@code seqguard.test.require-pgbouncer}</td><td>false</td><td>true: a missing pgbouncer fails the tests
+ *       that need it instead of skipping them (CI)</td></tr>
  * </table>
  *
  * <p>In Maven, {@code -Dpg.version=N} also selects which binaries jar seqguard-test's pom puts on the classpath
