@@ -61,8 +61,8 @@ import org.slf4j.LoggerFactory;
  * {@code postgres} and every connection over TCP is trusted. When the JVM runs as root, initdb, postgres and
  * pg_ctl run as the unprivileged user {@code nobody} (property {@code seqguard.test.os-user}), because PostgreSQL
  * refuses to run as root. Files go under {@code java.io.tmpdir} (property {@code seqguard.test.work-dir}):
- * extracted binaries in {@code seqguard-postgres-<user>/<version>}, each server in {@code seqguard-pg-<pid>-*},
- * which {@link #close()} deletes.
+ * extracted binaries in {@code seqguard-postgres-<user>/<platform>-<version>}, each server in
+ * {@code seqguard-pg-<pid>-*}, which {@link #close()} deletes.
  *
  * <p>With {@code -Dseqguard.test.postgres=installed}, {@link #shared()} and every {@link #builder()} run the
  * installed PostgreSQL named by {@code seqguard.test.bin-dir} (inside {@code seqguard.test.chroot} when set), so
@@ -78,8 +78,8 @@ public final class EmbeddedPostgres implements PostgresServer, AutoCloseable {
     private static final String SUPERUSER = "postgres";
     private static final String INSTANCE_PREFIX = "seqguard-pg-";
     private static final Pattern INSTANCE_NAME = Pattern.compile(Pattern.quote(INSTANCE_PREFIX) + "(\\d+)-.*");
-    /** sockaddr_un.sun_path is 108 bytes on Linux, including the terminating NUL. */
-    private static final int MAX_SOCKET_PATH = 107;
+    /** sockaddr_un.sun_path is 108 bytes on Linux and 104 on macOS, including the terminating NUL. */
+    private static final int MAX_SOCKET_PATH = System.getProperty("os.name", "").startsWith("Mac") ? 103 : 107;
     /** The property that names an installed PostgreSQL's bin directory (provider {@code installed}). */
     static final String BIN_DIR = "seqguard.test.bin-dir";
     /** The property that names a root directory the installed PostgreSQL runs inside. */
