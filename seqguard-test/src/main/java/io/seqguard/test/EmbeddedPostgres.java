@@ -43,8 +43,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A real PostgreSQL server run from the binaries that {@code io.zonky.test.postgres} publishes on Maven Central,
- * in a fresh data directory, listening on 127.0.0.1 only, with settings for tests (no fsync, logical WAL).
+ * A real PostgreSQL server run from the binaries that {@code io.zonky.test.postgres} publishes on Maven Central, or
+ * from an installed PostgreSQL ({@link Builder#binDirectory}, optionally inside a root directory:
+ * {@link Builder#chroot}), in a fresh data directory, listening on 127.0.0.1 only, with settings for tests (no
+ * fsync, logical WAL).
  *
  * <pre>{@code
  * try (EmbeddedPostgres pg = EmbeddedPostgres.builder().version("16").setting("max_connections", "50").start()) {
@@ -56,8 +58,12 @@ import org.slf4j.LoggerFactory;
  * {@code postgres} and every connection over TCP is trusted. When the JVM runs as root, initdb, postgres and
  * pg_ctl run as the unprivileged user {@code nobody} (property {@code seqguard.test.os-user}), because PostgreSQL
  * refuses to run as root. Files go under {@code java.io.tmpdir} (property {@code seqguard.test.work-dir}):
- * extracted binaries in {@code seqguard-postgres-<user>/<version>}, each server in {@code seqguard-pg-<pid>-*},
- * which {@link #close()} deletes.
+ * extracted binaries in {@code seqguard-postgres-<user>/<platform>-<version>}, each server in
+ * {@code seqguard-pg-<pid>-*}, which {@link #close()} deletes.
+ *
+ * <p>With {@code -Dseqguard.test.postgres=installed}, {@link #shared()} and every {@link #builder()} run the
+ * installed PostgreSQL named by {@code seqguard.test.bin-dir} (inside {@code seqguard.test.chroot} when set), so
+ * that second servers and standbys are of the same version as the shared one.
  *
  * <p>Every server stops when the JVM exits (a shutdown hook), and where {@code setpriv} exists also when the JVM
  * is killed (the server gets SIGINT when its parent dies).
@@ -69,14 +75,18 @@ public final class EmbeddedPostgres implements PostgresServer, AutoCloseable {
     private static final String SUPERUSER = "postgres";
     private static final String INSTANCE_PREFIX = "seqguard-pg-";
     private static final Pattern INSTANCE_NAME = Pattern.compile(Pattern.quote(INSTANCE_PREFIX) + "(\\d+)-.*");
-    /** sockaddr_un.sun_path is 108 bytes on Linux, including the terminating NUL. */
-    private static final int MAX_SOCKET_PATH = 107;
+    /** sockaddr_un.sun_path is 108 bytes on Linux and 104 on macOS, including the terminating NUL. */
+    private static final int MAX_SOCKET_PATH = System.getProperty("os.name", "").startsWith("Mac") ? 103 : 107;
+    /** The property that names an installed PostgreSQL's bin directory (provider {@code installed}). */
+    static final String BIN_DIR = "seqguard.test.bin-dir";
+    /** The property that names a root directory the installed PostgreSQL runs inside. */
+    static final String CHROOT = "seqguard.test.chroot";
     private static final int PORT_ATTEMPTS = 5;
     private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(2);
 
     private static final Set<EmbeddedPostgres> RUNNING = ConcurrentHashMap.newKeySet();
     private static final AtomicBoolean HOOK_REGISTERED = new AtomicBoolean();
-    private static final AtomicBoolean STALE_CLEANED = new AtomicBoolean();
+    private static final Set<Path> STALE_CLEANED = ConcurrentHashMap.newKeySet();
     private static final Object SHARED_LOCK = new Object();
     private static EmbeddedPostgres shared;
 
@@ -108,7 +118,8 @@ public final class EmbeddedPostgres implements PostgresServer, AutoCloseable {
     }
 
     /**
-     * A builder for a new, independent server; by default of the version in system property {@code pg.version}.
+     * A builder for a new, independent server; by default of the version in system property {@code pg.version}, or
+     * the installed PostgreSQL of {@code seqguard.test.bin-dir} when {@code seqguard.test.postgres=installed}.
      *
      * @return a new builder
      */
@@ -117,7 +128,8 @@ public final class EmbeddedPostgres implements PostgresServer, AutoCloseable {
     }
 
     /**
-     * The one embedded server of this JVM, of the version in system property {@code pg.version} (default 18),
+     * The one embedded server of this JVM, of the version in system property {@code pg.version} (default 18), or
+     * the installed PostgreSQL of {@code seqguard.test.bin-dir} when {@code seqguard.test.postgres=installed},
      * started on first call and stopped when the JVM exits. Its {@link #close()} does nothing, so that one test
      * cannot stop it under the others.
      *
@@ -139,6 +151,11 @@ public final class EmbeddedPostgres implements PostgresServer, AutoCloseable {
         private final Map<String, String> settings = new LinkedHashMap<>();
         private Duration startupTimeout = Duration.ofSeconds(60);
         private Path binDirectory;
+        private Path root;
+        /** Where the installed binaries came from, for messages: a property or this builder's method. */
+        private String binSource;
+        /** With the installed provider: the major that pg.version asks for, checked against the server. */
+        private Integer expectedMajor;
 
         private Builder() {
             settings.put("fsync", "off");
@@ -152,6 +169,27 @@ public final class EmbeddedPostgres implements PostgresServer, AutoCloseable {
             settings.put("max_logical_replication_workers", "8");
             // Deterministic start-up: trying huge pages depends on the host's configuration.
             settings.put("huge_pages", "off");
+            // PostgreSQL's default through 18; 19 raised it to 128. Pinned so that a test of lock table limits
+            // means the same on every major.
+            settings.put("max_locks_per_transaction", "64");
+            if (Providers.installedSelected()) {
+                useInstalledFromProperties();
+            }
+        }
+
+        private void useInstalledFromProperties() {
+            String bin = System.getProperty(BIN_DIR, "").trim();
+            if (bin.isEmpty()) {
+                throw new IllegalArgumentException("System property " + BIN_DIR + " is required when "
+                        + Providers.PROVIDER + "=installed: the directory with initdb, postgres and pg_ctl, for "
+                        + "example /usr/lib/postgresql/19/bin (inside " + CHROOT + " when that is set)");
+            }
+            String chroot = System.getProperty(CHROOT, "").trim();
+            binDirectory = Paths.get(bin);
+            root = chroot.isEmpty() ? null : Paths.get(chroot);
+            binSource = BIN_DIR;
+            String requested = System.getProperty("pg.version", "").trim();
+            expectedMajor = requested.isEmpty() ? null : PostgresBinaries.Request.parse(requested).major();
         }
 
         /**
@@ -164,6 +202,9 @@ public final class EmbeddedPostgres implements PostgresServer, AutoCloseable {
         public Builder version(String version) {
             PostgresBinaries.Request.parse(version);
             this.version = version;
+            this.binDirectory = null;
+            this.root = null;
+            this.expectedMajor = null;
             return this;
         }
 
@@ -171,8 +212,9 @@ public final class EmbeddedPostgres implements PostgresServer, AutoCloseable {
          * A server setting written to {@code postgresql.conf}, overriding the defaults for tests (fsync=off,
          * synchronous_commit=off, full_page_writes=off, wal_level=logical, max_wal_senders=10,
          * max_replication_slots=10, max_connections=200, max_worker_processes=16,
-         * max_logical_replication_workers=8, huge_pages=off). {@code port}, {@code listen_addresses} and
-         * {@code unix_socket_directories} are chosen by the server's start and cannot be set here.
+         * max_logical_replication_workers=8, huge_pages=off, max_locks_per_transaction=64 as before 19).
+         * {@code port}, {@code listen_addresses} and {@code unix_socket_directories} are chosen by the server's
+         * start and cannot be set here.
          *
          * @param name the setting name, for example {@code max_locks_per_transaction}
          * @param value its value, unquoted
@@ -209,11 +251,29 @@ public final class EmbeddedPostgres implements PostgresServer, AutoCloseable {
          * Runs an installed PostgreSQL instead of the Maven Central binaries, for example Debian's
          * {@code /usr/lib/postgresql/15/bin} (with extensions such as pglogical). {@link #version} is then ignored.
          *
-         * @param binDirectory a directory with {@code initdb}, {@code postgres} and {@code pg_ctl}
+         * @param binDirectory a directory with {@code initdb}, {@code postgres} and {@code pg_ctl}; with
+         *     {@link #chroot} a path inside that root
          * @return this builder
          */
         public Builder binDirectory(Path binDirectory) {
-            this.binDirectory = binDirectory;
+            this.binDirectory = Objects.requireNonNull(binDirectory, "binDirectory");
+            this.binSource = "binDirectory";
+            this.expectedMajor = null;
+            return this;
+        }
+
+        /**
+         * Runs the installed PostgreSQL of {@link #binDirectory} inside a root directory through {@code chroot},
+         * for a PostgreSQL built for a newer system than this one (a Debian sid root made by {@code debootstrap},
+         * say). The JVM must run as root; the server runs as {@code seqguard.test.os-user} of the root's
+         * {@code /etc/passwd}, and its files go under the root's {@code /tmp} unless {@code seqguard.test.work-dir}
+         * names another directory inside the root. Nothing is mounted: PostgreSQL needs no {@code /proc}.
+         *
+         * @param root the root directory, or {@code null} to run on this system
+         * @return this builder
+         */
+        public Builder chroot(Path root) {
+            this.root = root;
             return this;
         }
 
@@ -229,13 +289,17 @@ public final class EmbeddedPostgres implements PostgresServer, AutoCloseable {
 
         private EmbeddedPostgres startServer(boolean sharedInstance) {
             long started = System.nanoTime();
-            Path workDirectory = workDirectory();
-            ServerUser user = ServerUser.current();
+            if (root != null && binDirectory == null) {
+                throw new IllegalStateException("A chroot needs an installed PostgreSQL: set binDirectory (property "
+                        + BIN_DIR + ") to its bin directory inside " + root);
+            }
+            ServerUser user = root == null ? ServerUser.current() : ServerUser.current().inRoot(root);
+            Path workDirectory = workDirectory(user);
             cleanStaleInstances(workDirectory, user);
             String binariesVersion;
             Path bin;
             if (binDirectory != null) {
-                bin = binDirectory.toAbsolutePath();
+                bin = user.hostPath(binDirectory.toString());
                 binariesVersion = "installed";
             } else {
                 PostgresBinaries.Installation installation =
@@ -245,7 +309,9 @@ public final class EmbeddedPostgres implements PostgresServer, AutoCloseable {
             }
             for (String tool : List.of("initdb", "postgres", "pg_ctl")) {
                 if (!Files.isExecutable(bin.resolve(tool))) {
-                    throw new IllegalStateException("No executable " + tool + " in " + bin);
+                    throw new IllegalStateException("No executable " + tool + " in " + bin
+                            + (binDirectory == null ? "" : " (" + binSource + " " + binDirectory
+                            + (root == null ? "" : ", inside " + CHROOT + " " + root) + ")"));
                 }
             }
             if (user.switching()) {
@@ -257,6 +323,11 @@ public final class EmbeddedPostgres implements PostgresServer, AutoCloseable {
             try {
                 server.initialize(settings);
                 server.launch(startupTimeout);
+                if (expectedMajor != null && server.majorVersion != expectedMajor) {
+                    throw new IllegalStateException(BIN_DIR + " " + binDirectory + " runs PostgreSQL "
+                            + server.majorVersion + ", but pg.version asks for " + expectedMajor + ": set -Dpg.version="
+                            + server.majorVersion + " or leave pg.version unset");
+                }
             } catch (RuntimeException e) {
                 server.stop();
                 throw e;
@@ -292,7 +363,7 @@ public final class EmbeddedPostgres implements PostgresServer, AutoCloseable {
             throw new UncheckedIOException("Cannot prepare " + instanceDirectory, e);
         }
         long started = System.nanoTime();
-        user.runChecked(List.of(binDirectory.resolve("initdb").toString(), "-D", dataDirectory.toString(),
+        user.runChecked(List.of(user.path(binDirectory.resolve("initdb")), "-D", user.path(dataDirectory),
                 "-U", SUPERUSER, "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"),
                 instanceDirectory, COMMAND_TIMEOUT);
         LOG.debug("initdb {} took {} ms", dataDirectory, (System.nanoTime() - started) / 1_000_000);
@@ -464,13 +535,14 @@ public final class EmbeddedPostgres implements PostgresServer, AutoCloseable {
     private enum Outcome { READY, PORT_TAKEN, EXITED, TIMED_OUT }
 
     private Process startProcess() {
-        List<String> command = new ArrayList<>(List.of(binDirectory.resolve("postgres").toString(),
-                "-D", dataDirectory.toString(), "-p", String.valueOf(port),
+        List<String> command = new ArrayList<>(List.of(user.path(binDirectory.resolve("postgres")),
+                "-D", user.path(dataDirectory), "-p", String.valueOf(port),
                 "-c", "listen_addresses=127.0.0.1"));
-        String socketPath = socketDirectory() + "/.s.PGSQL." + port;
+        String socketDirectory = user.path(socketDirectory());
+        String socketPath = socketDirectory + "/.s.PGSQL." + port;
         // A too long socket path makes the server fail; TCP alone serves JDBC.
         command.addAll(List.of("-c", "unix_socket_directories="
-                + (socketPath.getBytes(StandardCharsets.UTF_8).length <= MAX_SOCKET_PATH ? socketDirectory() : "")));
+                + (socketPath.getBytes(StandardCharsets.UTF_8).length <= MAX_SOCKET_PATH ? socketDirectory : "")));
         ProcessBuilder builder = user.processBuilder(command, instanceDirectory, true)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
@@ -525,11 +597,25 @@ public final class EmbeddedPostgres implements PostgresServer, AutoCloseable {
         return FileTrees.tail(logFile, lines);
     }
 
-    /** Where servers live: {@code seqguard.test.work-dir}, else {@code java.io.tmpdir}; created when missing. */
-    static Path workDirectory() {
+    /**
+     * Where servers live: {@code seqguard.test.work-dir}, else {@code java.io.tmpdir} (the root's /tmp with a
+     * chroot); created when missing.
+     */
+    static Path workDirectory(ServerUser user) {
         String configured = System.getProperty("seqguard.test.work-dir");
-        Path dir = Paths.get(configured != null && !configured.isBlank()
-                ? configured : System.getProperty("java.io.tmpdir")).toAbsolutePath();
+        boolean given = configured != null && !configured.isBlank();
+        Path dir;
+        if (user.root() == null) {
+            dir = Paths.get(given ? configured : System.getProperty("java.io.tmpdir")).toAbsolutePath();
+        } else {
+            // The server inside the root sees only the root's files.
+            dir = given ? Paths.get(configured).toAbsolutePath().normalize() : user.root().resolve("tmp");
+            if (!dir.startsWith(user.root())) {
+                throw new IllegalStateException("seqguard.test.work-dir " + dir + " is outside " + CHROOT + " "
+                        + user.root() + ", where PostgreSQL cannot see it: unset it (the root's /tmp is used) or "
+                        + "name a directory inside the root");
+            }
+        }
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -542,7 +628,7 @@ public final class EmbeddedPostgres implements PostgresServer, AutoCloseable {
     static void requireReachable(Path path, ServerUser user) {
         Path closed;
         try {
-            closed = Permissions.firstClosedAncestor(path);
+            closed = Permissions.firstClosedAncestor(path, user.root());
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read the permissions of " + path, e);
         }
@@ -564,11 +650,12 @@ public final class EmbeddedPostgres implements PostgresServer, AutoCloseable {
     }
 
     /**
-     * Deletes server directories left by JVMs that no longer run. Once per JVM; failures only logged.
+     * Deletes server directories left by JVMs that no longer run. Once per JVM and work directory; failures only
+     * logged.
      * A server of a dead JVM that still runs (no setpriv, so no parent-death signal) is stopped first.
      */
     static void cleanStaleInstances(Path workDirectory, ServerUser user) {
-        if (!STALE_CLEANED.compareAndSet(false, true)) {
+        if (!STALE_CLEANED.add(workDirectory)) {
             return;
         }
         try (Stream<Path> entries = Files.list(workDirectory)) {
@@ -600,11 +687,12 @@ public final class EmbeddedPostgres implements PostgresServer, AutoCloseable {
         long pid = Long.parseLong(lines.get(0).trim());
         Path cmdline = Paths.get("/proc", String.valueOf(pid), "cmdline");
         if (!Files.isReadable(cmdline)
-                || !new String(Files.readAllBytes(cmdline), StandardCharsets.UTF_8).contains(data.toString())) {
+                || !new String(Files.readAllBytes(cmdline), StandardCharsets.UTF_8).contains(user.path(data))) {
             return;
         }
         LOG.info("Stopping PostgreSQL (pid {}) left running by a dead JVM in {}", pid, data);
-        user.run(List.of("kill", "-INT", String.valueOf(pid)), data.getParent(), COMMAND_TIMEOUT);
+        // The shell's own kill: a minimal root (chroot) may have no kill program.
+        user.run(List.of("/bin/sh", "-c", "kill -INT " + pid), data.getParent(), COMMAND_TIMEOUT);
         ProcessHandle.of(pid).ifPresent(handle -> {
             try {
                 handle.onExit().get(10, TimeUnit.SECONDS);
@@ -637,8 +725,8 @@ public final class EmbeddedPostgres implements PostgresServer, AutoCloseable {
         long started = System.nanoTime();
         try {
             if (process != null && process.isAlive()) {
-                ServerUser.Result result = user.run(List.of(binDirectory.resolve("pg_ctl").toString(), "stop",
-                        "-D", dataDirectory.toString(), "-m", "fast", "-w", "-t", "60"), instanceDirectory,
+                ServerUser.Result result = user.run(List.of(user.path(binDirectory.resolve("pg_ctl")), "stop",
+                        "-D", user.path(dataDirectory), "-m", "fast", "-w", "-t", "60"), instanceDirectory,
                         COMMAND_TIMEOUT);
                 if (result.exitCode() != 0) {
                     LOG.warn("pg_ctl stop failed for {}: {}", dataDirectory, result.output().trim());
@@ -691,14 +779,25 @@ public final class EmbeddedPostgres implements PostgresServer, AutoCloseable {
     /**
      * Runs a command as the OS user the server runs as ({@code nobody} when the JVM is root, else the JVM's own
      * user), in the server's directory, and waits for it (at most two minutes). Meant for PostgreSQL's own tools,
-     * such as {@code pg_ctl} from {@link #binDirectory()}, or for copying files the server owns.
+     * such as {@code pg_ctl} from {@link #binDirectory()}, or for copying files the server owns. With a
+     * {@link Builder#chroot} the command runs inside the root, and arguments that are paths under the root (such as
+     * {@link #dataDirectory()}) are passed as the server sees them.
      *
      * @param command the program and its arguments
      * @return the command's standard output and error, combined
      * @throws IllegalStateException if it exits with a non-zero code; the message has its output
      */
     public String runAsServerUser(List<String> command) {
-        return user.runChecked(List.copyOf(command), instanceDirectory, COMMAND_TIMEOUT);
+        List<String> seen = command.stream().map(this::asServerSees).toList();
+        return user.runChecked(seen, instanceDirectory, COMMAND_TIMEOUT);
+    }
+
+    private String asServerSees(String argument) {
+        Path root = user.root();
+        if (root == null || !argument.startsWith(root + "/")) {
+            return argument;
+        }
+        return user.path(Paths.get(argument));
     }
 
     /**
@@ -744,7 +843,8 @@ public final class EmbeddedPostgres implements PostgresServer, AutoCloseable {
     }
 
     /**
-     * The directory with {@code initdb}, {@code postgres} and {@code pg_ctl} (there is no psql nor pg_basebackup).
+     * The directory with {@code initdb}, {@code postgres} and {@code pg_ctl} (the Maven Central binaries have no
+     * psql nor pg_basebackup), as a path on this host (inside the root with {@link Builder#chroot}).
      *
      * @return an absolute path
      */

@@ -51,9 +51,13 @@ final class Permissions {
         Files.setPosixFilePermissions(file, permissions);
     }
 
-    /** Returns the first directory from {@code path} up to the root that other users cannot enter, if any. */
-    static Path firstClosedAncestor(Path path) throws IOException {
-        for (Path p = path.toAbsolutePath(); p != null; p = p.getParent()) {
+    /**
+     * Returns the first directory from {@code path} up to {@code top} (null: the file system's root) that other
+     * users cannot enter, if any.
+     */
+    static Path firstClosedAncestor(Path path, Path top) throws IOException {
+        Path end = top == null ? null : top.getParent();
+        for (Path p = path.toAbsolutePath(); p != null && !p.equals(end); p = p.getParent()) {
             if (Files.isDirectory(p)
                     && !Files.getPosixFilePermissions(p).contains(PosixFilePermission.OTHERS_EXECUTE)) {
                 return p;

@@ -222,7 +222,7 @@ public final class PgBouncer implements PostgresServer, AutoCloseable {
             }
             long started = System.nanoTime();
             ServerUser user = ServerUser.current();
-            Path workDirectory = EmbeddedPostgres.workDirectory();
+            Path workDirectory = EmbeddedPostgres.workDirectory(user);
             EmbeddedPostgres.cleanStaleInstances(workDirectory, user);
             if (user.switching()) {
                 EmbeddedPostgres.requireReachable(workDirectory, user);

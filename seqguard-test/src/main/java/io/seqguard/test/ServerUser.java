@@ -21,11 +21,15 @@ import java.util.concurrent.TimeUnit;
  * The OS user that PostgreSQL processes run as. PostgreSQL refuses to run as root, so a root JVM runs them as an
  * unprivileged user (default {@code nobody}, property {@code seqguard.test.os-user}) through {@code setpriv}, or
  * {@code runuser} where setpriv is missing; any other JVM runs them as itself.
+ *
+ * <p>{@link #inRoot} gives the same user inside a root directory (chroot), for PostgreSQL built for a newer system
+ * than the host's: commands then see that directory as {@code /}, and {@link #path} names files as they see them.
  */
 final class ServerUser {
 
     private static final List<String> SETPRIV = List.of("/usr/bin/setpriv", "/bin/setpriv");
     private static final List<String> RUNUSER = List.of("/usr/sbin/runuser", "/sbin/runuser", "/usr/bin/runuser");
+    private static final List<String> CHROOT = List.of("/usr/sbin/chroot", "/sbin/chroot", "/usr/bin/chroot");
 
     private static volatile ServerUser current;
 
@@ -45,14 +49,20 @@ final class ServerUser {
     private final int gid;
     private final String setpriv;
     private final String runuser;
+    /** The directory commands run inside (chroot), or null; with it, {@link #setpriv} is a path inside it. */
+    private final Path root;
+    private final String chroot;
 
-    private ServerUser(boolean switching, String name, int uid, int gid, String setpriv, String runuser) {
+    private ServerUser(boolean switching, String name, int uid, int gid, String setpriv, String runuser, Path root,
+            String chroot) {
         this.switching = switching;
         this.name = name;
         this.uid = uid;
         this.gid = gid;
         this.setpriv = setpriv;
         this.runuser = runuser;
+        this.root = root;
+        this.chroot = chroot;
     }
 
     /** The server user for this JVM, looked up once. */
@@ -73,7 +83,7 @@ final class ServerUser {
     private static ServerUser detect() {
         String setpriv = findExecutable("setpriv", SETPRIV);
         if (!isRoot()) {
-            return new ServerUser(false, System.getProperty("user.name"), -1, -1, setpriv, null);
+            return new ServerUser(false, System.getProperty("user.name"), -1, -1, setpriv, null, null, null);
         }
         String runuser = findExecutable("runuser", RUNUSER);
         if (setpriv == null && runuser == null) {
@@ -82,7 +92,67 @@ final class ServerUser {
         }
         String name = System.getProperty("seqguard.test.os-user", "nobody");
         int[] ids = lookupIds(name);
-        return new ServerUser(true, name, ids[0], ids[1], setpriv, runuser);
+        return new ServerUser(true, name, ids[0], ids[1], setpriv, runuser, null, null);
+    }
+
+    /**
+     * This user inside {@code root}: commands run through {@code chroot(8)}, then as the unprivileged user that
+     * the root's own {@code /etc/passwd} names, through the root's {@code setpriv} (the host's chroot with
+     * {@code --userspec} where the root has none). Needs a JVM running as root, as chroot does.
+     */
+    ServerUser inRoot(Path directory) {
+        Path root = directory.toAbsolutePath().normalize();
+        if (!switching) {
+            throw new IllegalStateException("seqguard.test.chroot " + root + " needs a JVM running as root, as "
+                    + "chroot does; this one runs as " + name + ". Run the tests as root, or leave "
+                    + "seqguard.test.chroot unset and point seqguard.test.bin-dir at a PostgreSQL this system runs");
+        }
+        String chroot = findExecutable("chroot", CHROOT);
+        if (chroot == null) {
+            throw new IllegalStateException("seqguard.test.chroot is set but this system has no chroot program: "
+                    + "install coreutils");
+        }
+        int[] ids = lookupIdsIn(root.resolve("etc/passwd"), name);
+        String inside = Files.isExecutable(root.resolve("usr/bin/setpriv")) ? "/usr/bin/setpriv" : null;
+        return new ServerUser(true, name, ids[0], ids[1], inside, null, root, chroot);
+    }
+
+    private static int[] lookupIdsIn(Path passwd, String user) {
+        int[] ids;
+        try {
+            ids = passwdEntry(passwd, user);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("Cannot read " + passwd + " to find the OS user '" + user
+                    + "' (property seqguard.test.os-user) inside seqguard.test.chroot: " + e.getMessage(), e);
+        }
+        if (ids == null) {
+            throw new IllegalStateException("The OS user '" + user + "' (property seqguard.test.os-user) is not in "
+                    + passwd + ", so PostgreSQL cannot run as it inside seqguard.test.chroot");
+        }
+        return ids;
+    }
+
+    /** The root directory commands run inside, or null when they run on the host. */
+    Path root() {
+        return root;
+    }
+
+    /** A path as the commands see it (absolute, or relative to their {@code /}) as a path on this host. */
+    Path hostPath(String path) {
+        return root == null ? Paths.get(path).toAbsolutePath() : root.resolve(path.replaceFirst("^/+", ""));
+    }
+
+    /** A host path as the commands see it: itself, or inside {@link #root()} the part below the root. */
+    String path(Path hostPath) {
+        if (root == null) {
+            return hostPath.toString();
+        }
+        Path absolute = hostPath.toAbsolutePath().normalize();
+        if (!absolute.startsWith(root)) {
+            throw new IllegalArgumentException(absolute + " is outside seqguard.test.chroot " + root
+                    + ", so PostgreSQL running inside it cannot see it");
+        }
+        return "/" + root.relativize(absolute);
     }
 
     /** The effective uid from /proc, so that {@code sudo -E} or a changed HOME cannot mislead the check. */
@@ -102,11 +172,9 @@ final class ServerUser {
 
     private static int[] lookupIds(String user) {
         try {
-            for (String line : Files.readAllLines(Paths.get("/etc/passwd"), StandardCharsets.UTF_8)) {
-                String[] fields = line.split(":");
-                if (fields.length >= 4 && fields[0].equals(user)) {
-                    return new int[] {Integer.parseInt(fields[2]), Integer.parseInt(fields[3])};
-                }
+            int[] ids = passwdEntry(Paths.get("/etc/passwd"), user);
+            if (ids != null) {
+                return ids;
             }
         } catch (IOException | RuntimeException e) {
             // Fall through to id(1), which also sees users from other name services.
@@ -114,6 +182,17 @@ final class ServerUser {
         String uid = runIdCommand("-u", user);
         String gid = runIdCommand("-g", user);
         return new int[] {Integer.parseInt(uid), Integer.parseInt(gid)};
+    }
+
+    /** The uid and gid of {@code user} in a passwd file, or null when it has no such line. */
+    private static int[] passwdEntry(Path passwd, String user) throws IOException {
+        for (String line : Files.readAllLines(passwd, StandardCharsets.UTF_8)) {
+            String[] fields = line.split(":");
+            if (fields.length >= 4 && fields[0].equals(user)) {
+                return new int[] {Integer.parseInt(fields[2]), Integer.parseInt(fields[3])};
+            }
+        }
+        return null;
     }
 
     private static String runIdCommand(String flag, String user) {
@@ -169,13 +248,21 @@ final class ServerUser {
      */
     List<String> wrap(List<String> command, boolean dieWithParent) {
         List<String> full = new ArrayList<>();
+        if (root != null) {
+            if (setpriv == null) {
+                // Without setpriv in the root there is no parent-death signal; the shutdown hook still stops it.
+                full.addAll(List.of(chroot, "--userspec=" + uid + ":" + gid, "--groups=" + gid, root.toString()));
+            } else {
+                full.addAll(List.of(chroot, root.toString()));
+            }
+        }
         if (switching && setpriv != null) {
             full.addAll(List.of(setpriv, "--reuid=" + uid, "--regid=" + gid, "--clear-groups"));
             if (dieWithParent) {
                 full.addAll(List.of("--pdeathsig", "INT"));
             }
             full.add("--");
-        } else if (switching) {
+        } else if (switching && runuser != null) {
             full.addAll(List.of(runuser, "-u", name, "--"));
         } else if (dieWithParent && setpriv != null) {
             full.addAll(List.of(setpriv, "--pdeathsig", "INT", "--"));

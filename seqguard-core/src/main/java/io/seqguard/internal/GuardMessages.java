@@ -1,0 +1,204 @@
+package io.seqguard.internal;
+
+import io.seqguard.AlignmentReport;
+import io.seqguard.GuardConfiguration;
+import io.seqguard.GuardMode;
+import io.seqguard.RepairAction;
+import io.seqguard.Vocabulary;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What the startup guard says: every refusal, note and warning, in the words of the interface in use
+ * ({@link Vocabulary}), in one place. The rules that pick them are {@link GuardPolicy}'s.
+ */
+final class GuardMessages {
+
+    private static final String STANDBY = "this server is a standby (in recovery); repair belongs to the primary: run "
+            + "the guard against the primary";
+
+    private final GuardConfiguration config;
+    private final ServerFacts facts;
+
+    GuardMessages(GuardConfiguration config, ServerFacts facts) {
+        this.config = config;
+        this.facts = facts;
+    }
+
+    static String borrowFailed(SQLException e) {
+        return "seqguard startup guard could not borrow a connection: " + DriverMessages.clause(e) + ". Check the "
+                + "JDBC URL, user, password and that the server accepts connections; the guard holds one connection "
+                + "for its lock and the aligner needs at least one more (jobs for full speed).";
+    }
+
+    static String prepareFailed(SQLException e) {
+        return "seqguard startup guard could not prepare its connection: " + e.getMessage();
+    }
+
+    static String failedWhile(GuardMode mode, String step, String what) {
+        return "seqguard startup guard (mode " + lower(mode) + ") failed while " + step + ": " + what;
+    }
+
+    String abandoned(String step) {
+        return "seqguard startup guard abandoned: the time limit (" + config.getTimeLimit().toMillis()
+                + " ms) passed while " + step;
+    }
+
+    /** The refusal before any sequence is read: a standby (fail) or an enabled subscription (refuse). */
+    String refusal(GuardPolicy.Decision decision) {
+        if (decision.rule() == GuardPolicy.Rule.STANDBY_FAIL) {
+            return "seqguard startup guard refuses start-up: " + STANDBY + (words().option("onStandby") == null ? "."
+                    : " (" + words().name("onStandby") + " fail refuses every standby).");
+        }
+        List<String> disable = new ArrayList<>();
+        for (ServerFacts.Subscription s : facts.enabledSubscriptions()) {
+            disable.add("ALTER SUBSCRIPTION " + s.ident() + " DISABLE");
+        }
+        return "seqguard startup guard refuses to " + (config.getMode() == GuardMode.REPAIR ? "repair" : "verify")
+                + " database " + facts.database() + ": enabled subscription(s) " + subscriptions() + " still feed it, "
+                + "so the cutover is not finished and rows with explicit ids keep arriving. Finish the cutover first ("
+                + String.join("; ", disable) + ")" + orSet("onEnabledSubscription", "proceed, verify or skip") + ".";
+    }
+
+    /** The run's note for the rule that shaped it; null for the plain rule. */
+    String ruleNote(GuardPolicy.Rule rule) {
+        switch (rule) {
+            case STANDBY_SKIP:
+                return "standby: guard skipped (" + words().name("onStandby") + " skip)";
+            case STANDBY_VERIFY:
+            case STANDBY_WARN:
+                return "standby: verified only; repair belongs to the primary";
+            case SUBSCRIPTION_SKIP:
+                return "enabled subscription(s) " + subscriptions() + ": guard skipped ("
+                        + words().name("onEnabledSubscription") + " skip)";
+            case SUBSCRIPTION_VERIFY:
+                return "enabled subscription(s) " + subscriptions() + ": verified only ("
+                        + words().name("onEnabledSubscription") + " verify)";
+            case SUBSCRIPTION_PROCEED:
+                return "enabled subscription(s) " + subscriptions() + " still feed the database ("
+                        + words().name("onEnabledSubscription") + " proceed): values replicated after this run are "
+                        + "not covered";
+            default:
+                return null;
+        }
+    }
+
+    /** The warning a rule that lets the guard go on logs; null when there is none. */
+    String ruleWarning(GuardPolicy.Rule rule) {
+        switch (rule) {
+            case STANDBY_SKIP:
+                return STANDBY + "; sequences are not checked (" + words().name("onStandby") + " skip)";
+            case STANDBY_VERIFY:
+            case STANDBY_WARN:
+                return config.getMode() == GuardMode.REPAIR ? STANDBY + "; verifying only" : null;
+            case SUBSCRIPTION_SKIP:
+                return "enabled subscription(s) " + subscriptions() + " feed database " + facts.database()
+                        + "; sequences are not checked (" + words().name("onEnabledSubscription") + " skip)";
+            case SUBSCRIPTION_PROCEED:
+                return "enabled subscription(s) " + subscriptions() + " still feed database " + facts.database()
+                        + "; going on (" + words().name("onEnabledSubscription") + " proceed)";
+            default:
+                return null;
+        }
+    }
+
+    /** Drift a check found: in verify mode, on a standby, or what a repair could not change. */
+    String drift(GuardPolicy.Decision decision, AlignmentReport report) {
+        if (decision.onStandby()) {
+            return config.getMode() == GuardMode.REPAIR
+                    ? "seqguard startup guard refuses to repair: " + STANDBY + ". Verified here instead: "
+                            + problems(report) + fixStatements(report)
+                    : "seqguard startup guard (mode verify) on a standby (in recovery): " + problems(report)
+                            + "\nRepair belongs to the primary: run the guard (mode repair) or the statements below "
+                            + "against the primary." + fixStatements(report);
+        }
+        if (decision.applied() == GuardMode.REPAIR) {
+            return "seqguard startup guard (mode repair) refuses start-up: what remains cannot be repaired by moving "
+                    + "sequences forward. " + problems(report);
+        }
+        return "seqguard startup guard (mode " + lower(decision.applied()) + ") refuses start-up: " + problems(report)
+                + fixStatements(report);
+    }
+
+    String driftToleratedNote() {
+        return "sequences lag (" + words().name("onStandby") + " warn lets start-up go on)";
+    }
+
+    String repairFailed(AlignmentReport report, int failed) {
+        return "seqguard startup guard could not repair " + failed + " sequence(s) in database " + facts.database()
+                + " (moved " + report.withAction(RepairAction.REPAIRED).size() + "); nothing was moved backwards and "
+                + "running the guard again is safe. " + problems(report);
+    }
+
+    String incomplete(AlignmentReport report) {
+        return "seqguard startup guard (mode " + lower(config.getMode()) + ") refuses start-up: the run is incomplete."
+                + movedFirst(report) + " " + problems(report) + "\nTo go on while some sequences stay unverified, "
+                + "acknowledge them by name (" + words().name("allowUnverified") + ")" + orSet("onIncomplete", "warn")
+                + ".";
+    }
+
+    String incompleteNote(AlignmentReport report) {
+        return report.unverified().size() + " sequence(s) could not be verified (" + words().name("onIncomplete")
+                + " warn lets start-up go on): " + ReportText.names(report.unverified());
+    }
+
+    String incompleteWarning(AlignmentReport report) {
+        return "the run is incomplete; start-up goes on (" + words().name("onIncomplete") + " warn)."
+                + movedFirst(report) + " " + problems(report);
+    }
+
+    String lockTimeout(Duration waited, String holders) {
+        return "seqguard startup guard: another instance has held the seqguard lock for " + waited.toSeconds()
+                + " s (at least; " + words().name("lockWaitTimeout") + " " + config.getLockWaitTimeout().toMillis()
+                + " ms): " + holders + ". It is probably repairing a large database: raise "
+                + words().name("lockWaitTimeout") + ", or see what that session does in pg_stat_activity (a stuck one "
+                + "can be ended with pg_terminate_backend(pid)).";
+    }
+
+    static String lockLost(String step, String loss) {
+        return "seqguard startup guard lost the seqguard lock while " + step + ": " + loss + ". From then on the run "
+                + "was not serialized with other instances, so it fails. Nothing was moved backwards and running the "
+                + "guard again is safe; if it recurs, find what ends that connection (pg_terminate_backend, a proxy's "
+                + "timeouts such as PgBouncer's idle_transaction_timeout or server_lifetime, a network cut).";
+    }
+
+    private static String movedFirst(AlignmentReport report) {
+        int moved = report.withAction(RepairAction.REPAIRED).size();
+        return moved == 0 ? "" : " It moved " + moved + " sequence(s) forward first.";
+    }
+
+    private String subscriptions() {
+        List<String> quoted = new ArrayList<>();
+        for (String name : facts.subscriptionNames()) {
+            quoted.add("'" + name + "'");
+        }
+        return String.join(", ", quoted);
+    }
+
+    private static String fixStatements(AlignmentReport report) {
+        String sql = report.toSql();
+        return sql.isEmpty() ? "" : "\nStatements that fix it (forward-only, safe to run more than once):\n" + sql;
+    }
+
+    private Vocabulary words() {
+        return config.getVocabulary();
+    }
+
+    /** ", or set OPTION to VALUES" where the interface in use has the option; empty where it has not. */
+    private String orSet(String method, String values) {
+        String option = words().option(method);
+        return option == null ? "" : ", or set " + option + " to " + values;
+    }
+
+    private String problems(AlignmentReport report) {
+        return ReportText.problems(report, words());
+    }
+
+    private static String lower(GuardMode mode) {
+        return mode.name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,134 @@
+package io.seqguard.internal;
+
+import io.seqguard.GuardMode;
+import io.seqguard.IncompleteAction;
+import io.seqguard.StandbyAction;
+import io.seqguard.StartupGuardException.Reason;
+import io.seqguard.SubscriptionAction;
+import io.seqguard.Verdict;
+
+/**
+ * The guard's rules, free of I/O: what the server's facts let the configured mode do ({@link #decide}), and what
+ * the run's verdict then means for start-up ({@link #consequence}). Table-driven tests cover every combination.
+ */
+final class GuardPolicy {
+
+    /** Whether the guard checks the sequences, skips them, or refuses before looking. */
+    enum Kind {
+        CHECK, SKIP, REFUSE
+    }
+
+    /** Which rule shaped the decision: the notes, log lines and messages follow from it. */
+    enum Rule {
+        /** No standby, no enabled subscription: the configured mode. */
+        PLAIN,
+        STANDBY_VERIFY,
+        STANDBY_WARN,
+        STANDBY_SKIP,
+        STANDBY_FAIL,
+        SUBSCRIPTION_REFUSE,
+        SUBSCRIPTION_SKIP,
+        SUBSCRIPTION_VERIFY,
+        SUBSCRIPTION_PROCEED
+    }
+
+    /**
+     * What the guard does before it reads a sequence.
+     *
+     * @param kind check, skip or refuse
+     * @param applied the mode in force: {@link GuardMode#REPAIR}, {@link GuardMode#VERIFY}, or {@link GuardMode#OFF}
+     *     when nothing is checked
+     * @param rule the rule that decided
+     */
+    record Decision(Kind kind, GuardMode applied, Rule rule) {
+
+        /** Repair takes the lock exclusively; verify shares it. */
+        boolean exclusive() {
+            return applied == GuardMode.REPAIR;
+        }
+
+        /** The refusal's reason; null unless {@link Kind#REFUSE}. */
+        Reason refusal() {
+            return rule == Rule.STANDBY_FAIL ? Reason.STANDBY : rule == Rule.SUBSCRIPTION_REFUSE
+                    ? Reason.SUBSCRIPTION : null;
+        }
+
+        boolean onStandby() {
+            return rule.name().startsWith("STANDBY");
+        }
+    }
+
+    /** What the verdict of a check means for start-up. */
+    enum Consequence {
+        /** Start: aligned, or repaired. */
+        START,
+        /** Start, and say which sequences lag ({@link StandbyAction#WARN}). */
+        START_DESPITE_DRIFT,
+        /** Start, and say which sequences were not verified ({@link IncompleteAction#WARN}). */
+        START_DESPITE_INCOMPLETE,
+        /** Refuse: drift. */
+        REFUSE_DRIFT,
+        /** Refuse: drift found on a standby that was asked to repair ({@link Reason#STANDBY}). */
+        REFUSE_STANDBY,
+        /** Refuse: incomplete ({@link IncompleteAction#FAIL}). */
+        REFUSE_INCOMPLETE
+    }
+
+    private GuardPolicy() {
+    }
+
+    /**
+     * @param mode the configured mode, {@link GuardMode#REPAIR} or {@link GuardMode#VERIFY} (off never gets here)
+     * @param standby whether the server is a standby; a standby's rules come first (its subscriptions do not run)
+     * @param enabledSubscriptions whether an enabled subscription still feeds the database
+     */
+    static Decision decide(GuardMode mode, StandbyAction onStandby, SubscriptionAction onEnabledSubscription,
+            boolean standby, boolean enabledSubscriptions) {
+        if (standby) {
+            switch (onStandby) {
+                case FAIL:
+                    return new Decision(Kind.REFUSE, GuardMode.OFF, Rule.STANDBY_FAIL);
+                case SKIP:
+                    return new Decision(Kind.SKIP, GuardMode.OFF, Rule.STANDBY_SKIP);
+                case WARN:
+                    return new Decision(Kind.CHECK, GuardMode.VERIFY, Rule.STANDBY_WARN);
+                default:
+                    return new Decision(Kind.CHECK, GuardMode.VERIFY, Rule.STANDBY_VERIFY);
+            }
+        }
+        if (enabledSubscriptions) {
+            switch (onEnabledSubscription) {
+                case REFUSE:
+                    return new Decision(Kind.REFUSE, GuardMode.OFF, Rule.SUBSCRIPTION_REFUSE);
+                case SKIP:
+                    return new Decision(Kind.SKIP, GuardMode.OFF, Rule.SUBSCRIPTION_SKIP);
+                case VERIFY:
+                    return new Decision(Kind.CHECK, GuardMode.VERIFY, Rule.SUBSCRIPTION_VERIFY);
+                default:
+                    return new Decision(Kind.CHECK, mode, Rule.SUBSCRIPTION_PROCEED);
+            }
+        }
+        return new Decision(Kind.CHECK, mode, Rule.PLAIN);
+    }
+
+    /**
+     * @param decision the check that ran
+     * @param mode the configured mode
+     * @param verdict what the check (after a repair: the repair) found
+     */
+    static Consequence consequence(Decision decision, GuardMode mode, Verdict verdict, IncompleteAction onIncomplete) {
+        switch (verdict) {
+            case DRIFT:
+                if (decision.rule() == Rule.STANDBY_WARN) {
+                    return Consequence.START_DESPITE_DRIFT;
+                }
+                return decision.onStandby() && mode == GuardMode.REPAIR ? Consequence.REFUSE_STANDBY
+                        : Consequence.REFUSE_DRIFT;
+            case INCOMPLETE:
+                return onIncomplete == IncompleteAction.FAIL ? Consequence.REFUSE_INCOMPLETE
+                        : Consequence.START_DESPITE_INCOMPLETE;
+            default:
+                return Consequence.START;
+        }
+    }
+}

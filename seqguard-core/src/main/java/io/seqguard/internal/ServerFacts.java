@@ -1,0 +1,115 @@
+package io.seqguard.internal;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the guard learns about the server before it decides anything: the database, the version, whether it is a
+ * standby, the subscriptions that still feed it, and the cluster's identity. Read by {@link #read} in a few short
+ * transactions on the guard's own connection.
+ *
+ * @param database the database's name
+ * @param serverVersion for example {@code 18.3}
+ * @param standby whether the server is in recovery
+ * @param connectionApplicationName the connection's {@code application_name}; may be blank
+ * @param enabledSubscriptions the enabled subscriptions of this database (none on a standby)
+ * @param id the cluster's system identifier, or the fallback identity where that is not readable
+ * @param fromSystemIdentifier whether {@code id} is the system identifier
+ * @param problems what could not be read (and what the guard assumed instead), for the run's notes
+ */
+record ServerFacts(String database, String serverVersion, boolean standby, String connectionApplicationName,
+        List<Subscription> enabledSubscriptions, String id, boolean fromSystemIdentifier, List<String> problems) {
+
+    private static final Logger log = LoggerFactory.getLogger("io.seqguard.StartupGuard");
+
+    private static final String FACTS = "SELECT current_database(), current_setting('server_version'), "
+            + "pg_is_in_recovery(), current_setting('application_name')";
+    private static final String SYSTEM_IDENTIFIER = "SELECT system_identifier::text FROM pg_control_system()";
+    private static final String FALLBACK_IDENTITY = "SELECT 'fallback:' || coalesce(host(inet_server_addr()), 'local')"
+            + " || ':' || coalesce(inet_server_port()::text, current_setting('port')) || '/' || d.oid::text"
+            + " || coalesce('/' || nullif(current_setting('cluster_name', true), ''), '')"
+            + " FROM pg_database d WHERE d.datname = current_database()";
+    /** Only columns granted to every role: {@code subconninfo} is not readable by plain roles. */
+    private static final String ENABLED_SUBSCRIPTIONS = "SELECT subname, quote_ident(subname) FROM pg_subscription"
+            + " WHERE subenabled AND subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())"
+            + " ORDER BY subname";
+
+    /** A subscription by name, and quoted by the server for the statements advice shows. */
+    record Subscription(String name, String ident) {
+    }
+
+    ServerFacts {
+        enabledSubscriptions = List.copyOf(enabledSubscriptions);
+        problems = List.copyOf(problems);
+    }
+
+    /** The subscriptions' names, as the catalog spells them. */
+    List<String> subscriptionNames() {
+        List<String> names = new ArrayList<>();
+        for (Subscription s : enabledSubscriptions) {
+            names.add(s.name());
+        }
+        return names;
+    }
+
+    static ServerFacts read(GuardSession session, long statementMillis, long lockMillis) throws SQLException {
+        Object[] facts = session.inTransaction(statementMillis, lockMillis, c -> {
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(FACTS)) {
+                rs.next();
+                return new Object[] {rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getString(4)};
+            }
+        });
+        boolean standby = (Boolean) facts[2];
+        List<String> problems = new ArrayList<>();
+        // a standby replays the primary's catalog; its subscriptions do not run there
+        List<Subscription> subscriptions = standby ? List.of()
+                : subscriptions(session, statementMillis, lockMillis, problems);
+        String id;
+        boolean fromSystemIdentifier;
+        try {
+            id = session.inTransaction(statementMillis, lockMillis, c -> single(c, SYSTEM_IDENTIFIER));
+            fromSystemIdentifier = true;
+        } catch (SQLException e) {
+            log.info("seqguard startup guard: pg_control_system() is not readable ({}); identifying the primary by "
+                    + "address, port and database oid instead", e.getMessage());
+            id = session.inTransaction(statementMillis, lockMillis, c -> single(c, FALLBACK_IDENTITY));
+            fromSystemIdentifier = false;
+        }
+        return new ServerFacts((String) facts[0], (String) facts[1], standby, (String) facts[3], subscriptions, id,
+                fromSystemIdentifier, problems);
+    }
+
+    private static List<Subscription> subscriptions(GuardSession session, long statementMillis, long lockMillis,
+            List<String> problems) {
+        try {
+            return session.inTransaction(statementMillis, lockMillis, c -> {
+                List<Subscription> found = new ArrayList<>();
+                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(ENABLED_SUBSCRIPTIONS)) {
+                    while (rs.next()) {
+                        found.add(new Subscription(rs.getString(1), rs.getString(2)));
+                    }
+                }
+                return found;
+            });
+        } catch (SQLException e) {
+            String note = "could not check pg_subscription for enabled subscriptions (" + e.getMessage()
+                    + "); going on as if there were none";
+            log.warn("seqguard startup guard: {}", note);
+            problems.add(note);
+            return List.of();
+        }
+    }
+
+    private static String single(Connection c, String sql) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+}
