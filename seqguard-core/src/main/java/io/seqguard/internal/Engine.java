@@ -114,8 +114,9 @@ public final class Engine {
             log.info("seqguard {}: {}", operation.name().toLowerCase(Locale.ROOT), report);
             List<SequenceReport> unverified = report.unverified();
             if (!unverified.isEmpty()) {
-                log.warn("seqguard {}: {} sequence(s) could not be verified, so the run is incomplete: {}",
-                        operation.name().toLowerCase(Locale.ROOT), unverified.size(), ReportText.names(unverified));
+                log.warn("seqguard {}: {} sequence(s) could not be verified, so the run cannot be called aligned: "
+                        + "{}", operation.name().toLowerCase(Locale.ROOT), unverified.size(),
+                        ReportText.names(unverified));
             }
             return report;
         } catch (SQLException e) {
