@@ -30,12 +30,26 @@ public record AlignmentReport(Operation operation, String database, String serve
         AllocationRule allocation, long margin, Instant startedAt, Duration duration,
         List<SequenceReport> sequences, List<String> sourceOnlySequences) {
 
+    /**
+     * Copies the lists: a report never changes.
+     *
+     * @param operation the verb that produced the report
+     * @param database the database's name
+     * @param serverVersion the server's version, for example {@code 18.3}
+     * @param allocation the allocation rule applied to every sequence
+     * @param margin the safety margin a repair adds, in sequence values
+     * @param startedAt when the run started
+     * @param duration how long it took
+     * @param sequences one entry per sequence
+     * @param sourceOnlySequences sequences the source database has and this one lacks (quoted, schema-qualified names,
+     *     as {@link SequenceReport#qualifiedName()}); empty without a source
+     */
     public AlignmentReport {
         sequences = List.copyOf(sequences);
         sourceOnlySequences = sourceOnlySequences == null ? List.of() : List.copyOf(sourceOnlySequences);
     }
 
-    /** How many sequences have each status; every status is present, zero included. */
+    /** {@return how many sequences have each status; every status is present, zero included} */
     public Map<SequenceStatus, Integer> countsByStatus() {
         Map<SequenceStatus, Integer> counts = new EnumMap<>(SequenceStatus.class);
         for (SequenceStatus status : SequenceStatus.values()) {
@@ -47,19 +61,29 @@ public record AlignmentReport(Operation operation, String database, String serve
         return counts;
     }
 
-    /** The sequences with the given status. */
+    /**
+     * The sequences with the given status.
+     *
+     * @param status the status to select
+     * @return those sequences, in report order
+     */
     public List<SequenceReport> withStatus(SequenceStatus status) {
         return sequences.stream().filter(s -> s.status() == status).collect(Collectors.toList());
     }
 
-    /** The sequences with the given action. */
+    /**
+     * The sequences with the given action.
+     *
+     * @param action the action to select
+     * @return those sequences, in report order
+     */
     public List<SequenceReport> withAction(RepairAction action) {
         return sequences.stream().filter(s -> s.action() == action).collect(Collectors.toList());
     }
 
     /**
-     * Whether no sequence is behind or exhausted. Sequences that are not verifiable or skipped do not count against
-     * it; they are listed in the report.
+     * {@return whether no sequence is behind or exhausted} Sequences that are not verifiable or skipped do not count
+     * against it; they are listed in the report.
      */
     public boolean isAligned() {
         return sequences.stream().noneMatch(s -> s.status().isDrift());
@@ -78,28 +102,30 @@ public record AlignmentReport(Operation operation, String database, String serve
         return this;
     }
 
-    /** The highest share of its range any sequence has used, 0 when none is known. */
+    /** {@return the highest share of its range any sequence has used, 0 when none is known} */
     public double maxRangeUsed() {
         return sequences.stream().map(SequenceReport::rangeUsed).filter(r -> r != null)
                 .mapToDouble(Double::doubleValue).max().orElse(0);
     }
 
-    /** The repair statements of a plan (or the ones a repair ran), one per line, each ending in a semicolon. */
+    /**
+     * {@return the repair statements of a plan (or the ones a repair ran), one per line, each ending in a semicolon}
+     */
     public String toSql() {
         return ReportText.sql(this);
     }
 
-    /** A table a person reads, followed by details on everything that is not aligned. */
+    /** {@return a table a person reads, followed by details on everything that is not aligned} */
     public String toText() {
         return ReportText.render(this);
     }
 
-    /** The JSON form; the shape is documented in the README and versioned by {@code formatVersion}. */
+    /** {@return the JSON form; the shape is documented in the README and versioned by {@code formatVersion}} */
     public String toJson() {
         return ReportJson.render(this);
     }
 
-    /** What is wrong and what to do, for an exception or a failed start-up. */
+    /** {@return what is wrong and what to do, for an exception or a failed start-up} */
     public String driftMessage() {
         return ReportText.driftMessage(this);
     }

@@ -36,12 +36,34 @@ public record GuardResult(GuardMode mode, GuardMode applied, GuardOutcome outcom
         boolean waitedForLock, Duration lockWait, AlignmentReport report, Instant startedAt, Duration duration,
         List<String> notes) {
 
+    /**
+     * Copies the lists: a result never changes.
+     *
+     * @param mode the configured mode
+     * @param applied the mode in force after the standby and subscription rules: {@link GuardMode#REPAIR} (changes were
+     *     allowed; {@link #outcome()} says whether any was needed), {@link GuardMode#VERIFY} (mode verify, a standby,
+     *     or an enabled subscription with {@link SubscriptionAction#VERIFY}) or {@link GuardMode#OFF} (nothing was
+     *     checked)
+     * @param outcome how it ended
+     * @param database the database's name; null when the guard did not connect (mode off)
+     * @param serverVersion the server's version; null when the guard did not connect
+     * @param primary the primary's identity; null when the guard did not connect
+     * @param standby whether the server is a standby (in recovery)
+     * @param enabledSubscriptions the enabled subscriptions found in this database (empty when none or not readable)
+     * @param waitedForLock whether another instance held the seqguard lock when this one asked for it
+     * @param lockWait how long this instance waited for the lock
+     * @param report the aligner's report; null when nothing was checked
+     * @param startedAt when the run started
+     * @param duration how long it took
+     * @param notes what a person should know about the run (a standby, a skipped check, a journal that could not be
+     *     written)
+     */
     public GuardResult {
         enabledSubscriptions = List.copyOf(enabledSubscriptions);
         notes = List.copyOf(notes);
     }
 
-    /** The sequences this run moved forward; empty when it moved none. */
+    /** {@return the sequences this run moved forward; empty when it moved none} */
     public List<SequenceReport> repaired() {
         return report == null ? List.of() : report.withAction(RepairAction.REPAIRED);
     }
@@ -92,7 +114,12 @@ public record GuardResult(GuardMode mode, GuardMode applied, GuardOutcome outcom
         return details;
     }
 
-    /** Sequences by status, every status present, keyed as in the JSON report ({@code not_verifiable}). */
+    /**
+     * Sequences by status, every status present, keyed as in the JSON report ({@code not_verifiable}).
+     *
+     * @param report any report
+     * @return the counts, by status name
+     */
     public static Map<String, Integer> countsByStatusName(AlignmentReport report) {
         Map<String, Integer> counts = new LinkedHashMap<>();
         for (Map.Entry<SequenceStatus, Integer> entry : report.countsByStatus().entrySet()) {

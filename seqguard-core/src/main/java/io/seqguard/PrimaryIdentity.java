@@ -26,6 +26,16 @@ import java.util.Objects;
 public record PrimaryIdentity(String id, boolean fromSystemIdentifier, Recognition recognition,
         String previousPrimaryId, Instant lastRunAt) {
 
+    /**
+     * Checks that both components are given.
+     *
+     * @param id the system identifier as a decimal number, or the fallback text
+     * @param fromSystemIdentifier whether {@link #id()} is the system identifier (false: the fallback)
+     * @param recognition whether the journal has seen this primary before
+     * @param previousPrimaryId when the journal's latest run was against another primary (a cutover), that one; else
+     *     null
+     * @param lastRunAt the journal's latest run against this primary; null when none or unknown
+     */
     public PrimaryIdentity {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(recognition, "recognition");
@@ -41,7 +51,7 @@ public record PrimaryIdentity(String id, boolean fromSystemIdentifier, Recogniti
         UNKNOWN
     }
 
-    /** The log line: {@code first boot against primary X}, {@code known primary X} or {@code primary X}. */
+    /** {@return the log line: {@code first boot against primary X}, {@code known primary X} or {@code primary X}} */
     public String describe() {
         String name = id + (fromSystemIdentifier ? "" : " (fallback identity: the system identifier is not readable)");
         switch (recognition) {

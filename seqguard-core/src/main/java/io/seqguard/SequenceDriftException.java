@@ -15,7 +15,7 @@ public class SequenceDriftException extends SeqguardException {
         this.report = report;
     }
 
-    /** The report that found the drift. */
+    /** {@return the report that found the drift} */
     public AlignmentReport report() {
         return report;
     }

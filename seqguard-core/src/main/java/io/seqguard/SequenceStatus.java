@@ -15,7 +15,7 @@ public enum SequenceStatus {
     /** Every column the sequence feeds is empty: nothing to align, never touched. */
     EMPTY;
 
-    /** Whether this status means the sequence would hand out an id that already exists (or none at all). */
+    /** {@return whether this status means the sequence would hand out an id that already exists (or none at all)} */
     public boolean isDrift() {
         return this == BEHIND || this == EXHAUSTED;
     }
