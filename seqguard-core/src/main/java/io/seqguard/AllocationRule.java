@@ -47,17 +47,17 @@ public final class AllocationRule {
         this.blockSize = blockSize;
     }
 
-    /** Every value is one id. */
+    /** {@return every value is one id} */
     public static AllocationRule plain() {
         return PLAIN;
     }
 
-    /** Hibernate's pooled optimizer; the default. */
+    /** {@return Hibernate's pooled optimizer; the default} */
     public static AllocationRule pooled() {
         return POOLED;
     }
 
-    /** Hibernate's pooled-lo optimizer. */
+    /** {@return Hibernate's pooled-lo optimizer} */
     public static AllocationRule pooledLo() {
         return POOLED_LO;
     }
@@ -106,12 +106,12 @@ public final class AllocationRule {
         }
     }
 
-    /** The kind of optimizer. */
+    /** {@return the kind of optimizer} */
     public Kind kind() {
         return kind;
     }
 
-    /** Ids per sequence value for {@link Kind#HILO}; 1 otherwise. */
+    /** {@return ids per sequence value for {@link Kind#HILO}; 1 otherwise} */
     public int blockSize() {
         return blockSize;
     }

@@ -218,7 +218,7 @@ public final class GuardOption<T> {
         return alignerOption(key, method, List.class, defaultValue, description, OptionText::list, setter);
     }
 
-    /** Every option, in the order documentation lists them. */
+    /** {@return every option, in the order documentation lists them} */
     public static List<GuardOption<?>> all() {
         return Collections.unmodifiableList(new ArrayList<>(BY_KEY.values()));
     }
@@ -233,38 +233,40 @@ public final class GuardOption<T> {
         return java.util.Optional.ofNullable(BY_KEY.get(key));
     }
 
-    /** The key beneath every framework's prefix, in kebab case, for example {@code on-incomplete}. */
+    /** {@return the key beneath every framework's prefix, in kebab case, for example {@code on-incomplete}} */
     public String key() {
         return key;
     }
 
     /**
-     * The configuration method it corresponds to ({@link GuardConfiguration} or {@link AlignerConfiguration}), for
-     * example {@code onIncomplete}; what {@link Vocabulary#option(String)} is asked about.
+     * {@return the configuration method it corresponds to ({@link GuardConfiguration} or {@link AlignerConfiguration}),
+     * for example {@code onIncomplete}; what {@link Vocabulary#option(String)} is asked about}
      */
     public String method() {
         return method;
     }
 
-    /** Where it takes effect. */
+    /** {@return where it takes effect} */
     public Scope scope() {
         return scope;
     }
 
     /**
-     * The value's type: {@link Boolean}, {@link Integer}, {@link Long}, {@link Double}, {@link Duration},
-     * {@link String}, {@link List} (of strings), an enum of this package, or {@link AllocationRule}.
+     * {@return the value's type: {@link Boolean}, {@link Integer}, {@link Long}, {@link Double}, {@link Duration},
+     * {@link String}, {@link List} (of strings), an enum of this package, or {@link AllocationRule}}
      */
     public Class<?> type() {
         return type;
     }
 
-    /** The default, the core's own constant; null for the options that have none ({@code lock-wait-timeout}...). */
+    /**
+     * {@return the default, the core's own constant; null for the options that have none ({@code lock-wait-timeout}...)}
+     */
     public T defaultValue() {
         return defaultValue;
     }
 
-    /** What it means, for configuration metadata and documentation. */
+    /** {@return what it means, for configuration metadata and documentation} */
     public String description() {
         return description;
     }
@@ -319,7 +321,14 @@ public final class GuardOption<T> {
         }
     }
 
-    /** {@link #parse} then {@link #apply}. */
+    /**
+     * {@link #parse} then {@link #apply}.
+     *
+     * @param guard the configuration
+     * @param text the configuration text
+     * @param as the key as the user wrote it, named in the message
+     * @throws IllegalArgumentException starting with {@code as}, saying what is accepted
+     */
     public void applyText(GuardConfiguration guard, String text, String as) {
         apply(guard, parse(text, as), as);
     }

@@ -17,6 +17,13 @@ import java.util.Objects;
  */
 public record SequenceMapping(String sequence, String table, String column) {
 
+    /**
+     * Checks each name, so that a malformed mapping fails where it is configured.
+     *
+     * @param sequence the sequence, for example {@code billing.invoice_number_seq}
+     * @param table the table, for example {@code billing.invoice}
+     * @param column the column, for example {@code number}
+     */
     public SequenceMapping {
         Objects.requireNonNull(sequence, "sequence");
         Objects.requireNonNull(table, "table");

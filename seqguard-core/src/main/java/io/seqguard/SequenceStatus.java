@@ -25,14 +25,14 @@ public enum SequenceStatus {
     /** Every column the sequence feeds is empty: nothing to align, never touched. */
     EMPTY;
 
-    /** Whether this status means the sequence would hand out an id that already exists (or none at all). */
+    /** {@return whether this status means the sequence would hand out an id that already exists (or none at all)} */
     public boolean isDrift() {
         return this == BEHIND || this == EXHAUSTED;
     }
 
     /**
-     * Whether the sequence was meant to be checked and could not be: {@link #NOT_VERIFIABLE} or
-     * {@link #NO_PRIVILEGE}.
+     * {@return whether the sequence was meant to be checked and could not be: {@link #NOT_VERIFIABLE} or {@link
+     * #NO_PRIVILEGE}}
      */
     public boolean isUnverified() {
         return this == NOT_VERIFIABLE || this == NO_PRIVILEGE;
