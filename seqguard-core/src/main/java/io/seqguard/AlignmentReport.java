@@ -102,7 +102,8 @@ public interface AlignmentReport {
     }
 
     /**
-     * {@return the sequences that were not verified and not acknowledged, which make the run {@link Verdict#INCOMPLETE}}
+     * {@return the sequences that were not verified and not acknowledged, which make the run {@link
+     * Verdict#INCOMPLETE}}
      */
     default List<SequenceReport> unverified() {
         return sequences().stream().filter(SequenceReport::unverified).collect(Collectors.toList());

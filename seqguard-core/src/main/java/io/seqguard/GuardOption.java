@@ -14,9 +14,9 @@ import java.util.function.Function;
 /**
  * One option of the startup guard, declared once for every interface that sets it: its key (the same beneath every
  * framework's prefix: {@code seqguard.on-incomplete} in Spring Boot and Micronaut,
- * {@code quarkus.seqguard.on-incomplete} in Quarkus), its type, its default (the core's own constant), what it means, how text turns into a value, and how
- * the value reaches a {@link GuardConfiguration}. Framework modules build or check their configuration from
- * {@link #all()}, so that no option is declared twice and no default drifts.
+ * {@code quarkus.seqguard.on-incomplete} in Quarkus), its type, its default (the core's own constant), what it means,
+ * how text turns into a value, and how the value reaches a {@link GuardConfiguration}. Framework modules build or
+ * check their configuration from {@link #all()}, so that no option is declared twice and no default drifts.
  *
  * <pre>{@code
  * GuardConfiguration guard = StartupGuard.configure().dataSource(pool);
@@ -260,7 +260,8 @@ public final class GuardOption<T> {
     }
 
     /**
-     * {@return the default, the core's own constant; null for the options that have none ({@code lock-wait-timeout}...)}
+     * {@return the default, the core's own constant; null for the options that have none ({@code
+     * lock-wait-timeout}...)}
      */
     public T defaultValue() {
         return defaultValue;

@@ -57,7 +57,8 @@ public interface GuardResult {
     Duration duration();
 
     /**
-     * {@return what a person should know about the run (a standby, a skipped check, a journal that could not be written)}
+     * {@return what a person should know about the run (a standby, a skipped check, a journal that could not be
+     * written)}
      */
     List<String> notes();
 

@@ -68,7 +68,8 @@ public class StartupGuardException extends SeqguardException {
     }
 
     /**
-     * {@return the enabled subscriptions found in the database; empty when none, or when the guard did not get that far}
+     * {@return the enabled subscriptions found in the database; empty when none, or when the guard did not get that
+     * far}
      */
     public List<String> enabledSubscriptions() {
         return enabledSubscriptions;
