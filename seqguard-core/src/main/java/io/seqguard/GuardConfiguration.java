@@ -34,6 +34,8 @@ public final class GuardConfiguration {
     public static final StandbyAction DEFAULT_ON_STANDBY = StandbyAction.VERIFY;
     /** Default for {@link #onEnabledSubscription(SubscriptionAction)}. */
     public static final SubscriptionAction DEFAULT_ON_ENABLED_SUBSCRIPTION = SubscriptionAction.REFUSE;
+    /** Default for {@link #onPendingSequenceSync(SubscriptionAction)}. */
+    public static final SubscriptionAction DEFAULT_ON_PENDING_SEQUENCE_SYNC = SubscriptionAction.REFUSE;
     /** Default for {@link #onIncomplete(IncompleteAction)}. */
     public static final IncompleteAction DEFAULT_ON_INCOMPLETE = IncompleteAction.FAIL;
     /** Default for {@link #journalTable(String)}. */
@@ -45,6 +47,7 @@ public final class GuardConfiguration {
     private StandbyAction onStandby = DEFAULT_ON_STANDBY;
     private SubscriptionAction onEnabledSubscription = DEFAULT_ON_ENABLED_SUBSCRIPTION;
     private IncompleteAction onIncomplete = DEFAULT_ON_INCOMPLETE;
+    private SubscriptionAction onPendingSequenceSync = DEFAULT_ON_PENDING_SEQUENCE_SYNC;
     private Vocabulary vocabulary = Vocabulary.API;
     private Duration lockWaitTimeout;
     private Duration timeLimit = DEFAULT_TIME_LIMIT;
@@ -62,6 +65,7 @@ public final class GuardConfiguration {
         onStandby = other.onStandby;
         onEnabledSubscription = other.onEnabledSubscription;
         onIncomplete = other.onIncomplete;
+        onPendingSequenceSync = other.onPendingSequenceSync;
         vocabulary = other.vocabulary;
         lockWaitTimeout = other.lockWaitTimeout;
         timeLimit = other.timeLimit;
@@ -175,6 +179,33 @@ public final class GuardConfiguration {
      */
     public GuardConfiguration onEnabledSubscription(String onEnabledSubscription) {
         return onEnabledSubscription(SubscriptionAction.parse(onEnabledSubscription));
+    }
+
+    /**
+     * PostgreSQL 19+: what to do while a subscription, enabled or <em>disabled</em>, still holds sequences that wait
+     * for their first synchronization ({@code pg_subscription_rel} state {@code i}). Enabling it, or
+     * {@code ALTER SUBSCRIPTION ... REFRESH SEQUENCES}, sets the publisher's values with no regard to direction, so a
+     * repair now would be undone; default {@link SubscriptionAction#REFUSE}. {@code proceed} repairs anyway,
+     * {@code verify} only verifies, {@code skip} checks nothing.
+     *
+     * @param onPendingSequenceSync refuse, proceed, verify or skip
+     * @return this configuration
+     */
+    public GuardConfiguration onPendingSequenceSync(SubscriptionAction onPendingSequenceSync) {
+        this.onPendingSequenceSync = Objects.requireNonNull(onPendingSequenceSync,
+                "onPendingSequenceSync must not be null");
+        return this;
+    }
+
+    /**
+     * The pending-synchronization action as configuration text (see {@link SubscriptionAction#parse(String)}).
+     *
+     * @param onPendingSequenceSync {@code refuse}, {@code proceed}, {@code verify} or {@code skip}, any case
+     * @return this configuration
+     */
+    public GuardConfiguration onPendingSequenceSync(String onPendingSequenceSync) {
+        return onPendingSequenceSync(EnumText.parse(SubscriptionAction.class, onPendingSequenceSync,
+                "onPendingSequenceSync", "subscription action"));
     }
 
     /**
@@ -330,6 +361,11 @@ public final class GuardConfiguration {
     /** {@return the subscription action} */
     public SubscriptionAction getOnEnabledSubscription() {
         return onEnabledSubscription;
+    }
+
+    /** {@return the action while a subscription's sequences wait for their first synchronization} */
+    public SubscriptionAction getOnPendingSequenceSync() {
+        return onPendingSequenceSync;
     }
 
     /** {@return the incomplete action} */

@@ -143,6 +143,15 @@ public final class GuardOption<T> {
             "What to do when an enabled logical replication subscription still feeds the database, so the cutover is "
                     + "not finished: 'refuse' (fail start-up, naming it), 'proceed', 'verify' (change nothing, fail on "
                     + "drift) or 'skip'.", SubscriptionAction::parse, GuardConfiguration::onEnabledSubscription);
+    /** See {@link GuardConfiguration#onPendingSequenceSync(SubscriptionAction)}. */
+    public static final GuardOption<SubscriptionAction> ON_PENDING_SEQUENCE_SYNC = define("on-pending-sequence-sync",
+            "onPendingSequenceSync", Scope.GUARD, SubscriptionAction.class,
+            GuardConfiguration.DEFAULT_ON_PENDING_SEQUENCE_SYNC,
+            "PostgreSQL 19+: what to do while a subscription, enabled or not, still holds sequences waiting for their "
+                    + "first synchronization, which would set the publisher's values and undo a repair: 'refuse' (fail "
+                    + "start-up, naming it and the way out), 'proceed', 'verify' or 'skip'.",
+            text -> EnumText.parse(SubscriptionAction.class, text, "onPendingSequenceSync", "subscription action"),
+            GuardConfiguration::onPendingSequenceSync);
     /** See {@link GuardConfiguration#onIncomplete(IncompleteAction)}. */
     public static final GuardOption<IncompleteAction> ON_INCOMPLETE = define("on-incomplete", "onIncomplete",
             Scope.GUARD, IncompleteAction.class, GuardConfiguration.DEFAULT_ON_INCOMPLETE,

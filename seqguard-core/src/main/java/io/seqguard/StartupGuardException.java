@@ -25,6 +25,11 @@ public class StartupGuardException extends SeqguardException {
         STANDBY,
         /** An enabled subscription still feeds the database ({@link SubscriptionAction#REFUSE}). */
         SUBSCRIPTION,
+        /**
+         * PostgreSQL 19+: a subscription, enabled or not, still has sequences waiting for their first synchronization,
+         * which would set the publisher's values and undo a repair ({@link GuardConfiguration#onPendingSequenceSync}).
+         */
+        SEQUENCE_SYNC,
         /** Another instance held the seqguard lock longer than {@link GuardConfiguration#lockWaitTimeout}. */
         LOCK_TIMEOUT,
         /** The guard did not finish within {@link GuardConfiguration#timeLimit}. */

@@ -72,6 +72,7 @@ final class AlignRun {
             switch (e.reason()) {
                 case STANDBY:
                 case SUBSCRIPTION:
+                case SEQUENCE_SYNC:
                     commandLine.getErr().println("seqguard: refused: " + e.getMessage());
                     return ExitCode.DRIFT;
                 case DRIFT:

@@ -74,6 +74,11 @@ public final class Engine {
                 // the catalog is cheap; the data's bounds are what a second read would cost again
                 sequences.removeIf(s -> !only.contains(s.ident));
             }
+            List<SequenceInfo> inScope = sequences;
+            main.inCatalogTransaction(connection -> {
+                SequenceSync.note(connection, Integer.parseInt(server[2]), inScope);
+                return null;
+            });
             // Without a source or blocked writers, a repair moves each sequence right after reading it, while its
             // page is still in the server's cache: on a database bigger than shared_buffers, a separate pass later
             // reads every sequence page back.

@@ -177,17 +177,26 @@ public final class GuardRunner {
     private Outcome guard(GuardSession session) throws SQLException {
         checkAbandoned();
         GuardPolicy.Decision decision = GuardPolicy.decide(config.getMode(), config.getOnStandby(),
-                config.getOnEnabledSubscription(), facts.standby(), !facts.enabledSubscriptions().isEmpty());
+                config.getOnEnabledSubscription(), config.getOnPendingSequenceSync(), facts.standby(),
+                !facts.enabledSubscriptions().isEmpty(), !facts.pendingSequenceSyncs().isEmpty());
+        if (!facts.sequenceSubscriptions().isEmpty()) {
+            // on 19, any later REFRESH SEQUENCES undoes a repair: say so on every run, whatever is decided
+            notes.add(messages.sequenceSubscriptionNote());
+            log.warn("seqguard startup guard: {}", messages.sequenceSubscriptionNote());
+        }
         if (decision.kind() == GuardPolicy.Kind.REFUSE) {
             throw refuse(decision.refusal(), messages.refusal(decision), null, null);
         }
-        String note = messages.ruleNote(decision.rule());
-        if (note != null) {
-            notes.add(note);
-        }
-        String warning = messages.ruleWarning(decision.rule());
-        if (warning != null) {
-            log.warn("seqguard startup guard: {}", warning);
+        for (GuardPolicy.Rule rule : decision.syncRule() == null ? List.of(decision.rule())
+                : List.of(decision.rule(), decision.syncRule())) {
+            String note = messages.ruleNote(rule);
+            if (note != null) {
+                notes.add(note);
+            }
+            String warning = messages.ruleWarning(rule);
+            if (warning != null) {
+                log.warn("seqguard startup guard: {}", warning);
+            }
         }
         if (decision.kind() == GuardPolicy.Kind.SKIP) {
             return new Outcome(GuardMode.OFF, GuardOutcome.SKIPPED, null);

@@ -26,6 +26,8 @@ final class SequenceInfo {
     final String role;
     final List<ColumnInfo> columns = new ArrayList<>();
 
+    /** What the catalog says a person should read about it (unlogged, synchronized by a subscription). */
+    final List<String> notes = new ArrayList<>();
     /** Why the sequence is not looked at (excluded, no privilege); null when it is. */
     String skipReason;
     /** Whether {@link #skipReason} or {@link #stateError} comes from a privilege the connecting role lacks. */
