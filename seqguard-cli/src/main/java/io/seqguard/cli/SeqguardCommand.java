@@ -65,6 +65,20 @@ final class SeqguardCommand implements Callable<Integer> {
         return explained(options, () -> new AlignRun(subcommand("repair"), options, environment).repair());
     }
 
+    @Command(name = "cutover", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
+            description = {"Finish a cutover by logical replication in one step: wait until the subscription has "
+                    + "applied everything the old primary (--source) had written, refusing while it still writes; on "
+                    + "PostgreSQL 19 synchronize the sequences one last time; disable the subscription "
+                    + "(--disable-subscription, else stop before the repair and print the statement); repair with the "
+                    + "old primary as witness; verify.",
+                "Every step prints its state on standard error; the repair's report goes to standard output."},
+            footer = {"", "Example:", "  seqguard cutover --url jdbc:postgresql://new/shop --source "
+                    + "jdbc:postgresql://old/shop --user admin --subscription from_old --disable-subscription "
+                    + "--format json", "", SeqguardCommand.EXIT_CODES, SeqguardCommand.EXIT_CODES_CONTINUED})
+    int cutover(@CommandLine.Mixin AlignOptions options, @CommandLine.Mixin CutoverOptions cutover) {
+        return explained(options, () -> new AlignRun(subcommand("cutover"), options, environment).cutover(cutover));
+    }
+
     @Override
     public Integer call() {
         spec.commandLine().usage(spec.commandLine().getErr());

@@ -27,7 +27,7 @@ final class UsageErrorHandler implements IParameterExceptionHandler {
             boolean option = typed.startsWith("-");
             if (!option && !commandLine.getSubcommands().isEmpty()) {
                 err.println("seqguard: '" + typed + "' is not a seqguard command (" + String.join(", ",
-                        commandLine.getSubcommands().keySet()) + ")." + suggestion(typed,
+                        new java.util.TreeSet<>(commandLine.getSubcommands().keySet())) + ")." + suggestion(typed,
                         commandLine.getSubcommands().keySet()));
             } else {
                 List<String> names = new ArrayList<>();

@@ -13,15 +13,15 @@ class CliHelpTest {
 
     private static final List<String> ALIGN_OPTIONS = List.of("--url", "--user", "--password", "--source",
             "--source-user", "--source-password", "--schema", "--exclude", "--map", "--allocation", "--margin",
-            "--jobs", "--lock-timeout", "--statement-timeout", "--format", "--verbose", "-h, --help",
-            "-V, --version");
+            "--allow-unverified", "--jobs", "--lock-timeout", "--statement-timeout", "--format", "--verbose",
+            "-h, --help", "-V, --version");
 
     private static CliTest.Run run(String... args) {
         return CliTest.run(Map.of(), args);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"verify", "plan", "repair"})
+    @ValueSource(strings = {"verify", "plan", "repair", "cutover"})
     void everyAlignCommandAnswersHelpWithItsOptionsAndNoUrl(String command) {
         for (String help : new String[] {"--help", "-h"}) {
             CliTest.Run run = run(command, help);
@@ -29,6 +29,10 @@ class CliHelpTest {
             assertThat(run.err()).isEmpty();
             assertThat(run.out()).startsWith("Usage: seqguard " + command).contains(ALIGN_OPTIONS)
                     .contains("Exit codes:").contains("Example:", "  seqguard " + command + " --url");
+        }
+        if (command.equals("cutover")) {
+            assertThat(run(command, "--help").out()).contains("--subscription", "--disable-subscription",
+                    "--catch-up-timeout");
         }
         // picocli's help command says the same
         assertThat(run("help", command).out()).isEqualTo(run(command, "--help").out());
@@ -42,7 +46,8 @@ class CliHelpTest {
 
         CliTest.Run top = run("--help");
         assertThat(top.code()).isEqualTo(ExitCode.ALIGNED);
-        assertThat(top.out()).contains("verify", "plan", "repair", "demo", "help", "seqguard COMMAND --help");
+        assertThat(top.out()).contains("verify", "plan", "repair", "cutover", "demo", "help",
+                "seqguard COMMAND --help");
     }
 
     @Test
@@ -70,7 +75,8 @@ class CliHelpTest {
         }
         CliTest.Run unrelated = run("migrate");
         assertThat(unrelated.code()).isEqualTo(ExitCode.USAGE);
-        assertThat(unrelated.err()).contains("'migrate' is not a seqguard command (demo, help, plan, repair, verify)")
+        assertThat(unrelated.err())
+                .contains("'migrate' is not a seqguard command (cutover, demo, help, plan, repair, verify)")
                 .doesNotContain("Did you mean");
     }
 

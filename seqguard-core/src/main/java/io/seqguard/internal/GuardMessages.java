@@ -148,8 +148,9 @@ final class GuardMessages {
                     .append(" sequence(s) still waiting for their first synchronization; ");
             if (s.syncErrors() > 0) {
                 text.append("that synchronization has failed ").append(s.syncErrors()).append(" time(s) and keeps "
-                        + "failing (sync_seq_error_count): the sequences' definitions probably differ between publisher "
-                        + "and subscriber (the server log says 'mismatched or renamed sequence on subscriber'); make "
+                        + "failing (sync_seq_error_count): the sequences' definitions probably differ between "
+                        + "publisher and subscriber (the server log says 'mismatched or renamed sequence on "
+                        + "subscriber'); make "
                         + "them match (type, increment, minvalue, maxvalue, cycle; a verify with the old primary as "
                         + "source lists the differences) or drop the subscription; ");
             }
