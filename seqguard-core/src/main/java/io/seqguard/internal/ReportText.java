@@ -89,7 +89,8 @@ final class ReportText {
             for (FedColumn c : s.columns()) {
                 details.append("  feeds ").append(c.qualifiedTable()).append('.').append(c.column()).append(" [")
                         .append(c.dataType()).append(", ")
-                        .append(c.sources().toString().toLowerCase(Locale.ROOT)).append(']');
+                        .append(c.sources().stream().map(source -> source.name().toLowerCase(Locale.ROOT))
+                                .collect(java.util.stream.Collectors.joining(", "))).append(']');
                 if (c.note() != null) {
                     details.append(": ").append(c.note());
                 }
