@@ -57,7 +57,7 @@ class RepairAtStartTest {
         var run = guards.runs().latest("<default>").orElseThrow();
         assertThat(run.passed()).isTrue();
         assertThat(run.result().repaired()).extracting(s -> s.displayName())
-                .contains("public.invoice_seq", "public.orderline_seq");
+                .contains("public.invoice_seq", "public.Order Lines; DROP TABLE x_SEQ");
         assertThat(guards.runs().unguarded()).isEmpty();
     }
 
