@@ -8,6 +8,7 @@ import io.quarkus.test.QuarkusUnitTest;
 import io.seqguard.GuardMode;
 import io.seqguard.SequenceStatus;
 import io.seqguard.quarkus.runtime.GuardRun;
+import io.seqguard.quarkus.deployment.app.OrdersAtStartUp;
 import io.seqguard.quarkus.runtime.SeqguardGuards;
 
 import jakarta.inject.Inject;
@@ -23,13 +24,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Three datasources, configured three ways: "orders" (Flyway) repairs, "billing" (Liquibase) only verifies and
  * leaves its lagging table out, the default one is not guarded at all. Each guard runs after its datasource's
- * migrations.
+ * migrations and before a {@code @Startup} bean writes to "orders".
  */
 class TwoDataSourcesTest {
 
     @RegisterExtension
     static final QuarkusUnitTest APP = new QuarkusUnitTest().setArchiveProducer(() -> ShrinkWrap
             .create(org.jboss.shrinkwrap.api.spec.JavaArchive.class)
+            .addClass(OrdersAtStartUp.class)
             .addAsResource("db/orders/V1__orders.sql")
             .addAsResource("db/billing/changelog.sql")
             .addAsResource(new StringAsset(TestApps.QUARKUS + TestApps.database("")
@@ -68,8 +70,10 @@ class TwoDataSourcesTest {
         assertThat(run.result().repaired()).extracting(s -> s.name()).containsExactly("Orders; DROP TABLE x_id_seq");
         assertThat(run.report().sequences()).filteredOn(s -> s.name().equals("legacy_id_seq"))
                 .extracting(s -> s.status()).containsExactly(SequenceStatus.SKIPPED);
+        // the @Startup bean wrote first, with the first id past the imported rows
+        assertThat(insert(orders, "select id from \"Orders; DROP TABLE x\" where total = 0")).isEqualTo(41);
         assertThat(insert(orders, "insert into \"Orders; DROP TABLE x\" (total) values (1) returning id"))
-                .isEqualTo(41);
+                .isEqualTo(42);
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.seqguard.GuardConfiguration;
 import io.seqguard.GuardMode;
 import io.seqguard.GuardOption;
 import io.seqguard.IncompleteAction;
+import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -151,6 +152,33 @@ class SeqguardSettingsTest {
                 "PATH", "/bin"));
         assertThat(settings.warnings()).hasSize(1);
         assertThat(settings.warnings().get(0)).contains("QUARKUS_SEQGUARD_MODEE names no seqguard option");
+    }
+
+    @Test
+    void environmentVariablesSetOptionsAsQuarkusMapsThem() {
+        // as at run time: the mapping registered, so that SmallRye Config knows the dashed names
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .withMapping(SeqguardRuntimeConfig.class)
+                .withSources(new EnvConfigSource(Map.of(
+                        "QUARKUS_SEQGUARD_ON_INCOMPLETE", "warn",
+                        "QUARKUS_SEQGUARD__ORDERS__LOCK_TIMEOUT", "1s",
+                        "QUARKUS_SEQGUARD__ORDERS__MODE", "verify"), 300))
+                .build();
+        SeqguardSettings settings = SeqguardSettings.read(config, KINDS, Map.of());
+        GuardConfiguration orders = settings.forDataSource("orders").configure(POOL, null);
+        assertThat(orders.getOnIncomplete()).isEqualTo(IncompleteAction.WARN);
+        assertThat(orders.getMode()).isEqualTo(GuardMode.VERIFY);
+        assertThat(settings.forDataSource("<default>").configure(POOL, null).getMode()).isEqualTo(GuardMode.REPAIR);
+        assertThat(config.getConfigMapping(SeqguardRuntimeConfig.class).datasources().get("orders").lockTimeout())
+                .contains("1s");
+    }
+
+    @Test
+    void theModuleReadmeListsEveryOption() throws java.io.IOException {
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("README.md"));
+        for (GuardOption<?> option : GuardOption.all()) {
+            assertThat(readme).as(option.key()).contains("`" + option.key() + "`");
+        }
     }
 
     @Test
