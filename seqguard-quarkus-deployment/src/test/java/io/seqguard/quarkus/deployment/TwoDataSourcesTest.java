@@ -89,7 +89,8 @@ class TwoDataSourcesTest {
     @Test
     void theDefaultDatasourceIsNotGuarded() {
         assertThat(guards.runs().latest("<default>")).isEmpty();
-        assertThat(guards.runs().unguarded()).containsEntry("<default>", "quarkus.seqguard.\"<default>\".enabled=false");
+        assertThat(guards.runs().unguarded())
+                .containsEntry("<default>", "quarkus.seqguard.\"<default>\".enabled=false");
     }
 
     private static long insert(AgroalDataSource dataSource, String sql) throws SQLException {

@@ -18,8 +18,9 @@ import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * The active Hibernate ORM persistence units of the application by the datasource each uses, as Quarkus assigns it:
- * {@code quarkus.hibernate-orm."<unit>".datasource} (for the default unit also {@code quarkus.hibernate-orm.datasource}),
- * else the default datasource. Loaded only when the application has Hibernate ORM.
+ * {@code quarkus.hibernate-orm."<unit>".datasource} (for the default unit also
+ * {@code quarkus.hibernate-orm.datasource}), else the default datasource. Loaded only when the application has
+ * Hibernate ORM.
  */
 final class HibernateOrmUnits implements SeqguardGuards.PersistenceUnits {
 

@@ -83,7 +83,8 @@ public final class SeqguardSettings {
                     keys.add(key);
                     Object value = parse(option, text, key, errors);
                     if (value != null) {
-                        settings.put(option, new DataSourceSettings.Setting(value, key, key.equals(PREFIX + option.key())));
+                        boolean global = key.equals(PREFIX + option.key());
+                        settings.put(option, new DataSourceSettings.Setting(value, key, global));
                     }
                 }
             }

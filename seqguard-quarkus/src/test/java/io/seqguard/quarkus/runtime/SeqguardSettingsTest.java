@@ -63,11 +63,12 @@ class SeqguardSettingsTest {
         assertThat(reports.getMode()).isEqualTo(GuardMode.VERIFY);
         assertThat(reports.getOnIncomplete()).isEqualTo(IncompleteAction.WARN);
         assertThat(main.getOnIncomplete()).isEqualTo(IncompleteAction.FAIL);
-        assertThat(settings.forDataSource("orders").key(GuardOption.MODE)).isEqualTo("quarkus.seqguard.\"orders\".mode");
+        DataSourceSettings ordersSettings = settings.forDataSource("orders");
+        assertThat(ordersSettings.key(GuardOption.MODE)).isEqualTo("quarkus.seqguard.\"orders\".mode");
         assertThat(settings.forDataSource("orders").key(GuardOption.LOCK_TIMEOUT))
                 .isEqualTo("quarkus.seqguard.lock-timeout");
         assertThat(settings.forDataSource("<default>").key(GuardOption.JOBS)).isEqualTo("quarkus.seqguard.jobs");
-        assertThat(settings.forDataSource("orders").key(GuardOption.JOBS)).isEqualTo("quarkus.seqguard.\"orders\".jobs");
+        assertThat(ordersSettings.key(GuardOption.JOBS)).isEqualTo("quarkus.seqguard.\"orders\".jobs");
     }
 
     @Test
