@@ -24,8 +24,9 @@ import org.eclipse.microprofile.config.Config;
  * guard runs: every key under {@code quarkus.seqguard.} must be an option, globally or for a datasource that exists,
  * and every value must be accepted, else {@link #read} throws a {@link ConfigurationException} that names each key and
  * what it accepts. Quarkus itself only warns about unknown keys; a misspelt {@code quarkus.seqguard.moode=verify} would
- * otherwise leave the guard repairing. Environment variables cannot be told apart from unrelated ones with
- * certainty, so a {@code QUARKUS_SEQGUARD_*} variable that names no option is only warned about.
+ * otherwise leave the guard repairing. A misspelt environment variable reaches it as the key SmallRye Config makes
+ * of it (the message then names the variable); a {@code QUARKUS_SEQGUARD_*} variable that SmallRye Config does not
+ * turn into a key is warned about.
  *
  * <p>The same check runs at build time on the configuration the build sees, so that a bad value in
  * {@code application.properties} fails the build.
@@ -61,7 +62,11 @@ public final class SeqguardSettings {
         Set<String> keys = new LinkedHashSet<>();
         for (String name : config.getPropertyNames()) {
             if (name.startsWith(PREFIX)) {
+                int before = errors.size();
                 checkKey(name, dataSourceNames, errors);
+                if (errors.size() > before) {
+                    errors.set(before, errors.get(before) + whereFrom(name, environment));
+                }
                 keys.add(name);
             }
         }
@@ -81,7 +86,11 @@ public final class SeqguardSettings {
                 }
                 if (key != null) {
                     keys.add(key);
+                    int before = errors.size();
                     Object value = parse(option, text, key, errors);
+                    if (errors.size() > before) {
+                        errors.set(before, errors.get(before) + whereFrom(key, environment));
+                    }
                     if (value != null) {
                         boolean global = key.equals(PREFIX + option.key());
                         settings.put(option, new DataSourceSettings.Setting(value, key, global));
@@ -177,6 +186,12 @@ public final class SeqguardSettings {
             errors.add(name + ": there is no datasource '" + dataSource + "'; the datasources are "
                     + dataSourceNames.stream().map(d -> "\"" + d + "\"").collect(Collectors.joining(", ")));
         }
+    }
+
+    /** Names the environment variable when the key came from one: that is what the user wrote. */
+    private static String whereFrom(String key, Map<String, String> environment) {
+        String variable = environmentName(key);
+        return environment.containsKey(variable) ? " (set as environment variable " + variable + ")" : "";
     }
 
     private static String optionKeys() {

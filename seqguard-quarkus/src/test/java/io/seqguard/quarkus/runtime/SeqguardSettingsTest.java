@@ -175,6 +175,21 @@ class SeqguardSettingsTest {
     }
 
     @Test
+    void aMisspeltEnvironmentVariableIsNamedAsTheUserWroteIt() {
+        Map<String, String> environment = Map.of("QUARKUS_SEQGUARD_MODEE", "verify", "QUARKUS_SEQGUARD_JOBS", "two");
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .withMapping(SeqguardRuntimeConfig.class)
+                .withSources(new EnvConfigSource(environment, 300))
+                .build();
+        assertThatThrownBy(() -> SeqguardSettings.read(config, KINDS, environment))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("quarkus.seqguard.modee: 'modee' is no seqguard option")
+                .hasMessageContaining("(set as environment variable QUARKUS_SEQGUARD_MODEE)")
+                .hasMessageContaining("quarkus.seqguard.jobs: 'two' is not a whole number (set as environment variable "
+                        + "QUARKUS_SEQGUARD_JOBS)");
+    }
+
+    @Test
     void theModuleReadmeListsEveryOption() throws java.io.IOException {
         String readme = java.nio.file.Files.readString(java.nio.file.Path.of("README.md"));
         for (GuardOption<?> option : GuardOption.all()) {
