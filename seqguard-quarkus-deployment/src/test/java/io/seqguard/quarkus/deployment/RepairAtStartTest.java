@@ -27,7 +27,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class RepairAtStartTest {
 
     @RegisterExtension
-    static final QuarkusUnitTest APP = new QuarkusUnitTest().setArchiveProducer(() -> TestApps.shop(""));
+    static final QuarkusUnitTest APP = new QuarkusUnitTest()
+            .setArchiveProducer(() -> TestApps.shop(TestApps.SHOP_MAPPINGS));
 
     @Inject
     AgroalDataSource dataSource;
