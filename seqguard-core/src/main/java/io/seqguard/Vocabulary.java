@@ -37,7 +37,9 @@ public interface Vocabulary {
     String repair();
 
     /**
-     * Words for a framework whose options are properties: {@code prefix} followed by the method name in kebab case.
+     * Words for a framework whose options are properties: {@code prefix} followed by the option's key
+     * ({@link GuardOption#key()}); null for a configuration method that no {@link GuardOption} sets (such as
+     * {@code source}), which such a framework sets in code.
      *
      * @param prefix for example {@code seqguard.} or {@code seqguard.datasources.reporting.}
      * @param repair how that user runs a repair, for example {@code seqguard.mode=repair}
@@ -49,7 +51,12 @@ public interface Vocabulary {
         return new Vocabulary() {
             @Override
             public String option(String method) {
-                return prefix + kebabCase(method);
+                for (GuardOption<?> option : GuardOption.all()) {
+                    if (option.method().equals(method)) {
+                        return prefix + option.key();
+                    }
+                }
+                return null;
             }
 
             @Override
