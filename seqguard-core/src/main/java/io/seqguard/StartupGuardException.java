@@ -1,6 +1,10 @@
 package io.seqguard;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The {@link StartupGuard} refused start-up. The message says what was found, on which objects, and what to do; for
@@ -83,5 +87,36 @@ public class StartupGuardException extends SeqguardException {
     /** The report behind the refusal (drift, failed repairs); null when there is none. */
     public AlignmentReport report() {
         return report;
+    }
+
+    /**
+     * The facts a health endpoint shows for a refused start-up, with the same keys in every framework module, as
+     * {@link GuardResult#toDetails()} does for a run that passed: status ({@code DOWN}), reason, standby,
+     * enabledSubscriptions (when any), and from the report behind it verdict, allocation, counts (by status, as in
+     * the JSON report), maxRangeUsed and unverified (when any); last, error (the message).
+     *
+     * @return a new, ordered, modifiable map of JSON-friendly values
+     */
+    public Map<String, Object> toDetails() {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("status", "DOWN");
+        details.put("reason", reason.name().toLowerCase(Locale.ROOT));
+        details.put("standby", standby);
+        if (!enabledSubscriptions.isEmpty()) {
+            details.put("enabledSubscriptions", enabledSubscriptions);
+        }
+        if (report != null) {
+            details.put("verdict", report.verdict().name().toLowerCase(Locale.ROOT));
+            details.put("allocation", report.allocation().toString());
+            details.put("counts", GuardResult.countsByStatusName(report));
+            details.put("maxRangeUsed", report.maxRangeUsed());
+            List<String> unverified = report.unverified().stream().map(SequenceReport::displayName)
+                    .collect(Collectors.toList());
+            if (!unverified.isEmpty()) {
+                details.put("unverified", unverified);
+            }
+        }
+        details.put("error", getMessage());
+        return details;
     }
 }
