@@ -6,6 +6,7 @@ import io.seqguard.StartupGuardException;
 /**
  * The startup guard refused to let the application start on one DataSource bean. Spring Boot reports it through
  * {@link SeqguardFailureAnalyzer}: what is wrong, which sequences, and the property to change or the command to run.
+ * The guard's own exception, with its reason, report, standby flag and subscriptions, is the cause.
  */
 public class SeqguardStartupException extends RuntimeException {
 
@@ -15,22 +16,26 @@ public class SeqguardStartupException extends RuntimeException {
     private final String jdbcUrl;
     private final String username;
     private final GuardMode mode;
+    private final String propertyPrefix;
 
     /**
      * @param dataSourceName the DataSource bean
      * @param mode the guard's configured mode
      * @param jdbcUrl its JDBC URL without credentials, when it can be read from the pool; else null
      * @param username the user it connects as, when it can be read from the pool; else null
+     * @param propertyPrefix where its settings are: {@code seqguard.datasources.<key>.} when it has its own, else
+     *     {@code seqguard.}
      * @param cause the guard's refusal
      */
-    public SeqguardStartupException(String dataSourceName, GuardMode mode, String jdbcUrl, String username,
-            StartupGuardException cause) {
+    SeqguardStartupException(String dataSourceName, GuardMode mode, String jdbcUrl, String username,
+            String propertyPrefix, StartupGuardException cause) {
         super("seqguard startup guard refused start-up on DataSource '" + dataSourceName + "'"
                 + (jdbcUrl != null ? " (" + jdbcUrl + ")" : "") + ": " + cause.getMessage(), cause);
         this.dataSourceName = dataSourceName;
         this.jdbcUrl = jdbcUrl;
         this.username = username;
         this.mode = mode;
+        this.propertyPrefix = propertyPrefix;
     }
 
     /** The guard's configured mode. */
@@ -51,6 +56,14 @@ public class SeqguardStartupException extends RuntimeException {
     /** The user it connects as; null when the pool does not tell. */
     public String getUsername() {
         return username;
+    }
+
+    /**
+     * Where this DataSource's settings are, as messages name them: {@code seqguard.datasources.<key>.} when it has
+     * its own, else {@code seqguard.}.
+     */
+    public String getPropertyPrefix() {
+        return propertyPrefix;
     }
 
     /** The guard's refusal, with its reason and report. */
