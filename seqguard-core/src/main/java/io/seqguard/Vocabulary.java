@@ -46,6 +46,20 @@ public interface Vocabulary {
      * @return the vocabulary
      */
     static Vocabulary properties(String prefix, String repair) {
+        return properties(prefix, repair, null);
+    }
+
+    /**
+     * Words for a framework whose options are properties and whose other settings (the old primary as a witness,
+     * {@code source}) are made in code: {@code inCode} followed by {@code aligner.METHOD(...)}.
+     *
+     * @param prefix for example {@code seqguard.} or {@code seqguard.datasources.reporting.}
+     * @param repair how that user runs a repair, for example {@code the application with seqguard.mode=repair}
+     * @param inCode how that user reaches the configuration in code, for example
+     *     {@code a SeqguardConfigurationCustomizer bean calling}; null when the framework has no such way
+     * @return the vocabulary
+     */
+    static Vocabulary properties(String prefix, String repair, String inCode) {
         Objects.requireNonNull(prefix, "prefix");
         Objects.requireNonNull(repair, "repair");
         return new Vocabulary() {
@@ -56,7 +70,7 @@ public interface Vocabulary {
                         return prefix + option.key();
                     }
                 }
-                return null;
+                return inCode == null ? null : inCode + " aligner." + method + "(...)";
             }
 
             @Override

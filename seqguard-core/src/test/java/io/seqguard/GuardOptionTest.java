@@ -56,6 +56,11 @@ class GuardOptionTest {
         assertThat(words.option("source")).isNull();
         assertThat(words.name("source")).isEqualTo("source");
         assertThat(words.repair()).isEqualTo("set seqguard.mode=repair");
+        Vocabulary withCode = Vocabulary.properties("seqguard.", "the application with seqguard.mode=repair",
+                "a SeqguardConfigurationCustomizer bean calling");
+        assertThat(withCode.option("source")).isEqualTo("a SeqguardConfigurationCustomizer bean calling "
+                + "aligner.source(...)");
+        assertThat(withCode.option("timeLimit")).isEqualTo("seqguard.time-limit");
     }
 
     /** Every default is what a fresh configuration holds: an adapter that shows the default shows the truth. */

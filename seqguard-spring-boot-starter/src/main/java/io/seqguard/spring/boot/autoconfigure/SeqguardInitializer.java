@@ -169,22 +169,11 @@ public class SeqguardInitializer implements InitializingBean {
 
     /**
      * How the core's messages name options for a DataSource whose settings are under {@code prefix}: as properties,
-     * and the old primary as a witness, which only code sets, as the customizer that sets it.
+     * and what only code sets (the old primary as a witness) as the customizer that sets it.
      */
     static Vocabulary vocabulary(String prefix) {
-        Vocabulary properties = Vocabulary.properties(prefix, "the application with " + prefix + "mode=repair");
-        return new Vocabulary() {
-            @Override
-            public String option(String method) {
-                return method.equals("source") ? "a SeqguardConfigurationCustomizer bean calling aligner.source(...)"
-                        : properties.option(method);
-            }
-
-            @Override
-            public String repair() {
-                return properties.repair();
-            }
-        };
+        return Vocabulary.properties(prefix, "the application with " + prefix + "mode=repair",
+                "a SeqguardConfigurationCustomizer bean calling");
     }
 
     /** Every option: the DataSource's own value where it has one, else the global one, under the key it came from. */
