@@ -91,11 +91,11 @@ final class SeqguardSettings {
         misspelt.removeAll(dataSources);
         if (!misspelt.isEmpty()) {
             String first = DATASOURCES + misspelt.iterator().next();
-            throw new ConfigurationException((misspelt.size() == 1 ? first + ": there is no data source named '"
-                    + misspelt.iterator().next() + "'." : "seqguard: there are no data sources named " + misspelt
-                    + ".") + " The names under " + DATASOURCES + "<name> must be data source names (datasources."
-                    + "<name>), so that a misspelt one does not leave its data source on the global settings. This "
-                    + "application's data sources: " + new TreeSet<>(dataSources) + ".");
+            throw new ConfigurationException((misspelt.size() == 1 ? first + origin(first) + ": there is no data "
+                    + "source named '" + misspelt.iterator().next() + "'." : "seqguard: there are no data sources "
+                    + "named " + misspelt + ".") + " The names under " + DATASOURCES + "<name> must be data source "
+                    + "names (datasources.<name>), so that a misspelt one does not leave its data source on the global "
+                    + "settings. This application's data sources: " + new TreeSet<>(dataSources) + ".");
         }
         for (String name : new TreeSet<>(dataSources)) {
             if (!Boolean.FALSE.equals(enabled(name))) {
@@ -166,12 +166,29 @@ final class SeqguardSettings {
         try {
             option.apply(guard, typed, key);
         } catch (IllegalArgumentException e) {
-            throw new ConfigurationException(e.getMessage() + ". " + option.key() + ": " + option.description(), e);
+            throw new ConfigurationException(e.getMessage() + origin(key) + ". " + option.key() + ": "
+                    + option.description(), e);
         }
     }
 
+    /**
+     * Where a property (or the first property under it) is set, for messages, for example
+     * {@code  (classpath:application.yml)}; empty when no property source has it.
+     */
+    private String origin(String key) {
+        for (PropertySource source : environment.getPropertySources()) {
+            for (String raw : source) {
+                String name = NameUtils.hyphenate(raw, true);
+                if (name.equals(key) || name.startsWith(key + ".") || name.startsWith(key + "[")) {
+                    return " (" + source.getOrigin().location() + ")";
+                }
+            }
+        }
+        return "";
+    }
+
     /** Text and numbers through the option's parser; a list (YAML's, or {@code key[0]}) element by element. */
-    private static <T> T parse(GuardOption<T> option, Object value, String key) {
+    private <T> T parse(GuardOption<T> option, Object value, String key) {
         try {
             if (value instanceof Iterable<?> items) {
                 if (option.type() != List.class) {
@@ -183,7 +200,8 @@ final class SeqguardSettings {
             }
             return option.parse(String.valueOf(value), key);
         } catch (IllegalArgumentException e) {
-            throw new ConfigurationException(e.getMessage() + ". " + option.key() + ": " + option.description(), e);
+            throw new ConfigurationException(e.getMessage() + origin(key) + ". " + option.key() + ": "
+                    + option.description(), e);
         }
     }
 

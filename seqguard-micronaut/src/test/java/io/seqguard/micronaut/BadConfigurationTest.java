@@ -80,14 +80,14 @@ class BadConfigurationTest {
     @Test
     void aDurationThatIsNone() {
         assertThat(configurationMessage(start(Map.of("seqguard.lock-timeout", "ten"))))
-                .startsWith("seqguard.lock-timeout: 'ten' is not a duration; use for example 10s, 500ms, 2m or PT10S. "
-                        + "lock-timeout: Upper bound for each wait");
+                .startsWith("seqguard.lock-timeout: 'ten' is not a duration; use for example 10s, 500ms, 2m or PT10S "
+                        + "(context). lock-timeout: Upper bound for each wait");
     }
 
     @Test
     void aNumberThatIsNone() {
         assertThat(configurationMessage(start(Map.of("seqguard.jobs", "two"))))
-                .startsWith("seqguard.jobs: 'two' is not a whole number. jobs: Connections used in parallel");
+                .startsWith("seqguard.jobs: 'two' is not a whole number (context). jobs: Connections used in parallel");
     }
 
     @Test
@@ -97,8 +97,9 @@ class BadConfigurationTest {
                     TestApps.dataSource("default", books, "books"),
                     TestApps.dataSource("reporting", invoices, "invoices-lagging"),
                     Map.of("seqguard.datasources.defualt.mode", "verify"))).close());
-            assertThat(configurationMessage(thrown)).startsWith("seqguard.datasources.defualt: there is no data "
-                    + "source named 'defualt'.").endsWith("This application's data sources: [default, reporting].");
+            assertThat(configurationMessage(thrown))
+                    .startsWith("seqguard.datasources.defualt (context): there is no data source named 'defualt'.")
+                    .endsWith("This application's data sources: [default, reporting].");
             assertThat(TestApps.nextValue(invoices, "invoice_id_seq")).isEqualTo(1);
         }
     }

@@ -174,13 +174,14 @@ class ConfigurationTest {
     @Test
     void anInvalidValueNamesTheKeyAndWhatIsAccepted() {
         assertInvalid(Map.of("seqguard.datasources.main.mode", "sometimes"),
-                "seqguard.datasources.main.mode: 'sometimes' is not a guard mode; use repair, verify or off. mode: ");
+                "seqguard.datasources.main.mode: 'sometimes' is not a guard mode; use repair, verify or off (context). "
+                        + "mode: ");
         assertInvalid(Map.of("seqguard.allocation", "greedy"), "seqguard.allocation: 'greedy' is not an allocation "
                 + "rule");
         assertInvalid(Map.of("seqguard.datasources.main.mappings", List.of("no_equals_sign")),
                 "seqguard.datasources.main.mappings: mapping: 'no_equals_sign' has no '='");
         assertInvalid(Map.of("seqguard.datasources.main.jobs", 0),
-                "seqguard.datasources.main.jobs: must be between 1 and 64, was 0. jobs: Connections used");
+                "seqguard.datasources.main.jobs: must be between 1 and 64, was 0 (context). jobs: Connections used");
         assertInvalid(Map.of("seqguard.mode", List.of("verify", "repair")), "seqguard.mode: takes one value");
         try (ApplicationContext context = TestApps.start(Map.of("seqguard.datasources.main.lock-wait-timeout", "3m"))) {
             GuardConfiguration g = new SeqguardSettings(context.getEnvironment()).configure("main", NO_DATABASE, null,

@@ -195,8 +195,8 @@ class MultipleDataSourcesTests {
         withUrls().withPropertyValues("seqguard.datasources.defualt.mode=verify").run(context -> {
             assertThat(context).hasFailed();
             FailureAnalysis analysis = new FailureAnalyzers().analyze(context.getStartupFailure());
-            assertThat(analysis.getDescription()).startsWith("seqguard.datasources.defualt: there is no DataSource "
-                    + "bean named 'defualt'.");
+            assertThat(analysis.getDescription()).startsWith("seqguard.datasources.defualt (property source "
+                    + "'test'): there is no DataSource bean named 'defualt'.");
             assertThat(analysis.getAction()).isEqualTo("Use one of this application's DataSource beans: "
                     + "[ordersDataSource, reportingDataSource, routingDataSource].");
         });

@@ -132,7 +132,8 @@ class SeqguardApplicationTests {
                             + "\"commandLineArgs\").")
                     .contains("Change seqguard.jobs. jobs: Connections used in parallel");
             assertThatThrownBy(() -> start(db, "--seqguard.datasources.defualt.mode=verify").close()).isNotNull();
-            assertThat(output).contains("seqguard.datasources.defualt: there is no DataSource bean named 'defualt'.")
+            assertThat(output).contains("seqguard.datasources.defualt (property source 'commandLineArgs'): there is no "
+                    + "DataSource bean named 'defualt'.")
                     .contains("Use one of this application's DataSource beans: [dataSource].");
             // Flyway ran (the guard comes after it), the guard did not
             assertThat(db.queryForLong("SELECT count(*) FROM invoice")).isEqualTo(1000);

@@ -208,8 +208,8 @@ class SeqguardAutoConfigurationTests {
                     SeqguardConfigurationException failure = Causes.find(context.getStartupFailure(),
                             SeqguardConfigurationException.class);
                     assertThat(failure.getProperty()).isEqualTo("seqguard.datasources.reporting");
-                    assertThat(failure.getDescription()).startsWith("seqguard.datasources.reporting: there is no "
-                            + "DataSource bean named 'reporting'.");
+                    assertThat(failure.getDescription()).startsWith("seqguard.datasources.reporting (property "
+                            + "source 'test'): there is no DataSource bean named 'reporting'.");
                     assertThat(failure.getAction()).contains("[dataSource]");
                 });
     }

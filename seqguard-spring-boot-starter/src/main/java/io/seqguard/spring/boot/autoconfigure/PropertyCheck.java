@@ -50,19 +50,19 @@ final class PropertyCheck {
         }
     }
 
-    /** The {@code seqguard.datasources} names set outside environment variables, as written. */
-    private final Set<String> dataSourceKeys;
+    /** The {@code seqguard.datasources} names set outside environment variables, as written, with where. */
+    private final Map<String, String> dataSourceKeys;
     /** The {@code seqguard.datasources} names that environment variables set, in Spring's uniform form. */
     private final Set<String> environmentDataSourceKeys;
 
-    private PropertyCheck(Set<String> dataSourceKeys, Set<String> environmentDataSourceKeys) {
+    private PropertyCheck(Map<String, String> dataSourceKeys, Set<String> environmentDataSourceKeys) {
         this.dataSourceKeys = dataSourceKeys;
         this.environmentDataSourceKeys = environmentDataSourceKeys;
     }
 
     /** Nothing to check: no environment (an initializer made by hand). */
     static PropertyCheck none() {
-        return new PropertyCheck(Set.of(), Set.of());
+        return new PropertyCheck(Map.of(), Set.of());
     }
 
     /**
@@ -74,7 +74,7 @@ final class PropertyCheck {
         if (!(environment instanceof ConfigurableEnvironment configurable)) {
             return none();
         }
-        Set<String> dataSourceKeys = new LinkedHashSet<>();
+        Map<String, String> dataSourceKeys = new LinkedHashMap<>();
         Set<String> environmentDataSourceKeys = new LinkedHashSet<>();
         List<String> unknown = new ArrayList<>();
         Set<String> suggestions = new LinkedHashSet<>();
@@ -95,7 +95,7 @@ final class PropertyCheck {
                 }
                 Key key = Key.of(raw, name);
                 if (key.dataSource != null) {
-                    dataSourceKeys.add(key.dataSource);
+                    dataSourceKeys.putIfAbsent(key.dataSource, origin(source, raw));
                 }
                 if (key.option == null) {
                     unknown.add(raw + origin(source, raw));
@@ -111,8 +111,13 @@ final class PropertyCheck {
 
     /** Whether {@code seqguard.datasources.<key>} comes from environment variables only. */
     boolean isFromEnvironmentOnly(String dataSourceKey) {
-        return !dataSourceKeys.contains(dataSourceKey)
+        return !dataSourceKeys.containsKey(dataSourceKey)
                 && environmentDataSourceKeys.contains(uniform(dataSourceKey));
+    }
+
+    /** Where the first property of {@code seqguard.datasources.<key>} is set, for messages; empty when unknown. */
+    String dataSourceOrigin(String dataSourceKey) {
+        return dataSourceKeys.getOrDefault(dataSourceKey, "");
     }
 
     /** Where a property is set, for messages: {@code class path resource [application.properties] - 3:1}. */

@@ -256,8 +256,9 @@ public class SeqguardInitializer implements InitializingBean {
         }
         if (!unknown.isEmpty()) {
             String first = PropertyCheck.DATASOURCES + unknown.get(0);
-            throw new SeqguardConfigurationException(first, (unknown.size() == 1 ? first + ": there is no DataSource "
-                    + "bean named '" + unknown.get(0) + "'." : "There are no DataSource beans named " + unknown + ".")
+            throw new SeqguardConfigurationException(first, (unknown.size() == 1 ? first
+                    + check.dataSourceOrigin(unknown.get(0)) + ": there is no DataSource bean named '" + unknown.get(0)
+                    + "'." : "There are no DataSource beans named " + unknown + ".")
                     + " The names under " + PropertyCheck.DATASOURCES + "<name> must be DataSource bean names, so "
                     + "that a misspelt one does not leave its DataSource on the global settings.",
                     "Use one of this application's DataSource beans: " + new TreeSet<>(dataSources.keySet()) + ".",
