@@ -18,6 +18,8 @@ import io.seqguard.StartupGuard;
 import io.seqguard.SubscriptionAction;
 
 import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -152,6 +154,15 @@ class ConfigurationTest {
             } else {
                 assertThat(actual).as("default of seqguard.%s", option.key()).isEqualTo(option.defaultValue());
             }
+        }
+    }
+
+    /** The module's README lists every option with the core's description. */
+    @Test
+    void theReadmeDocumentsEveryOption() throws Exception {
+        String readme = Files.readString(Path.of("README.md"));
+        for (GuardOption<?> option : GuardOption.all()) {
+            assertThat(readme).contains("| `" + option.key() + "` | ").contains(" | " + option.description() + " |");
         }
     }
 

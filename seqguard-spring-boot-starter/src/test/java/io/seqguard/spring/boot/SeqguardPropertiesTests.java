@@ -12,6 +12,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -88,6 +90,15 @@ class SeqguardPropertiesTests {
         List<String> seqguard = metadata.keySet().stream().filter(name -> name.startsWith("seqguard."))
                 .collect(Collectors.toList());
         assertThat(seqguard).hasSize(GuardOption.all().size() + 1).contains("seqguard.datasources");
+    }
+
+    /** The module's README lists every option with the core's description. */
+    @Test
+    void theReadmeDocumentsEveryOption() throws IOException {
+        String readme = Files.readString(Path.of("README.md"));
+        for (GuardOption<?> option : GuardOption.all()) {
+            assertThat(readme).contains("| `" + option.key() + "` | ").contains(" | " + option.description() + " |");
+        }
     }
 
     private static void assertKeysAndTypes(List<RecordComponent> components, boolean nullable) {
