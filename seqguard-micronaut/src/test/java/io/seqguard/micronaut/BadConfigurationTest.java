@@ -33,13 +33,20 @@ class BadConfigurationTest {
         books = TestDatabase.create("micronaut_badconfig");
     }
 
-    /** Flyway may have migrated the database (its listener runs before the guard's), the guard did nothing. */
     @AfterEach
     void nothingWasRepaired() {
-        if (books.queryForString("SELECT to_regclass('book_id_seq')::text") != null) {
-            assertThat(TestApps.nextValue(books, "book_id_seq")).as("nothing repaired").isEqualTo(1);
-        }
+        assertNothingRepaired(books, "book_id_seq");
         books.close();
+    }
+
+    /**
+     * Flyway may have migrated the database (its listener runs before the guard's; data sources are created in no
+     * fixed order, so a refusal on one may come before the other was migrated): the guard did nothing.
+     */
+    private static void assertNothingRepaired(TestDatabase database, String sequence) {
+        if (database.queryForString("SELECT to_regclass('" + sequence + "')::text") != null) {
+            assertThat(TestApps.nextValue(database, sequence)).as("nothing repaired").isEqualTo(1);
+        }
     }
 
     private Throwable start(Map<String, Object> seqguard) {
@@ -100,7 +107,7 @@ class BadConfigurationTest {
             assertThat(configurationMessage(thrown))
                     .startsWith("seqguard.datasources.defualt (context): there is no data source named 'defualt'.")
                     .endsWith("This application's data sources: [default, reporting].");
-            assertThat(TestApps.nextValue(invoices, "invoice_id_seq")).isEqualTo(1);
+            assertNothingRepaired(invoices, "invoice_id_seq");
         }
     }
 

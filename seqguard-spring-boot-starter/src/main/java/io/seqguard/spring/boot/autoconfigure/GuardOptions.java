@@ -10,6 +10,7 @@ import java.lang.reflect.RecordComponent;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Reads each {@link GuardOption} from the bound properties by its key, so that no option is mapped by hand: the
@@ -61,9 +62,11 @@ final class GuardOptions {
      * option's parser; both checked as the core checks them.
      *
      * @param key the property as the user writes it, named in the message
+     * @param origin where the property is set, for the message, such as {@code  (class path resource [...] - 3:1)}
      * @throws SeqguardConfigurationException naming the property when the core refuses the value
      */
-    static <T> void set(GuardConfiguration guard, GuardOption<T> option, Object value, String key, String origin) {
+    static <T> void set(GuardConfiguration guard, GuardOption<T> option, Object value, String key,
+            Supplier<String> origin) {
         if (value == null) {
             return;
         }
@@ -71,7 +74,7 @@ final class GuardOptions {
             T typed = option.type().isInstance(value) ? cast(value) : option.parse(String.valueOf(value), key);
             option.apply(guard, typed, key);
         } catch (IllegalArgumentException e) {
-            throw new SeqguardConfigurationException(key, e.getMessage() + origin + ".",
+            throw new SeqguardConfigurationException(key, e.getMessage() + origin.get() + ".",
                     "Change " + key + ". " + option.key() + ": " + option.description(), e);
         }
     }

@@ -196,8 +196,9 @@ public class SeqguardInitializer implements InitializingBean {
             if (option == GuardOption.JOBS) {
                 value = jobsFor(name, pool, (Integer) value, key, prefix, configuration.getMode());
             }
+            String property = key;
             GuardOptions.set(configuration, option, value, key,
-                    environment == null ? "" : PropertyCheck.origin(environment, key));
+                    () -> environment == null ? "" : PropertyCheck.origin(environment, property));
         }
     }
 
