@@ -211,7 +211,8 @@ final class CatalogReader {
             }
         }
         if (!wanted.isEmpty()) {
-            throw new UnknownObjectException("schemas: schema " + String.join(", ", wanted)
+            throw new UnknownObjectException(config.getVocabulary().name("schemas") + ": schema "
+                    + String.join(", ", wanted)
                     + " does not exist in this database. Check the name (unquoted names fold to lower case) or "
                     + "remove it from the configured schemas.");
         }
@@ -278,7 +279,7 @@ final class CatalogReader {
         }
         for (SequenceInfo s : sequences.values()) {
             if (excluded.contains(List.of(s.schema, s.name))) {
-                s.skipReason = "excluded by configuration (excludeSequences)";
+                s.skipReason = "excluded by configuration (" + config.getVocabulary().name("excludeSequences") + ")";
             } else if (!s.schemaUsage || !(s.canSelect || s.canUsage)) {
                 List<String> grants = new ArrayList<>();
                 if (!s.schemaUsage) {
@@ -296,27 +297,28 @@ final class CatalogReader {
     /** Resolves each mapping to (sequence oid, table oid, attnum); unknown names fail with the mapping named. */
     private List<long[]> resolveMappings(Connection connection, Set<Long> inScope) throws SQLException {
         List<long[]> resolved = new ArrayList<>();
+        String mappings = config.getVocabulary().name("mappings");
         for (SequenceMapping mapping : config.getMappings()) {
             List<String> seq = SqlNames.parseQualified(mapping.sequence(), "mappings");
             List<String> table = SqlNames.parseQualified(mapping.table(), "mappings");
             String column = SqlNames.parse(mapping.column(), "mappings").get(0);
             long seqOid = relation(connection, seq, "S");
             if (seqOid == 0) {
-                throw new UnknownObjectException("mappings: '" + mapping + "': sequence " + String.join(".", seq)
+                throw new UnknownObjectException(mappings + ": '" + mapping + "': sequence " + String.join(".", seq)
                         + " does not exist. Check the name (unquoted names fold to lower case).");
             }
             if (!inScope.contains(seqOid)) {
-                throw new UnknownObjectException("mappings: '" + mapping + "': sequence " + String.join(".", seq)
+                throw new UnknownObjectException(mappings + ": '" + mapping + "': sequence " + String.join(".", seq)
                         + " is outside the configured schemas; include schema " + seq.get(0) + " or drop the mapping.");
             }
             long tableOid = relation(connection, table, "rpvmf");
             if (tableOid == 0) {
-                throw new UnknownObjectException("mappings: '" + mapping + "': table " + String.join(".", table)
+                throw new UnknownObjectException(mappings + ": '" + mapping + "': table " + String.join(".", table)
                         + " does not exist. Check the name (unquoted names fold to lower case).");
             }
             int attnum = attribute(connection, tableOid, column);
             if (attnum == 0) {
-                throw new UnknownObjectException("mappings: '" + mapping + "': table " + String.join(".", table)
+                throw new UnknownObjectException(mappings + ": '" + mapping + "': table " + String.join(".", table)
                         + " has no column " + column + ".");
             }
             resolved.add(new long[] {seqOid, tableOid, attnum});
@@ -398,7 +400,7 @@ final class CatalogReader {
         for (SequenceInfo s : sequences.values()) {
             for (ColumnInfo c : s.columns) {
                 c.excluded = excludedTables.contains(List.of(c.schema, c.table));
-                c.note = whyNotCompared(c, excludedTables, s.role);
+                c.note = whyNotCompared(c, excludedTables, s.role, config.getVocabulary().name("excludeTables"));
                 c.unreadable = c.note != null && !c.canRead && c.note.startsWith(UNREADABLE);
                 c.compared = c.note == null;
                 c.readDirectly = c.compared;
@@ -426,9 +428,10 @@ final class CatalogReader {
         }
     }
 
-    private static String whyNotCompared(ColumnInfo c, Set<List<String>> excludedTables, String role) {
+    private static String whyNotCompared(ColumnInfo c, Set<List<String>> excludedTables, String role,
+            String excludeTables) {
         if (excludedTables.contains(List.of(c.schema, c.table))) {
-            return "table excluded by configuration (excludeTables)";
+            return "table excluded by configuration (" + excludeTables + ")";
         }
         if ("rp".indexOf(c.relkind) < 0) {
             return "not a table (relkind '" + c.relkind + "'): its rows live elsewhere";
