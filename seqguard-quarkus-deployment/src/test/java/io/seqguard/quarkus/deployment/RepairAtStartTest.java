@@ -77,6 +77,7 @@ class RepairAtStartTest {
         assertThat(registry.get(SeqguardMetrics.SEQUENCES).tag("datasource", "<default>").tag("status", "aligned")
                 .gauge().value()).isEqualTo(3.0);
         assertThat(registry.get(SeqguardMetrics.SEQUENCES).tag("status", "behind").gauge().value()).isZero();
+        assertThat(registry.get(SeqguardMetrics.UNVERIFIED).tag("datasource", "<default>").gauge().value()).isZero();
         assertThat(registry.get(SeqguardMetrics.RANGE_USED_MAX).gauge().value()).isBetween(0.0, 1.0);
         assertThat(registry.get(SeqguardMetrics.GUARD_DURATION).timeGauge().value()).isPositive();
     }

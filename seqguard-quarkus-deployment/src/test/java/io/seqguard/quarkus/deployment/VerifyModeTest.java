@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quarkus.test.QuarkusUnitTest;
 import io.seqguard.StartupGuardException;
+import io.seqguard.quarkus.SeqguardStartupException;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -20,10 +21,12 @@ class VerifyModeTest {
             .assertException(e -> {
                 // the application's classes are not the test's: compare by name
                 Throwable refusal = e;
-                while (refusal != null && !refusal.getClass().getName().equals(StartupGuardException.class.getName())) {
+                while (refusal != null
+                        && !refusal.getClass().getName().equals(SeqguardStartupException.class.getName())) {
                     refusal = refusal.getCause();
                 }
-                assertThat(refusal).as("a StartupGuardException in the chain of %s", e).isNotNull();
+                assertThat(refusal).as("a SeqguardStartupException in the chain of %s", e).isNotNull();
+                assertThat(refusal.getCause().getClass().getName()).isEqualTo(StartupGuardException.class.getName());
                 assertThat(refusal.getMessage())
                         .startsWith("Quarkus datasource '<default>': ")
                         .contains("public.invoice_seq", "public.\"Order Lines; DROP TABLE x_SEQ\"",

@@ -2,7 +2,7 @@ package io.seqguard.quarkus.runtime;
 
 import io.seqguard.AlignmentReport;
 import io.seqguard.GuardResult;
-import io.seqguard.StartupGuardException;
+import io.seqguard.quarkus.SeqguardStartupException;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -61,6 +61,7 @@ public final class GuardRun {
         if (result != null) {
             return result.report();
         }
-        return failure instanceof StartupGuardException ? ((StartupGuardException) failure).report() : null;
+        return failure instanceof SeqguardStartupException
+                ? ((SeqguardStartupException) failure).getGuardException().report() : null;
     }
 }

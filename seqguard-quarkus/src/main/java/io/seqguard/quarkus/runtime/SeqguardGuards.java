@@ -14,6 +14,7 @@ import io.seqguard.SequenceMapping;
 import io.seqguard.StartupGuard;
 import io.seqguard.StartupGuardException;
 import io.seqguard.quarkus.SeqguardConfigurationCustomizer;
+import io.seqguard.quarkus.SeqguardStartupException;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -224,9 +225,9 @@ public final class SeqguardGuards {
             StartupGuard guard = dataSource.load(configuration);
             result = guard.run();
         } catch (StartupGuardException e) {
-            StartupGuardException named = e.withContext("Quarkus datasource '" + name + "'");
-            runs.record(new GuardRun(name, startedAt, elapsed(t0), null, named));
-            throw named;
+            SeqguardStartupException refusal = new SeqguardStartupException(name, e);
+            runs.record(new GuardRun(name, startedAt, elapsed(t0), null, refusal));
+            throw refusal;
         } catch (RuntimeException e) {
             runs.record(new GuardRun(name, startedAt, elapsed(t0), null, e));
             throw e;

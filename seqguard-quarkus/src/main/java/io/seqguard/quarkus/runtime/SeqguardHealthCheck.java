@@ -1,12 +1,12 @@
 package io.seqguard.quarkus.runtime;
 
 import io.seqguard.GuardResult;
-import io.seqguard.StartupGuardException;
+import io.seqguard.quarkus.SeqguardStartupException;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -17,7 +17,8 @@ import org.eclipse.microprofile.health.Readiness;
  * SmallRye Health readiness check {@value #NAME}: the latest guard run of each datasource, with the details every
  * seqguard adapter shows ({@link GuardResult#toDetails()}), flattened into the check's data as
  * {@code <datasource>.<detail>} (for example {@code <default>.outcome}, {@code orders.counts.behind}; lists are
- * comma-separated), since a check's data holds plain values only. DOWN when a run refused start-up; datasources the
+ * comma-separated), since a check's data holds plain values only. DOWN when a run refused start-up (then the details
+ * of its refusal, {@link io.seqguard.StartupGuardException#toDetails()}); datasources the
  * guard does not run on are listed as {@code unguarded.<datasource>} with the reason. Turned off like any check:
  * {@code quarkus.smallrye-health.check."io.seqguard.quarkus.runtime.SeqguardHealthCheck".enabled=false}.
  */
@@ -41,13 +42,17 @@ public class SeqguardHealthCheck implements HealthCheck {
                 flatten(response, prefix, run.result().toDetails());
             } else {
                 response.down();
-                response.withData(prefix + "status", "DOWN");
-                if (run.failure() instanceof StartupGuardException) {
-                    response.withData(prefix + "reason",
-                            ((StartupGuardException) run.failure()).reason().name().toLowerCase(Locale.ROOT));
+                Map<String, Object> details;
+                if (run.failure() instanceof SeqguardStartupException) {
+                    details = ((SeqguardStartupException) run.failure()).getGuardException().toDetails();
+                } else {
+                    details = new LinkedHashMap<>();
+                    details.put("status", "DOWN");
+                    details.put("error", String.valueOf(run.failure().getMessage()));
                 }
-                response.withData(prefix + "lastRun", run.startedAt().toString());
-                response.withData(prefix + "error", String.valueOf(run.failure().getMessage()));
+                details.put("lastRun", run.startedAt().toString());
+                details.put("durationMillis", run.duration().toMillis());
+                flatten(response, prefix, details);
             }
         }
         runs.unguarded().forEach((dataSource, reason) -> response.withData("unguarded." + dataSource, reason));
