@@ -32,7 +32,9 @@ class BadConfigurationFailsTheBuildTest {
                     .hasMessageContaining("quarkus.seqguard.\"defualt\".mode: there is no datasource 'defualt'; the "
                             + "datasources are \"<default>\"")
                     .hasMessageContaining("quarkus.seqguard.lock-timeout: 'ten' is not a duration; use for example "
-                            + "10s"));
+                            + "10s")
+                    // where each is set
+                    .hasMessageContaining("application.properties"));
 
     @Test
     void theBuildFailed() {

@@ -65,7 +65,7 @@ public final class SeqguardSettings {
                 int before = errors.size();
                 checkKey(name, dataSourceNames, errors);
                 if (errors.size() > before) {
-                    errors.set(before, errors.get(before) + whereFrom(name, environment));
+                    errors.set(before, errors.get(before) + whereFrom(config, name, environment));
                 }
                 keys.add(name);
             }
@@ -89,7 +89,7 @@ public final class SeqguardSettings {
                     int before = errors.size();
                     Object value = parse(option, text, key, errors);
                     if (errors.size() > before) {
-                        errors.set(before, errors.get(before) + whereFrom(key, environment));
+                        errors.set(before, errors.get(before) + whereFrom(config, key, environment));
                     }
                     if (value != null) {
                         boolean global = key.equals(PREFIX + option.key());
@@ -100,8 +100,9 @@ public final class SeqguardSettings {
             dataSources.put(dataSource, new DataSourceSettings(dataSource, settings));
         }
         if (!errors.isEmpty()) {
+            // a global key is read for every datasource: name each bad one once
             throw new ConfigurationException("seqguard's configuration is invalid, so no datasource was guarded:\n  - "
-                    + String.join("\n  - ", errors), keys);
+                    + String.join("\n  - ", new LinkedHashSet<>(errors)), keys);
         }
         SeqguardSettings settings = new SeqguardSettings(dataSources, unknownVariables(environment, dataSourceNames));
         settings.checkKinds(kinds);
@@ -188,10 +189,17 @@ public final class SeqguardSettings {
         }
     }
 
-    /** Names the environment variable when the key came from one: that is what the user wrote. */
-    private static String whereFrom(String key, Map<String, String> environment) {
+    /**
+     * Where the key is set, for messages: the environment variable the user wrote, else the configuration source
+     * (for example {@code application.properties} with its location); empty when that is not known.
+     */
+    private static String whereFrom(Config config, String key, Map<String, String> environment) {
         String variable = environmentName(key);
-        return environment.containsKey(variable) ? " (set as environment variable " + variable + ")" : "";
+        if (environment.containsKey(variable)) {
+            return " (set as environment variable " + variable + ")";
+        }
+        String source = config.getConfigValue(key).getSourceName();
+        return source == null ? "" : " (set in " + source + ")";
     }
 
     private static String optionKeys() {

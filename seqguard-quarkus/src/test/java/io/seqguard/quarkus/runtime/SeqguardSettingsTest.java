@@ -101,6 +101,9 @@ class SeqguardSettingsTest {
                 .hasMessageContaining("quarkus.seqguard.\"defualt\".mode: there is no datasource 'defualt'; the "
                         + "datasources are \"<default>\", \"orders\"")
                 .hasMessageContaining("quarkus.seqguard.lock-timeout: 'ten' is not a duration")
+                .hasMessageContaining("'ten' is not a duration; use for example 10s, 500ms, 2m or PT10S (set in "
+                        + "PropertiesConfigSource[source=test])")
+                .satisfies(e -> assertThat(e.getMessage().split("'ten' is not a duration", -1)).hasSize(2))
                 .hasMessageContaining("quarkus.seqguard.\"orders\".jobs: 'two' is not a whole number")
                 .hasMessageContaining("quarkus.seqguard.\"orders\".capacity-warning:")
                 .hasMessageContaining("quarkus.seqguard.mode:")
