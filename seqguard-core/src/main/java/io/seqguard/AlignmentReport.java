@@ -25,7 +25,11 @@ public interface AlignmentReport {
     /** The server's version, for example {@code 18.3}. */
     String serverVersion();
 
-    /** The allocation rule applied to every sequence. */
+    /**
+     * The default allocation rule: the configured one (or {@link AlignerConfiguration#DEFAULT_ALLOCATION}), applied to
+     * every sequence whose mappings do not say otherwise; each sequence reports its own
+     * ({@link SequenceReport#allocation()}).
+     */
     AllocationRule allocation();
 
     /** The safety margin a repair adds, in sequence values. */

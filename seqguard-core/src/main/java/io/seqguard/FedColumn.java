@@ -1,5 +1,6 @@
 package io.seqguard;
 
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -23,7 +24,7 @@ public interface FedColumn {
     /** The column's SQL type, for example {@code integer}. */
     String dataType();
 
-    /** Why the column counts as fed by the sequence, in declaration order (owned, identity, default, mapped). */
+    /** Why the column counts as fed by the sequence, in declaration order (owned, identity, default, mapped, entity). */
     Set<ColumnSource> sources();
 
     /** Whether its maximum (minimum for a descending sequence) was compared with the sequence. */
@@ -31,6 +32,12 @@ public interface FedColumn {
 
     /** Why it was not compared, or how it was compared (for example through its parent table); may be null. */
     String note();
+
+    /**
+     * The ORM entities whose ids the sequence hands out into this column, from discovered mappings
+     * ({@link ColumnSource#ENTITY}); empty otherwise.
+     */
+    List<String> entities();
 
     /** {@code schema.table.column} as a person reads it (unquoted). */
     default String displayName() {

@@ -19,17 +19,34 @@ public interface SequenceReport {
     /** The sequence as a quoted, schema-qualified SQL identifier (quoted by the server). */
     String qualifiedName();
 
-    /** {@code smallint}, {@code integer} or {@code bigint}. */
+    /** {@code smallint}, {@code integer} or {@code bigint}; null when it does not {@linkplain #exists() exist}. */
     String dataType();
 
-    /** The sequence's increment; negative for a descending sequence. */
+    /** The sequence's increment; negative for a descending sequence; 0 when it does not {@linkplain #exists() exist}. */
     long increment();
 
-    /** The sequence's minimum. */
+    /** The sequence's minimum; 0 when it does not {@linkplain #exists() exist}. */
     long minValue();
 
-    /** The sequence's maximum. */
+    /** The sequence's maximum; 0 when it does not {@linkplain #exists() exist}. */
     long maxValue();
+
+    /**
+     * Whether the sequence exists in the database. False only for a sequence an ORM entity takes its ids from
+     * (a {@linkplain SequenceMapping#isDiscovered() discovered mapping}) that the database lacks: it is
+     * {@link SequenceStatus#NOT_VERIFIABLE}, its reason names the entity and the fix, and its {@link #columns()} are
+     * the entity's, where they exist.
+     */
+    boolean exists();
+
+    /**
+     * The allocation rule applied to it: the strictest of its entities' generators, a configured mapping's rule, or
+     * the configured (or default) rule; see {@link #allocationSource()}.
+     */
+    AllocationRule allocation();
+
+    /** Where {@link #allocation()} came from. */
+    AllocationSource allocationSource();
 
     /** Whether the sequence wraps around. */
     boolean cycle();

@@ -23,11 +23,18 @@ public enum SequenceStatus {
     /** Not looked at: excluded by configuration ({@code excludeSequences}, or every table it feeds excluded). */
     SKIPPED,
     /** Every column the sequence feeds is empty: nothing to align, never touched. */
-    EMPTY;
+    EMPTY,
+    /**
+     * Its increment is smaller than the block the application's pooled or pooled-lo optimizer takes per value (an
+     * entity's {@code allocationSize}): consecutive blocks overlap, so ids repeat however far the sequence is moved.
+     * Counts as drift; a repair does not touch it; the reason names the fix ({@code ALTER SEQUENCE ... INCREMENT BY}, or
+     * the entity's {@code allocationSize}).
+     */
+    MISMATCHED;
 
     /** Whether this status means the sequence would hand out an id that already exists (or none at all). */
     public boolean isDrift() {
-        return this == BEHIND || this == EXHAUSTED;
+        return this == BEHIND || this == EXHAUSTED || this == MISMATCHED;
     }
 
     /**

@@ -2,7 +2,9 @@ package io.seqguard.internal;
 
 import io.seqguard.ColumnSource;
 
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 
 /** One column a sequence feeds, as the catalog (or a mapping) shows it. */
@@ -32,6 +34,8 @@ final class ColumnInfo {
     /** Locks its descendants add (partitions, inheritance children, their indexes). */
     int lockWeightExtra;
     final Set<ColumnSource> sources = EnumSet.noneOf(ColumnSource.class);
+    /** The entities whose ids the sequence hands out into it, from discovered mappings. */
+    final List<String> entities = new ArrayList<>();
     /** The default expression naming the sequence, read only for columns neither owned, identity nor mapped. */
     String defaultExpression;
 

@@ -1,6 +1,8 @@
 package io.seqguard.internal;
 
 import io.seqguard.AlignerConfiguration;
+import io.seqguard.AllocationRule;
+import io.seqguard.AllocationSource;
 import io.seqguard.SequenceStatus;
 import io.seqguard.Vocabulary;
 
@@ -8,6 +10,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -92,6 +95,14 @@ final class Judge {
 
     Judged judge(SequenceInfo s, Map<List<String>, SequenceInfo> sources) {
         Judged j = new Judged(s);
+        chooseAllocation(j);
+        j.extraNotes.addAll(s.mappingNotes);
+        j.blocksOverlap = overlap(j);
+        return checkBlocks(read(j, s, sources));
+    }
+
+    /** The verdict from what was read. */
+    private Judged read(Judged j, SequenceInfo s, Map<List<String>, SequenceInfo> sources) {
         if (s.skipReason != null) {
             j.status = s.noPrivilege ? SequenceStatus.NO_PRIVILEGE : SequenceStatus.SKIPPED;
             j.reason = s.skipReason;
@@ -140,8 +151,8 @@ final class Judge {
                 j.extraNotes.add(s.columns.isEmpty() ? "no column uses it: judged by the source alone"
                         : "none of the columns it feeds can be compared (" + notes(s.columns)
                                 + "): judged by the source alone");
-                j.verdict = Arithmetic.judge(s.increment, j.low, j.high, j.next, null, j.sourceNext,
-                        config.getAllocation(), config.getMargin());
+                j.verdict = Arithmetic.judge(s.increment, j.low, j.high, j.next, null, j.sourceNext, j.rules,
+                        config.getMargin());
                 j.status = j.verdict.status();
                 j.reason = j.verdict.reason();
                 return j;
@@ -188,11 +199,157 @@ final class Judge {
             j.reason = "the data holds " + bound.toPlainString() + ", beyond any sequence value";
             return j;
         }
-        j.verdict = Arithmetic.judge(s.increment, j.low, j.high, j.next, bound, j.sourceNext,
-                config.getAllocation(), config.getMargin());
+        j.verdict = Arithmetic.judge(s.increment, j.low, j.high, j.next, bound, j.sourceNext, j.rules,
+                config.getMargin());
         j.status = j.verdict.status();
         j.reason = j.verdict.reason();
         return j;
+    }
+
+    /**
+     * The allocation rules that apply to the sequence, and where they come from: its configured mappings' own rules,
+     * else its entities' generators (the strictest decides), else the configured (or default) rule. The rule a
+     * configured mapping overrides, and entities that disagree, are noted.
+     */
+    private void chooseAllocation(Judged j) {
+        List<AllocationRule> configured = new ArrayList<>();
+        List<AllocationRule> entities = new ArrayList<>();
+        Map<AllocationRule, List<String>> byRule = new LinkedHashMap<>();
+        for (Mappings.Allocation a : j.sequence.allocations) {
+            List<AllocationRule> rules = a.source() == AllocationSource.ENTITY ? entities : configured;
+            if (!rules.contains(a.rule())) {
+                rules.add(a.rule());
+            }
+            if (a.entity() != null) {
+                List<String> names = byRule.computeIfAbsent(a.rule(), k -> new ArrayList<>());
+                if (!names.contains(a.entity())) {
+                    names.add(a.entity());
+                }
+            }
+        }
+        j.entitiesByRule = byRule;
+        if (!configured.isEmpty()) {
+            j.rules = configured;
+            j.allocationSource = AllocationSource.PROPERTY;
+            for (AllocationRule rule : entities) {
+                if (!configured.contains(rule)) {
+                    j.extraNotes.add("entity " + String.join(", ", byRule.get(rule)) + " allocates " + rule
+                            + "; the configured mapping's rule " + join(configured) + " applies");
+                }
+            }
+        } else if (!entities.isEmpty()) {
+            j.rules = entities;
+            j.allocationSource = AllocationSource.ENTITY;
+            if (entities.size() > 1) {
+                List<String> each = new ArrayList<>();
+                for (Map.Entry<AllocationRule, List<String>> e : byRule.entrySet()) {
+                    each.add(String.join(", ", e.getValue()) + " " + e.getKey());
+                }
+                j.extraNotes.add("the entities sharing it allocate differently (" + String.join("; ", each)
+                        + "): the strictest rule applies");
+            }
+        } else {
+            j.rules = List.of(config.getAllocation());
+            j.allocationSource = config.isAllocationConfigured() ? AllocationSource.PROPERTY : AllocationSource.DEFAULT;
+        }
+        j.allocation = j.rules.get(0);
+    }
+
+    /**
+     * Why the sequence's blocks overlap (a pooled or pooled-lo block larger than its increment), naming the fix; null
+     * when they do not. A block smaller than the increment only skips ids: noted.
+     */
+    private String overlap(Judged j) {
+        SequenceInfo s = j.sequence;
+        if (!s.exists) {
+            return null;
+        }
+        for (AllocationRule rule : j.rules) {
+            String who = who(j, rule);
+            if (Arithmetic.overlaps(rule, s.increment)) {
+                return "its increment is " + s.increment + ", but " + who + " takes " + rule.blockSize()
+                        + " ids per value (" + rule + "): each block overlaps the one before, so ids repeat whatever "
+                        + "its value. Fix: ALTER SEQUENCE " + s.ident + " INCREMENT BY "
+                        + (s.descending() ? -rule.blockSize() : rule.blockSize()) + " (then repair), or an allocation"
+                        + " size of " + Math.abs(s.increment) + " for " + who;
+            }
+            if (Arithmetic.skipsIds(rule, s.increment)) {
+                j.extraNotes.add("its increment is " + s.increment + ", but " + who + " takes " + rule.blockSize()
+                        + " ids per value (" + rule + "): each value skips " + (Math.abs(s.increment)
+                        - rule.blockSize()) + " ids, which wastes them but does not collide; ALTER SEQUENCE " + s.ident
+                        + " INCREMENT BY " + (s.descending() ? -rule.blockSize() : rule.blockSize())
+                        + " or an allocation size of " + Math.abs(s.increment) + " ends the gaps");
+            }
+        }
+        return null;
+    }
+
+    /** Who allocates by this rule: the entities, or the configuration. */
+    private static String who(Judged j, AllocationRule rule) {
+        List<String> entities = j.entitiesByRule.get(rule);
+        if (entities != null && j.allocationSource == AllocationSource.ENTITY) {
+            return (entities.size() == 1 ? "entity " : "entities ") + String.join(", ", entities);
+        }
+        return "the configured mapping's rule";
+    }
+
+    /**
+     * A sequence whose blocks overlap hands out ids that exist however far it is moved: mismatched, never repaired.
+     * One that could not be read keeps its status and gets the finding as a note.
+     */
+    private static Judged checkBlocks(Judged j) {
+        if (j.blocksOverlap == null) {
+            return j;
+        }
+        if (j.status == SequenceStatus.ALIGNED || j.status == SequenceStatus.BEHIND
+                || j.status == SequenceStatus.EMPTY) {
+            j.status = SequenceStatus.MISMATCHED;
+            j.reason = j.blocksOverlap;
+        } else if (!j.status.isDrift() && j.status != SequenceStatus.SKIPPED) {
+            j.extraNotes.add(j.blocksOverlap);
+        }
+        return j;
+    }
+
+    /**
+     * A sequence discovered mappings name that the database lacks: not verifiable, with the entities, the columns
+     * they fill, and the fix.
+     */
+    Judged missing(Mappings.Missing m) {
+        Judged j = new Judged(m.sequence());
+        for (io.seqguard.SequenceMapping mapping : m.mappings()) {
+            if (mapping.allocation() != null) {
+                j.sequence.allocations.add(new Mappings.Allocation(mapping.allocation(), AllocationSource.ENTITY,
+                        mapping.entity()));
+            }
+        }
+        chooseAllocation(j);
+        List<String> uses = new ArrayList<>();
+        for (io.seqguard.SequenceMapping mapping : m.mappings()) {
+            String use = "entity " + mapping.entity() + " (into " + mapping.table() + "." + mapping.column() + ")";
+            if (!uses.contains(use)) {
+                uses.add(use);
+            }
+        }
+        int block = j.allocation.blockSize() > 0 ? j.allocation.blockSize() : 1;
+        Vocabulary words = config.getVocabulary();
+        j.status = SequenceStatus.NOT_VERIFIABLE;
+        j.reason = "it does not exist" + (m.searchPath().isEmpty() ? ""
+                : " (looked up through the search_path " + Mappings.path(m.searchPath()) + ")") + ", yet "
+                + String.join(", ", uses) + " takes its ids from it: those inserts fail. Create it (CREATE SEQUENCE "
+                + m.sequence().ident + " INCREMENT BY " + block + " START WITH a value above the column's maximum), "
+                + "or point the entity's generator at the sequence that exists (its name, the naming strategy, the "
+                + "default schema); or acknowledge it (" + words.name("allowUnverified") + " " + m.sequence().ident
+                + ")";
+        return j;
+    }
+
+    private static String join(List<AllocationRule> rules) {
+        List<String> names = new ArrayList<>();
+        for (AllocationRule rule : rules) {
+            names.add(rule.toString());
+        }
+        return String.join(", ", names);
     }
 
     /** Its state could not be read: nothing can be said about it. */

@@ -79,6 +79,9 @@ final class ReportJson {
         field(json, 3, "witness", lower(s.witness().name()), true);
         field(json, 3, "sourceNextValue", s.sourceNextValue(), true);
         field(json, 3, "acknowledged", s.acknowledged(), true);
+        field(json, 3, "exists", s.exists(), true);
+        field(json, 3, "allocation", s.allocation().toString(), true);
+        field(json, 3, "allocationSource", lower(s.allocationSource().name()), true);
         field(json, 3, "rangeUsed", s.rangeUsed(), true);
         field(json, 3, "sql", s.sql(), true);
         indent(json, 3).append("\"notes\": [");
@@ -108,7 +111,12 @@ final class ReportJson {
             json.append(']');
             inline(json, "compared", c.compared(), true);
             inline(json, "note", c.note(), true);
-            json.append('}');
+            json.append(", \"entities\": [");
+            for (int e = 0; e < c.entities().size(); e++) {
+                json.append(e == 0 ? "" : ", ");
+                string(json, c.entities().get(e));
+            }
+            json.append("]}");
         }
         json.append(s.columns().isEmpty() ? "]\n" : "\n      ]\n");
         indent(json, 2).append('}');

@@ -54,11 +54,12 @@ final class ReportText {
     static String render(AlignmentReport report) {
         StringBuilder text = new StringBuilder(summary(report)).append("\n\n");
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"STATUS", "SEQUENCE", "NEXT", "IN USE", "REQUIRED", "ACTION", "USED"});
+        rows.add(new String[] {"STATUS", "SEQUENCE", "NEXT", "IN USE", "REQUIRED", "ACTION", "ALLOCATION", "USED"});
         for (SequenceReport s : report.sequences()) {
             rows.add(new String[] {label(s.status()), s.qualifiedName(),
                     s.previousNextValue() != null ? s.previousNextValue() + " -> " + s.nextValue() : str(s.nextValue()),
                     str(s.dataBound()), str(s.requiredNextValue()), s.action().name().toLowerCase(Locale.ROOT),
+                    allocation(s),
                     s.rangeUsed() == null ? "" : String.format(Locale.ROOT, "%.1f%%", s.rangeUsed() * 100)});
         }
         int[] widths = new int[rows.get(0).length];
@@ -90,6 +91,9 @@ final class ReportText {
                 details.append("  feeds ").append(c.qualifiedTable()).append('.').append(c.column()).append(" [")
                         .append(c.dataType()).append(", ")
                         .append(c.sources().toString().toLowerCase(Locale.ROOT)).append(']');
+                if (!c.entities().isEmpty()) {
+                    details.append(" (entity ").append(String.join(", ", c.entities())).append(')');
+                }
                 if (c.note() != null) {
                     details.append(": ").append(c.note());
                 }
@@ -193,8 +197,17 @@ final class ReportText {
                 text.append("\n  - ").append(s.qualifiedName()).append(": ").append(driftLine(s));
             }
             boolean failed = drift.stream().anyMatch(s -> s.action() == RepairAction.FAILED);
-            text.append(failed ? "\nFix: what each failed repair names, then run " + words.repair() + " again."
-                    : "\nFix: run " + words.repair() + ", or the forward-only statements of a plan.");
+            long mismatched = drift.stream().filter(s -> s.status() == SequenceStatus.MISMATCHED).count();
+            if (mismatched == drift.size()) {
+                text.append("\nFix: change each increment or allocation size as its line says; moving a sequence "
+                        + "forward does not end overlapping blocks.");
+            } else {
+                text.append(failed ? "\nFix: what each failed repair names, then run " + words.repair() + " again."
+                        : "\nFix: run " + words.repair() + ", or the forward-only statements of a plan.");
+                if (mismatched > 0) {
+                    text.append(" A mismatched increment needs the change its line names.");
+                }
+            }
         }
         if (!unverified.isEmpty()) {
             text.append(text.length() == 0 ? "" : "\n").append(unverified.size()).append(" sequence(s) in database ")
@@ -211,6 +224,9 @@ final class ReportText {
     }
 
     private static String driftLine(SequenceReport s) {
+        if (s.status() == SequenceStatus.MISMATCHED) {
+            return "mismatched, " + s.reason() + ".";
+        }
         if (s.status() == SequenceStatus.EXHAUSTED) {
             return "exhausted, " + s.reason() + ". Widen the sequence (ALTER SEQUENCE " + s.qualifiedName()
                     + " AS bigint MAXVALUE ...) and its column.";
@@ -229,6 +245,11 @@ final class ReportText {
         return s.witness().name().toLowerCase(Locale.ROOT) + " decided (required next value "
                 + str(s.requiredNextValue()) + "; data " + (s.descending() ? "min" : "max") + " in use "
                 + str(s.dataBound()) + ", source next value " + str(s.sourceNextValue()) + ")";
+    }
+
+    /** The rule applied and where it came from, for example {@code pooled:50 (entity)}. */
+    private static String allocation(SequenceReport s) {
+        return s.allocation() + " (" + s.allocationSource().name().toLowerCase(Locale.ROOT) + ")";
     }
 
     static String label(SequenceStatus status) {
