@@ -80,6 +80,9 @@ public final class AlignerConfiguration {
     /**
      * The database to work on. Connections are borrowed for the duration of a verb and returned with their settings
      * restored.
+     *
+     * @param dataSource any PostgreSQL data source
+     * @return this configuration
      */
     public AlignerConfiguration dataSource(DataSource dataSource) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource must not be null");
@@ -93,54 +96,97 @@ public final class AlignerConfiguration {
      * committed are covered too. The source is only ever read, in read-only transactions: a standby or a role that
      * may only read its sequences will do. Sequences are matched by schema and name, within the same schemas.
      * Default: none (the data is the only witness).
+     *
+     * @param source the old primary, or a replica of it
+     * @return this configuration
      */
     public AlignerConfiguration source(DataSource source) {
         this.source = Objects.requireNonNull(source, "source must not be null");
         return this;
     }
 
-    /** Only these schemas; when none is given, every schema but PostgreSQL's own. Each must exist. */
+    /**
+     * Only these schemas; when none is given, every schema but PostgreSQL's own. Each must exist.
+     *
+     * @param schemas schema names
+     * @return this configuration
+     */
     public AlignerConfiguration schemas(String... schemas) {
         return schemas(Arrays.asList(schemas));
     }
 
-    /** Only these schemas; when none is given, every schema but PostgreSQL's own. Each must exist. */
+    /**
+     * Only these schemas; when none is given, every schema but PostgreSQL's own. Each must exist.
+     *
+     * @param schemas schema names
+     * @return this configuration
+     */
     public AlignerConfiguration schemas(Collection<String> schemas) {
         this.schemas.clear();
         this.schemas.addAll(nonBlank(schemas, "schemas"));
         return this;
     }
 
-    /** Schemas to leave out. */
+    /**
+     * Schemas to leave out.
+     *
+     * @param schemas schema names
+     * @return this configuration
+     */
     public AlignerConfiguration excludeSchemas(String... schemas) {
         return excludeSchemas(Arrays.asList(schemas));
     }
 
-    /** Schemas to leave out. */
+    /**
+     * Schemas to leave out.
+     *
+     * @param schemas schema names
+     * @return this configuration
+     */
     public AlignerConfiguration excludeSchemas(Collection<String> schemas) {
         this.excludedSchemas.clear();
         this.excludedSchemas.addAll(nonBlank(schemas, "excludeSchemas"));
         return this;
     }
 
-    /** Sequences to report as skipped and never touch, for example {@code billing.legacy_seq}. */
+    /**
+     * Sequences to report as skipped and never touch, for example {@code billing.legacy_seq}.
+     *
+     * @param sequences each {@code NAME} (in schema public) or {@code SCHEMA.NAME}
+     * @return this configuration
+     */
     public AlignerConfiguration excludeSequences(String... sequences) {
         return excludeSequences(Arrays.asList(sequences));
     }
 
-    /** Sequences to report as skipped and never touch, for example {@code billing.legacy_seq}. */
+    /**
+     * Sequences to report as skipped and never touch, for example {@code billing.legacy_seq}.
+     *
+     * @param sequences each {@code NAME} (in schema public) or {@code SCHEMA.NAME}
+     * @return this configuration
+     */
     public AlignerConfiguration excludeSequences(Collection<String> sequences) {
         this.excludedSequences.clear();
         this.excludedSequences.addAll(nonBlank(sequences, "excludeSequences"));
         return this;
     }
 
-    /** Tables whose data is not compared (a sequence feeding only these is reported as skipped). */
+    /**
+     * Tables whose data is not compared (a sequence feeding only these is reported as skipped).
+     *
+     * @param tables each {@code NAME} (in schema public) or {@code SCHEMA.NAME}
+     * @return this configuration
+     */
     public AlignerConfiguration excludeTables(String... tables) {
         return excludeTables(Arrays.asList(tables));
     }
 
-    /** Tables whose data is not compared (a sequence feeding only these is reported as skipped). */
+    /**
+     * Tables whose data is not compared (a sequence feeding only these is reported as skipped).
+     *
+     * @param tables each {@code NAME} (in schema public) or {@code SCHEMA.NAME}
+     * @return this configuration
+     */
     public AlignerConfiguration excludeTables(Collection<String> tables) {
         this.excludedTables.clear();
         this.excludedTables.addAll(nonBlank(tables, "excludeTables"));
@@ -150,6 +196,11 @@ public final class AlignerConfiguration {
     /**
      * Adds a column a sequence feeds that the catalog does not show, for example
      * {@code map("billing.invoice_number_seq", "billing.invoice", "number")}.
+     *
+     * @param sequence {@code NAME} (in schema public) or {@code SCHEMA.NAME}
+     * @param table the table it feeds, named the same way
+     * @param column the column in that table
+     * @return this configuration
      */
     public AlignerConfiguration map(String sequence, String table, String column) {
         return mappings(List.of(SequenceMapping.of(sequence, table, column)));
@@ -157,10 +208,13 @@ public final class AlignerConfiguration {
 
     /**
      * Adds mappings: configured ones ({@link SequenceMapping#parse(String)} reads the text form) and ones an ORM module
-     * discovered in the application's entity metadata (for example {@code HibernateSequences.from(entityManagerFactory)}
-     * of {@code seqguard-hibernate}). A sequence's configured mappings win over its discovered ones; a discovered
-     * mapping's allocation rule (the entity's optimizer and {@code allocationSize}) wins over
-     * {@link #allocation(AllocationRule)}.
+     * discovered in the application's entity metadata (for example
+     * {@code HibernateSequences.from(entityManagerFactory)} of {@code seqguard-hibernate}). A sequence's configured
+     * mappings win over its discovered ones; a discovered mapping's allocation rule (the entity's optimizer and
+     * {@code allocationSize}) wins over {@link #allocation(AllocationRule)}.
+     *
+     * @param mappings the columns to add
+     * @return this configuration
      */
     public AlignerConfiguration mappings(Collection<SequenceMapping> mappings) {
         for (SequenceMapping mapping : mappings) {
@@ -172,6 +226,9 @@ public final class AlignerConfiguration {
     /**
      * How applications turn sequence values into ids, for every sequence whose mappings do not say (an entity's
      * generator, found by an ORM module, says for its sequence); default {@link AllocationRule#pooled()}.
+     *
+     * @param allocation the rule for every sequence whose mappings do not say
+     * @return this configuration
      */
     public AlignerConfiguration allocation(AllocationRule allocation) {
         this.allocation = Objects.requireNonNull(allocation, "allocation must not be null");
@@ -182,6 +239,9 @@ public final class AlignerConfiguration {
     /**
      * Extra sequence values a repair skips beyond what the data needs, for rows still in flight; default 0. A repair
      * narrows the margin rather than push a sequence past its maximum.
+     *
+     * @param margin values to skip, 0 or more
+     * @return this configuration
      */
     public AlignerConfiguration margin(long margin) {
         if (margin < 0) {
@@ -195,13 +255,21 @@ public final class AlignerConfiguration {
      * Upper bound for each statement that reads data or sequences (a {@code max()} on an unindexed column is the
      * slow one: such a column is then reported as not verifiable, naming the missing index). Catalog queries get at
      * least 60 s, so that a low bound meant for full scans does not fail a large database's catalog read.
+     *
+     * @param statementTimeout a positive duration
+     * @return this configuration
      */
     public AlignerConfiguration statementTimeout(Duration statementTimeout) {
         this.statementTimeout = Durations.requireMillis(statementTimeout, "statementTimeout");
         return this;
     }
 
-    /** Upper bound for each wait on a lock held by someone else. */
+    /**
+     * Upper bound for each wait on a lock held by someone else.
+     *
+     * @param lockTimeout a positive duration
+     * @return this configuration
+     */
     public AlignerConfiguration lockTimeout(Duration lockTimeout) {
         this.lockTimeout = Durations.requireMillis(lockTimeout, "lockTimeout");
         return this;
@@ -212,6 +280,9 @@ public final class AlignerConfiguration {
      * reads and the repair; default 2. A run asks the data source for the others once it has more than one chunk of
      * work and returns them when it ends; one the data source cannot lend (pool exhausted, role connection limit) is
      * logged at WARN and the work goes on with fewer. The work is on the server, so more than its cores gains nothing.
+     *
+     * @param jobs 1 or more
+     * @return this configuration
      */
     public AlignerConfiguration jobs(int jobs) {
         if (jobs < 1 || jobs > 64) {
@@ -221,7 +292,12 @@ public final class AlignerConfiguration {
         return this;
     }
 
-    /** Share of its range (0 to 1) from which a sequence is reported as nearly used up; default 0.8. */
+    /**
+     * Share of its range (0 to 1) from which a sequence is reported as nearly used up; default 0.8.
+     *
+     * @param capacityWarning above 0, at most 1
+     * @return this configuration
+     */
     public AlignerConfiguration capacityWarning(double capacityWarning) {
         if (!(capacityWarning > 0 && capacityWarning <= 1)) {
             throw new IllegalArgumentException("capacityWarning: must be above 0 and at most 1, was "
@@ -236,6 +312,9 @@ public final class AlignerConfiguration {
      * while it reads their maximum again and moves the sequence, one sequence at a time, each wait bounded by the
      * lock timeout. For rolling deploys where instances already write with explicit ids; default false, since
      * writers through the sequence itself never need it.
+     *
+     * @param blockWritersDuringRepair whether writers wait while a sequence moves
+     * @return this configuration
      */
     public AlignerConfiguration blockWritersDuringRepair(boolean blockWritersDuringRepair) {
         this.blockWritersDuringRepair = blockWritersDuringRepair;
@@ -256,7 +335,12 @@ public final class AlignerConfiguration {
         return allowUnverified(Arrays.asList(sequences));
     }
 
-    /** Like {@link #allowUnverified(String...)}. */
+    /**
+     * Like {@link #allowUnverified(String...)}.
+     *
+     * @param sequences sequence names, or {@code all}
+     * @return this configuration
+     */
     public AlignerConfiguration allowUnverified(Collection<String> sequences) {
         for (String name : sequences) {
             Objects.requireNonNull(name, "allowUnverified must not contain null");
@@ -271,13 +355,21 @@ public final class AlignerConfiguration {
     /**
      * How messages name options and the repair, so that the user reads the words of the interface in use; the
      * command line and the framework modules set it. Default {@link Vocabulary#API}.
+     *
+     * @param vocabulary the interface's words
+     * @return this configuration
      */
     public AlignerConfiguration vocabulary(Vocabulary vocabulary) {
         this.vocabulary = Objects.requireNonNull(vocabulary, "vocabulary must not be null");
         return this;
     }
 
-    /** Hears how far a verb has got (for a progress bar); default: nobody. */
+    /**
+     * Hears how far a verb has got (for a progress bar); default: nobody.
+     *
+     * @param progressListener told of every step
+     * @return this configuration
+     */
     public AlignerConfiguration progressListener(ProgressListener progressListener) {
         this.progressListener = Objects.requireNonNull(progressListener, "progressListener must not be null");
         return this;
@@ -286,6 +378,7 @@ public final class AlignerConfiguration {
     /**
      * Checks the configuration and builds the aligner.
      *
+     * @return the aligner, ready for its verbs
      * @throws IllegalStateException naming the property when something required is missing
      */
     public SequenceAligner load() {
@@ -296,19 +389,19 @@ public final class AlignerConfiguration {
     }
 
     /**
-     * The sequences acknowledged by name, as given ({@code all} left out: see {@link #isAllUnverifiedAllowed()}); see
-     * {@link #allowUnverified(String...)}.
+     * {@return the sequences acknowledged by name, as given ({@code all} left out: see {@link
+     * #isAllUnverifiedAllowed()}); see {@link #allowUnverified(String...)}}
      */
     public List<String> getAllowedUnverified() {
         return allowedUnverified.stream().filter(name -> !isAll(name)).collect(Collectors.toList());
     }
 
-    /** Whether every sequence is acknowledged ({@code allowUnverified("all")}). */
+    /** {@return whether every sequence is acknowledged ({@code allowUnverified("all")})} */
     public boolean isAllUnverifiedAllowed() {
         return allowedUnverified.stream().anyMatch(AlignerConfiguration::isAll);
     }
 
-    /** How messages name options; see {@link #vocabulary(Vocabulary)}. */
+    /** {@return how messages name options; see {@link #vocabulary(Vocabulary)}} */
     public Vocabulary getVocabulary() {
         return vocabulary;
     }
@@ -317,82 +410,82 @@ public final class AlignerConfiguration {
         return name.trim().equals("all");
     }
 
-    /** The database. */
+    /** {@return the database} */
     public DataSource getDataSource() {
         return dataSource;
     }
 
-    /** The source database read as a second witness; null when none is configured. */
+    /** {@return the source database read as a second witness; null when none is configured} */
     public DataSource getSource() {
         return source;
     }
 
-    /** Schemas to include; empty means all but PostgreSQL's own. */
+    /** {@return schemas to include; empty means all but PostgreSQL's own} */
     public List<String> getSchemas() {
         return List.copyOf(schemas);
     }
 
-    /** Schemas left out. */
+    /** {@return schemas left out} */
     public List<String> getExcludedSchemas() {
         return List.copyOf(excludedSchemas);
     }
 
-    /** Sequences left out. */
+    /** {@return sequences left out} */
     public List<String> getExcludedSequences() {
         return List.copyOf(excludedSequences);
     }
 
-    /** Tables whose data is not compared. */
+    /** {@return tables whose data is not compared} */
     public List<String> getExcludedTables() {
         return List.copyOf(excludedTables);
     }
 
-    /** Extra sequence-to-column mappings. */
+    /** {@return extra sequence-to-column mappings} */
     public List<SequenceMapping> getMappings() {
         return List.copyOf(mappings);
     }
 
-    /** The allocation rule for sequences whose mappings do not say. */
+    /** {@return the allocation rule for sequences whose mappings do not say} */
     public AllocationRule getAllocation() {
         return allocation;
     }
 
-    /** Whether {@link #allocation(AllocationRule)} was called, rather than the default left in place. */
+    /** {@return whether {@link #allocation(AllocationRule)} was called, rather than the default left in place} */
     public boolean isAllocationConfigured() {
         return allocationConfigured;
     }
 
-    /** The safety margin, in sequence values. */
+    /** {@return the safety margin, in sequence values} */
     public long getMargin() {
         return margin;
     }
 
-    /** The statement timeout. */
+    /** {@return the statement timeout} */
     public Duration getStatementTimeout() {
         return statementTimeout;
     }
 
-    /** The lock timeout. */
+    /** {@return the lock timeout} */
     public Duration getLockTimeout() {
         return lockTimeout;
     }
 
-    /** Parallel connections. */
+    /** {@return parallel connections} */
     public int getJobs() {
         return jobs;
     }
 
-    /** The capacity warning threshold. */
+    /** {@return the capacity warning threshold} */
     public double getCapacityWarning() {
         return capacityWarning;
     }
 
-    /** Whether a repair blocks writers of the tables a sequence feeds while it moves the sequence. */
+    /** {@return whether a repair blocks writers of the tables a sequence feeds while it moves the sequence} */
     public boolean isBlockWritersDuringRepair() {
         return blockWritersDuringRepair;
     }
 
-    /** The progress listener. */
+    /** {@return the progress listener} */
     public ProgressListener getProgressListener() {
         return progressListener;
     }

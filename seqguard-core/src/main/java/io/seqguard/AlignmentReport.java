@@ -16,41 +16,41 @@ import java.util.stream.Collectors;
  */
 public interface AlignmentReport {
 
-    /** The verb that produced the report. */
+    /** {@return the verb that produced the report} */
     Operation operation();
 
-    /** The database's name. */
+    /** {@return the database's name} */
     String database();
 
-    /** The server's version, for example {@code 18.3}. */
+    /** {@return the server's version, for example {@code 18.3}} */
     String serverVersion();
 
     /**
-     * The default allocation rule: the configured one (or {@link AlignerConfiguration#DEFAULT_ALLOCATION}), applied to
-     * every sequence whose mappings do not say otherwise; each sequence reports its own
+     * {@return the default allocation rule: the configured one (or {@link AlignerConfiguration#DEFAULT_ALLOCATION}),
+     * applied to every sequence whose mappings do not say otherwise} Each sequence reports its own
      * ({@link SequenceReport#allocation()}).
      */
     AllocationRule allocation();
 
-    /** The safety margin a repair adds, in sequence values. */
+    /** {@return the safety margin a repair adds, in sequence values} */
     long margin();
 
-    /** When the run started. */
+    /** {@return when the run started} */
     Instant startedAt();
 
-    /** How long it took. */
+    /** {@return how long it took} */
     Duration duration();
 
-    /** One entry per sequence, in schema and name order. */
+    /** {@return one entry per sequence, in schema and name order} */
     List<SequenceReport> sequences();
 
     /**
-     * Sequences the source database has and this one lacks (quoted, schema-qualified names, as
-     * {@link SequenceReport#qualifiedName()}); empty without a source.
+     * {@return sequences the source database has and this one lacks (quoted, schema-qualified names, as {@link
+     * SequenceReport#qualifiedName()}); empty without a source}
      */
     List<String> sourceOnlySequences();
 
-    /** How many sequences have each status; every status is present, zero included. */
+    /** {@return how many sequences have each status; every status is present, zero included} */
     default Map<SequenceStatus, Integer> countsByStatus() {
         Map<SequenceStatus, Integer> counts = new EnumMap<>(SequenceStatus.class);
         for (SequenceStatus status : SequenceStatus.values()) {
@@ -62,20 +62,30 @@ public interface AlignmentReport {
         return counts;
     }
 
-    /** The sequences with the given status. */
+    /**
+     * The sequences with the given status.
+     *
+     * @param status the status
+     * @return those sequences, in report order
+     */
     default List<SequenceReport> withStatus(SequenceStatus status) {
         return sequences().stream().filter(s -> s.status() == status).collect(Collectors.toList());
     }
 
-    /** The sequences with the given action. */
+    /**
+     * The sequences with the given action.
+     *
+     * @param action the action
+     * @return those sequences, in report order
+     */
     default List<SequenceReport> withAction(RepairAction action) {
         return sequences().stream().filter(s -> s.action() == action).collect(Collectors.toList());
     }
 
     /**
-     * What the run found: {@link Verdict#DRIFT} when some sequence is behind or exhausted, else
+     * {@return what the run found: {@link Verdict#DRIFT} when some sequence is behind, exhausted or mismatched, else
      * {@link Verdict#INCOMPLETE} when some sequence was not verified and not acknowledged, else
-     * {@link Verdict#ALIGNED}.
+     * {@link Verdict#ALIGNED}}
      */
     default Verdict verdict() {
         boolean unverified = false;
@@ -89,19 +99,22 @@ public interface AlignmentReport {
     }
 
     /**
-     * Whether every sequence in scope was read and is safe: true only for {@link Verdict#ALIGNED}. A sequence that
-     * could not be verified counts against it unless acknowledged.
+     * {@return whether every sequence in scope was read and is safe: true only for {@link Verdict#ALIGNED}. A sequence
+     * that could not be verified counts against it unless acknowledged}
      */
     default boolean isAligned() {
         return verdict() == Verdict.ALIGNED;
     }
 
-    /** The sequences that were not verified and not acknowledged, which make the run {@link Verdict#INCOMPLETE}. */
+    /**
+     * {@return the sequences that were not verified and not acknowledged, which make the run {@link
+     * Verdict#INCOMPLETE}}
+     */
     default List<SequenceReport> unverified() {
         return sequences().stream().filter(SequenceReport::unverified).collect(Collectors.toList());
     }
 
-    /** The highest share of its range any sequence has used, 0 when none is known. */
+    /** {@return the highest share of its range any sequence has used, 0 when none is known} */
     default double maxRangeUsed() {
         return sequences().stream().map(SequenceReport::rangeUsed).filter(r -> r != null)
                 .mapToDouble(Double::doubleValue).max().orElse(0);
@@ -111,19 +124,21 @@ public interface AlignmentReport {
      * Returns this report when {@link #isAligned()}, else throws.
      *
      * @return this report
-     * @throws SequenceDriftException when a sequence is behind or exhausted, listing each with the fix (and every
-     *     unverified one)
+     * @throws SequenceDriftException when a sequence is behind, exhausted or mismatched, listing each with the fix (and
+     *     every unverified one)
      * @throws IncompleteVerificationException when nothing is behind but some sequence was not verified, naming each
      *     with why and the fix
      */
     AlignmentReport requireAligned();
 
-    /** The repair statements of a plan (or the ones a repair ran), one per line, each ending in a semicolon. */
+    /**
+     * {@return the repair statements of a plan (or the ones a repair ran), one per line, each ending in a semicolon}
+     */
     String toSql();
 
-    /** A table a person reads, followed by details on everything that is not aligned, and the verdict. */
+    /** {@return A table a person reads, followed by details on everything that is not aligned, and the verdict} */
     String toText();
 
-    /** The JSON form; the shape is documented in the README and versioned by {@code formatVersion}. */
+    /** {@return the JSON form; the shape is documented in the README and versioned by {@code formatVersion}} */
     String toJson();
 }

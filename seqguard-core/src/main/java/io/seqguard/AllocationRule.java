@@ -53,12 +53,12 @@ public final class AllocationRule {
         this.blockSize = blockSize;
     }
 
-    /** Every value is one id. */
+    /** {@return every value is one id} */
     public static AllocationRule plain() {
         return PLAIN;
     }
 
-    /** Hibernate's pooled optimizer with the sequence's increment as its block; the default. */
+    /** {@return Hibernate's pooled optimizer with the sequence's increment as its block; the default} */
     public static AllocationRule pooled() {
         return POOLED;
     }
@@ -73,7 +73,7 @@ public final class AllocationRule {
         return new AllocationRule(Kind.POOLED, checkedSize(allocationSize, "pooled"));
     }
 
-    /** Hibernate's pooled-lo optimizer with the sequence's increment as its block. */
+    /** {@return Hibernate's pooled-lo optimizer with the sequence's increment as its block} */
     public static AllocationRule pooledLo() {
         return POOLED_LO;
     }
@@ -152,14 +152,14 @@ public final class AllocationRule {
                 + "pooled-lo, pooled:<size>, pooled-lo:<size> or hilo:<size>");
     }
 
-    /** The kind of optimizer. */
+    /** {@return the kind of optimizer} */
     public Kind kind() {
         return kind;
     }
 
     /**
-     * Ids per sequence value: the block size of {@link Kind#HILO} and of a pooled or pooled-lo rule built with one;
-     * 0 for {@link #pooled()} and {@link #pooledLo()}, whose block is the sequence's increment; 1 for
+     * {@return ids per sequence value} The block size of {@link Kind#HILO} and of a pooled or pooled-lo rule built with
+     * one; 0 for {@link #pooled()} and {@link #pooledLo()}, whose block is the sequence's increment; 1 for
      * {@link Kind#PLAIN}.
      */
     public int blockSize() {

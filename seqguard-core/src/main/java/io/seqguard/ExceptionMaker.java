@@ -18,6 +18,11 @@ final class ExceptionMaker implements Exceptions.Maker {
     }
 
     @Override
+    public CutoverException cutover(CutoverException.Reason reason, String message, List<String> steps) {
+        return new CutoverException(reason, message, steps);
+    }
+
+    @Override
     public StartupGuardException refusal(StartupGuardException.Reason reason, String message, AlignmentReport report,
             Throwable cause, boolean standby, List<String> enabledSubscriptions) {
         return new StartupGuardException(reason, message, report, cause, standby, enabledSubscriptions);

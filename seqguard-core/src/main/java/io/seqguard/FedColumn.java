@@ -9,37 +9,40 @@ import java.util.Set;
  */
 public interface FedColumn {
 
-    /** The table's schema. */
+    /** {@return the table's schema} */
     String schema();
 
-    /** The table's name. */
+    /** {@return the table's name} */
     String table();
 
-    /** The column's name. */
+    /** {@return the column's name} */
     String column();
 
-    /** The table as a quoted, schema-qualified SQL identifier (quoted by the server). */
+    /** {@return the table as a quoted, schema-qualified SQL identifier (quoted by the server)} */
     String qualifiedTable();
 
-    /** The column's SQL type, for example {@code integer}. */
+    /** {@return the column's SQL type, for example {@code integer}} */
     String dataType();
 
-    /** Why the column counts as fed by the sequence, in declaration order (owned, identity, default, mapped, entity). */
+    /**
+     * {@return why the column counts as fed by the sequence, in declaration order (owned, identity, default, mapped,
+     * entity)}
+     */
     Set<ColumnSource> sources();
 
-    /** Whether its maximum (minimum for a descending sequence) was compared with the sequence. */
+    /** {@return whether its maximum (minimum for a descending sequence) was compared with the sequence} */
     boolean compared();
 
-    /** Why it was not compared, or how it was compared (for example through its parent table); may be null. */
+    /** {@return why it was not compared, or how it was compared (for example through its parent table); may be null} */
     String note();
 
     /**
-     * The ORM entities whose ids the sequence hands out into this column, from discovered mappings
-     * ({@link ColumnSource#ENTITY}); empty otherwise.
+     * {@return the ORM entities whose ids the sequence hands out into this column, from discovered mappings
+     * ({@link ColumnSource#ENTITY}); empty otherwise}
      */
     List<String> entities();
 
-    /** {@code schema.table.column} as a person reads it (unquoted). */
+    /** {@return {@code schema.table.column} as a person reads it (unquoted)} */
     default String displayName() {
         return schema() + "." + table() + "." + column();
     }

@@ -34,6 +34,8 @@ public final class GuardConfiguration {
     public static final StandbyAction DEFAULT_ON_STANDBY = StandbyAction.VERIFY;
     /** Default for {@link #onEnabledSubscription(SubscriptionAction)}. */
     public static final SubscriptionAction DEFAULT_ON_ENABLED_SUBSCRIPTION = SubscriptionAction.REFUSE;
+    /** Default for {@link #onPendingSequenceSync(SubscriptionAction)}. */
+    public static final SubscriptionAction DEFAULT_ON_PENDING_SEQUENCE_SYNC = SubscriptionAction.REFUSE;
     /** Default for {@link #onIncomplete(IncompleteAction)}. */
     public static final IncompleteAction DEFAULT_ON_INCOMPLETE = IncompleteAction.FAIL;
     /** Default for {@link #journalTable(String)}. */
@@ -45,6 +47,7 @@ public final class GuardConfiguration {
     private StandbyAction onStandby = DEFAULT_ON_STANDBY;
     private SubscriptionAction onEnabledSubscription = DEFAULT_ON_ENABLED_SUBSCRIPTION;
     private IncompleteAction onIncomplete = DEFAULT_ON_INCOMPLETE;
+    private SubscriptionAction onPendingSequenceSync = DEFAULT_ON_PENDING_SEQUENCE_SYNC;
     private Vocabulary vocabulary = Vocabulary.API;
     private Duration lockWaitTimeout;
     private Duration timeLimit = DEFAULT_TIME_LIMIT;
@@ -62,6 +65,7 @@ public final class GuardConfiguration {
         onStandby = other.onStandby;
         onEnabledSubscription = other.onEnabledSubscription;
         onIncomplete = other.onIncomplete;
+        onPendingSequenceSync = other.onPendingSequenceSync;
         vocabulary = other.vocabulary;
         lockWaitTimeout = other.lockWaitTimeout;
         timeLimit = other.timeLimit;
@@ -77,8 +81,10 @@ public final class GuardConfiguration {
      * transaction pooling, the guard serializes instances too: its lock lives in a transaction kept open for the run,
      * and it prepares no statement by name on the server.
      *
+     * @param dataSource the application's pool
+     * @return this configuration
      * @throws IllegalArgumentException for a {@link GuardedDataSource}: the guard must use the raw pool, since the
-     *     wrapper hands out nothing until the guard has passed
+     * wrapper hands out nothing until the guard has passed
      */
     public GuardConfiguration dataSource(DataSource dataSource) {
         Objects.requireNonNull(dataSource, "dataSource must not be null");
@@ -90,7 +96,12 @@ public final class GuardConfiguration {
         return this;
     }
 
-    /** What the guard does; default {@link GuardMode#REPAIR}. */
+    /**
+     * What the guard does; default {@link GuardMode#REPAIR}.
+     *
+     * @param mode repair, verify or off
+     * @return this configuration
+     */
     public GuardConfiguration mode(GuardMode mode) {
         this.mode = Objects.requireNonNull(mode, "mode must not be null");
         return this;
@@ -99,6 +110,9 @@ public final class GuardConfiguration {
     /**
      * The mode as configuration text: {@code repair}, {@code verify} or {@code off}, any case (see
      * {@link GuardMode#parse(String)}).
+     *
+     * @param mode the mode's name
+     * @return this configuration
      */
     public GuardConfiguration mode(String mode) {
         return mode(GuardMode.parse(mode));
@@ -110,6 +124,9 @@ public final class GuardConfiguration {
      * rolling deploys where running instances already write with explicit ids. Called again, the customizers run in
      * order. The guard's {@link #dataSource(DataSource)} always replaces the aligner's, and the aligner's statement
      * and lock timeouts are lowered to the {@link #timeLimit(Duration)} when longer.
+     *
+     * @param customizer sets aligner options
+     * @return this configuration
      */
     public GuardConfiguration aligner(Consumer<AlignerConfiguration> customizer) {
         Objects.requireNonNull(customizer, "aligner must not be null");
@@ -121,39 +138,94 @@ public final class GuardConfiguration {
         return this;
     }
 
-    /** What to do on a standby; default {@link StandbyAction#VERIFY}. */
+    /**
+     * What to do on a standby; default {@link StandbyAction#VERIFY}.
+     *
+     * @param onStandby the action
+     * @return this configuration
+     */
     public GuardConfiguration onStandby(StandbyAction onStandby) {
         this.onStandby = Objects.requireNonNull(onStandby, "onStandby must not be null");
         return this;
     }
 
-    /** The standby action as configuration text (see {@link StandbyAction#parse(String)}). */
+    /**
+     * The standby action as configuration text (see {@link StandbyAction#parse(String)}).
+     *
+     * @param onStandby the action's name
+     * @return this configuration
+     */
     public GuardConfiguration onStandby(String onStandby) {
         return onStandby(StandbyAction.parse(onStandby));
     }
 
-    /** What to do when an enabled subscription feeds the database; default {@link SubscriptionAction#REFUSE}. */
+    /**
+     * What to do when an enabled subscription feeds the database; default {@link SubscriptionAction#REFUSE}.
+     *
+     * @param onEnabledSubscription the action
+     * @return this configuration
+     */
     public GuardConfiguration onEnabledSubscription(SubscriptionAction onEnabledSubscription) {
         this.onEnabledSubscription = Objects.requireNonNull(onEnabledSubscription,
                 "onEnabledSubscription must not be null");
         return this;
     }
 
-    /** The subscription action as configuration text (see {@link SubscriptionAction#parse(String)}). */
+    /**
+     * The subscription action as configuration text (see {@link SubscriptionAction#parse(String)}).
+     *
+     * @param onEnabledSubscription the action's name
+     * @return this configuration
+     */
     public GuardConfiguration onEnabledSubscription(String onEnabledSubscription) {
         return onEnabledSubscription(SubscriptionAction.parse(onEnabledSubscription));
     }
 
     /**
+     * PostgreSQL 19+: what to do while a subscription, enabled or <em>disabled</em>, still holds sequences that wait
+     * for their first synchronization ({@code pg_subscription_rel} state {@code i}). Enabling it, or
+     * {@code ALTER SUBSCRIPTION ... REFRESH SEQUENCES}, sets the publisher's values with no regard to direction, so a
+     * repair now would be undone; default {@link SubscriptionAction#REFUSE}. {@code proceed} repairs anyway,
+     * {@code verify} only verifies, {@code skip} checks nothing.
+     *
+     * @param onPendingSequenceSync refuse, proceed, verify or skip
+     * @return this configuration
+     */
+    public GuardConfiguration onPendingSequenceSync(SubscriptionAction onPendingSequenceSync) {
+        this.onPendingSequenceSync = Objects.requireNonNull(onPendingSequenceSync,
+                "onPendingSequenceSync must not be null");
+        return this;
+    }
+
+    /**
+     * The pending-synchronization action as configuration text (see {@link SubscriptionAction#parse(String)}).
+     *
+     * @param onPendingSequenceSync {@code refuse}, {@code proceed}, {@code verify} or {@code skip}, any case
+     * @return this configuration
+     */
+    public GuardConfiguration onPendingSequenceSync(String onPendingSequenceSync) {
+        return onPendingSequenceSync(EnumText.parse(SubscriptionAction.class, onPendingSequenceSync,
+                "onPendingSequenceSync", "subscription action"));
+    }
+
+    /**
      * What to do when the run is incomplete: some sequence could not be verified and is not acknowledged
      * ({@link AlignerConfiguration#allowUnverified(String...)}); default {@link IncompleteAction#FAIL}, in either mode.
+     *
+     * @param onIncomplete fail or warn
+     * @return this configuration
      */
     public GuardConfiguration onIncomplete(IncompleteAction onIncomplete) {
         this.onIncomplete = Objects.requireNonNull(onIncomplete, "onIncomplete must not be null");
         return this;
     }
 
-    /** The incomplete action as configuration text (see {@link IncompleteAction#parse(String)}). */
+    /**
+     * The incomplete action as configuration text (see {@link IncompleteAction#parse(String)}).
+     *
+     * @param onIncomplete {@code fail} or {@code warn}, any case
+     * @return this configuration
+     */
     public GuardConfiguration onIncomplete(String onIncomplete) {
         return onIncomplete(IncompleteAction.parse(onIncomplete));
     }
@@ -161,6 +233,9 @@ public final class GuardConfiguration {
     /**
      * How the guard's messages (and its aligner's) name options and the repair; the command line and the framework
      * modules set it. Default {@link Vocabulary#API}.
+     *
+     * @param vocabulary the interface's words
+     * @return this configuration
      */
     public GuardConfiguration vocabulary(Vocabulary vocabulary) {
         this.vocabulary = Objects.requireNonNull(vocabulary, "vocabulary must not be null");
@@ -170,6 +245,9 @@ public final class GuardConfiguration {
     /**
      * How long an instance waits for the seqguard advisory lock while another instance holds it (repairing); default
      * 60 s, or the {@link #timeLimit(Duration)} when that is shorter. Must not exceed the time limit.
+     *
+     * @param lockWaitTimeout a positive duration
+     * @return this configuration
      */
     public GuardConfiguration lockWaitTimeout(Duration lockWaitTimeout) {
         this.lockWaitTimeout = Durations.requireMillis(lockWaitTimeout, "lockWaitTimeout");
@@ -180,6 +258,9 @@ public final class GuardConfiguration {
      * The most the guard may take in all, lock wait included; default 120 s. When it passes, {@link StartupGuard#run()}
      * throws at once; the work under way (every statement bounded by the aligner's statement timeout) finishes in the
      * background, releases the lock and writes its journal row.
+     *
+     * @param timeLimit a positive duration
+     * @return this configuration
      */
     public GuardConfiguration timeLimit(Duration timeLimit) {
         this.timeLimit = Durations.requireMillis(timeLimit, "timeLimit");
@@ -189,6 +270,9 @@ public final class GuardConfiguration {
     /**
      * The application's name for the log and the journal; default the connection's {@code application_name}, or
      * {@code unknown}.
+     *
+     * @param applicationName 1 to 200 characters
+     * @return this configuration
      */
     public GuardConfiguration applicationName(String applicationName) {
         Objects.requireNonNull(applicationName, "applicationName must not be null");
@@ -205,6 +289,9 @@ public final class GuardConfiguration {
      * application, what mode, what outcome, which sequences moved. Default false. The journal also gives the guard
      * its memory of primaries ({@link PrimaryIdentity.Recognition}). A journal that cannot be written (no privilege,
      * a standby) is logged as a warning and does not stop start-up.
+     *
+     * @param journal whether to record each run
+     * @return this configuration
      */
     public GuardConfiguration journal(boolean journal) {
         this.journal = journal;
@@ -215,6 +302,9 @@ public final class GuardConfiguration {
      * The journal table, {@code NAME} or {@code SCHEMA.NAME} in SQL syntax ({@code "Quoted"} parts keep case and may
      * hold anything); default {@code public.seqguard_journal}. The schema must exist. The name is quoted by the
      * server, never pasted into SQL as written.
+     *
+     * @param journalTable the table, in SQL syntax
+     * @return this configuration
      */
     public GuardConfiguration journalTable(String journalTable) {
         Objects.requireNonNull(journalTable, "journalTable must not be null");
@@ -226,6 +316,7 @@ public final class GuardConfiguration {
     /**
      * Checks the configuration and builds the guard (and its aligner).
      *
+     * @return the guard, ready to run
      * @throws IllegalStateException naming the property when something required is missing or values contradict
      * @throws IllegalArgumentException when the aligner customizer sets an invalid value
      */
@@ -252,37 +343,42 @@ public final class GuardConfiguration {
         return new StartupGuard(new GuardConfiguration(this), alignerConfiguration.load());
     }
 
-    /** The pool; null until set. */
+    /** {@return the pool; null until set} */
     public DataSource getDataSource() {
         return dataSource;
     }
 
-    /** The mode. */
+    /** {@return the mode} */
     public GuardMode getMode() {
         return mode;
     }
 
-    /** The standby action. */
+    /** {@return the standby action} */
     public StandbyAction getOnStandby() {
         return onStandby;
     }
 
-    /** The subscription action. */
+    /** {@return the subscription action} */
     public SubscriptionAction getOnEnabledSubscription() {
         return onEnabledSubscription;
     }
 
-    /** The incomplete action. */
+    /** {@return the action while a subscription's sequences wait for their first synchronization} */
+    public SubscriptionAction getOnPendingSequenceSync() {
+        return onPendingSequenceSync;
+    }
+
+    /** {@return the incomplete action} */
     public IncompleteAction getOnIncomplete() {
         return onIncomplete;
     }
 
-    /** How messages name options. */
+    /** {@return how messages name options} */
     public Vocabulary getVocabulary() {
         return vocabulary;
     }
 
-    /** The lock wait in effect: as set, else 60 s or the time limit when shorter. */
+    /** {@return the lock wait in effect: as set, else 60 s or the time limit when shorter} */
     public Duration getLockWaitTimeout() {
         if (lockWaitTimeout != null) {
             return lockWaitTimeout;
@@ -290,22 +386,22 @@ public final class GuardConfiguration {
         return DEFAULT_LOCK_WAIT_TIMEOUT.compareTo(timeLimit) < 0 ? DEFAULT_LOCK_WAIT_TIMEOUT : timeLimit;
     }
 
-    /** The total time limit. */
+    /** {@return the total time limit} */
     public Duration getTimeLimit() {
         return timeLimit;
     }
 
-    /** The application name as set; null means the connection's {@code application_name}. */
+    /** {@return the application name as set; null means the connection's {@code application_name}} */
     public String getApplicationName() {
         return applicationName;
     }
 
-    /** Whether runs are journaled. */
+    /** {@return whether runs are journaled} */
     public boolean isJournal() {
         return journal;
     }
 
-    /** The journal table as configured (SQL syntax). */
+    /** {@return the journal table as configured (SQL syntax)} */
     public String getJournalTable() {
         return journalTable;
     }

@@ -14,9 +14,9 @@ import java.util.function.Function;
 /**
  * One option of the startup guard, declared once for every interface that sets it: its key (the same beneath every
  * framework's prefix: {@code seqguard.on-incomplete} in Spring Boot and Micronaut,
- * {@code quarkus.seqguard.on-incomplete} in Quarkus), its type, its default (the core's own constant), what it means, how text turns into a value, and how
- * the value reaches a {@link GuardConfiguration}. Framework modules build or check their configuration from
- * {@link #all()}, so that no option is declared twice and no default drifts.
+ * {@code quarkus.seqguard.on-incomplete} in Quarkus), its type, its default (the core's own constant), what it means,
+ * how text turns into a value, and how the value reaches a {@link GuardConfiguration}. Framework modules build or
+ * check their configuration from {@link #all()}, so that no option is declared twice and no default drifts.
  *
  * <pre>{@code
  * GuardConfiguration guard = StartupGuard.configure().dataSource(pool);
@@ -143,6 +143,15 @@ public final class GuardOption<T> {
             "What to do when an enabled logical replication subscription still feeds the database, so the cutover is "
                     + "not finished: 'refuse' (fail start-up, naming it), 'proceed', 'verify' (change nothing, fail on "
                     + "drift) or 'skip'.", SubscriptionAction::parse, GuardConfiguration::onEnabledSubscription);
+    /** See {@link GuardConfiguration#onPendingSequenceSync(SubscriptionAction)}. */
+    public static final GuardOption<SubscriptionAction> ON_PENDING_SEQUENCE_SYNC = define("on-pending-sequence-sync",
+            "onPendingSequenceSync", Scope.GUARD, SubscriptionAction.class,
+            GuardConfiguration.DEFAULT_ON_PENDING_SEQUENCE_SYNC,
+            "PostgreSQL 19+: what to do while a subscription, enabled or not, still holds sequences waiting for their "
+                    + "first synchronization, which would set the publisher's values and undo a repair: 'refuse' (fail "
+                    + "start-up, naming it and the way out), 'proceed', 'verify' or 'skip'.",
+            text -> EnumText.parse(SubscriptionAction.class, text, "onPendingSequenceSync", "subscription action"),
+            GuardConfiguration::onPendingSequenceSync);
     /** See {@link GuardConfiguration#onIncomplete(IncompleteAction)}. */
     public static final GuardOption<IncompleteAction> ON_INCOMPLETE = define("on-incomplete", "onIncomplete",
             Scope.GUARD, IncompleteAction.class, GuardConfiguration.DEFAULT_ON_INCOMPLETE,
@@ -218,7 +227,7 @@ public final class GuardOption<T> {
         return alignerOption(key, method, List.class, defaultValue, description, OptionText::list, setter);
     }
 
-    /** Every option, in the order documentation lists them. */
+    /** {@return every option, in the order documentation lists them} */
     public static List<GuardOption<?>> all() {
         return Collections.unmodifiableList(new ArrayList<>(BY_KEY.values()));
     }
@@ -233,38 +242,41 @@ public final class GuardOption<T> {
         return java.util.Optional.ofNullable(BY_KEY.get(key));
     }
 
-    /** The key beneath every framework's prefix, in kebab case, for example {@code on-incomplete}. */
+    /** {@return the key beneath every framework's prefix, in kebab case, for example {@code on-incomplete}} */
     public String key() {
         return key;
     }
 
     /**
-     * The configuration method it corresponds to ({@link GuardConfiguration} or {@link AlignerConfiguration}), for
-     * example {@code onIncomplete}; what {@link Vocabulary#option(String)} is asked about.
+     * {@return the configuration method it corresponds to ({@link GuardConfiguration} or {@link AlignerConfiguration}),
+     * for example {@code onIncomplete}; what {@link Vocabulary#option(String)} is asked about}
      */
     public String method() {
         return method;
     }
 
-    /** Where it takes effect. */
+    /** {@return where it takes effect} */
     public Scope scope() {
         return scope;
     }
 
     /**
-     * The value's type: {@link Boolean}, {@link Integer}, {@link Long}, {@link Double}, {@link Duration},
-     * {@link String}, {@link List} (of strings), an enum of this package, or {@link AllocationRule}.
+     * {@return the value's type: {@link Boolean}, {@link Integer}, {@link Long}, {@link Double}, {@link Duration},
+     * {@link String}, {@link List} (of strings), an enum of this package, or {@link AllocationRule}}
      */
     public Class<?> type() {
         return type;
     }
 
-    /** The default, the core's own constant; null for the options that have none ({@code lock-wait-timeout}...). */
+    /**
+     * {@return the default, the core's own constant; null for the options that have none ({@code
+     * lock-wait-timeout}...)}
+     */
     public T defaultValue() {
         return defaultValue;
     }
 
-    /** What it means, for configuration metadata and documentation. */
+    /** {@return what it means, for configuration metadata and documentation} */
     public String description() {
         return description;
     }
@@ -319,7 +331,14 @@ public final class GuardOption<T> {
         }
     }
 
-    /** {@link #parse} then {@link #apply}. */
+    /**
+     * {@link #parse} then {@link #apply}.
+     *
+     * @param guard the configuration
+     * @param text the configuration text
+     * @param as the key as the user wrote it, named in the message
+     * @throws IllegalArgumentException starting with {@code as}, saying what is accepted
+     */
     public void applyText(GuardConfiguration guard, String text, String as) {
         apply(guard, parse(text, as), as);
     }

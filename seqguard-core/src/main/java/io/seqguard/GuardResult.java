@@ -13,53 +13,56 @@ import java.util.Map;
  */
 public interface GuardResult {
 
-    /** The configured mode. */
+    /** {@return the configured mode} */
     GuardMode mode();
 
     /**
-     * The mode in force after the standby and subscription rules: {@link GuardMode#REPAIR} (changes were allowed;
-     * {@link #outcome()} says whether any was needed), {@link GuardMode#VERIFY} (mode verify, a standby, or an enabled
-     * subscription with {@link SubscriptionAction#VERIFY}) or {@link GuardMode#OFF} (nothing was checked).
+     * {@return the mode in force after the standby and subscription rules: {@link GuardMode#REPAIR} (changes were
+     * allowed; {@link #outcome()} says whether any was needed), {@link GuardMode#VERIFY} (mode verify, a standby, or an
+     * enabled subscription with {@link SubscriptionAction#VERIFY}) or {@link GuardMode#OFF} (nothing was checked)}
      */
     GuardMode applied();
 
-    /** How it ended. */
+    /** {@return how it ended} */
     GuardOutcome outcome();
 
-    /** The database's name; null when the guard did not connect (mode off). */
+    /** {@return the database's name; null when the guard did not connect (mode off)} */
     String database();
 
-    /** The server's version; null when the guard did not connect. */
+    /** {@return the server's version; null when the guard did not connect} */
     String serverVersion();
 
-    /** The primary's identity; null when the guard did not connect. */
+    /** {@return the primary's identity; null when the guard did not connect} */
     PrimaryIdentity primary();
 
-    /** Whether the server is a standby (in recovery). */
+    /** {@return whether the server is a standby (in recovery)} */
     boolean standby();
 
-    /** The enabled subscriptions found in this database (empty when none or not readable). */
+    /** {@return the enabled subscriptions found in this database (empty when none or not readable)} */
     List<String> enabledSubscriptions();
 
-    /** Whether another instance held the seqguard lock when this one asked for it. */
+    /** {@return whether another instance held the seqguard lock when this one asked for it} */
     boolean waitedForLock();
 
-    /** How long this instance waited for the lock. */
+    /** {@return how long this instance waited for the lock} */
     Duration lockWait();
 
-    /** The aligner's report; null when nothing was checked. */
+    /** {@return the aligner's report; null when nothing was checked} */
     AlignmentReport report();
 
-    /** When the run started. */
+    /** {@return when the run started} */
     Instant startedAt();
 
-    /** How long it took. */
+    /** {@return how long it took} */
     Duration duration();
 
-    /** What a person should know about the run (a standby, a skipped check, a journal that could not be written). */
+    /**
+     * {@return what a person should know about the run (a standby, a skipped check, a journal that could not be
+     * written)}
+     */
     List<String> notes();
 
-    /** The sequences this run moved forward; empty when it moved none. */
+    /** {@return the sequences this run moved forward; empty when it moved none} */
     default List<SequenceReport> repaired() {
         return report() == null ? List.of() : report().withAction(RepairAction.REPAIRED);
     }

@@ -68,19 +68,17 @@ public final class GuardedDataSource implements DataSource, AutoCloseable {
         }
     }
 
-    /** The pool this wraps. */
+    /** {@return the pool this wraps} */
     public DataSource getDelegate() {
         return delegate;
     }
 
-    /** Whether the guard has passed, so that every call is a plain delegation. */
+    /** {@return whether the guard has passed, so that every call is a plain delegation} */
     public boolean isGuardPassed() {
         return passed;
     }
 
-    /**
-     * The guard's result once it has passed; null before, or after a failure.
-     */
+    /** {@return the guard's result once it has passed; null before, or after a failure} */
     public GuardResult getGuardResult() {
         CompletableFuture<GuardResult> current = run.get();
         return current != null && passed ? current.getNow(null) : null;

@@ -16,12 +16,12 @@ public abstract class NotAlignedException extends SeqguardException {
         this.report = report;
     }
 
-    /** The report behind the verdict. */
+    /** {@return the report behind the verdict} */
     public AlignmentReport report() {
         return report;
     }
 
-    /** The report's verdict: {@link Verdict#DRIFT} or {@link Verdict#INCOMPLETE}. */
+    /** {@return the report's verdict: {@link Verdict#DRIFT} or {@link Verdict#INCOMPLETE}} */
     public Verdict verdict() {
         return report.verdict();
     }

@@ -20,19 +20,19 @@ import java.time.Instant;
  */
 public interface PrimaryIdentity {
 
-    /** The system identifier as a decimal number, or the fallback text. */
+    /** {@return the system identifier as a decimal number, or the fallback text} */
     String id();
 
-    /** Whether {@link #id()} is the system identifier (false: the fallback). */
+    /** {@return whether {@link #id()} is the system identifier (false: the fallback)} */
     boolean fromSystemIdentifier();
 
-    /** Whether the journal has seen this primary before. */
+    /** {@return whether the journal has seen this primary before} */
     Recognition recognition();
 
-    /** When the journal's latest run was against another primary (a cutover), that one; else null. */
+    /** {@return when the journal's latest run was against another primary (a cutover), that one; else null} */
     String previousPrimaryId();
 
-    /** The journal's latest run against this primary; null when none or unknown. */
+    /** {@return the journal's latest run against this primary; null when none or unknown} */
     Instant lastRunAt();
 
     /** Whether the guard has run against this primary before. */
@@ -45,7 +45,7 @@ public interface PrimaryIdentity {
         UNKNOWN
     }
 
-    /** The log line: {@code first boot against primary X}, {@code known primary X} or {@code primary X}. */
+    /** {@return the log line: {@code first boot against primary X}, {@code known primary X} or {@code primary X}} */
     default String describe() {
         String name = id() + (fromSystemIdentifier() ? ""
                 : " (fallback identity: the system identifier is not readable)");

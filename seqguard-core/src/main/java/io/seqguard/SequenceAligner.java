@@ -29,7 +29,11 @@ public final class SequenceAligner {
         this.engine = new Engine(configuration);
     }
 
-    /** Starts a configuration; finish it with {@link AlignerConfiguration#load()}. */
+    /**
+     * Starts a configuration; finish it with {@link AlignerConfiguration#load()}.
+     *
+     * @return a new configuration
+     */
     public static AlignerConfiguration configure() {
         return new AlignerConfiguration();
     }
@@ -70,7 +74,7 @@ public final class SequenceAligner {
         return engine.run(Operation.REPAIR);
     }
 
-    /** A copy of the configuration this aligner was loaded with. */
+    /** {@return a copy of the configuration this aligner was loaded with} */
     public AlignerConfiguration configuration() {
         return new AlignerConfiguration(configuration);
     }

@@ -56,7 +56,7 @@ public final class SequenceMapping {
         return builder().sequence(sequence).table(table).column(column).build();
     }
 
-    /** A builder, for mappings with an allocation rule of their own or discovered from an entity. */
+    /** {@return a builder, for mappings with an allocation rule of their own or discovered from an entity} */
     public static Builder builder() {
         return new Builder();
     }
@@ -93,24 +93,24 @@ public final class SequenceMapping {
         return of(sequence, table, column);
     }
 
-    /** The sequence, as written (SQL syntax). */
+    /** {@return the sequence, as written (SQL syntax)} */
     public String sequence() {
         return sequence;
     }
 
-    /** The table, as written (SQL syntax). */
+    /** {@return the table, as written (SQL syntax)} */
     public String table() {
         return table;
     }
 
-    /** The column, as written (SQL syntax). */
+    /** {@return the column, as written (SQL syntax)} */
     public String column() {
         return column;
     }
 
     /**
-     * How the ids of this column come from the sequence's values, when the mapping says: for a discovered mapping the
-     * entity's generator (optimizer and {@code allocationSize}); null when the aligner's rule applies
+     * {@return how the ids of this column come from the sequence's values, when the mapping says} For a discovered
+     * mapping, the entity's generator (optimizer and {@code allocationSize}); null when the aligner's rule applies
      * ({@link AlignerConfiguration#allocation(AllocationRule)}).
      */
     public AllocationRule allocation() {
@@ -118,19 +118,19 @@ public final class SequenceMapping {
     }
 
     /**
-     * The ORM entity whose ids the sequence hands out into this column, for a discovered mapping, for example
+     * {@return the ORM entity whose ids the sequence hands out into this column, for a discovered mapping} For example
      * {@code com.acme.billing.Invoice}; null for a configured one.
      */
     public String entity() {
         return entity;
     }
 
-    /** Whether an ORM module found it in the application's metadata ({@link #entity()} is set). */
+    /** {@return whether an ORM module found it in the application's metadata ({@link #entity()} is set)} */
     public boolean isDiscovered() {
         return entity != null;
     }
 
-    /** A builder holding this mapping's values, to derive another from it. */
+    /** {@return a builder holding this mapping's values, to derive another from it} */
     public Builder toBuilder() {
         return builder().sequence(sequence).table(table).column(column).allocation(allocation).entity(entity);
     }
@@ -176,33 +176,56 @@ public final class SequenceMapping {
         private Builder() {
         }
 
-        /** The sequence, {@code NAME} or {@code SCHEMA.NAME} in SQL syntax. */
+        /**
+         * Sets the sequence.
+         *
+         * @param sequence {@code NAME} or {@code SCHEMA.NAME} in SQL syntax
+         * @return this builder
+         */
         public Builder sequence(String sequence) {
             this.sequence = Objects.requireNonNull(sequence, "sequence");
             return this;
         }
 
-        /** The table, {@code NAME} or {@code SCHEMA.NAME} in SQL syntax. */
+        /**
+         * Sets the table.
+         *
+         * @param table {@code NAME} or {@code SCHEMA.NAME} in SQL syntax
+         * @return this builder
+         */
         public Builder table(String table) {
             this.table = Objects.requireNonNull(table, "table");
             return this;
         }
 
-        /** The column, in SQL syntax. */
+        /**
+         * Sets the column.
+         *
+         * @param column the column's name in SQL syntax
+         * @return this builder
+         */
         public Builder column(String column) {
             this.column = Objects.requireNonNull(column, "column");
             return this;
         }
 
-        /** How the column's ids come from the sequence's values; null (the default) for the aligner's rule. */
+        /**
+         * Sets how the column's ids come from the sequence's values.
+         *
+         * @param allocation the rule; null (the default) for the aligner's rule
+         * @return this builder
+         */
         public Builder allocation(AllocationRule allocation) {
             this.allocation = allocation;
             return this;
         }
 
         /**
-         * Marks the mapping as discovered from this ORM entity (its name, for example {@code com.acme.Invoice}); null
-         * (the default) for a configured mapping.
+         * Marks the mapping as discovered from an ORM entity.
+         *
+         * @param entity the entity's name, for example {@code com.acme.Invoice}; null (the default) for a configured
+         *     mapping
+         * @return this builder
          */
         public Builder entity(String entity) {
             if (entity != null && entity.isBlank()) {
@@ -215,6 +238,7 @@ public final class SequenceMapping {
         /**
          * Builds the mapping.
          *
+         * @return the mapping
          * @throws NullPointerException when the sequence, table or column is missing
          * @throws IllegalArgumentException when a name is not valid SQL syntax
          */

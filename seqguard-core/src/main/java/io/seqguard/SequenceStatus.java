@@ -32,14 +32,14 @@ public enum SequenceStatus {
      */
     MISMATCHED;
 
-    /** Whether this status means the sequence would hand out an id that already exists (or none at all). */
+    /** {@return whether this status means the sequence would hand out an id that already exists (or none at all)} */
     public boolean isDrift() {
         return this == BEHIND || this == EXHAUSTED || this == MISMATCHED;
     }
 
     /**
-     * Whether the sequence was meant to be checked and could not be: {@link #NOT_VERIFIABLE} or
-     * {@link #NO_PRIVILEGE}.
+     * {@return whether the sequence was meant to be checked and could not be: {@link #NOT_VERIFIABLE} or {@link
+     * #NO_PRIVILEGE}}
      */
     public boolean isUnverified() {
         return this == NOT_VERIFIABLE || this == NO_PRIVILEGE;

@@ -75,7 +75,11 @@ public final class StartupGuard {
         this.aligner = aligner;
     }
 
-    /** Starts a configuration; finish it with {@link GuardConfiguration#load()}. */
+    /**
+     * Starts a configuration; finish it with {@link GuardConfiguration#load()}.
+     *
+     * @return a new configuration
+     */
     public static GuardConfiguration configure() {
         return new GuardConfiguration();
     }
@@ -135,12 +139,12 @@ public final class StartupGuard {
         }
     }
 
-    /** A copy of the configuration this guard was loaded with. */
+    /** {@return a copy of the configuration this guard was loaded with} */
     public GuardConfiguration configuration() {
         return new GuardConfiguration(configuration);
     }
 
-    /** The aligner the guard runs; null in mode {@link GuardMode#OFF}. */
+    /** {@return the aligner the guard runs; null in mode {@link GuardMode#OFF}} */
     public SequenceAligner aligner() {
         return aligner;
     }

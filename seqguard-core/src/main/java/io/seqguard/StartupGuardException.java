@@ -25,6 +25,11 @@ public class StartupGuardException extends SeqguardException {
         STANDBY,
         /** An enabled subscription still feeds the database ({@link SubscriptionAction#REFUSE}). */
         SUBSCRIPTION,
+        /**
+         * PostgreSQL 19+: a subscription, enabled or not, still has sequences waiting for their first synchronization,
+         * which would set the publisher's values and undo a repair ({@link GuardConfiguration#onPendingSequenceSync}).
+         */
+        SEQUENCE_SYNC,
         /** Another instance held the seqguard lock longer than {@link GuardConfiguration#lockWaitTimeout}. */
         LOCK_TIMEOUT,
         /** The guard did not finish within {@link GuardConfiguration#timeLimit}. */
@@ -33,9 +38,12 @@ public class StartupGuardException extends SeqguardException {
         DATABASE_ERROR
     }
 
+    /** Why start-up was refused. */
     private final Reason reason;
     private final transient AlignmentReport report;
+    /** Whether the server turned out to be a standby. */
     private final boolean standby;
+    /** The enabled subscriptions found in the database. */
     private final List<String> enabledSubscriptions;
 
     StartupGuardException(Reason reason, String message, AlignmentReport report, Throwable cause,
@@ -59,22 +67,25 @@ public class StartupGuardException extends SeqguardException {
                 enabledSubscriptions);
     }
 
-    /** Whether the server is a standby (in recovery); false when the guard did not get that far. */
+    /** {@return whether the server is a standby (in recovery); false when the guard did not get that far} */
     public boolean standby() {
         return standby;
     }
 
-    /** The enabled subscriptions found in the database; empty when none, or when the guard did not get that far. */
+    /**
+     * {@return the enabled subscriptions found in the database; empty when none, or when the guard did not get that
+     * far}
+     */
     public List<String> enabledSubscriptions() {
         return enabledSubscriptions;
     }
 
-    /** Why start-up was refused. */
+    /** {@return why start-up was refused} */
     public Reason reason() {
         return reason;
     }
 
-    /** The report behind the refusal (drift, failed repairs); null when there is none. */
+    /** {@return the report behind the refusal (drift, failed repairs); null when there is none} */
     public AlignmentReport report() {
         return report;
     }

@@ -33,7 +33,7 @@ public interface Vocabulary {
      */
     String option(String method);
 
-    /** How the user runs a repair, for advice such as "run ... or the statements below". */
+    /** {@return how the user runs a repair, for advice such as "run ... or the statements below"} */
     String repair();
 
     /**

@@ -25,7 +25,7 @@ class GuardOptionTest {
     @Test
     void everyKeyIsItsMethodInKebabCaseAndUnique() {
         List<GuardOption<?>> all = GuardOption.all();
-        assertThat(all).hasSize(23);
+        assertThat(all).hasSize(24);
         for (GuardOption<?> option : all) {
             assertThat(option.key()).as(option.method()).isEqualTo(Vocabulary.kebabCase(option.method()));
             assertThat(GuardOption.forKey(option.key())).containsSame(option);

@@ -2,6 +2,9 @@ package io.seqguard.cli;
 
 import io.seqguard.AlignerConfiguration;
 import io.seqguard.AlignmentReport;
+import io.seqguard.Cutover;
+import io.seqguard.CutoverException;
+import io.seqguard.CutoverResult;
 import io.seqguard.GuardMode;
 import io.seqguard.IncompleteAction;
 import io.seqguard.RepairAction;
@@ -69,26 +72,78 @@ final class AlignRun {
         try {
             report = guard.run().report();
         } catch (StartupGuardException e) {
-            switch (e.reason()) {
-                case STANDBY:
-                case SUBSCRIPTION:
-                    commandLine.getErr().println("seqguard: refused: " + e.getMessage());
-                    return ExitCode.DRIFT;
-                case DRIFT:
-                case REPAIR_FAILED:
-                case INCOMPLETE:
-                    if (e.report() == null) {
-                        throw e;
-                    }
-                    report = e.report();
-                    break;
-                default:
-                    if (e.getCause() instanceof UnknownObjectException unknown) {
-                        throw unknown; // a name the user gave: a usage error, said as verify and plan say it
-                    }
-                    throw e;
-            }
+            return refusedOrFailed(e);
         }
+        return printed(report);
+    }
+
+    /**
+     * The cutover as one command: every step's state on standard error as it happens, the repair's report (the
+     * change record) on standard output, the exit code of the final verify, or of the step that refused.
+     */
+    int cutover(CutoverOptions cutover) {
+        if (options.sourceUrl == null) {
+            throw new CommandLine.ParameterException(commandLine, "cutover needs the old primary: --source JDBC_URL");
+        }
+        if (options.format == AlignOptions.Format.sql) {
+            throw new CommandLine.ParameterException(commandLine,
+                    "--format sql lists repair statements: use it with plan or repair");
+        }
+        PrintWriter err = commandLine.getErr();
+        CutoverResult result;
+        try {
+            result = Cutover.configure().newPrimary(dataSource()).oldPrimary(sourceDataSource())
+                    .subscription(cutover.subscription).disableSubscription(cutover.disableSubscription)
+                    .catchUpTimeout(cutover.catchUpTimeout)
+                    .listener(line -> {
+                        err.println("seqguard cutover: " + line);
+                        err.flush();
+                    })
+                    .guard(g -> g.aligner(this::configure).onIncomplete(IncompleteAction.FAIL)
+                            .vocabulary(CliVocabulary.INSTANCE).applicationName("seqguard-cutover")
+                            .timeLimit(RUN_TIME_LIMIT))
+                    .load().run();
+        } catch (CutoverException e) {
+            err.println("seqguard: " + e.getMessage());
+            return e.reason() == CutoverException.Reason.CATCH_UP_TIMEOUT ? ExitCode.FAILURE
+                    : e.reason() == CutoverException.Reason.SUBSCRIPTION_NOT_FOUND ? ExitCode.USAGE : ExitCode.DRIFT;
+        } catch (StartupGuardException e) {
+            return refusedOrFailed(e);
+        }
+        if (result.stoppedBeforeRepair()) {
+            err.println("seqguard: stopped before the repair; next: " + result.nextStatement()
+                    + "; then run the cutover again with --disable-subscription, or seqguard repair");
+            return ExitCode.DRIFT;
+        }
+        print(result.repair().report());
+        return ExitCode.of(result.report().verdict());
+    }
+
+    /** A guard refusal: said in one line with exit 3, or the report it carries printed, or rethrown as a failure. */
+    private int refusedOrFailed(StartupGuardException e) {
+        switch (e.reason()) {
+            case STANDBY:
+            case SUBSCRIPTION:
+            case SEQUENCE_SYNC:
+                commandLine.getErr().println("seqguard: refused: " + e.getMessage());
+                return ExitCode.DRIFT;
+            case DRIFT:
+            case REPAIR_FAILED:
+            case INCOMPLETE:
+                if (e.report() == null) {
+                    throw e;
+                }
+                return printed(e.report());
+            default:
+                if (e.getCause() instanceof UnknownObjectException unknown) {
+                    throw unknown; // a name the user gave: a usage error, said as verify and plan say it
+                }
+                throw e;
+        }
+    }
+
+    /** Prints a repair's report; exit 3 when a repair failed, else the verdict's code. */
+    private int printed(AlignmentReport report) {
         print(report);
         if (!report.withAction(RepairAction.FAILED).isEmpty()) {
             return ExitCode.DRIFT;

@@ -2,10 +2,15 @@ package io.seqguard.cli;
 
 import java.io.PrintWriter;
 import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import picocli.CommandLine;
 
 /** Entry point of {@code java -jar seqguard.jar}. */
 public final class Main {
+
+    /** Held, so that the level set on it stays: java.util.logging keeps its loggers weakly. */
+    private static final Logger DRIVER_LOG = Logger.getLogger("org.postgresql");
 
     private Main() {
     }
@@ -23,6 +28,9 @@ public final class Main {
         if (!verbose) {
             // repair runs the startup guard, whose ERROR line repeats the failure this command prints as its one line
             System.setProperty("org.slf4j.simpleLogger.log.io.seqguard.StartupGuard", "off");
+            // the driver's own warnings (java.util.logging) repeat, in another format, what the report or the one
+            // failure line says
+            DRIVER_LOG.setLevel(Level.OFF);
         }
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true), System.getenv()));
     }
@@ -30,6 +38,10 @@ public final class Main {
     /**
      * Runs the command line with the given streams and environment (tests call this directly).
      *
+     * @param args the command line
+     * @param out where reports go
+     * @param err where failures and usage errors go
+     * @param environment the variables (PGPASSWORD, PGSOURCEPASSWORD)
      * @return the exit code
      */
     public static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> environment) {
@@ -38,12 +50,7 @@ public final class Main {
         commandLine.setErr(err);
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setExecutionExceptionHandler(new FailureHandler());
-        commandLine.setParameterExceptionHandler((e, arguments) -> {
-            e.getCommandLine().getErr().println("seqguard: " + e.getMessage());
-            e.getCommandLine().getErr().println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName()
-                    + " --help' for more information.");
-            return ExitCode.USAGE;
-        });
+        commandLine.setParameterExceptionHandler(new UsageErrorHandler());
         int code = commandLine.execute(args);
         out.flush();
         err.flush();

@@ -48,7 +48,7 @@ final class CatalogReader {
                    has_sequence_privilege(c.oid, 'SELECT'),
                    has_sequence_privilege(c.oid, 'USAGE'),
                    has_sequence_privilege(c.oid, 'UPDATE'),
-                   quote_ident(current_user)
+                   quote_ident(current_user), c.relpersistence = 'u'
             FROM pg_sequence s
             JOIN pg_class c ON c.oid = s.seqrelid
             JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -120,6 +120,10 @@ final class CatalogReader {
             "^\\(*nextval\\('(?:[^']|'')+'::regclass\\)\\)*(?:::(?:bigint|integer|smallint|numeric))?\\)*$");
 
     private static final String UNREADABLE = "the connecting role may not read it: ";
+    /** Unlogged sequences are written to no WAL: nothing that replicates a database carries them. */
+    static final String UNLOGGED = "unlogged: no replication carries it (logical replication of sequences skips it, "
+            + "a promoted standby and crash recovery reset it): give the old primary as a witness (source) to carry "
+            + "its value";
 
     private final AlignerConfiguration config;
     /** The application's search_path, for discovered mappings' unqualified names. */
@@ -276,6 +280,9 @@ final class CatalogReader {
                             rs.getString(4), rs.getString(5), rs.getString(6), rs.getLong(7), rs.getLong(8),
                             rs.getLong(9), rs.getBoolean(10), rs.getBoolean(11), rs.getBoolean(12),
                             rs.getBoolean(13), rs.getBoolean(14), rs.getString(15));
+                    if (rs.getBoolean(16)) {
+                        s.notes.add(UNLOGGED);
+                    }
                     sequences.put(s.oid, s);
                 }
             }

@@ -77,6 +77,11 @@ public final class Engine {
                 // the catalog is cheap; the data's bounds are what a second read would cost again
                 sequences.removeIf(s -> !only.contains(s.ident));
             }
+            List<SequenceInfo> inScope = sequences;
+            main.inCatalogTransaction(connection -> {
+                SequenceSync.note(connection, Integer.parseInt(server[2]), inScope);
+                return null;
+            });
             // Without a source or blocked writers, a repair moves each sequence right after reading it, while its
             // page is still in the server's cache: on a database bigger than shared_buffers, a separate pass later
             // reads every sequence page back.
@@ -120,8 +125,9 @@ public final class Engine {
             log.info("seqguard {}: {}", operation.name().toLowerCase(Locale.ROOT), report);
             List<SequenceReport> unverified = report.unverified();
             if (!unverified.isEmpty()) {
-                log.warn("seqguard {}: {} sequence(s) could not be verified, so the run is incomplete: {}",
-                        operation.name().toLowerCase(Locale.ROOT), unverified.size(), ReportText.names(unverified));
+                log.warn("seqguard {}: {} sequence(s) could not be verified, so the run cannot be called aligned: "
+                        + "{}", operation.name().toLowerCase(Locale.ROOT), unverified.size(),
+                        ReportText.names(unverified));
             }
             return report;
         } catch (SQLException e) {

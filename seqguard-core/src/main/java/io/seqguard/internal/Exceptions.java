@@ -1,6 +1,7 @@
 package io.seqguard.internal;
 
 import io.seqguard.AlignmentReport;
+import io.seqguard.CutoverException;
 import io.seqguard.IncompleteVerificationException;
 import io.seqguard.SequenceDriftException;
 import io.seqguard.StartupGuardException;
@@ -22,6 +23,8 @@ public final class Exceptions {
 
         StartupGuardException refusal(StartupGuardException.Reason reason, String message, AlignmentReport report,
                 Throwable cause, boolean standby, List<String> enabledSubscriptions);
+
+        CutoverException cutover(CutoverException.Reason reason, String message, List<String> steps);
     }
 
     private static Maker maker;
@@ -55,6 +58,10 @@ public final class Exceptions {
 
     static IncompleteVerificationException incomplete(AlignmentReport report, String message) {
         return maker.incomplete(report, message);
+    }
+
+    static CutoverException cutover(CutoverException.Reason reason, String message, List<String> steps) {
+        return maker.cutover(reason, message, steps);
     }
 
     static StartupGuardException refusal(StartupGuardException.Reason reason, String message, AlignmentReport report,

@@ -48,8 +48,14 @@ final class GuardMessages {
                 + " ms) passed while " + step;
     }
 
-    /** The refusal before any sequence is read: a standby (fail) or an enabled subscription (refuse). */
+    /**
+     * The refusal before any sequence is read: a standby (fail), an enabled subscription (refuse), or sequences a
+     * subscription has yet to synchronize (PostgreSQL 19+).
+     */
     String refusal(GuardPolicy.Decision decision) {
+        if (decision.rule() == GuardPolicy.Rule.SEQUENCE_SYNC_REFUSE) {
+            return pendingSync();
+        }
         if (decision.rule() == GuardPolicy.Rule.STANDBY_FAIL) {
             return "seqguard startup guard refuses start-up: " + STANDBY + (words().option("onStandby") == null ? "."
                     : " (" + words().name("onStandby") + " fail refuses every standby).");
@@ -82,6 +88,16 @@ final class GuardMessages {
                 return "enabled subscription(s) " + subscriptions() + " still feed the database ("
                         + words().name("onEnabledSubscription") + " proceed): values replicated after this run are "
                         + "not covered";
+            case SEQUENCE_SYNC_SKIP:
+                return "sequences wait for a subscription's first synchronization: guard skipped ("
+                        + words().name("onPendingSequenceSync") + " skip)";
+            case SEQUENCE_SYNC_VERIFY:
+                return "sequences wait for a subscription's first synchronization: verified only ("
+                        + words().name("onPendingSequenceSync") + " verify)";
+            case SEQUENCE_SYNC_PROCEED:
+                return "sequences wait for a subscription's first synchronization ("
+                        + words().name("onPendingSequenceSync") + " proceed): the synchronization will undo what this "
+                        + "run repairs";
             default:
                 return null;
         }
@@ -104,6 +120,56 @@ final class GuardMessages {
             default:
                 return null;
         }
+    }
+
+    /**
+     * PostgreSQL 19+: the database subscribes to sequences. Said on every run: any later {@code REFRESH SEQUENCES}
+     * sets the publisher's values again, backwards too.
+     */
+    String sequenceSubscriptionNote() {
+        List<String> names = new ArrayList<>();
+        for (ServerFacts.SequenceSubscription s : facts.sequenceSubscriptions()) {
+            names.add("'" + s.name() + "'" + (s.enabled() ? "" : " (disabled)"));
+        }
+        return "database " + facts.database() + " subscribes to sequences (" + String.join(", ", names)
+                + "): every ALTER SUBSCRIPTION ... REFRESH SEQUENCES sets the publisher's values here, backwards too, "
+                + "undoing a repair. Once the cutover is done, drop the subscription or move it to a tables-only "
+                + "publication (ALTER SUBSCRIPTION ... SET PUBLICATION ...).";
+    }
+
+    private String pendingSync() {
+        StringBuilder text = new StringBuilder("seqguard startup guard refuses to ")
+                .append(config.getMode() == GuardMode.REPAIR ? "repair" : "verify").append(" database ")
+                .append(facts.database()).append(": ");
+        List<String> ways = new ArrayList<>();
+        for (ServerFacts.SequenceSubscription s : facts.pendingSequenceSyncs()) {
+            text.append("subscription '").append(s.name()).append("'").append(s.enabled() ? "" : " (disabled)")
+                    .append(" has ").append(s.pending()).append(" of its ").append(s.sequences())
+                    .append(" sequence(s) still waiting for their first synchronization; ");
+            if (s.syncErrors() > 0) {
+                text.append("that synchronization has failed ").append(s.syncErrors()).append(" time(s) and keeps "
+                        + "failing (sync_seq_error_count): the sequences' definitions probably differ between "
+                        + "publisher and subscriber (the server log says 'mismatched or renamed sequence on "
+                        + "subscriber'); make "
+                        + "them match (type, increment, minvalue, maxvalue, cycle; a verify with the old primary as "
+                        + "source lists the differences) or drop the subscription; ");
+            }
+            String name = "(SELECT oid FROM pg_subscription WHERE subname = " + literal(s.name()) + ")";
+            ways.add((s.enabled() ? "" : "ALTER SUBSCRIPTION " + s.ident() + " ENABLE; ") + "ALTER SUBSCRIPTION "
+                    + s.ident() + " REFRESH SEQUENCES; wait until SELECT count(*) FROM pg_subscription_rel r JOIN "
+                    + "pg_class c ON c.oid = r.srrelid WHERE c.relkind = 'S' AND r.srsubstate <> 'r' AND r.srsubid = "
+                    + name + " returns 0; then DROP SUBSCRIPTION " + s.ident() + " (or move it to a tables-only "
+                    + "publication, or DISABLE it again)");
+        }
+        text.append("enabling a subscription, or ALTER SUBSCRIPTION ... REFRESH SEQUENCES, sets the publisher's "
+                + "values with no regard to direction and would undo a repair made now. Finish the synchronization "
+                + "first: ").append(String.join("; and ", ways))
+                .append(orSet("onPendingSequenceSync", "proceed, verify or skip")).append('.');
+        return text.toString();
+    }
+
+    private static String literal(String text) {
+        return "'" + text.replace("'", "''") + "'";
     }
 
     /** Drift a check found: in verify mode, on a standby, or what a repair could not change. */

@@ -29,7 +29,12 @@ final class GuardPolicy {
         SUBSCRIPTION_REFUSE,
         SUBSCRIPTION_SKIP,
         SUBSCRIPTION_VERIFY,
-        SUBSCRIPTION_PROCEED
+        SUBSCRIPTION_PROCEED,
+        /** PostgreSQL 19+: sequences still wait for a subscription's first synchronization. */
+        SEQUENCE_SYNC_REFUSE,
+        SEQUENCE_SYNC_SKIP,
+        SEQUENCE_SYNC_VERIFY,
+        SEQUENCE_SYNC_PROCEED
     }
 
     /**
@@ -39,8 +44,14 @@ final class GuardPolicy {
      * @param applied the mode in force: {@link GuardMode#REPAIR}, {@link GuardMode#VERIFY}, or {@link GuardMode#OFF}
      *     when nothing is checked
      * @param rule the rule that decided
+     * @param syncRule the rule for sequences a subscription has yet to synchronize (PostgreSQL 19+), when that applies
+     *     too; null otherwise
      */
-    record Decision(Kind kind, GuardMode applied, Rule rule) {
+    record Decision(Kind kind, GuardMode applied, Rule rule, Rule syncRule) {
+
+        Decision(Kind kind, GuardMode applied, Rule rule) {
+            this(kind, applied, rule, null);
+        }
 
         /** Repair takes the lock exclusively; verify shares it. */
         boolean exclusive() {
@@ -49,8 +60,16 @@ final class GuardPolicy {
 
         /** The refusal's reason; null unless {@link Kind#REFUSE}. */
         Reason refusal() {
-            return rule == Rule.STANDBY_FAIL ? Reason.STANDBY : rule == Rule.SUBSCRIPTION_REFUSE
-                    ? Reason.SUBSCRIPTION : null;
+            switch (rule) {
+                case STANDBY_FAIL:
+                    return Reason.STANDBY;
+                case SUBSCRIPTION_REFUSE:
+                    return Reason.SUBSCRIPTION;
+                case SEQUENCE_SYNC_REFUSE:
+                    return Reason.SEQUENCE_SYNC;
+                default:
+                    return null;
+            }
         }
 
         boolean onStandby() {
@@ -84,6 +103,38 @@ final class GuardPolicy {
      */
     static Decision decide(GuardMode mode, StandbyAction onStandby, SubscriptionAction onEnabledSubscription,
             boolean standby, boolean enabledSubscriptions) {
+        return decide(mode, onStandby, onEnabledSubscription, SubscriptionAction.REFUSE, standby, enabledSubscriptions,
+                false);
+    }
+
+    /**
+     * Like {@link #decide(GuardMode, StandbyAction, SubscriptionAction, boolean, boolean)}, with PostgreSQL 19's
+     * sequence synchronization: a subscription, enabled or not, whose sequences still wait for their first
+     * synchronization would undo a repair. Its rule applies after the enabled subscriptions' (the stricter wins).
+     *
+     * @param pendingSequenceSync whether some subscription's sequences wait for their first synchronization
+     */
+    static Decision decide(GuardMode mode, StandbyAction onStandby, SubscriptionAction onEnabledSubscription,
+            SubscriptionAction onPendingSequenceSync, boolean standby, boolean enabledSubscriptions,
+            boolean pendingSequenceSync) {
+        Decision decision = decideWithoutSync(mode, onStandby, onEnabledSubscription, standby, enabledSubscriptions);
+        if (!pendingSequenceSync || decision.kind() != Kind.CHECK || decision.onStandby()) {
+            return decision;
+        }
+        switch (onPendingSequenceSync) {
+            case REFUSE:
+                return new Decision(Kind.REFUSE, GuardMode.OFF, Rule.SEQUENCE_SYNC_REFUSE);
+            case SKIP:
+                return new Decision(Kind.SKIP, GuardMode.OFF, Rule.SEQUENCE_SYNC_SKIP);
+            case VERIFY:
+                return new Decision(Kind.CHECK, GuardMode.VERIFY, decision.rule(), Rule.SEQUENCE_SYNC_VERIFY);
+            default:
+                return new Decision(Kind.CHECK, decision.applied(), decision.rule(), Rule.SEQUENCE_SYNC_PROCEED);
+        }
+    }
+
+    private static Decision decideWithoutSync(GuardMode mode, StandbyAction onStandby,
+            SubscriptionAction onEnabledSubscription, boolean standby, boolean enabledSubscriptions) {
         if (standby) {
             switch (onStandby) {
                 case FAIL:

@@ -6,55 +6,41 @@ import io.seqguard.GuardConfiguration;
 import io.seqguard.GuardMode;
 import io.seqguard.GuardOutcome;
 import io.seqguard.GuardResult;
-import io.seqguard.IncompleteAction;
 import io.seqguard.Operation;
 import io.seqguard.PrimaryIdentity;
 import io.seqguard.RepairAction;
 import io.seqguard.SeqguardException;
 import io.seqguard.SequenceAligner;
 import io.seqguard.SequenceReport;
-import io.seqguard.StandbyAction;
+import io.seqguard.SequenceStatus;
 import io.seqguard.StartupGuard;
 import io.seqguard.StartupGuardException;
-import io.seqguard.Verdict;
-import io.seqguard.Vocabulary;
-
 import io.seqguard.StartupGuardException.Reason;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One run of the {@link StartupGuard}, on the worker thread: server facts, standby and subscription rules, the
- * advisory lock, the aligner, the journal. Everything it does to the borrowed connection is undone before the
- * connection goes back to the pool: settings are {@code SET LOCAL}, the lock ends with its transaction (or the
- * connection is aborted when that fails), auto-commit and the driver's prepare threshold are restored.
+ * One run of the {@link StartupGuard}, on the worker thread: it reads the server's facts ({@link ServerFacts}), lets
+ * the {@link GuardPolicy} decide, takes the advisory lock, runs the aligner, and journals; what it says is
+ * {@link GuardMessages}'. Everything it does to the borrowed connection is undone before the connection goes back
+ * to the pool: settings are {@code SET LOCAL}, the lock ends with its transaction (or the connection is aborted when
+ * that fails), auto-commit and the driver's prepare threshold are restored.
  */
 public final class GuardRunner {
 
     private static final Logger log = LoggerFactory.getLogger(StartupGuard.class);
 
-    private static final String FACTS = "SELECT current_database(), current_setting('server_version'), "
-            + "pg_is_in_recovery(), current_setting('application_name')";
-    private static final String SYSTEM_IDENTIFIER = "SELECT system_identifier::text FROM pg_control_system()";
-    private static final String FALLBACK_IDENTITY = "SELECT 'fallback:' || coalesce(host(inet_server_addr()), 'local')"
-            + " || ':' || coalesce(inet_server_port()::text, current_setting('port')) || '/' || d.oid::text"
-            + " || coalesce('/' || nullif(current_setting('cluster_name', true), ''), '')"
-            + " FROM pg_database d WHERE d.datname = current_database()";
-    /** Only columns granted to every role: {@code subconninfo} is not readable by plain roles. */
-    private static final String ENABLED_SUBSCRIPTIONS = "SELECT subname, quote_ident(subname) FROM pg_subscription"
-            + " WHERE subenabled AND subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())"
-            + " ORDER BY subname";
     private static final String LOCK_HOLDERS = "SELECT l.pid, l.mode, a.application_name, a.client_addr::text,"
             + " a.backend_start FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid"
             + " WHERE l.locktype = 'advisory' AND l.granted AND l.classid::bigint = ? AND l.objid::bigint = ?"
@@ -72,13 +58,10 @@ public final class GuardRunner {
     private volatile String step = "starting";
     private volatile boolean abandoned;
 
-    // what the run learned, for the result and the journal
-    private String database;
-    private String serverVersion;
+    // what the run learned, for the result, the journal and the refusals
+    private ServerFacts facts;
+    private GuardMessages messages;
     private String application;
-    private boolean standby;
-    private List<String> subscriptions = List.of();
-    private final List<String> subscriptionIdents = new ArrayList<>();
     private PrimaryIdentity primary;
     private boolean waited;
     private Duration lockWait = Duration.ZERO;
@@ -117,37 +100,42 @@ public final class GuardRunner {
         try {
             connection = Session.connect(config.getDataSource());
         } catch (SQLException e) {
-            throw refuse(Reason.DATABASE_ERROR, "seqguard startup guard could not borrow a connection: "
-                    + DriverMessages.clause(e) + ". Check the JDBC URL, user, password and that the server accepts "
-                    + "connections; the guard holds one connection for its lock and the aligner needs at least one "
-                    + "more (jobs for full speed).", null, e);
+            throw refuse(Reason.DATABASE_ERROR, GuardMessages.borrowFailed(e), null, e);
         }
         GuardSession session;
         try {
             session = new GuardSession(connection);
         } catch (SQLException e) {
             Transactions.closeQuietly(connection);
-            throw refuse(Reason.DATABASE_ERROR, "seqguard startup guard could not prepare its "
-                    + "connection: " + e.getMessage(), null, e);
+            throw refuse(Reason.DATABASE_ERROR, GuardMessages.prepareFailed(e), null, e);
         }
         GuardJournal journal = null;
         try {
             try {
                 step = "reading the server's state";
-                readServer(session);
+                facts = ServerFacts.read(session, statementMillis, lockMillis);
+                messages = new GuardMessages(config, facts);
+                notes.addAll(facts.problems());
+                application = applicationName();
                 if (config.isJournal()) {
                     step = "opening the journal " + config.getJournalTable();
                     journal = GuardJournal.open(session,
-                            SqlNames.parseQualified(config.getJournalTable(), "journalTable"), !standby,
+                            SqlNames.parseQualified(config.getJournalTable(), "journalTable"), !facts.standby(),
                             statementMillis, lockMillis, notes);
                 }
-                primary = identify(session, journal);
+                primary = journal == null
+                        ? new Primary(facts.id(), facts.fromSystemIdentifier(), PrimaryIdentity.Recognition.UNKNOWN,
+                                null, null)
+                        : journal.recognize(session, facts.id(), facts.fromSystemIdentifier(), notes);
                 log.info("seqguard startup guard: {} (database {}, PostgreSQL {}{}, application {})",
-                        primary.describe(), database, serverVersion, standby ? ", standby" : "", application);
-                Decision decision = decide(session);
-                journal(session, journal, decision.applied, decision.outcome.name(), decision.report,
-                        decision.report != null ? decision.report.toString() : "nothing checked");
-                GuardResult result = result(decision);
+                        primary.describe(), facts.database(), facts.serverVersion(), facts.standby() ? ", standby" : "",
+                        application);
+                Outcome outcome = guard(session);
+                journal(session, journal, outcome.applied, outcome.outcome.name(), outcome.report,
+                        outcome.report != null ? outcome.report.toString() : "nothing checked");
+                GuardResult result = new GuardRunResult(config.getMode(), outcome.applied, outcome.outcome,
+                        facts.database(), facts.serverVersion(), primary, facts.standby(), facts.subscriptionNames(),
+                        waited, lockWait, outcome.report, startedAt, elapsed(), notes);
                 log.info("{}", result);
                 return result;
             } catch (StartupGuardException e) {
@@ -156,262 +144,133 @@ public final class GuardRunner {
                 log.error(e.getMessage());
                 throw e;
             } catch (SeqguardException e) {
-                StartupGuardException failure = refuse(Reason.DATABASE_ERROR,
-                        "seqguard startup guard (mode " + lower(config.getMode()) + ") failed while " + step + ": "
-                                + e.getMessage(), null, e);
-                journal(session, journal, config.getMode(), "FAILED_DATABASE_ERROR", null, failure.getMessage());
-                log.error(failure.getMessage());
-                throw failure;
+                throw failed(session, journal, e.getMessage(), e);
             } catch (SQLException e) {
-                StartupGuardException failure = refuse(Reason.DATABASE_ERROR,
-                        "seqguard startup guard (mode " + lower(config.getMode()) + ") failed while " + step + ": "
-                                + e.getMessage() + Engine.hint(e, words()), null, e);
-                journal(session, journal, config.getMode(), "FAILED_DATABASE_ERROR", null, failure.getMessage());
-                log.error(failure.getMessage());
-                throw failure;
+                throw failed(session, journal, e.getMessage() + Engine.hint(e, config.getVocabulary()), e);
             }
         } finally {
             session.close();
         }
     }
 
-    private void readServer(GuardSession session) throws SQLException {
-        session.inTransaction(statementMillis, lockMillis, c -> {
-            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(FACTS)) {
-                rs.next();
-                database = rs.getString(1);
-                serverVersion = rs.getString(2);
-                standby = rs.getBoolean(3);
-                String connectionName = rs.getString(4);
-                application = config.getApplicationName() != null ? config.getApplicationName()
-                        : connectionName == null || connectionName.isBlank() ? "unknown" : connectionName;
-            }
-            return null;
-        });
-        if (!standby) {
-            // a standby replays the primary's catalog; its subscriptions do not run there
-            subscriptions = readSubscriptions(session);
-        }
+    private StartupGuardException failed(GuardSession session, GuardJournal journal, String what, Exception e) {
+        StartupGuardException failure = refuse(Reason.DATABASE_ERROR,
+                GuardMessages.failedWhile(config.getMode(), step, what), null, e);
+        journal(session, journal, config.getMode(), "FAILED_DATABASE_ERROR", null, failure.getMessage());
+        log.error(failure.getMessage());
+        return failure;
     }
 
-    private List<String> readSubscriptions(GuardSession session) {
-        try {
-            return session.inTransaction(statementMillis, lockMillis, c -> {
-                List<String> names = new ArrayList<>();
-                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(ENABLED_SUBSCRIPTIONS)) {
-                    while (rs.next()) {
-                        names.add(rs.getString(1));
-                        subscriptionIdents.add(rs.getString(2));
-                    }
-                }
-                return names;
-            });
-        } catch (SQLException e) {
-            String note = "could not check pg_subscription for enabled subscriptions (" + e.getMessage()
-                    + "); going on as if there were none";
-            log.warn("seqguard startup guard: {}", note);
-            notes.add(note);
-            return List.of();
+    private String applicationName() {
+        if (config.getApplicationName() != null) {
+            return config.getApplicationName();
         }
+        String name = facts.connectionApplicationName();
+        return name == null || name.isBlank() ? "unknown" : name;
     }
 
-    private PrimaryIdentity identify(GuardSession session, GuardJournal journal) throws SQLException {
-        String id;
-        boolean fromSystemIdentifier;
-        try {
-            id = session.inTransaction(statementMillis, lockMillis, c -> single(c, SYSTEM_IDENTIFIER));
-            fromSystemIdentifier = true;
-        } catch (SQLException e) {
-            log.info("seqguard startup guard: pg_control_system() is not readable ({}); identifying the primary by "
-                    + "address, port and database oid instead", e.getMessage());
-            id = session.inTransaction(statementMillis, lockMillis, c -> single(c, FALLBACK_IDENTITY));
-            fromSystemIdentifier = false;
-        }
-        if (journal == null) {
-            return new Primary(id, fromSystemIdentifier, PrimaryIdentity.Recognition.UNKNOWN, null, null);
-        }
-        return journal.recognize(session, id, fromSystemIdentifier, notes);
+    /** How a run that let the application start ended. */
+    private record Outcome(GuardMode applied, GuardOutcome outcome, AlignmentReport report) {
     }
 
-    private static String single(Connection c, String sql) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            rs.next();
-            return rs.getString(1);
-        }
-    }
-
-    /** What the run did, before the result is assembled. */
-    private static final class Decision {
-        final GuardMode applied;
-        final GuardOutcome outcome;
-        final AlignmentReport report;
-
-        Decision(GuardMode applied, GuardOutcome outcome, AlignmentReport report) {
-            this.applied = applied;
-            this.outcome = outcome;
-            this.report = report;
-        }
-    }
-
-    private Decision decide(GuardSession session) throws SQLException {
+    /** The policy's decision, carried out: refuse, skip, or check under the lock. */
+    private Outcome guard(GuardSession session) throws SQLException {
         checkAbandoned();
-        GuardMode mode = config.getMode();
-        if (standby) {
-            return onStandby(session, mode);
+        GuardPolicy.Decision decision = GuardPolicy.decide(config.getMode(), config.getOnStandby(),
+                config.getOnEnabledSubscription(), config.getOnPendingSequenceSync(), facts.standby(),
+                !facts.enabledSubscriptions().isEmpty(), !facts.pendingSequenceSyncs().isEmpty());
+        if (!facts.sequenceSubscriptions().isEmpty()) {
+            // on 19, any later REFRESH SEQUENCES undoes a repair: say so on every run, whatever is decided
+            notes.add(messages.sequenceSubscriptionNote());
+            log.warn("seqguard startup guard: {}", messages.sequenceSubscriptionNote());
         }
-        GuardMode applied = mode;
-        if (!subscriptions.isEmpty()) {
-            String names = quotedList(subscriptions);
-            switch (config.getOnEnabledSubscription()) {
-                case REFUSE:
-                    throw refuse(Reason.SUBSCRIPTION, "seqguard startup guard refuses to "
-                            + (mode == GuardMode.REPAIR ? "repair" : "verify") + " database " + database
-                            + ": enabled subscription(s) " + names + " still feed it, so the cutover is not finished "
-                            + "and rows with explicit ids keep arriving. Finish the cutover first ("
-                            + disableStatements() + ")" + orSet("onEnabledSubscription", "proceed, verify or skip")
-                            + ".", null, null);
-                case SKIP:
-                    notes.add("enabled subscription(s) " + names + ": guard skipped ("
-                            + words().name("onEnabledSubscription") + " skip)");
-                    log.warn("seqguard startup guard: enabled subscription(s) {} feed database {}; sequences are not "
-                            + "checked ({} skip)", names, database, words().name("onEnabledSubscription"));
-                    return new Decision(GuardMode.OFF, GuardOutcome.SKIPPED, null);
-                case VERIFY:
-                    notes.add("enabled subscription(s) " + names + ": verified only ("
-                            + words().name("onEnabledSubscription") + " verify)");
-                    applied = GuardMode.VERIFY;
-                    break;
-                default:
-                    notes.add("enabled subscription(s) " + names + " still feed the database ("
-                            + words().name("onEnabledSubscription") + " proceed): values replicated after this run are "
-                            + "not covered");
-                    log.warn("seqguard startup guard: enabled subscription(s) {} still feed database {}; going on "
-                            + "({} proceed)", names, database, words().name("onEnabledSubscription"));
+        if (decision.kind() == GuardPolicy.Kind.REFUSE) {
+            throw refuse(decision.refusal(), messages.refusal(decision), null, null);
+        }
+        for (GuardPolicy.Rule rule : decision.syncRule() == null ? List.of(decision.rule())
+                : List.of(decision.rule(), decision.syncRule())) {
+            String note = messages.ruleNote(rule);
+            if (note != null) {
+                notes.add(note);
+            }
+            String warning = messages.ruleWarning(rule);
+            if (warning != null) {
+                log.warn("seqguard startup guard: {}", warning);
             }
         }
-        boolean exclusive = applied == GuardMode.REPAIR;
-        lock(session, exclusive);
+        if (decision.kind() == GuardPolicy.Kind.SKIP) {
+            return new Outcome(GuardMode.OFF, GuardOutcome.SKIPPED, null);
+        }
+        lock(session, decision.exclusive());
         try {
             checkAbandoned();
-            if (exclusive) {
-                return repair(session);
-            }
-            step = "verifying database " + database;
-            AlignmentReport report = aligner.plan();
-            if (report.verdict() == Verdict.DRIFT) {
-                throw refuse(Reason.DRIFT, "seqguard startup guard (mode " + lower(applied)
-                        + ") refuses start-up: " + problems(report) + fixStatements(report), report, null);
+            AlignmentReport report;
+            if (decision.exclusive()) {
+                report = repair(session);
+            } else {
+                step = "verifying " + (facts.standby() ? "standby " : "") + "database " + facts.database();
+                report = aligner.plan();
             }
             requireLock(session, report);
-            return verified(applied, GuardOutcome.ALIGNED, report);
+            return consequence(decision, report);
         } finally {
             session.unlock();
         }
     }
 
-    private Decision repair(GuardSession session) throws SQLException {
-        // look first (read-only), repair only what is still behind: after another instance repaired, and at every
-        // ordinary boot, nothing needs a read-write transaction
-        step = "verifying database " + database + (waited ? " after waiting for another instance" : "");
+    /**
+     * Looks first (read-only) and repairs only what is still behind: after another instance repaired, and at every
+     * ordinary boot, nothing needs a read-write transaction. Under the lock only the sequences the verify found
+     * behind are read again, so each table is read once more at most.
+     */
+    private AlignmentReport repair(GuardSession session) throws SQLException {
+        step = "verifying database " + facts.database() + (waited ? " after waiting for another instance" : "");
         AlignmentReport report = aligner.verify();
-        if (report.verdict() != Verdict.DRIFT) {
+        if (report.withStatus(SequenceStatus.BEHIND).isEmpty()) {
             if (waited && report.isAligned()) {
                 notes.add("another instance held the seqguard lock; afterwards every sequence was aligned");
             }
-            requireLock(session, report);
             // a repair that found nothing to move is still the repair the user asked for
-            return verified(GuardMode.REPAIR, GuardOutcome.ALIGNED, AlignmentResult.of(report, Operation.REPAIR));
+            return AlignmentResult.of(report, Operation.REPAIR);
         }
         checkAbandoned();
         requireLock(session, report);
-        step = "repairing database " + database;
-        // under the lock, read again only what the verify found behind: each table is read once more at most
-        java.util.Set<String> behind = new java.util.HashSet<>();
-        for (SequenceReport s : report.withStatus(io.seqguard.SequenceStatus.BEHIND)) {
+        step = "repairing database " + facts.database();
+        Set<String> behind = new HashSet<>();
+        for (SequenceReport s : report.withStatus(SequenceStatus.BEHIND)) {
             behind.add(s.qualifiedName());
         }
         report = AlignmentResult.merge(report, new Engine(aligner.configuration()).run(Operation.REPAIR, behind));
         requireLock(session, report);
-        List<SequenceReport> failed = report.withAction(RepairAction.FAILED);
-        if (!failed.isEmpty()) {
-            throw refuse(Reason.REPAIR_FAILED, "seqguard startup guard could not repair "
-                    + failed.size() + " sequence(s) in database " + database + " (moved "
-                    + report.withAction(RepairAction.REPAIRED).size() + "); nothing was moved backwards and running "
-                    + "the guard again is safe. " + problems(report), report, null);
+        int failed = report.withAction(RepairAction.FAILED).size();
+        if (failed > 0) {
+            throw refuse(Reason.REPAIR_FAILED, messages.repairFailed(report, failed), report, null);
         }
-        if (report.verdict() == Verdict.DRIFT) {
-            throw refuse(Reason.DRIFT, "seqguard startup guard (mode repair) refuses start-up: "
-                    + "what remains cannot be repaired by moving sequences forward. " + problems(report), report,
-                    null);
-        }
-        return verified(GuardMode.REPAIR, report.withAction(RepairAction.REPAIRED).isEmpty()
-                ? GuardOutcome.ALIGNED : GuardOutcome.REPAIRED, report);
+        return report;
     }
 
-    /**
-     * The decision for a run that found nothing behind: its outcome, unless some sequence could not be verified. Then
-     * start-up fails ({@link IncompleteAction#FAIL}) or goes on with the sequences named at WARN.
-     */
-    private Decision verified(GuardMode applied, GuardOutcome outcome, AlignmentReport report) {
-        if (report.verdict() != Verdict.INCOMPLETE) {
-            return new Decision(applied, outcome, report);
-        }
-        String repaired = outcome == GuardOutcome.REPAIRED
-                ? " It moved " + report.withAction(RepairAction.REPAIRED).size() + " sequence(s) forward first." : "";
-        if (config.getOnIncomplete() == IncompleteAction.FAIL) {
-            throw refuse(Reason.INCOMPLETE, "seqguard startup guard (mode " + lower(config.getMode())
-                    + ") refuses start-up: the run is incomplete." + repaired + " " + problems(report)
-                    + "\nTo go on while some sequences stay unverified, acknowledge them by name ("
-                    + words().name("allowUnverified") + ")" + orSet("onIncomplete", "warn") + ".", report, null);
-        }
-        List<SequenceReport> unverified = report.unverified();
-        notes.add(unverified.size() + " sequence(s) could not be verified (" + words().name("onIncomplete")
-                + " warn lets start-up go on): " + ReportText.names(unverified));
-        log.warn("seqguard startup guard: the run is incomplete; start-up goes on ({} warn).{} {}",
-                words().name("onIncomplete"), repaired, problems(report));
-        return new Decision(applied, GuardOutcome.INCOMPLETE_TOLERATED, report);
-    }
-
-    private Decision onStandby(GuardSession session, GuardMode mode) throws SQLException {
-        String standbyText = "this server is a standby (in recovery); repair belongs to the primary: run the guard "
-                + "against the primary";
-        StandbyAction action = config.getOnStandby();
-        switch (action) {
-            case FAIL:
-                throw refuse(Reason.STANDBY, "seqguard startup guard refuses start-up: "
-                        + standbyText + (words().option("onStandby") == null ? "." : " (" + words().name("onStandby")
-                                + " fail refuses every standby)."), null, null);
-            case SKIP:
-                notes.add("standby: guard skipped (" + words().name("onStandby") + " skip)");
-                log.warn("seqguard startup guard: {}; sequences are not checked ({} skip)", standbyText,
-                        words().name("onStandby"));
-                return new Decision(GuardMode.OFF, GuardOutcome.SKIPPED, null);
+    /** What the check's verdict means for start-up ({@link GuardPolicy#consequence}). */
+    private Outcome consequence(GuardPolicy.Decision decision, AlignmentReport report) {
+        boolean repaired = !report.withAction(RepairAction.REPAIRED).isEmpty();
+        switch (GuardPolicy.consequence(decision, config.getMode(), report.verdict(), config.getOnIncomplete())) {
+            case REFUSE_DRIFT:
+                throw refuse(Reason.DRIFT, messages.drift(decision, report), report, null);
+            case REFUSE_STANDBY:
+                throw refuse(Reason.STANDBY, messages.drift(decision, report), report, null);
+            case REFUSE_INCOMPLETE:
+                throw refuse(Reason.INCOMPLETE, messages.incomplete(report), report, null);
+            case START_DESPITE_DRIFT:
+                notes.add(messages.driftToleratedNote());
+                log.warn("{}", messages.drift(decision, report));
+                return new Outcome(decision.applied(), GuardOutcome.DRIFT_TOLERATED, report);
+            case START_DESPITE_INCOMPLETE:
+                notes.add(messages.incompleteNote(report));
+                log.warn("seqguard startup guard: {}", messages.incompleteWarning(report));
+                return new Outcome(decision.applied(), GuardOutcome.INCOMPLETE_TOLERATED, report);
             default:
-                break;
+                return new Outcome(decision.applied(), repaired ? GuardOutcome.REPAIRED : GuardOutcome.ALIGNED,
+                        report);
         }
-        if (mode == GuardMode.REPAIR) {
-            log.warn("seqguard startup guard: {}; verifying only", standbyText);
-        }
-        notes.add("standby: verified only; repair belongs to the primary");
-        step = "verifying standby database " + database;
-        AlignmentReport report = aligner.plan();
-        if (report.verdict() != Verdict.DRIFT) {
-            return verified(GuardMode.VERIFY, GuardOutcome.ALIGNED, report);
-        }
-        String prefix = mode == GuardMode.REPAIR
-                ? "seqguard startup guard refuses to repair: " + standbyText + ". Verified here instead: "
-                : "seqguard startup guard (mode verify) on a standby (in recovery): ";
-        String suffix = mode == GuardMode.REPAIR ? ""
-                : "\nRepair belongs to the primary: run the guard (mode repair) or the statements below against the "
-                        + "primary.";
-        String message = prefix + problems(report) + suffix + fixStatements(report);
-        if (action == StandbyAction.WARN) {
-            notes.add("sequences lag (" + words().name("onStandby") + " warn lets start-up go on)");
-            log.warn("{}", message);
-            return new Decision(GuardMode.VERIFY, GuardOutcome.DRIFT_TOLERATED, report);
-        }
-        throw refuse(mode == GuardMode.REPAIR ? Reason.STANDBY : Reason.DRIFT, message, report,
-                null);
     }
 
     private void lock(GuardSession session, boolean exclusive) throws SQLException {
@@ -431,12 +290,7 @@ public final class GuardRunner {
         lockWait = Duration.ofNanos(System.nanoTime() - w0);
         if (!got) {
             checkAbandoned();
-            throw refuse(Reason.LOCK_TIMEOUT, "seqguard startup guard: another instance has "
-                    + "held the seqguard lock for " + lockWait.toSeconds() + " s (at least; "
-                    + words().name("lockWaitTimeout") + " " + config.getLockWaitTimeout().toMillis() + " ms): "
-                    + describeHolders(session) + ". It is probably repairing a large database: raise "
-                    + words().name("lockWaitTimeout") + ", or see what that session does in pg_stat_activity (a "
-                    + "stuck one can be ended with pg_terminate_backend(pid)).", null, null);
+            throw refuse(Reason.LOCK_TIMEOUT, messages.lockTimeout(lockWait, describeHolders(session)), null, null);
         }
     }
 
@@ -447,11 +301,7 @@ public final class GuardRunner {
     private void requireLock(GuardSession session, AlignmentReport report) {
         String loss = session.lockLoss();
         if (loss != null) {
-            throw refuse(Reason.DATABASE_ERROR, "seqguard startup guard lost the seqguard lock while " + step + ": "
-                    + loss + ". From then on the run was not serialized with other instances, so it fails. Nothing "
-                    + "was moved backwards and running the guard again is safe; if it recurs, find what ends that "
-                    + "connection (pg_terminate_backend, a proxy's timeouts such as PgBouncer's "
-                    + "idle_transaction_timeout or server_lifetime, a network cut).", report, null);
+            throw refuse(Reason.DATABASE_ERROR, GuardMessages.lockLost(step, loss), report, null);
         }
     }
 
@@ -486,7 +336,7 @@ public final class GuardRunner {
         if (journal == null) {
             return;
         }
-        if (standby) {
+        if (facts.standby()) {
             notes.add("journal not written: a standby is read-only");
             return;
         }
@@ -497,15 +347,9 @@ public final class GuardRunner {
         }
     }
 
-    private GuardResult result(Decision decision) {
-        return new GuardRunResult(config.getMode(), decision.applied, decision.outcome, database, serverVersion, primary,
-                standby, subscriptions, waited, lockWait, decision.report, startedAt, elapsed(), notes);
-    }
-
     private void checkAbandoned() {
         if (abandoned) {
-            throw refuse(Reason.TIME_LIMIT, "seqguard startup guard abandoned: the time limit ("
-                    + config.getTimeLimit().toMillis() + " ms) passed while " + step, null, null);
+            throw refuse(Reason.TIME_LIMIT, messages.abandoned(step), null, null);
         }
     }
 
@@ -513,47 +357,9 @@ public final class GuardRunner {
         return Duration.ofNanos(System.nanoTime() - t0);
     }
 
-    private String disableStatements() {
-        List<String> statements = new ArrayList<>();
-        for (String ident : subscriptionIdents) {
-            statements.add("ALTER SUBSCRIPTION " + ident + " DISABLE");
-        }
-        return String.join("; ", statements);
-    }
-
-    private static String quotedList(List<String> names) {
-        List<String> quoted = new ArrayList<>();
-        for (String name : names) {
-            quoted.add("'" + name + "'");
-        }
-        return String.join(", ", quoted);
-    }
-
-    private static String fixStatements(AlignmentReport report) {
-        String sql = report.toSql();
-        return sql.isEmpty() ? "" : "\nStatements that fix it (forward-only, safe to run more than once):\n" + sql;
-    }
-
-    private Vocabulary words() {
-        return config.getVocabulary();
-    }
-
-    /** ", or set OPTION to VALUES" where the interface in use has the option; empty where it has not. */
-    private String orSet(String method, String values) {
-        String option = words().option(method);
-        return option == null ? "" : ", or set " + option + " to " + values;
-    }
-
-    private String problems(AlignmentReport report) {
-        return ReportText.problems(report, words());
-    }
-
-    private static String lower(GuardMode mode) {
-        return mode.name().toLowerCase(Locale.ROOT);
-    }
-
     /** A refusal carrying what this run learned so far (standby, subscriptions), for failure analyzers. */
     private StartupGuardException refuse(Reason reason, String message, AlignmentReport report, Throwable cause) {
-        return Exceptions.refusal(reason, message, report, cause, standby, subscriptions);
+        return Exceptions.refusal(reason, message, report, cause, facts != null && facts.standby(),
+                facts == null ? List.of() : facts.subscriptionNames());
     }
 }

@@ -70,7 +70,8 @@ final class Judged {
             sql = sql();
         }
         Double used = rangeUsed();
-        List<String> notes = new ArrayList<>(extraNotes);
+        List<String> notes = new ArrayList<>(s.notes);
+        notes.addAll(extraNotes);
         if (s.cycle && status == SequenceStatus.EXHAUSTED) {
             notes.add("it cycles: past its last value nextval() starts again at "
                     + (s.descending() ? s.maxValue : s.minValue) + ", into ids already in use");

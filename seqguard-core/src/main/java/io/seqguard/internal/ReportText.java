@@ -90,7 +90,8 @@ final class ReportText {
             for (FedColumn c : s.columns()) {
                 details.append("  feeds ").append(c.qualifiedTable()).append('.').append(c.column()).append(" [")
                         .append(c.dataType()).append(", ")
-                        .append(c.sources().toString().toLowerCase(Locale.ROOT)).append(']');
+                        .append(c.sources().stream().map(source -> source.name().toLowerCase(Locale.ROOT))
+                                .collect(java.util.stream.Collectors.joining(", "))).append(']');
                 if (!c.entities().isEmpty()) {
                     details.append(" (entity ").append(String.join(", ", c.entities())).append(')');
                 }
@@ -139,7 +140,9 @@ final class ReportText {
             case DRIFT:
                 long drift = report.sequences().stream().filter(s -> s.status().isDrift()).count();
                 int unverified = report.unverified().size();
-                return "drift (" + drift + " sequence" + (drift == 1 ? "" : "s") + " behind or exhausted"
+                boolean mismatched = report.sequences().stream().anyMatch(s -> s.status() == SequenceStatus.MISMATCHED);
+                return "drift (" + drift + " sequence" + (drift == 1 ? "" : "s")
+                        + (mismatched ? " behind, exhausted or mismatched" : " behind or exhausted")
                         + (unverified > 0 ? ", " + unverified + " not verified" : "") + ")";
             case INCOMPLETE:
                 int n = report.unverified().size();

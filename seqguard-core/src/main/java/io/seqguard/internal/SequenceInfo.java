@@ -32,6 +32,8 @@ final class SequenceInfo {
     /** False for a sequence an entity names that the database lacks: nothing but its name is known. */
     final boolean exists;
 
+    /** What the catalog says a person should read about it (unlogged, synchronized by a subscription). */
+    final List<String> notes = new ArrayList<>();
     /** Why the sequence is not looked at (excluded, no privilege); null when it is. */
     String skipReason;
     /** Whether {@link #skipReason} or {@link #stateError} comes from a privilege the connecting role lacks. */

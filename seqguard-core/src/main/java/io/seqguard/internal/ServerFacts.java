@@ -19,22 +19,38 @@ import org.slf4j.LoggerFactory;
  * @param standby whether the server is in recovery
  * @param connectionApplicationName the connection's {@code application_name}; may be blank
  * @param enabledSubscriptions the enabled subscriptions of this database (none on a standby)
+ * @param sequenceSubscriptions PostgreSQL 19+: the subscriptions, enabled or not, that hold sequences (none on a
+ *     standby or before 19)
  * @param id the cluster's system identifier, or the fallback identity where that is not readable
  * @param fromSystemIdentifier whether {@code id} is the system identifier
  * @param problems what could not be read (and what the guard assumed instead), for the run's notes
  */
 record ServerFacts(String database, String serverVersion, boolean standby, String connectionApplicationName,
-        List<Subscription> enabledSubscriptions, String id, boolean fromSystemIdentifier, List<String> problems) {
+        List<Subscription> enabledSubscriptions, List<SequenceSubscription> sequenceSubscriptions, String id,
+        boolean fromSystemIdentifier, List<String> problems) {
 
     private static final Logger log = LoggerFactory.getLogger("io.seqguard.StartupGuard");
 
     private static final String FACTS = "SELECT current_database(), current_setting('server_version'), "
-            + "pg_is_in_recovery(), current_setting('application_name')";
+            + "pg_is_in_recovery(), current_setting('application_name'), current_setting('server_version_num')::int";
     private static final String SYSTEM_IDENTIFIER = "SELECT system_identifier::text FROM pg_control_system()";
     private static final String FALLBACK_IDENTITY = "SELECT 'fallback:' || coalesce(host(inet_server_addr()), 'local')"
             + " || ':' || coalesce(inet_server_port()::text, current_setting('port')) || '/' || d.oid::text"
             + " || coalesce('/' || nullif(current_setting('cluster_name', true), ''), '')"
             + " FROM pg_database d WHERE d.datname = current_database()";
+    /** PostgreSQL 19+: the subscriptions of this database that hold sequences, with their state. */
+    private static final String SEQUENCE_SUBSCRIPTIONS = """
+            SELECT s.subname, quote_ident(s.subname), s.subenabled,
+                   count(*) FILTER (WHERE r.srsubstate <> 'r'), count(*),
+                   coalesce((SELECT st.sync_seq_error_count FROM pg_stat_subscription_stats st
+                             WHERE st.subid = s.oid), 0)
+            FROM pg_subscription s
+            JOIN pg_subscription_rel r ON r.srsubid = s.oid
+            JOIN pg_class c ON c.oid = r.srrelid AND c.relkind = 'S'
+            WHERE s.subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+            GROUP BY s.oid, s.subname, s.subenabled
+            ORDER BY s.subname
+            """;
     /** Only columns granted to every role: {@code subconninfo} is not readable by plain roles. */
     private static final String ENABLED_SUBSCRIPTIONS = "SELECT subname, quote_ident(subname) FROM pg_subscription"
             + " WHERE subenabled AND subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())"
@@ -44,8 +60,34 @@ record ServerFacts(String database, String serverVersion, boolean standby, Strin
     record Subscription(String name, String ident) {
     }
 
+    /**
+     * PostgreSQL 19+: a subscription, enabled or not, that holds sequences.
+     *
+     * @param name as the catalog spells it
+     * @param ident quoted by the server
+     * @param enabled whether it is enabled
+     * @param pending how many of its sequences have not had their first synchronization (state other than ready)
+     * @param sequences how many sequences it holds
+     * @param syncErrors how often its sequence synchronization failed ({@code sync_seq_error_count})
+     */
+    record SequenceSubscription(String name, String ident, boolean enabled, long pending, long sequences,
+            long syncErrors) {
+    }
+
+    /** The subscriptions whose sequences still wait for their first synchronization. */
+    List<SequenceSubscription> pendingSequenceSyncs() {
+        List<SequenceSubscription> pending = new ArrayList<>();
+        for (SequenceSubscription s : sequenceSubscriptions) {
+            if (s.pending() > 0) {
+                pending.add(s);
+            }
+        }
+        return pending;
+    }
+
     ServerFacts {
         enabledSubscriptions = List.copyOf(enabledSubscriptions);
+        sequenceSubscriptions = List.copyOf(sequenceSubscriptions);
         problems = List.copyOf(problems);
     }
 
@@ -62,7 +104,8 @@ record ServerFacts(String database, String serverVersion, boolean standby, Strin
         Object[] facts = session.inTransaction(statementMillis, lockMillis, c -> {
             try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(FACTS)) {
                 rs.next();
-                return new Object[] {rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getString(4)};
+                return new Object[] {rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getString(4),
+                        rs.getInt(5)};
             }
         });
         boolean standby = (Boolean) facts[2];
@@ -70,6 +113,8 @@ record ServerFacts(String database, String serverVersion, boolean standby, Strin
         // a standby replays the primary's catalog; its subscriptions do not run there
         List<Subscription> subscriptions = standby ? List.of()
                 : subscriptions(session, statementMillis, lockMillis, problems);
+        List<SequenceSubscription> sequenceSubscriptions = standby || (Integer) facts[4] < SequenceSync.SINCE
+                ? List.of() : sequenceSubscriptions(session, statementMillis, lockMillis);
         String id;
         boolean fromSystemIdentifier;
         try {
@@ -81,8 +126,8 @@ record ServerFacts(String database, String serverVersion, boolean standby, Strin
             id = session.inTransaction(statementMillis, lockMillis, c -> single(c, FALLBACK_IDENTITY));
             fromSystemIdentifier = false;
         }
-        return new ServerFacts((String) facts[0], (String) facts[1], standby, (String) facts[3], subscriptions, id,
-                fromSystemIdentifier, problems);
+        return new ServerFacts((String) facts[0], (String) facts[1], standby, (String) facts[3], subscriptions,
+                sequenceSubscriptions, id, fromSystemIdentifier, problems);
     }
 
     private static List<Subscription> subscriptions(GuardSession session, long statementMillis, long lockMillis,
@@ -104,6 +149,21 @@ record ServerFacts(String database, String serverVersion, boolean standby, Strin
             problems.add(note);
             return List.of();
         }
+    }
+
+    /** Unlike the enabled subscriptions, a failure here is not guessed away: a repair it hides could be undone. */
+    private static List<SequenceSubscription> sequenceSubscriptions(GuardSession session, long statementMillis,
+            long lockMillis) throws SQLException {
+        return session.inTransaction(statementMillis, lockMillis, c -> {
+            List<SequenceSubscription> found = new ArrayList<>();
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(SEQUENCE_SUBSCRIPTIONS)) {
+                while (rs.next()) {
+                    found.add(new SequenceSubscription(rs.getString(1), rs.getString(2), rs.getBoolean(3),
+                            rs.getLong(4), rs.getLong(5), rs.getLong(6)));
+                }
+            }
+            return found;
+        });
     }
 
     private static String single(Connection c, String sql) throws SQLException {

@@ -60,7 +60,8 @@ class HostileSearchPathTest {
                 "CREATE TABLE evil.pg_database (oid oid, datname name)",
                 "CREATE TABLE evil.pg_subscription (subname name, subenabled boolean, subdbid oid)",
                 "CREATE TABLE evil.pg_locks (pid int)",
-                "CREATE FUNCTION evil.pg_sequence_last_value(regclass) RETURNS bigint LANGUAGE sql AS 'SELECT 1000000'",
+                "CREATE FUNCTION evil.pg_sequence_last_value(regclass) RETURNS bigint LANGUAGE sql "
+                        + "AS 'SELECT 1000000::bigint'",
                 "CREATE FUNCTION evil.pg_is_in_recovery() RETURNS boolean LANGUAGE sql AS 'SELECT true'",
                 "CREATE FUNCTION evil.setval(regclass, bigint, boolean) RETURNS bigint LANGUAGE sql "
                         + "AS 'SELECT 1::bigint'",

@@ -69,6 +69,48 @@ class GuardPolicyTest {
                 : rule == Rule.STANDBY_FAIL ? Reason.STANDBY : Reason.SUBSCRIPTION);
     }
 
+    static Stream<Arguments> syncDecisions() {
+        return Stream.of(
+                // mode, onEnabledSubscription, enabled subscription, onPendingSequenceSync, pending -> kind, applied,
+                // rule, sync rule
+                Arguments.of(GuardMode.REPAIR, SubscriptionAction.REFUSE, false, SubscriptionAction.REFUSE, true,
+                        Kind.REFUSE, GuardMode.OFF, Rule.SEQUENCE_SYNC_REFUSE, null),
+                Arguments.of(GuardMode.VERIFY, SubscriptionAction.REFUSE, false, SubscriptionAction.REFUSE, true,
+                        Kind.REFUSE, GuardMode.OFF, Rule.SEQUENCE_SYNC_REFUSE, null),
+                Arguments.of(GuardMode.REPAIR, SubscriptionAction.REFUSE, false, SubscriptionAction.SKIP, true,
+                        Kind.SKIP, GuardMode.OFF, Rule.SEQUENCE_SYNC_SKIP, null),
+                Arguments.of(GuardMode.REPAIR, SubscriptionAction.REFUSE, false, SubscriptionAction.VERIFY, true,
+                        Kind.CHECK, GuardMode.VERIFY, Rule.PLAIN, Rule.SEQUENCE_SYNC_VERIFY),
+                Arguments.of(GuardMode.REPAIR, SubscriptionAction.REFUSE, false, SubscriptionAction.PROCEED, true,
+                        Kind.CHECK, GuardMode.REPAIR, Rule.PLAIN, Rule.SEQUENCE_SYNC_PROCEED),
+                // an enabled subscription's refusal comes first; when it lets the guard go on, the stricter wins
+                Arguments.of(GuardMode.REPAIR, SubscriptionAction.REFUSE, true, SubscriptionAction.PROCEED, true,
+                        Kind.REFUSE, GuardMode.OFF, Rule.SUBSCRIPTION_REFUSE, null),
+                Arguments.of(GuardMode.REPAIR, SubscriptionAction.PROCEED, true, SubscriptionAction.REFUSE, true,
+                        Kind.REFUSE, GuardMode.OFF, Rule.SEQUENCE_SYNC_REFUSE, null),
+                Arguments.of(GuardMode.REPAIR, SubscriptionAction.VERIFY, true, SubscriptionAction.PROCEED, true,
+                        Kind.CHECK, GuardMode.VERIFY, Rule.SUBSCRIPTION_VERIFY, Rule.SEQUENCE_SYNC_PROCEED),
+                // nothing pending: the sync rule does not apply
+                Arguments.of(GuardMode.REPAIR, SubscriptionAction.REFUSE, false, SubscriptionAction.REFUSE, false,
+                        Kind.CHECK, GuardMode.REPAIR, Rule.PLAIN, null));
+    }
+
+    @ParameterizedTest(name = "{0}, subscription {2} ({1}), pending {4} ({3}) -> {5} {6} {7} {8}")
+    @MethodSource("syncDecisions")
+    void decideWithSequenceSync(GuardMode mode, SubscriptionAction onEnabledSubscription, boolean subscription,
+            SubscriptionAction onPendingSequenceSync, boolean pending, Kind kind, GuardMode applied, Rule rule,
+            Rule syncRule) {
+        Decision decision = GuardPolicy.decide(mode, StandbyAction.VERIFY, onEnabledSubscription,
+                onPendingSequenceSync, false, subscription, pending);
+        assertThat(decision.kind()).isEqualTo(kind);
+        assertThat(decision.applied()).isEqualTo(applied);
+        assertThat(decision.rule()).isEqualTo(rule);
+        assertThat(decision.syncRule()).isEqualTo(syncRule);
+        if (rule == Rule.SEQUENCE_SYNC_REFUSE) {
+            assertThat(decision.refusal()).isEqualTo(Reason.SEQUENCE_SYNC);
+        }
+    }
+
     static Stream<Arguments> consequences() {
         Decision plainRepair = new Decision(Kind.CHECK, GuardMode.REPAIR, Rule.PLAIN);
         Decision plainVerify = new Decision(Kind.CHECK, GuardMode.VERIFY, Rule.PLAIN);

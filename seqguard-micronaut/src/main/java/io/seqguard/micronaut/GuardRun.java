@@ -22,7 +22,15 @@ import java.util.Objects;
 public record GuardRun(String dataSource, Instant startedAt, Duration duration, @Nullable GuardResult result,
         @Nullable RuntimeException failure) {
 
-    /** Checks that exactly one of result and failure is given. */
+    /**
+     * Checks that exactly one of result and failure is given.
+     *
+     * @param dataSource the data source's name, for example {@code default}
+     * @param startedAt when the run started
+     * @param duration how long it took
+     * @param result what the run did when it let start-up go on; null when it failed
+     * @param failure why it stopped start-up (usually a {@link StartupGuardException}); null when it passed
+     */
     public GuardRun {
         Objects.requireNonNull(dataSource, "dataSource");
         Objects.requireNonNull(startedAt, "startedAt");
@@ -32,14 +40,14 @@ public record GuardRun(String dataSource, Instant startedAt, Duration duration, 
         }
     }
 
-    /** Whether the run let start-up go on. */
+    /** {@return whether the run let start-up go on} */
     public boolean passed() {
         return failure == null;
     }
 
     /**
-     * The aligner's report: the run's, or the one behind a refusal (drift, failed repairs); null when nothing was
-     * checked or the run failed before it could check.
+     * {@return the aligner's report: the run's, or the one behind a refusal (drift, failed repairs); null when nothing
+     * was checked or the run failed before it could check}
      */
     public @Nullable AlignmentReport report() {
         if (result != null) {

@@ -208,7 +208,7 @@ public class SeqguardDataSourceConfiguration implements Toggleable {
         }
     }
 
-    /** The data source's name. */
+    /** {@return the data source's name} */
     public String getName() {
         return name;
     }
@@ -224,7 +224,7 @@ public class SeqguardDataSourceConfiguration implements Toggleable {
         this.enabled = enabled;
     }
 
-    /** {@code repair}, {@code verify} or {@code off}; null: the core's default ({@code repair}). */
+    /** {@return {@code repair}, {@code verify} or {@code off}; null: the core's default ({@code repair})} */
     public @Nullable String getMode() {
         return mode;
     }
@@ -234,7 +234,7 @@ public class SeqguardDataSourceConfiguration implements Toggleable {
         this.mode = mode;
     }
 
-    /** Only these schemas; empty: every schema but PostgreSQL's own. */
+    /** {@return only these schemas; empty: every schema but PostgreSQL's own} */
     public List<String> getSchemas() {
         return schemas;
     }
@@ -244,7 +244,7 @@ public class SeqguardDataSourceConfiguration implements Toggleable {
         this.schemas = copy(schemas);
     }
 
-    /** Schemas to leave out. */
+    /** {@return schemas to leave out} */
     public List<String> getExcludeSchemas() {
         return excludeSchemas;
     }
@@ -254,7 +254,7 @@ public class SeqguardDataSourceConfiguration implements Toggleable {
         this.excludeSchemas = copy(excludeSchemas);
     }
 
-    /** Sequences reported as skipped and never touched. */
+    /** {@return sequences reported as skipped and never touched} */
     public List<String> getExcludeSequences() {
         return excludeSequences;
     }
@@ -264,7 +264,7 @@ public class SeqguardDataSourceConfiguration implements Toggleable {
         this.excludeSequences = copy(excludeSequences);
     }
 
-    /** Tables whose data is not compared. */
+    /** {@return tables whose data is not compared} */
     public List<String> getExcludeTables() {
         return excludeTables;
     }
@@ -274,7 +274,7 @@ public class SeqguardDataSourceConfiguration implements Toggleable {
         this.excludeTables = copy(excludeTables);
     }
 
-    /** Extra sequence-to-column mappings, each {@code SEQUENCE=TABLE.COLUMN}. */
+    /** {@return extra sequence-to-column mappings, each {@code SEQUENCE=TABLE.COLUMN}} */
     public List<String> getMappings() {
         return mappings;
     }
@@ -284,7 +284,7 @@ public class SeqguardDataSourceConfiguration implements Toggleable {
         this.mappings = copy(mappings);
     }
 
-    /** The allocation rule's text; null: the core's default ({@code pooled}). */
+    /** {@return the allocation rule's text; null: the core's default ({@code pooled})} */
     public @Nullable String getAllocation() {
         return allocation;
     }
@@ -294,7 +294,7 @@ public class SeqguardDataSourceConfiguration implements Toggleable {
         this.allocation = allocation;
     }
 
-    /** Extra values a repair skips; null: the core's default (0). */
+    /** {@return extra values a repair skips; null: the core's default (0)} */
     public @Nullable Long getMargin() {
         return margin;
     }
@@ -304,7 +304,7 @@ public class SeqguardDataSourceConfiguration implements Toggleable {
         this.margin = margin;
     }
 
-    /** Upper bound for each statement; null: the core's default (60 s). */
+    /** {@return upper bound for each statement; null: the core's default (60 s)} */
     public @Nullable Duration getStatementTimeout() {
         return statementTimeout;
     }
@@ -314,7 +314,7 @@ public class SeqguardDataSourceConfiguration implements Toggleable {
         this.statementTimeout = statementTimeout;
     }
 
-    /** Upper bound for each lock wait; null: the core's default (10 s). */
+    /** {@return upper bound for each lock wait; null: the core's default (10 s)} */
     public @Nullable Duration getLockTimeout() {
         return lockTimeout;
     }
@@ -324,7 +324,7 @@ public class SeqguardDataSourceConfiguration implements Toggleable {
         this.lockTimeout = lockTimeout;
     }
 
-    /** Parallel connections reading the data; null: the core's default (2). */
+    /** {@return parallel connections reading the data; null: the core's default (2)} */
     public @Nullable Integer getJobs() {
         return jobs;
     }
@@ -334,7 +334,9 @@ public class SeqguardDataSourceConfiguration implements Toggleable {
         this.jobs = jobs;
     }
 
-    /** Share of its range from which a sequence is reported as nearly used up; null: the core's default (0.8). */
+    /**
+     * {@return share of its range from which a sequence is reported as nearly used up; null: the core's default (0.8)}
+     */
     public @Nullable Double getCapacityWarning() {
         return capacityWarning;
     }
@@ -344,7 +346,7 @@ public class SeqguardDataSourceConfiguration implements Toggleable {
         this.capacityWarning = capacityWarning;
     }
 
-    /** Whether a repair blocks writers of the tables it aligns; null: the core's default (false). */
+    /** {@return whether a repair blocks writers of the tables it aligns; null: the core's default (false)} */
     public @Nullable Boolean getBlockWritersDuringRepair() {
         return blockWritersDuringRepair;
     }
@@ -354,7 +356,7 @@ public class SeqguardDataSourceConfiguration implements Toggleable {
         this.blockWritersDuringRepair = blockWritersDuringRepair;
     }
 
-    /** How long to wait for another instance's repair; null: the core's default (60 s or the time limit). */
+    /** {@return how long to wait for another instance's repair; null: the core's default (60 s or the time limit)} */
     public @Nullable Duration getLockWaitTimeout() {
         return lockWaitTimeout;
     }
@@ -364,7 +366,7 @@ public class SeqguardDataSourceConfiguration implements Toggleable {
         this.lockWaitTimeout = lockWaitTimeout;
     }
 
-    /** The most the guard may take in all; null: the core's default (120 s). */
+    /** {@return the most the guard may take in all; null: the core's default (120 s)} */
     public @Nullable Duration getTimeLimit() {
         return timeLimit;
     }
@@ -374,7 +376,7 @@ public class SeqguardDataSourceConfiguration implements Toggleable {
         this.timeLimit = timeLimit;
     }
 
-    /** What to do on a standby; null: the core's default ({@code verify}). */
+    /** {@return what to do on a standby; null: the core's default ({@code verify})} */
     public @Nullable String getOnStandby() {
         return onStandby;
     }
@@ -384,7 +386,7 @@ public class SeqguardDataSourceConfiguration implements Toggleable {
         this.onStandby = onStandby;
     }
 
-    /** What to do with an enabled subscription; null: the core's default ({@code refuse}). */
+    /** {@return what to do with an enabled subscription; null: the core's default ({@code refuse})} */
     public @Nullable String getOnEnabledSubscription() {
         return onEnabledSubscription;
     }
@@ -394,7 +396,9 @@ public class SeqguardDataSourceConfiguration implements Toggleable {
         this.onEnabledSubscription = onEnabledSubscription;
     }
 
-    /** The name for the log and the journal; null: {@code micronaut.application.name}, else the connection's. */
+    /**
+     * {@return the name for the log and the journal; null: {@code micronaut.application.name}, else the connection's}
+     */
     public @Nullable String getApplicationName() {
         return applicationName;
     }
@@ -404,7 +408,7 @@ public class SeqguardDataSourceConfiguration implements Toggleable {
         this.applicationName = applicationName;
     }
 
-    /** Whether each run is recorded in the journal table; default false. */
+    /** {@return whether each run is recorded in the journal table; default false} */
     public boolean isJournal() {
         return journal;
     }
@@ -414,7 +418,7 @@ public class SeqguardDataSourceConfiguration implements Toggleable {
         this.journal = journal;
     }
 
-    /** The journal table; null: the core's default ({@code public.seqguard_journal}). */
+    /** {@return the journal table; null: the core's default ({@code public.seqguard_journal})} */
     public @Nullable String getJournalTable() {
         return journalTable;
     }

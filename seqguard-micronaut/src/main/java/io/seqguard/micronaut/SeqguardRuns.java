@@ -23,7 +23,7 @@ public class SeqguardRuns {
     private final Map<String, String> unguarded = new TreeMap<>();
     private final List<Consumer<GuardRun>> observers = new CopyOnWriteArrayList<>();
 
-    /** The latest run of each guarded data source, by data source name. */
+    /** {@return the latest run of each guarded data source, by data source name} */
     public synchronized Map<String, GuardRun> latest() {
         return Collections.unmodifiableMap(new TreeMap<>(latest));
     }
@@ -42,12 +42,14 @@ public class SeqguardRuns {
     /**
      * The data sources the guard does not run on, with the reason: {@code seqguard.datasources.<name>.enabled=false},
      * or a database other than PostgreSQL.
+     *
+     * @return the reason, by data source name
      */
     public synchronized Map<String, String> unguarded() {
         return Collections.unmodifiableMap(new TreeMap<>(unguarded));
     }
 
-    /** Whether no run has been recorded yet. */
+    /** {@return whether no run has been recorded yet} */
     public synchronized boolean isEmpty() {
         return latest.isEmpty();
     }

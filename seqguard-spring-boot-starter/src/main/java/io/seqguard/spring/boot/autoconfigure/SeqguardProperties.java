@@ -125,166 +125,215 @@ public class SeqguardProperties {
      */
     private Map<String, DataSourceGuard> datasources = new LinkedHashMap<>();
 
+    /** {@return whether seqguard guards the application's DataSources at start-up} */
     public boolean isEnabled() {
         return enabled;
     }
 
+    /** @param enabled whether seqguard guards the application's DataSources at start-up */
     public void setEnabled(boolean enabled) {
         this.enabled = enabled;
     }
 
+    /** {@return what the guard does at start-up} */
     public GuardMode getMode() {
         return mode;
     }
 
+    /** @param mode what the guard does at start-up */
     public void setMode(GuardMode mode) {
         this.mode = mode;
     }
 
+    /** {@return schemas to check} */
     public List<String> getSchemas() {
         return schemas;
     }
 
+    /** @param schemas schemas to check */
     public void setSchemas(List<String> schemas) {
         this.schemas = schemas;
     }
 
+    /** {@return schemas to leave out} */
     public List<String> getExcludeSchemas() {
         return excludeSchemas;
     }
 
+    /** @param excludeSchemas schemas to leave out */
     public void setExcludeSchemas(List<String> excludeSchemas) {
         this.excludeSchemas = excludeSchemas;
     }
 
+    /** {@return sequences never to check or touch} */
     public List<String> getExcludeSequences() {
         return excludeSequences;
     }
 
+    /** @param excludeSequences sequences never to check or touch */
     public void setExcludeSequences(List<String> excludeSequences) {
         this.excludeSequences = excludeSequences;
     }
 
+    /** {@return tables whose data is not compared} */
     public List<String> getExcludeTables() {
         return excludeTables;
     }
 
+    /** @param excludeTables tables whose data is not compared */
     public void setExcludeTables(List<String> excludeTables) {
         this.excludeTables = excludeTables;
     }
 
+    /** {@return columns a sequence feeds that the catalog cannot show} */
     public List<String> getMappings() {
         return mappings;
     }
 
+    /** @param mappings columns a sequence feeds that the catalog cannot show */
     public void setMappings(List<String> mappings) {
         this.mappings = mappings;
     }
 
+    /** {@return how the application turns sequence values into ids} */
     public String getAllocation() {
         return allocation;
     }
 
+    /** @param allocation how the application turns sequence values into ids */
     public void setAllocation(String allocation) {
         this.allocation = allocation;
     }
 
+    /** {@return extra sequence values a repair skips beyond what the data needs, for rows still in flight} */
     public long getMargin() {
         return margin;
     }
 
+    /** @param margin extra sequence values a repair skips beyond what the data needs, for rows still in flight */
     public void setMargin(long margin) {
         this.margin = margin;
     }
 
+    /** {@return upper bound for each statement the guard runs} */
     public Duration getStatementTimeout() {
         return statementTimeout;
     }
 
+    /** @param statementTimeout upper bound for each statement the guard runs */
     public void setStatementTimeout(Duration statementTimeout) {
         this.statementTimeout = statementTimeout;
     }
 
+    /** {@return upper bound for each wait on a table or sequence lock held by another session} */
     public Duration getLockTimeout() {
         return lockTimeout;
     }
 
+    /** @param lockTimeout upper bound for each wait on a table or sequence lock held by another session */
     public void setLockTimeout(Duration lockTimeout) {
         this.lockTimeout = lockTimeout;
     }
 
+    /** {@return how long an instance waits for the seqguard advisory lock while another instance holds it} */
     public Duration getLockWaitTimeout() {
         return lockWaitTimeout;
     }
 
+    /**
+     * @param lockWaitTimeout how long an instance waits for the seqguard advisory lock while another instance holds it
+     */
     public void setLockWaitTimeout(Duration lockWaitTimeout) {
         this.lockWaitTimeout = lockWaitTimeout;
     }
 
+    /** {@return the most the guard may take for one DataSource in all, lock wait included} */
     public Duration getTimeLimit() {
         return timeLimit;
     }
 
+    /** @param timeLimit the most the guard may take for one DataSource in all, lock wait included */
     public void setTimeLimit(Duration timeLimit) {
         this.timeLimit = timeLimit;
     }
 
+    /** {@return connections used in parallel to read the data, at most} */
     public int getJobs() {
         return jobs;
     }
 
+    /** @param jobs connections used in parallel to read the data, at most */
     public void setJobs(int jobs) {
         this.jobs = jobs;
     }
 
+    /** {@return share of its range from which a sequence is reported as nearly used up} */
     public double getCapacityWarning() {
         return capacityWarning;
     }
 
+    /** @param capacityWarning share of its range from which a sequence is reported as nearly used up */
     public void setCapacityWarning(double capacityWarning) {
         this.capacityWarning = capacityWarning;
     }
 
+    /** {@return what to do when the server is a standby, which can never be repaired} */
     public StandbyAction getOnStandby() {
         return onStandby;
     }
 
+    /** @param onStandby what to do when the server is a standby, which can never be repaired */
     public void setOnStandby(StandbyAction onStandby) {
         this.onStandby = onStandby;
     }
 
+    /**
+     * {@return what to do when an enabled logical replication subscription still feeds the database, so the cutover is
+     * not finished}
+     */
     public SubscriptionAction getOnEnabledSubscription() {
         return onEnabledSubscription;
     }
 
+    /**
+     * @param onEnabledSubscription what to do when an enabled logical replication subscription still feeds the
+     *     database, so the cutover is not finished
+     */
     public void setOnEnabledSubscription(SubscriptionAction onEnabledSubscription) {
         this.onEnabledSubscription = onEnabledSubscription;
     }
 
+    /** {@return whether a repair holds the tables a lagging sequence feeds in SHARE mode} */
     public boolean isBlockWritersDuringRepair() {
         return blockWritersDuringRepair;
     }
 
+    /** @param blockWritersDuringRepair whether a repair holds the tables a lagging sequence feeds in SHARE mode */
     public void setBlockWritersDuringRepair(boolean blockWritersDuringRepair) {
         this.blockWritersDuringRepair = blockWritersDuringRepair;
     }
 
+    /** {@return the application's name in the guard's log and journal} */
     public String getApplicationName() {
         return applicationName;
     }
 
+    /** @param applicationName the application's name in the guard's log and journal */
     public void setApplicationName(String applicationName) {
         this.applicationName = applicationName;
     }
 
+    /** {@return the journal} */
     public Journal getJournal() {
         return journal;
     }
 
+    /** {@return settings for one DataSource bean, by bean name, overriding the ones above} */
     public Map<String, DataSourceGuard> getDatasources() {
         return datasources;
     }
 
+    /** @param datasources settings for one DataSource bean, by bean name, overriding the ones above */
     public void setDatasources(Map<String, DataSourceGuard> datasources) {
         this.datasources = datasources;
     }
@@ -304,18 +353,22 @@ public class SeqguardProperties {
          */
         private String table = "public.seqguard_journal";
 
+        /** {@return whether each guard run is recorded in the journal table} */
         public boolean isEnabled() {
             return enabled;
         }
 
+        /** @param enabled whether each guard run is recorded in the journal table */
         public void setEnabled(boolean enabled) {
             this.enabled = enabled;
         }
 
+        /** {@return the journal table, NAME or SCHEMA.NAME in SQL syntax} */
         public String getTable() {
             return table;
         }
 
+        /** @param table the journal table, NAME or SCHEMA.NAME in SQL syntax */
         public void setTable(String table) {
             this.table = table;
         }
@@ -390,158 +443,202 @@ public class SeqguardProperties {
         /** The journal for this DataSource. */
         private final JournalOverride journal = new JournalOverride();
 
+        /** {@return whether this DataSource is guarded} */
         public Boolean getEnabled() {
             return enabled;
         }
 
+        /** @param enabled whether this DataSource is guarded */
         public void setEnabled(Boolean enabled) {
             this.enabled = enabled;
         }
 
+        /** {@return what the guard does for this DataSource} */
         public GuardMode getMode() {
             return mode;
         }
 
+        /** @param mode what the guard does for this DataSource */
         public void setMode(GuardMode mode) {
             this.mode = mode;
         }
 
+        /** {@return schemas to check} */
         public List<String> getSchemas() {
             return schemas;
         }
 
+        /** @param schemas schemas to check */
         public void setSchemas(List<String> schemas) {
             this.schemas = schemas;
         }
 
+        /** {@return schemas to leave out} */
         public List<String> getExcludeSchemas() {
             return excludeSchemas;
         }
 
+        /** @param excludeSchemas schemas to leave out */
         public void setExcludeSchemas(List<String> excludeSchemas) {
             this.excludeSchemas = excludeSchemas;
         }
 
+        /** {@return sequences never to check or touch} */
         public List<String> getExcludeSequences() {
             return excludeSequences;
         }
 
+        /** @param excludeSequences sequences never to check or touch */
         public void setExcludeSequences(List<String> excludeSequences) {
             this.excludeSequences = excludeSequences;
         }
 
+        /** {@return tables whose data is not compared} */
         public List<String> getExcludeTables() {
             return excludeTables;
         }
 
+        /** @param excludeTables tables whose data is not compared */
         public void setExcludeTables(List<String> excludeTables) {
             this.excludeTables = excludeTables;
         }
 
+        /** {@return columns a sequence feeds that the catalog cannot show, as 'SEQUENCE=TABLE.COLUMN'} */
         public List<String> getMappings() {
             return mappings;
         }
 
+        /** @param mappings columns a sequence feeds that the catalog cannot show, as 'SEQUENCE=TABLE.COLUMN' */
         public void setMappings(List<String> mappings) {
             this.mappings = mappings;
         }
 
+        /** {@return how the application turns sequence values into ids} */
         public String getAllocation() {
             return allocation;
         }
 
+        /** @param allocation how the application turns sequence values into ids */
         public void setAllocation(String allocation) {
             this.allocation = allocation;
         }
 
+        /** {@return extra sequence values a repair skips beyond what the data needs} */
         public Long getMargin() {
             return margin;
         }
 
+        /** @param margin extra sequence values a repair skips beyond what the data needs */
         public void setMargin(Long margin) {
             this.margin = margin;
         }
 
+        /** {@return upper bound for each statement the guard runs} */
         public Duration getStatementTimeout() {
             return statementTimeout;
         }
 
+        /** @param statementTimeout upper bound for each statement the guard runs */
         public void setStatementTimeout(Duration statementTimeout) {
             this.statementTimeout = statementTimeout;
         }
 
+        /** {@return upper bound for each lock wait} */
         public Duration getLockTimeout() {
             return lockTimeout;
         }
 
+        /** @param lockTimeout upper bound for each lock wait */
         public void setLockTimeout(Duration lockTimeout) {
             this.lockTimeout = lockTimeout;
         }
 
+        /** {@return how long an instance waits for the seqguard advisory lock} */
         public Duration getLockWaitTimeout() {
             return lockWaitTimeout;
         }
 
+        /** @param lockWaitTimeout how long an instance waits for the seqguard advisory lock */
         public void setLockWaitTimeout(Duration lockWaitTimeout) {
             this.lockWaitTimeout = lockWaitTimeout;
         }
 
+        /** {@return the most the guard may take for this DataSource in all} */
         public Duration getTimeLimit() {
             return timeLimit;
         }
 
+        /** @param timeLimit the most the guard may take for this DataSource in all */
         public void setTimeLimit(Duration timeLimit) {
             this.timeLimit = timeLimit;
         }
 
+        /** {@return connections used in parallel to read the data} */
         public Integer getJobs() {
             return jobs;
         }
 
+        /** @param jobs connections used in parallel to read the data */
         public void setJobs(Integer jobs) {
             this.jobs = jobs;
         }
 
+        /** {@return share of its range from which a sequence is reported as nearly used up} */
         public Double getCapacityWarning() {
             return capacityWarning;
         }
 
+        /** @param capacityWarning share of its range from which a sequence is reported as nearly used up */
         public void setCapacityWarning(Double capacityWarning) {
             this.capacityWarning = capacityWarning;
         }
 
+        /** {@return what to do when the server is a standby} */
         public StandbyAction getOnStandby() {
             return onStandby;
         }
 
+        /** @param onStandby what to do when the server is a standby */
         public void setOnStandby(StandbyAction onStandby) {
             this.onStandby = onStandby;
         }
 
+        /** {@return what to do when an enabled subscription still feeds the database} */
         public SubscriptionAction getOnEnabledSubscription() {
             return onEnabledSubscription;
         }
 
+        /** @param onEnabledSubscription what to do when an enabled subscription still feeds the database */
         public void setOnEnabledSubscription(SubscriptionAction onEnabledSubscription) {
             this.onEnabledSubscription = onEnabledSubscription;
         }
 
+        /**
+         * {@return whether a repair blocks writers of the tables a lagging sequence feeds while it moves the sequence}
+         */
         public Boolean getBlockWritersDuringRepair() {
             return blockWritersDuringRepair;
         }
 
+        /**
+         * @param blockWritersDuringRepair whether a repair blocks writers of the tables a lagging sequence feeds while
+         *     it moves the sequence
+         */
         public void setBlockWritersDuringRepair(Boolean blockWritersDuringRepair) {
             this.blockWritersDuringRepair = blockWritersDuringRepair;
         }
 
+        /** {@return the application's name in the guard's log and journal} */
         public String getApplicationName() {
             return applicationName;
         }
 
+        /** @param applicationName the application's name in the guard's log and journal */
         public void setApplicationName(String applicationName) {
             this.applicationName = applicationName;
         }
 
+        /** {@return the journal for this DataSource} */
         public JournalOverride getJournal() {
             return journal;
         }
@@ -556,18 +653,22 @@ public class SeqguardProperties {
         /** The journal table for this DataSource. */
         private String table;
 
+        /** {@return whether guard runs on this DataSource are recorded in the journal table} */
         public Boolean getEnabled() {
             return enabled;
         }
 
+        /** @param enabled whether guard runs on this DataSource are recorded in the journal table */
         public void setEnabled(Boolean enabled) {
             this.enabled = enabled;
         }
 
+        /** {@return the journal table for this DataSource} */
         public String getTable() {
             return table;
         }
 
+        /** @param table the journal table for this DataSource */
         public void setTable(String table) {
             this.table = table;
         }

@@ -26,22 +26,27 @@ public final class SeqguardResults {
     public SeqguardResults() {
     }
 
-    /** The result of each guarded DataSource bean, by bean name, in the order they were guarded. */
+    /** {@return the result of each guarded DataSource bean, by bean name, in the order they were guarded} */
     public synchronized Map<String, GuardResult> getResults() {
         return Collections.unmodifiableMap(new LinkedHashMap<>(results));
     }
 
-    /** The result for one DataSource bean; empty when it was not guarded (yet). */
+    /**
+     * The result for one DataSource bean; empty when it was not guarded (yet).
+     *
+     * @param dataSourceName the bean name
+     * @return its result, if it was guarded
+     */
     public synchronized Optional<GuardResult> get(String dataSourceName) {
         return Optional.ofNullable(results.get(dataSourceName));
     }
 
-    /** DataSource beans that were deliberately not guarded, by bean name, each with the reason. */
+    /** {@return dataSource beans that were deliberately not guarded, by bean name, each with the reason} */
     public synchronized Map<String, String> getUnguarded() {
         return Collections.unmodifiableMap(new LinkedHashMap<>(unguarded));
     }
 
-    /** Whether the guard has run (or decided not to run) for at least one DataSource bean. */
+    /** {@return whether the guard has run (or decided not to run) for at least one DataSource bean} */
     public synchronized boolean isEmpty() {
         return results.isEmpty() && unguarded.isEmpty();
     }

@@ -11,9 +11,13 @@ public class SeqguardStartupException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The DataSource bean. */
     private final String dataSourceName;
+    /** Its JDBC URL without credentials; null when the pool does not tell. */
     private final String jdbcUrl;
+    /** The user it connects as; null when the pool does not tell. */
     private final String username;
+    /** The guard's configured mode. */
     private final GuardMode mode;
 
     /**
@@ -33,27 +37,27 @@ public class SeqguardStartupException extends RuntimeException {
         this.mode = mode;
     }
 
-    /** The guard's configured mode. */
+    /** {@return the guard's configured mode} */
     public GuardMode getMode() {
         return mode;
     }
 
-    /** The DataSource bean. */
+    /** {@return the DataSource bean} */
     public String getDataSourceName() {
         return dataSourceName;
     }
 
-    /** Its JDBC URL without credentials; null when the pool does not tell. */
+    /** {@return its JDBC URL without credentials; null when the pool does not tell} */
     public String getJdbcUrl() {
         return jdbcUrl;
     }
 
-    /** The user it connects as; null when the pool does not tell. */
+    /** {@return the user it connects as; null when the pool does not tell} */
     public String getUsername() {
         return username;
     }
 
-    /** The guard's refusal, with its reason and report. */
+    /** {@return the guard's refusal, with its reason and report} */
     public StartupGuardException getGuardException() {
         return (StartupGuardException) getCause();
     }
