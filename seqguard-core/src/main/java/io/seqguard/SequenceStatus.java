@@ -27,8 +27,8 @@ public enum SequenceStatus {
     /**
      * Its increment is smaller than the block the application's pooled or pooled-lo optimizer takes per value (an
      * entity's {@code allocationSize}): consecutive blocks overlap, so ids repeat however far the sequence is moved.
-     * Counts as drift; a repair does not touch it; the reason names the fix ({@code ALTER SEQUENCE ... INCREMENT BY}, or
-     * the entity's {@code allocationSize}).
+     * Counts as drift; a repair does not touch it; the reason names the fix ({@code ALTER SEQUENCE ... INCREMENT BY},
+     * or the entity's {@code allocationSize}).
      */
     MISMATCHED;
 

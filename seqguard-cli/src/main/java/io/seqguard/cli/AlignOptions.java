@@ -56,7 +56,8 @@ final class AlignOptions {
     List<String> allowUnverified = new ArrayList<>();
 
     @Option(names = "--allocation", paramLabel = "RULE", defaultValue = "pooled",
-            description = "plain, pooled, pooled-lo or hilo:<block size> (default: ${DEFAULT-VALUE}).")
+            description = "plain, pooled, pooled-lo, pooled:<size>, pooled-lo:<size> or hilo:<size> (default: "
+                    + "${DEFAULT-VALUE}).")
     String allocation;
 
     @Option(names = "--margin", paramLabel = "N", defaultValue = "0",
