@@ -171,6 +171,18 @@ class DiscoveredMappingTest {
     }
 
     @Test
+    void theAlignersOwnRuleIsNoFindingAboutAnySequence() {
+        SequenceReport order = find(configure().map(SCHEMA + ".order_seq", SCHEMA + ".orders", "id")
+                .allocation(AllocationRule.pooled(50)).load().repair(), "order_seq");
+        assertThat(order.status()).as("one guess for every sequence, most of them no entity's").isEqualTo(
+                SequenceStatus.ALIGNED);
+        assertThat(order.action()).isEqualTo(RepairAction.REPAIRED);
+        assertThat(order.allocationSource()).isEqualTo(AllocationSource.PROPERTY);
+        assertThat(db.queryForLong("SELECT nextval('" + SCHEMA + ".order_seq')") - 49).as("a whole block above 30")
+                .isGreaterThan(30);
+    }
+
+    @Test
     void aPooledBlockSmallerThanTheIncrementIsANote() {
         SequenceReport invoice = find(configure().mappings(List.of(entity(INVOICE_SEQ, INVOICE, "com.acme.Invoice")
                 .allocation(AllocationRule.pooled(10)).build())).load().repair(), "invoice_seq\"; --");

@@ -256,12 +256,14 @@ final class Judge {
     }
 
     /**
-     * Why the sequence's blocks overlap (a pooled or pooled-lo block larger than its increment), naming the fix; null
-     * when they do not. A block smaller than the increment only skips ids: noted.
+     * Why the sequence's blocks overlap (a pooled or pooled-lo block of its entity, or of its configured mapping, larger
+     * than its increment), naming the fix; null when they do not. A block smaller than the increment only skips ids:
+     * noted.
      */
     private String overlap(Judged j) {
         SequenceInfo s = j.sequence;
-        if (!s.exists) {
+        if (!s.exists || s.allocations.isEmpty()) {
+            // the aligner's own rule is one guess for every sequence, most of them used by no ORM at all
             return null;
         }
         for (AllocationRule rule : j.rules) {
