@@ -190,6 +190,20 @@ class HibernateSequencesTest {
         }
     }
 
+    /** A default catalog is the database's name on PostgreSQL, which accepts only the current one: left out. */
+    @Test
+    void aDefaultCatalogIsLeftOut() {
+        try (SessionFactory factory = TestApp.on(db.dataSource()).entities(List.of(Invoice.class))
+                .set("hibernate.default_catalog", db.name()).set("hibernate.default_schema", "shop").start()) {
+            assertThat(HibernateSequences.from(factory)).singleElement().satisfies(m -> {
+                assertThat(m.sequence()).isEqualTo("shop.invoice_seq");
+                assertThat(m.table()).isEqualTo("shop.Invoice");
+            });
+        }
+        assertThat(HibernateSequences.withoutCatalog("db.\"a.b\".\"c.d\"")).isEqualTo("\"a.b\".\"c.d\"");
+        assertThat(HibernateSequences.withoutCatalog("\"a.b.c\"")).isEqualTo("\"a.b.c\"");
+    }
+
     /**
      * Without a default schema Hibernate writes {@code nextval('invoice_seq')}: the connection's search_path decides,
      * and seqguard looks the names up the same way.
