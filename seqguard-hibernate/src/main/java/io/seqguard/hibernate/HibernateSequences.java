@@ -60,6 +60,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class HibernateSequences {
 
+    /**
+     * The Hibernate setting whose value, a {@link SequencesListener}, is called with the mappings once a session
+     * factory is built and before it is handed out: where a framework module runs its ORM step.
+     */
+    public static final String LISTENER_SETTING = "seqguard.hibernate.sequences-listener";
+
     private static final Logger log = LoggerFactory.getLogger(HibernateSequences.class);
 
     private HibernateSequences() {
