@@ -130,7 +130,7 @@ final class Mappings {
             if (r.mapping.isDiscovered()) {
                 continue;
             }
-            checkConfigured(r, inScope);
+            checkConfigured(r, inScope, words.name("mappings"));
             columns.add(new Column(r.sequence, r.table, r.attnum, ColumnSource.MAPPED, null));
             configured.computeIfAbsent(r.sequence, k -> new HashSet<>()).add(List.of(r.table, (long) r.attnum));
             configuredNames.computeIfAbsent(r.sequence, k -> new ArrayList<>()).add(r.tableIdent + "." + r.column);
@@ -191,22 +191,23 @@ final class Mappings {
         return searchPath.isEmpty() ? "(empty: no schema of it exists)" : String.join(", ", searchPath);
     }
 
-    private static void checkConfigured(Row r, Set<Long> inScope) {
+    /** A configured mapping must name what exists, in the user's words for the option ({@code mappings}). */
+    private static void checkConfigured(Row r, Set<Long> inScope, String option) {
         SequenceMapping mapping = r.mapping;
         if (r.sequence == null) {
-            throw new UnknownObjectException("mappings: '" + mapping + "': sequence " + r.seqSchema + "." + r.seqName
+            throw new UnknownObjectException(option + ": '" + mapping + "': sequence " + r.seqSchema + "." + r.seqName
                     + " does not exist. Check the name (unquoted names fold to lower case).");
         }
         if (!inScope.contains(r.sequence)) {
-            throw new UnknownObjectException("mappings: '" + mapping + "': sequence " + r.seqSchema + "." + r.seqName
+            throw new UnknownObjectException(option + ": '" + mapping + "': sequence " + r.seqSchema + "." + r.seqName
                     + " is outside the configured schemas; include schema " + r.seqSchema + " or drop the mapping.");
         }
         if (r.table == null) {
-            throw new UnknownObjectException("mappings: '" + mapping + "': table " + r.tableName
+            throw new UnknownObjectException(option + ": '" + mapping + "': table " + r.tableName
                     + " does not exist. Check the name (unquoted names fold to lower case).");
         }
         if (r.attnum == null) {
-            throw new UnknownObjectException("mappings: '" + mapping + "': table " + r.tableName
+            throw new UnknownObjectException(option + ": '" + mapping + "': table " + r.tableName
                     + " has no column " + r.column + ".");
         }
     }
