@@ -230,7 +230,8 @@ final class CatalogReader {
             }
         }
         if (!wanted.isEmpty()) {
-            throw new UnknownObjectException("schemas: schema " + String.join(", ", wanted)
+            throw new UnknownObjectException(config.getVocabulary().name("schemas") + ": schema "
+                    + String.join(", ", wanted)
                     + " does not exist in this database. Check the name (unquoted names fold to lower case) or "
                     + "remove it from the configured schemas.");
         }
@@ -297,7 +298,7 @@ final class CatalogReader {
         }
         for (SequenceInfo s : sequences.values()) {
             if (excluded.contains(List.of(s.schema, s.name))) {
-                s.skipReason = "excluded by configuration (excludeSequences)";
+                s.skipReason = "excluded by configuration (" + config.getVocabulary().name("excludeSequences") + ")";
             } else if (!s.schemaUsage || !(s.canSelect || s.canUsage)) {
                 List<String> grants = new ArrayList<>();
                 if (!s.schemaUsage) {
@@ -375,7 +376,7 @@ final class CatalogReader {
         for (SequenceInfo s : sequences.values()) {
             for (ColumnInfo c : s.columns) {
                 c.excluded = excludedTables.contains(List.of(c.schema, c.table));
-                c.note = whyNotCompared(c, excludedTables, s.role);
+                c.note = whyNotCompared(c, excludedTables, s.role, config.getVocabulary().name("excludeTables"));
                 c.unreadable = c.note != null && !c.canRead && c.note.startsWith(UNREADABLE);
                 c.compared = c.note == null;
                 c.readDirectly = c.compared;
@@ -403,9 +404,10 @@ final class CatalogReader {
         }
     }
 
-    private static String whyNotCompared(ColumnInfo c, Set<List<String>> excludedTables, String role) {
+    private static String whyNotCompared(ColumnInfo c, Set<List<String>> excludedTables, String role,
+            String excludeTables) {
         if (excludedTables.contains(List.of(c.schema, c.table))) {
-            return "table excluded by configuration (excludeTables)";
+            return "table excluded by configuration (" + excludeTables + ")";
         }
         if ("rp".indexOf(c.relkind) < 0) {
             return "not a table (relkind '" + c.relkind + "'): its rows live elsewhere";

@@ -2,11 +2,13 @@ package io.seqguard.spring.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.seqguard.GuardOutcome;
 import io.seqguard.GuardResult;
 import io.seqguard.SequenceReport;
+import io.seqguard.StartupGuardException;
 import io.seqguard.spring.boot.actuate.SeqguardHealthIndicator;
 import io.seqguard.spring.boot.actuate.SeqguardMetrics;
 import io.seqguard.spring.boot.app.AuditLog;
@@ -33,8 +35,10 @@ import org.springframework.context.ConfigurableApplicationContext;
  * A real Spring Boot application on real PostgreSQL, the way a user meets a cutover: Flyway creates the schema and
  * loads the old primary's rows with their ids (as replication does), then the application writes at start-up through
  * a JPA entity with a pooled sequence generator ({@code allocationSize = 50}), an identity entity and JdbcTemplate.
- * With the starter it works; the same application with {@code seqguard.enabled=false} fails on its first insert; in
- * verify mode it refuses to start with Spring Boot's failure analysis.
+ * The invoice sequence is written as Hibernate's schema export writes it (no {@code OWNED BY}, no default): only the
+ * application's {@code seqguard.mappings} ties it to its column. With the starter it works; the same application
+ * with {@code seqguard.enabled=false} fails on its first insert; in verify mode, without the mapping, or with a
+ * misspelt property it refuses to start with Spring Boot's failure analysis.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class SeqguardApplicationTests {
@@ -79,17 +83,61 @@ class SeqguardApplicationTests {
             assertThat(output).contains("APPLICATION FAILED TO START")
                     .contains("seqguard's startup guard refused start-up on DataSource 'dataSource' (" + db.jdbcUrl()
                             + ")")
-                    .contains("3 sequence(s) in database " + db.name() + " lag their data")
-                    .contains("public.invoice_seq (feeds public.invoice.id): next value 1, max in use 1000, needs at "
-                            + "least 1050")
-                    .contains("public.customer_id_seq (feeds public.customer.id)")
-                    .contains("public.audit_event_id_seq (feeds public.audit_event.id)")
+                    .contains("3 sequence(s) in database " + db.name() + " would hand out ids that already exist")
+                    .contains("public.invoice_seq: next value 1, but max in use is 1000 (needs at least 1050)")
+                    .contains("public.customer_id_seq: next value 1, but max in use is 300")
+                    .contains("public.audit_event_id_seq: next value 1, but max in use is 42")
                     .contains("Statements that fix it").contains("setval(")
                     .contains("set seqguard.mode=repair (for this DataSource only: "
                             + "seqguard.datasources.dataSource.mode=repair)")
                     .contains("java -jar seqguard.jar repair --url " + db.jdbcUrl() + " --user "
                             + db.server().superuser());
             assertThat(db.queryForLong("SELECT nextval('invoice_seq')")).isEqualTo(1);
+        }
+    }
+
+    /**
+     * Without the mapping, Hibernate's sequence is tied to no column the database knows: start-up stops, naming it and
+     * the mapping to add, after the sequences it could verify were repaired.
+     */
+    @Test
+    void withoutAMappingTheHibernateSequenceStopsStartUpNamingTheMapping(CapturedOutput output) {
+        try (TestDatabase db = TestDatabase.create("unmapped")) {
+            Throwable failure = catchThrowable(() -> start(db, List.of(), "--spring.application.name=shop").close());
+            StartupGuardException refusal = Causes.find(failure,
+                    StartupGuardException.class);
+            assertThat(refusal.reason()).isEqualTo(StartupGuardException.Reason.INCOMPLETE);
+            assertThat(refusal.report().unverified()).extracting(SequenceReport::displayName)
+                    .containsExactly("public.invoice_seq");
+            assertThat(output).contains("APPLICATION FAILED TO START")
+                    .contains("public.invoice_seq (not verifiable): no column uses it")
+                    .contains("seqguard.mappings public.invoice_seq=SCHEMA.TABLE.COLUMN")
+                    .contains("set seqguard.allow-unverified=public.invoice_seq");
+            // the others were verifiable and repaired; the unmapped one is left as it was
+            assertThat(db.queryForLong("SELECT nextval('customer_id_seq')")).isEqualTo(301);
+            assertThat(db.queryForLong("SELECT nextval('invoice_seq')")).isEqualTo(1);
+        }
+    }
+
+    /**
+     * What a user sees for the issue's bad configurations, through Spring Boot's whole failure reporting: seqguard's
+     * analysis (not Spring Boot's generic one for a value it cannot convert), and nothing repaired.
+     */
+    @Test
+    void badConfigurationStopsStartUpWithSeqguardsAnalysisAndNothingRepaired(CapturedOutput output) {
+        try (TestDatabase db = TestDatabase.create("badconfig")) {
+            assertThatThrownBy(() -> start(db, "--seqguard.jobs=two").close()).isNotNull();
+            assertThat(output).contains("APPLICATION FAILED TO START")
+                    .contains("seqguard.jobs: 'two' is not a whole number (\"seqguard.jobs\" from property source "
+                            + "\"commandLineArgs\").")
+                    .contains("Change seqguard.jobs. jobs: Connections used in parallel");
+            assertThatThrownBy(() -> start(db, "--seqguard.datasources.defualt.mode=verify").close()).isNotNull();
+            assertThat(output).contains("seqguard.datasources.defualt (property source 'commandLineArgs'): there is no "
+                    + "DataSource bean named 'defualt'.")
+                    .contains("Use one of this application's DataSource beans: [dataSource].");
+            // Flyway ran (the guard comes after it), the guard did not
+            assertThat(db.queryForLong("SELECT count(*) FROM invoice")).isEqualTo(1000);
+            assertThat(db.queryForLong("SELECT nextval('customer_id_seq')")).isEqualTo(1);
         }
     }
 
@@ -105,13 +153,19 @@ class SeqguardApplicationTests {
         }
     }
 
+    /** The shop as configured: the mapping tells seqguard which column Hibernate's invoice_seq feeds. */
     private static ConfigurableApplicationContext start(TestDatabase db, String... extra) {
+        return start(db, List.of("--seqguard.mappings=invoice_seq=invoice.id"), extra);
+    }
+
+    private static ConfigurableApplicationContext start(TestDatabase db, List<String> seqguard, String... extra) {
         List<String> args = new ArrayList<>();
         for (String property : Databases.springDataSource(db)) {
             args.add("--" + property);
         }
         args.addAll(List.of("--spring.main.banner-mode=off", "--spring.jmx.enabled=false",
                 "--spring.liquibase.enabled=false", "--spring.application.name=shop"));
+        args.addAll(seqguard);
         args.addAll(Arrays.asList(extra));
         return new SpringApplicationBuilder(ShopApplication.class).web(WebApplicationType.NONE)
                 .run(args.toArray(String[]::new));

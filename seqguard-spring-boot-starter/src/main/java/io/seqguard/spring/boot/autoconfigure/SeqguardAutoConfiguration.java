@@ -58,7 +58,7 @@ public final class SeqguardAutoConfiguration {
         // every singleton DataSource bean of this context, in definition order (getBeansOfType keeps it)
         Map<String, DataSource> dataSources = beanFactory.getBeansOfType(DataSource.class, false, true);
         return new SeqguardInitializer(dataSources, properties, customizers.orderedStream().toList(),
-                environment.getProperty("spring.application.name"), results);
+                environment, results);
     }
 
     @Bean
