@@ -57,8 +57,13 @@ public final class SeqguardAutoConfiguration {
             Environment environment, SeqguardResults results) {
         // every singleton DataSource bean of this context, in definition order (getBeansOfType keeps it)
         Map<String, DataSource> dataSources = beanFactory.getBeansOfType(DataSource.class, false, true);
-        return new SeqguardInitializer(dataSources, properties, customizers.orderedStream().toList(),
-                environment, results);
+        SeqguardInitializer initializer = new SeqguardInitializer(dataSources, properties,
+                customizers.orderedStream().toList(), environment, results);
+        if (beanFactory.containsBeanDefinition(SeqguardHibernateAutoConfiguration.BARRIER)) {
+            // Hibernate's metamodel will tie the entities' sequences to their columns, after this run
+            initializer.expectOrmSteps();
+        }
+        return initializer;
     }
 
     @Bean

@@ -1,0 +1,154 @@
+package io.seqguard.spring.boot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.seqguard.AllocationRule;
+import io.seqguard.AllocationSource;
+import io.seqguard.ColumnSource;
+import io.seqguard.GuardOutcome;
+import io.seqguard.GuardResult;
+import io.seqguard.SequenceReport;
+import io.seqguard.SequenceStatus;
+import io.seqguard.spring.boot.app.AuditLog;
+import io.seqguard.spring.boot.app.Invoice;
+import io.seqguard.spring.boot.app.InvoiceRepository;
+import io.seqguard.spring.boot.app.ShopApplication;
+import io.seqguard.spring.boot.app.StartUpWrites;
+import io.seqguard.spring.boot.autoconfigure.SeqguardResults;
+import io.seqguard.test.TestDatabase;
+import jakarta.annotation.PostConstruct;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.boot.CommandLineRunner;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The ORM step on the shop of {@link SeqguardApplicationTests}, with no seqguard property at all: Flyway writes the
+ * invoice sequence as Hibernate's schema export does (no {@code OWNED BY}, no {@code DEFAULT}) and loads 1000 invoices
+ * with their ids; the entity's {@code @SequenceGenerator(allocationSize = 50)} is all seqguard needs. Every way a bean
+ * writes at start-up reaches the sequences only after they are safe: {@code @PostConstruct} through a repository and
+ * through the raw DataSource (waiting as the README says, with {@code @DependsOnDatabaseInitialization}), a JdbcTemplate
+ * in a constructor, {@code SmartInitializingSingleton}, {@code CommandLineRunner} and {@code ApplicationRunner}.
+ */
+class OrmStepTests {
+
+    @Test
+    void withoutAnyPropertyEveryStartUpWriteSucceeds() {
+        try (TestDatabase db = TestDatabase.create("ormstep");
+                ConfigurableApplicationContext context = start(db)) {
+            EarlyWrites writes = context.getBean(EarlyWrites.class);
+            assertThat(writes.invoiceIds).hasSize(3).allSatisfy(id -> assertThat(id).isGreaterThan(1000L))
+                    .doesNotHaveDuplicates();
+            assertThat(writes.auditIds).singleElement().satisfies(id -> assertThat(id).isGreaterThan(42L));
+            assertThat(context.getBean(StartUpWrites.class).invoiceIds()).allSatisfy(
+                    id -> assertThat(id).isGreaterThan(1000L));
+            assertThat(context.getBean(AuditLog.class).ids()).allSatisfy(id -> assertThat(id).isGreaterThan(42L));
+
+            GuardResult result = context.getBean(SeqguardResults.class).get("dataSource").orElseThrow();
+            assertThat(result.report().isAligned()).isTrue();
+            SequenceReport invoice = result.report().sequences().stream()
+                    .filter(s -> s.name().equals("invoice_seq")).findFirst().orElseThrow();
+            assertThat(invoice.status()).isEqualTo(SequenceStatus.ALIGNED);
+            assertThat(invoice.allocation()).isEqualTo(AllocationRule.pooled(50));
+            assertThat(invoice.allocationSource()).isEqualTo(AllocationSource.ENTITY);
+            assertThat(invoice.columns()).singleElement().satisfies(c -> {
+                assertThat(c.sources()).containsExactly(ColumnSource.ENTITY);
+                assertThat(c.entities()).containsExactly(Invoice.class.getName());
+            });
+            assertThat(db.queryForLong("SELECT count(*) FROM invoice")).isEqualTo(1000 + 3 + 2);
+        }
+    }
+
+    @Test
+    void withTheGuardOffTheSameStartUpWritesFail() {
+        try (TestDatabase db = TestDatabase.create("ormoff")) {
+            assertThatThrownBy(() -> start(db, "--seqguard.enabled=false").close())
+                    .hasStackTraceContaining("duplicate key value violates unique constraint");
+            assertThat(db.queryForLong("SELECT count(*) FROM invoice")).isEqualTo(1000);
+        }
+    }
+
+    private static ConfigurableApplicationContext start(TestDatabase db, String... extra) {
+        List<String> args = new ArrayList<>();
+        for (String property : Databases.springDataSource(db)) {
+            args.add("--" + property);
+        }
+        args.addAll(List.of("--spring.main.banner-mode=off", "--spring.jmx.enabled=false",
+                "--spring.liquibase.enabled=false", "--spring.application.name=shop"));
+        args.addAll(Arrays.asList(extra));
+        return new SpringApplicationBuilder(ShopApplication.class, EarlyWrites.Config.class)
+                .web(WebApplicationType.NONE).run(args.toArray(String[]::new));
+    }
+
+    /** Beans that write as early as Spring lets them. */
+    static class EarlyWrites implements SmartInitializingSingleton, CommandLineRunner {
+
+        final List<Long> invoiceIds = new CopyOnWriteArrayList<>();
+        final List<Long> auditIds = new CopyOnWriteArrayList<>();
+        private final InvoiceRepository invoices;
+
+        EarlyWrites(InvoiceRepository invoices) {
+            this.invoices = invoices;
+        }
+
+        @PostConstruct
+        void duringStartUp() {
+            invoiceIds.add(invoices.save(new Invoice("INV-POSTCONSTRUCT", BigDecimal.ONE)).getId());
+        }
+
+        @Override
+        public void afterSingletonsInstantiated() {
+            invoiceIds.add(invoices.save(new Invoice("INV-SINGLETONS", BigDecimal.ONE)).getId());
+        }
+
+        @Override
+        public void run(String... args) {
+            invoiceIds.add(invoices.save(new Invoice("INV-COMMANDLINE", BigDecimal.ONE)).getId());
+        }
+
+        /** Writes through the raw DataSource, waiting for database initialization as the README says. */
+        @DependsOnDatabaseInitialization
+        static class RawWriter {
+
+            RawWriter(DataSource dataSource, EarlyWrites writes) throws SQLException {
+                try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
+                        ResultSet rs = st.executeQuery(
+                                "INSERT INTO audit_event (message) VALUES ('raw') RETURNING id")) {
+                    rs.next();
+                    writes.auditIds.add(rs.getLong(1));
+                }
+            }
+        }
+
+        @Configuration(proxyBeanMethods = false)
+        static class Config {
+
+            @Bean
+            EarlyWrites earlyWrites(InvoiceRepository invoices) {
+                return new EarlyWrites(invoices);
+            }
+
+            @Bean
+            @DependsOnDatabaseInitialization
+            RawWriter rawWriter(DataSource dataSource, EarlyWrites writes) throws SQLException {
+                return new RawWriter(dataSource, writes);
+            }
+        }
+    }
+}
