@@ -43,8 +43,9 @@ import org.springframework.context.annotation.Configuration;
  * invoice sequence as Hibernate's schema export does (no {@code OWNED BY}, no {@code DEFAULT}) and loads 1000 invoices
  * with their ids; the entity's {@code @SequenceGenerator(allocationSize = 50)} is all seqguard needs. Every way a bean
  * writes at start-up reaches the sequences only after they are safe: {@code @PostConstruct} through a repository and
- * through the raw DataSource (waiting as the README says, with {@code @DependsOnDatabaseInitialization}), a JdbcTemplate
- * in a constructor, {@code SmartInitializingSingleton}, {@code CommandLineRunner} and {@code ApplicationRunner}.
+ * through the raw DataSource (waiting as the README says, with {@code @DependsOnDatabaseInitialization}), a
+ * JdbcTemplate in a constructor, {@code SmartInitializingSingleton}, {@code CommandLineRunner} and
+ * {@code ApplicationRunner}.
  */
 class OrmStepTests {
 
@@ -72,6 +73,29 @@ class OrmStepTests {
                 assertThat(c.entities()).containsExactly(Invoice.class.getName());
             });
             assertThat(db.queryForLong("SELECT count(*) FROM invoice")).isEqualTo(1000 + 3 + 2);
+        }
+    }
+
+    /**
+     * With {@code spring.jpa.defer-datasource-initialization=true} Spring Boot builds the EntityManagerFactory first
+     * and runs the database initializers (Flyway here, SQL init alike) after it: the guard runs after them, with the
+     * entities' mappings, and every write, repositories' included, still comes after the guard.
+     */
+    @Test
+    void withDeferredDataSourceInitializationEveryStartUpWriteSucceeds() {
+        try (TestDatabase db = TestDatabase.create("ormdeferred");
+                ConfigurableApplicationContext context = start(db,
+                        "--spring.jpa.defer-datasource-initialization=true")) {
+            EarlyWrites writes = context.getBean(EarlyWrites.class);
+            assertThat(writes.invoiceIds).hasSize(3).allSatisfy(id -> assertThat(id).isGreaterThan(1000L));
+            assertThat(writes.auditIds).singleElement().satisfies(id -> assertThat(id).isGreaterThan(42L));
+            GuardResult result = context.getBean(SeqguardResults.class).get("dataSource").orElseThrow();
+            assertThat(result.outcome()).isEqualTo(GuardOutcome.REPAIRED);
+            assertThat(result.repaired()).extracting(SequenceReport::displayName).containsExactlyInAnyOrder(
+                    "public.invoice_seq", "public.customer_id_seq", "public.audit_event_id_seq");
+            assertThat(result.report().sequences()).filteredOn(s -> s.name().equals("invoice_seq"))
+                    .singleElement()
+                    .satisfies(s -> assertThat(s.allocationSource()).isEqualTo(AllocationSource.ENTITY));
         }
     }
 

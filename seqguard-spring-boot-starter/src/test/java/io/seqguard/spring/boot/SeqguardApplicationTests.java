@@ -34,9 +34,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  * loads the old primary's rows with their ids (as replication does), then the application writes at start-up through
  * a JPA entity with a pooled sequence generator ({@code allocationSize = 50}), an identity entity and JdbcTemplate.
  * The invoice sequence is written as Hibernate's schema export writes it (no {@code OWNED BY}, no default): the
- * entity's metadata ties it to its column (the ORM step), and so does {@code seqguard.mappings} where configured. With the starter it works; the same application
- * with {@code seqguard.enabled=false} fails on its first insert; in verify mode, or with a
- * misspelt property it refuses to start with Spring Boot's failure analysis.
+ * entity's metadata ties it to its column (the ORM step), and so does {@code seqguard.mappings} where configured.
+ * With the starter it works; the same application with {@code seqguard.enabled=false} fails on its first insert; in
+ * verify mode, or with a misspelt property, it refuses to start with Spring Boot's failure analysis.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class SeqguardApplicationTests {

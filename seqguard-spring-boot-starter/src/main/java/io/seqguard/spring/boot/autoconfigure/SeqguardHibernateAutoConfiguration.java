@@ -28,7 +28,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.hibernate.autoconfigure.HibernatePropertiesCustomizer;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.EnvironmentAware;
 import org.springframework.core.Ordered;
+import org.springframework.core.env.Environment;
+import org.springframework.util.ClassUtils;
 import org.springframework.orm.jpa.AbstractEntityManagerFactoryBean;
 
 /**
@@ -48,6 +51,9 @@ import org.springframework.orm.jpa.AbstractEntityManagerFactoryBean;
  *       {@code @DependsOnDatabaseInitialization}) wait for the EntityManagerFactories too, so they never reach a
  *       sequence the ORM step has not verified; a DataSource whose run stayed incomplete without an ORM step stops
  *       start-up before them.</li>
+ *   <li>With {@code spring.jpa.defer-datasource-initialization=true}, Spring Boot builds the EntityManagerFactories
+ *       before SQL init and seqguard's initializer: their mappings are kept, and the initializer's one run, after SQL
+ *       init, uses them. Spring Data repositories then wait for that run too.</li>
  * </ul>
  */
 @AutoConfiguration(after = SeqguardAutoConfiguration.class,
@@ -65,9 +71,23 @@ public final class SeqguardHibernateAutoConfiguration {
     }
 
     @Bean
-    HibernatePropertiesCustomizer seqguardOrmStep(ObjectProvider<SeqguardInitializer> initializer) {
-        SequencesListener listener = (sessionFactory, mappings) ->
-                initializer.getObject().guardOrm(dataSourceOf(sessionFactory), mappings);
+    OrmMappings seqguardOrmMappings() {
+        return new OrmMappings();
+    }
+
+    @Bean
+    HibernatePropertiesCustomizer seqguardOrmStep(ObjectProvider<SeqguardInitializer> initializer,
+            OrmMappings found, Environment environment) {
+        boolean deferred = OrmMappings.deferred(environment);
+        SequencesListener listener = (sessionFactory, mappings) -> {
+            DataSource pool = dataSourceOf(sessionFactory);
+            if (deferred) {
+                // SQL init and seqguard's initializer come after this factory: the guard runs there, once, with these
+                found.put(pool, mappings);
+            } else {
+                initializer.getObject().guardOrm(pool, mappings);
+            }
+        };
         return properties -> properties.put(HibernateSequences.LISTENER_SETTING, listener);
     }
 
@@ -109,7 +129,11 @@ public final class SeqguardHibernateAutoConfiguration {
      * (Spring Boot's database-initialization ordering put it there) wait for the barrier too. Runs after Spring Boot's
      * own ordering; with AOT, the ordering is in the generated bean definitions already.
      */
-    static final class OrmStepOrdering implements BeanFactoryPostProcessor, Ordered {
+    static final class OrmStepOrdering implements BeanFactoryPostProcessor, Ordered, EnvironmentAware {
+
+        private static final String REPOSITORY = "org.springframework.data.repository.Repository";
+
+        private Environment environment;
 
         @Override
         public int getOrder() {
@@ -142,6 +166,36 @@ public final class SeqguardHibernateAutoConfiguration {
             }
             BeanDefinition barrier = beanFactory.getBeanDefinition(BARRIER);
             barrier.setDependsOn(add(barrier.getDependsOn(), factories.toArray(String[]::new)));
+            if (environment != null && OrmMappings.deferred(environment) && ClassUtils.isPresent(REPOSITORY,
+                    beanFactory.getBeanClassLoader())) {
+                // the guard runs after the EntityManagerFactory and SQL init: repositories, which need only the
+                // factory, wait for it too
+                for (String name : repositories(beanFactory)) {
+                    BeanDefinition definition = beanFactory.getBeanDefinition(name);
+                    definition.setDependsOn(add(definition.getDependsOn(), initializers.toArray(String[]::new)));
+                }
+            }
+        }
+
+        private static Set<String> repositories(ConfigurableListableBeanFactory beanFactory) {
+            Set<String> names = new LinkedHashSet<>();
+            try {
+                Class<?> repository = ClassUtils.forName(REPOSITORY, beanFactory.getBeanClassLoader());
+                for (String name : beanFactory.getBeanNamesForType(repository, true, false)) {
+                    String bean = BeanFactoryUtils.transformedBeanName(name);
+                    if (beanFactory.containsBeanDefinition(bean)) {
+                        names.add(bean);
+                    }
+                }
+            } catch (ClassNotFoundException e) {
+                // no Spring Data on the classpath after all
+            }
+            return names;
+        }
+
+        @Override
+        public void setEnvironment(Environment environment) {
+            this.environment = environment;
         }
 
         private static String[] add(String[] dependsOn, String... more) {

@@ -62,6 +62,8 @@ public class SeqguardInitializer implements InitializingBean {
     private final List<SeqguardConfigurationCustomizer> customizers;
     private final Environment environment;
     private final SeqguardResults results;
+    /** Mappings found before this initializer ran (deferred DataSource initialization); null without Hibernate. */
+    private volatile OrmMappings ormMappings;
     /** Whether Hibernate's ORM step follows: an incomplete run then waits for the entities' mappings. */
     private volatile boolean ormStepsFollow;
     /** The guards planned by {@link #run()}, for the ORM step to run again with the entities' mappings. */
@@ -127,6 +129,15 @@ public class SeqguardInitializer implements InitializingBean {
      */
     void expectOrmSteps() {
         this.ormStepsFollow = true;
+    }
+
+    /**
+     * Uses the entities' mappings found while the EntityManagerFactories were built, when they were built before this
+     * initializer runs ({@code spring.jpa.defer-datasource-initialization=true}): each DataSource's one run is then
+     * complete.
+     */
+    void useOrmMappings(OrmMappings mappings) {
+        this.ormMappings = mappings;
     }
 
     /**
@@ -220,6 +231,11 @@ public class SeqguardInitializer implements InitializingBean {
             }
         }
         guardedPools.put(pool, name);
+        List<io.seqguard.SequenceMapping> found = ormMappings == null ? List.of()
+                : !ormMappings.get(bean).isEmpty() ? ormMappings.get(bean) : ormMappings.get(pool);
+        if (!found.isEmpty()) {
+            configuration.aligner(a -> a.mappings(found));
+        }
         for (SeqguardConfigurationCustomizer customizer : customizers) {
             customizer.customize(name, configuration);
         }
