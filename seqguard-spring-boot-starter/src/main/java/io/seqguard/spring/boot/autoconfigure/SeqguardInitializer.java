@@ -104,6 +104,14 @@ public class SeqguardInitializer implements InitializingBean {
      * @throws SeqguardStartupException when a guard refuses start-up
      */
     public SeqguardResults run() {
+        if (environment != null && !environment.getProperty(PropertyCheck.PREFIX + GuardOption.ENABLED.key(),
+                Boolean.class, true)) {
+            // the auto-configuration's condition already says so, except in an AOT-processed application, whose
+            // conditions were evaluated at build time: the property is read again where it counts, at run time
+            log.info("seqguard: " + PropertyCheck.PREFIX + GuardOption.ENABLED.key() + "=false: no DataSource is "
+                    + "guarded");
+            return results;
+        }
         PropertyCheck check = environment == null ? PropertyCheck.none() : PropertyCheck.of(environment);
         Map<String, String> blocks = matchBlocks(check);
         List<Planned> planned = new ArrayList<>();
