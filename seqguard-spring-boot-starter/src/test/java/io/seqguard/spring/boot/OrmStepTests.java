@@ -54,7 +54,7 @@ class OrmStepTests {
         try (TestDatabase db = TestDatabase.create("ormstep");
                 ConfigurableApplicationContext context = start(db)) {
             EarlyWrites writes = context.getBean(EarlyWrites.class);
-            assertThat(writes.invoiceIds).hasSize(3).allSatisfy(id -> assertThat(id).isGreaterThan(1000L))
+            assertThat(writes.invoiceIds).hasSize(4).allSatisfy(id -> assertThat(id).isGreaterThan(1000L))
                     .doesNotHaveDuplicates();
             assertThat(writes.auditIds).singleElement().satisfies(id -> assertThat(id).isGreaterThan(42L));
             assertThat(context.getBean(StartUpWrites.class).invoiceIds()).allSatisfy(
@@ -72,7 +72,7 @@ class OrmStepTests {
                 assertThat(c.sources()).containsExactly(ColumnSource.ENTITY);
                 assertThat(c.entities()).containsExactly(Invoice.class.getName());
             });
-            assertThat(db.queryForLong("SELECT count(*) FROM invoice")).isEqualTo(1000 + 3 + 2);
+            assertThat(db.queryForLong("SELECT count(*) FROM invoice")).isEqualTo(1000 + 4 + 2);
         }
     }
 
@@ -87,7 +87,7 @@ class OrmStepTests {
                 ConfigurableApplicationContext context = start(db,
                         "--spring.jpa.defer-datasource-initialization=true")) {
             EarlyWrites writes = context.getBean(EarlyWrites.class);
-            assertThat(writes.invoiceIds).hasSize(3).allSatisfy(id -> assertThat(id).isGreaterThan(1000L));
+            assertThat(writes.invoiceIds).hasSize(4).allSatisfy(id -> assertThat(id).isGreaterThan(1000L));
             assertThat(writes.auditIds).singleElement().satisfies(id -> assertThat(id).isGreaterThan(42L));
             GuardResult result = context.getBean(SeqguardResults.class).get("dataSource").orElseThrow();
             assertThat(result.outcome()).isEqualTo(GuardOutcome.REPAIRED);
@@ -146,6 +146,18 @@ class OrmStepTests {
             invoiceIds.add(invoices.save(new Invoice("INV-COMMANDLINE", BigDecimal.ONE)).getId());
         }
 
+        /**
+         * Writes an invoice through JdbcTemplate with the sequence itself, in its constructor: before the ORM step the
+         * sequence would hand out 1, which the replicated rows hold.
+         */
+        static class JdbcWriter {
+
+            JdbcWriter(org.springframework.jdbc.core.JdbcTemplate jdbc, EarlyWrites writes) {
+                writes.invoiceIds.add(jdbc.queryForObject("INSERT INTO invoice (id, number, amount) "
+                        + "VALUES (nextval('invoice_seq'), 'INV-JDBC', 1) RETURNING id", Long.class));
+            }
+        }
+
         /** Writes through the raw DataSource, waiting for database initialization as the README says. */
         @DependsOnDatabaseInitialization
         static class RawWriter {
@@ -166,6 +178,11 @@ class OrmStepTests {
             @Bean
             EarlyWrites earlyWrites(InvoiceRepository invoices) {
                 return new EarlyWrites(invoices);
+            }
+
+            @Bean
+            JdbcWriter jdbcWriter(org.springframework.jdbc.core.JdbcTemplate jdbc, EarlyWrites writes) {
+                return new JdbcWriter(jdbc, writes);
             }
 
             @Bean
