@@ -118,8 +118,7 @@ class CutoverTest {
     void withTheGuardEveryEntityInsertsFromTwoInstances(String optimizer) {
         TestApp app = cutOver(optimizer);
         try (SessionFactory first = app.start(); SessionFactory second = app.start()) {
-            GuardResult result = StartupGuard.configure().dataSource(db.dataSource())
-                    .aligner(a -> a.mappings(HibernateSequences.from(first))).load().run();
+            GuardResult result = guard(first);
             assertThat(result.outcome()).isEqualTo(GuardOutcome.REPAIRED);
             assertThat(result.report().verdict()).isEqualTo(Verdict.ALIGNED);
             SequenceReport invoice = find(result, "invoice_seq");
@@ -160,10 +159,7 @@ class CutoverTest {
 
         app.set("hibernate.id.sequence.increment_size_mismatch_strategy", "log");
         try (SessionFactory instance = app.start()) {
-            StartupGuardException refused = (StartupGuardException) org.assertj.core.api.Assertions.catchThrowable(
-                    () -> StartupGuard.configure().dataSource(db.dataSource())
-                            .aligner(a -> a.mappings(HibernateSequences.from(instance))).load().run());
-            assertThat(refused).isNotNull();
+            StartupGuardException refused = refusal(instance);
             assertThat(refused.reason()).isEqualTo(StartupGuardException.Reason.DRIFT);
             assertThat(refused.getMessage()).contains("invoice_seq").contains("mismatched")
                     .contains("ALTER SEQUENCE public.invoice_seq INCREMENT BY 50")
@@ -175,27 +171,15 @@ class CutoverTest {
             assertThat(refused.report().withAction(RepairAction.REPAIRED)).as("the rest was repaired").isNotEmpty();
 
             db.execute("truncate invoice");
-            assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> StartupGuard.configure()
-                    .dataSource(db.dataSource()).aligner(a -> a.mappings(HibernateSequences.from(instance))).load()
-                    .run())).as("no data, still overlapping blocks").hasMessageContaining("mismatched");
-            List<Object> invoices = new ArrayList<>();
-            for (int i = 0; i < 120; i++) {
-                invoices.add(new Invoice());
-            }
-            assertThat(TestApp.insertEach(instance, invoices)).as("the blocks overlap: ids repeat")
+            assertThat(refusal(instance)).as("no data, still overlapping blocks").hasMessageContaining("mismatched");
+            assertThat(TestApp.insertEach(instance, invoices(120))).as("the blocks overlap: ids repeat")
                     .isNotEmpty().allSatisfy(e -> assertThat(e).hasStackTraceContaining("duplicate key"));
         }
 
         db.execute("alter sequence invoice_seq increment by 50");
         try (SessionFactory fixed = TestApp.on(db.dataSource()).start()) {
-            GuardResult result = StartupGuard.configure().dataSource(db.dataSource())
-                    .aligner(a -> a.mappings(HibernateSequences.from(fixed))).load().run();
-            assertThat(result.report().verdict()).isEqualTo(Verdict.ALIGNED);
-            List<Object> invoices = new ArrayList<>();
-            for (int i = 0; i < 120; i++) {
-                invoices.add(new Invoice());
-            }
-            assertThat(TestApp.insertEach(fixed, invoices)).isEmpty();
+            assertThat(guard(fixed).report().verdict()).isEqualTo(Verdict.ALIGNED);
+            assertThat(TestApp.insertEach(fixed, invoices(120))).isEmpty();
         }
     }
 
@@ -205,10 +189,7 @@ class CutoverTest {
         TestApp app = cutOver("pooled");
         db.execute("drop sequence invoice_seq");
         try (SessionFactory instance = app.start()) {
-            StartupGuardException refused = (StartupGuardException) org.assertj.core.api.Assertions.catchThrowable(
-                    () -> StartupGuard.configure().dataSource(db.dataSource())
-                            .aligner(a -> a.mappings(HibernateSequences.from(instance))).load().run());
-            assertThat(refused).isNotNull();
+            StartupGuardException refused = refusal(instance);
             assertThat(refused.reason()).isEqualTo(StartupGuardException.Reason.INCOMPLETE);
             assertThat(refused.getMessage()).contains("invoice_seq").contains("does not exist")
                     .contains("entity io.seqguard.hibernate.model.Invoice")
@@ -218,6 +199,26 @@ class CutoverTest {
                     .singleElement().satisfies(e -> assertThat(e).hasStackTraceContaining("invoice_seq")
                             .hasStackTraceContaining("does not exist"));
         }
+    }
+
+    /** The startup guard as the application runs it, with the mappings of its session factory. */
+    private GuardResult guard(SessionFactory instance) {
+        return StartupGuard.configure().dataSource(db.dataSource())
+                .aligner(a -> a.mappings(HibernateSequences.from(instance))).load().run();
+    }
+
+    private StartupGuardException refusal(SessionFactory instance) {
+        Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> guard(instance));
+        assertThat(thrown).isInstanceOf(StartupGuardException.class);
+        return (StartupGuardException) thrown;
+    }
+
+    private static List<Object> invoices(int count) {
+        List<Object> invoices = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            invoices.add(new Invoice());
+        }
+        return invoices;
     }
 
     private static SequenceReport find(GuardResult result, String name) {
