@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.CommandLineRunner;
 import org.springframework.boot.WebApplicationType;
@@ -47,6 +48,7 @@ import org.springframework.context.annotation.Configuration;
  * JdbcTemplate in a constructor, {@code SmartInitializingSingleton}, {@code CommandLineRunner} and
  * {@code ApplicationRunner}.
  */
+@org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
 class OrmStepTests {
 
     @Test
@@ -96,6 +98,25 @@ class OrmStepTests {
             assertThat(result.report().sequences()).filteredOn(s -> s.name().equals("invoice_seq"))
                     .singleElement()
                     .satisfies(s -> assertThat(s.allocationSource()).isEqualTo(AllocationSource.ENTITY));
+        }
+    }
+
+    /**
+     * The sequence counts by 1 while the entity takes 50 ids per value, and Hibernate's own check is silenced (as
+     * users silence it): the ORM step refuses start-up with the fix, before any write.
+     */
+    @Test
+    void anIncrementBelowTheEntitysAllocationSizeStopsStartUpWithTheFix(CapturedOutput output) {
+        try (TestDatabase db = TestDatabase.create("ormmismatch")) {
+            assertThatThrownBy(() -> start(db, "--spring.flyway.locations=classpath:db/migration,classpath:db/mismatch",
+                    "--spring.jpa.properties.hibernate.id.sequence.increment_size_mismatch_strategy=log").close())
+                    .isNotNull();
+            assertThat(output).contains("APPLICATION FAILED TO START")
+                    .contains("public.invoice_seq: mismatched, its increment is 1, but entity "
+                            + Invoice.class.getName() + " takes 50 ids per value (pooled:50)")
+                    .contains("ALTER SEQUENCE public.invoice_seq INCREMENT BY 50")
+                    .contains("A mismatched sequence cannot be repaired by moving it forward");
+            assertThat(db.queryForLong("SELECT count(*) FROM invoice")).as("nothing written").isEqualTo(1000);
         }
     }
 
