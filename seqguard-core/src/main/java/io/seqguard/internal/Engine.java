@@ -75,6 +75,9 @@ public final class Engine {
                 sequences.removeIf(s -> !only.contains(s.ident));
             }
             List<SequenceInfo> inScope = sequences;
+            // on a Citus node, the sequences feeding Citus tables are judged within this node's range
+            CitusCatalog.Topology citus = main.inCatalogTransaction(connection ->
+                    CitusCatalog.read(connection, inScope, config.getVocabulary()));
             main.inCatalogTransaction(connection -> {
                 SequenceSync.note(connection, Integer.parseInt(server[2]), inScope);
                 return null;
@@ -115,7 +118,7 @@ public final class Engine {
             }
             AlignmentReport report = new AlignmentResult(operation, server[0], server[1], config.getAllocation(),
                     config.getMargin(), started, Duration.ofNanos(System.nanoTime() - t0), reports,
-                    judge.sourceOnly(sequences, sources));
+                    judge.sourceOnly(sequences, sources), citus);
             log.info("seqguard {}: {}", operation.name().toLowerCase(Locale.ROOT), report);
             List<SequenceReport> unverified = report.unverified();
             if (!unverified.isEmpty()) {
