@@ -149,7 +149,10 @@ final class ReportText {
             case DRIFT:
                 long drift = report.sequences().stream().filter(s -> s.status().isDrift()).count();
                 int unverified = report.unverified().size();
-                return "drift (" + drift + " sequence" + (drift == 1 ? "" : "s") + " behind or exhausted"
+                boolean outside = report.sequences().stream()
+                        .anyMatch(s -> s.status() == SequenceStatus.OUTSIDE_NODE_RANGE);
+                return "drift (" + drift + " sequence" + (drift == 1 ? "" : "s")
+                        + (outside ? " behind, exhausted or outside their node's range" : " behind or exhausted")
                         + (unverified > 0 ? ", " + unverified + " not verified" : "") + ")";
             case INCOMPLETE:
                 int n = report.unverified().size();
