@@ -71,6 +71,28 @@ final class CitusCatalog {
      * @return the cluster as this node sees it; null when the database is no Citus node (no citus extension)
      */
     static Topology read(Connection connection, List<SequenceInfo> sequences, Vocabulary words) throws SQLException {
+        Topology topology = readTopology(connection);
+        if (topology == null) {
+            return null;
+        }
+        Map<Long, String> kinds = tableKinds(connection, sequences);
+        for (SequenceInfo s : sequences) {
+            Set<String> fedKinds = new HashSet<>();
+            for (ColumnInfo c : s.columns) {
+                c.citusTable = kinds.get(c.relOid);
+                if (c.citusTable != null) {
+                    fedKinds.add(c.citusTable);
+                }
+            }
+            if (!fedKinds.isEmpty()) {
+                mark(s, topology, words);
+            }
+        }
+        return topology;
+    }
+
+    /** {@return the cluster as this node sees it; null when the database is no Citus node (no citus extension)} */
+    static Topology readTopology(Connection connection) throws SQLException {
         String version;
         try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(EXTENSION)) {
             if (!rs.next()) {
@@ -102,19 +124,6 @@ final class CitusCatalog {
                 : !groupKnown ? "pg_dist_local_group names no group for this node" : null;
         if (groupKnown) {
             groups.add(group);
-        }
-        Map<Long, String> kinds = tableKinds(connection, sequences);
-        for (SequenceInfo s : sequences) {
-            Set<String> fedKinds = new HashSet<>();
-            for (ColumnInfo c : s.columns) {
-                c.citusTable = kinds.get(c.relOid);
-                if (c.citusTable != null) {
-                    fedKinds.add(c.citusTable);
-                }
-            }
-            if (!fedKinds.isEmpty()) {
-                mark(s, group, new ArrayList<>(groups), unsupported, version, words);
-            }
         }
         return new Topology(version, group, new ArrayList<>(groups), nodes, citusTables, unsupported);
     }
@@ -159,12 +168,12 @@ final class CitusCatalog {
      * slice (on the coordinator also above every group's slice, for the note); none for an int or smallint sequence
      * on a worker (Citus parks it there) or one seqguard does not judge here.
      */
-    private static void mark(SequenceInfo s, long group, List<Long> groups, String unsupported, String version,
-            Vocabulary words) {
+    private static void mark(SequenceInfo s, Topology node, Vocabulary words) {
+        long group = node.group();
         boolean sliced = "bigint".equals(s.dataType);
-        String why = unsupported != null ? unsupported
+        String why = node.unsupported() != null ? node.unsupported()
                 : s.descending() ? "it counts down, and Citus slices ascending sequences only" : null;
-        s.citus = new CitusSequence(group, sliced, why == null ? null : refusal(why, version, group, words));
+        s.citus = new CitusSequence(group, sliced, why == null ? null : refusal(why, node.version(), group, words));
         if (s.noPrivilege && s.skipReason != null && group != 0) {
             s.skipReason += " (Citus does not carry GRANTs on identity sequences to the workers: grant on this node, "
                     + "or on every node at once from the coordinator with SELECT run_command_on_all_nodes('GRANT ...'))";
@@ -172,7 +181,7 @@ final class CitusCatalog {
         boolean read = why == null && (sliced || group == 0);
         List<CitusRanges.Range> ranges = new ArrayList<>();
         ranges.add(CitusRanges.ofGroup(group));
-        CitusRanges.Range above = group == 0 ? CitusRanges.aboveGroups(groups) : null;
+        CitusRanges.Range above = group == 0 ? CitusRanges.aboveGroups(node.groups()) : null;
         if (above != null) {
             ranges.add(above);
         }

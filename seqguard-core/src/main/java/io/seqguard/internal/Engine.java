@@ -2,6 +2,7 @@ package io.seqguard.internal;
 
 import io.seqguard.AlignerConfiguration;
 import io.seqguard.AlignmentReport;
+import io.seqguard.CitusCluster;
 import io.seqguard.Operation;
 import io.seqguard.RepairAction;
 import io.seqguard.SeqguardException;
@@ -136,6 +137,16 @@ public final class Engine {
                 throw e;
             }
             throw new SeqguardException(e.getMessage() + moved, e);
+        }
+    }
+
+    /** Reads the Citus cluster the database belongs to, from the catalog; null when it is no Citus node. */
+    public CitusCluster citus() {
+        try (Session main = open(true)) {
+            return main.inCatalogTransaction(CitusCatalog::readTopology);
+        } catch (SQLException e) {
+            throw new SeqguardException("seqguard could not read Citus's catalog: " + e.getMessage()
+                    + hint(e, config.getVocabulary()), e);
         }
     }
 
