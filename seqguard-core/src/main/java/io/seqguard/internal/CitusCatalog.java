@@ -1,6 +1,7 @@
 package io.seqguard.internal;
 
 import io.seqguard.CitusCluster;
+import io.seqguard.ColumnSource;
 import io.seqguard.Vocabulary;
 
 import java.sql.Connection;
@@ -174,7 +175,8 @@ final class CitusCatalog {
         String why = node.unsupported() != null ? node.unsupported()
                 : s.descending() ? "it counts down, and Citus slices ascending sequences only" : null;
         s.citus = new CitusSequence(group, sliced, why == null ? null : refusal(why, node.version(), group, words));
-        if (s.noPrivilege && s.skipReason != null && group != 0) {
+        if (s.noPrivilege && s.skipReason != null && group != 0
+                && s.columns.stream().anyMatch(c -> c.sources.contains(ColumnSource.IDENTITY))) {
             s.skipReason += " (Citus does not carry GRANTs on identity sequences to the workers: grant on this node, "
                     + "or on every node at once from the coordinator with SELECT run_command_on_all_nodes('GRANT ...'))";
         }

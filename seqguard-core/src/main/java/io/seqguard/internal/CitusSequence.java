@@ -44,6 +44,9 @@ final class CitusSequence {
         if (refusal != null) {
             j.status = SequenceStatus.NOT_VERIFIABLE;
             j.reason = refusal;
+            // not judged: no share of a range either
+            j.low = null;
+            j.high = null;
             return;
         }
         if (sliced && CitusRanges.sourceBeyondSlice(group, j.sourceNext)) {
@@ -66,10 +69,11 @@ final class CitusSequence {
             j.high = v.high();
         }
         if (v.status() == SequenceStatus.OUTSIDE_NODE_RANGE) {
-            j.extraNotes.add("a repair never moves a sequence backwards, so seqguard leaves it; after checking which "
-                    + "ids it handed out, set it back by hand on this node ("
-                    + (sliced ? "within " + CitusRanges.ofGroup(group) : "parked: SELECT setval(" + s.literal + ", "
-                            + s.maxValue + ", true)") + ")");
+            j.extraNotes.add(sliced ? "a repair never moves a sequence backwards, so seqguard leaves it; after checking "
+                    + "which ids it handed out, set it back by hand on this node, within " + CitusRanges.ofGroup(group)
+                    : "seqguard never moves int or smallint sequences on a worker; after checking which ids it handed "
+                            + "out, park it again by hand on this node, as Citus does: SELECT setval(" + s.literal
+                            + ", " + s.maxValue + ", true)");
         }
         for (ColumnInfo c : s.columns) {
             BigDecimal above = c.read == null ? null : c.read.aboveGroups;

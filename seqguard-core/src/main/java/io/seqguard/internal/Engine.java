@@ -76,12 +76,10 @@ public final class Engine {
                 sequences.removeIf(s -> !only.contains(s.ident));
             }
             List<SequenceInfo> inScope = sequences;
-            // on a Citus node, the sequences feeding Citus tables are judged within this node's range
-            CitusCatalog.Topology citus = main.inCatalogTransaction(connection ->
-                    CitusCatalog.read(connection, inScope, config.getVocabulary()));
-            main.inCatalogTransaction(connection -> {
+            CitusCatalog.Topology citus = main.inCatalogTransaction(connection -> {
                 SequenceSync.note(connection, Integer.parseInt(server[2]), inScope);
-                return null;
+                // on a Citus node, the sequences feeding Citus tables are judged within this node's range
+                return CitusCatalog.read(connection, inScope, config.getVocabulary());
             });
             // Without a source or blocked writers, a repair moves each sequence right after reading it, while its
             // page is still in the server's cache: on a database bigger than shared_buffers, a separate pass later
