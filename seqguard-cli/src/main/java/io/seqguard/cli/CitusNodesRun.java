@@ -6,6 +6,7 @@ import io.seqguard.RepairAction;
 import io.seqguard.SeqguardException;
 import io.seqguard.StartupGuardException;
 import io.seqguard.UnknownObjectException;
+import io.seqguard.Verdict;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -173,7 +174,7 @@ final class CitusNodesRun {
 
     private static String outcome(NodeResult r) {
         if (r.report() != null) {
-            return r.exitCode() == ExitCode.DRIFT && r.report().verdict() != io.seqguard.Verdict.DRIFT
+            return r.exitCode() == ExitCode.DRIFT && r.report().verdict() != Verdict.DRIFT
                     ? "repair failed" : r.report().verdict().name().toLowerCase(Locale.ROOT);
         }
         return r.exitCode() == ExitCode.DRIFT ? "refused" : "failed";

@@ -3,6 +3,7 @@ package io.seqguard.internal;
 import io.seqguard.Vocabulary;
 
 import java.math.BigDecimal;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -55,7 +56,7 @@ final class BoundReader {
         }
 
         /** Reads its row: the value, and on a Citus coordinator the one above every group's slice. */
-        BigDecimal row(java.sql.ResultSet rs) throws SQLException {
+        BigDecimal row(ResultSet rs) throws SQLException {
             if (column.citusRanges != null && column.citusRanges.size() > 1) {
                 aboveGroups = rs.getBigDecimal(2);
             }
