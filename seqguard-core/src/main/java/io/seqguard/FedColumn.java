@@ -34,6 +34,14 @@ public interface FedColumn {
     /** {@return why it was not compared, or how it was compared (for example through its parent table); may be null} */
     String note();
 
+    /**
+     * {@return on a Citus node, the kind of Citus table it is in: {@code distributed}, {@code reference}, {@code local}
+     * or {@code single shard}; null for any other table}
+     */
+    default String citusTable() {
+        return null;
+    }
+
     /** {@return {@code schema.table.column} as a person reads it (unquoted)} */
     default String displayName() {
         return schema() + "." + table() + "." + column();

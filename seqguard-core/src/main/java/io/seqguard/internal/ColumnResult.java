@@ -9,7 +9,7 @@ import java.util.Set;
 
 /** The {@link FedColumn} seqguard reports. */
 record ColumnResult(String schema, String table, String column, String qualifiedTable, String dataType,
-        Set<ColumnSource> sources, boolean compared, String note) implements FedColumn {
+        Set<ColumnSource> sources, boolean compared, String note, String citusTable) implements FedColumn {
 
     ColumnResult {
         // declaration order (owned, identity, default, mapped) keeps reports stable

@@ -12,8 +12,8 @@ import java.util.List;
 record SequenceResult(String schema, String name, String qualifiedName, String dataType, long increment,
         long minValue, long maxValue, boolean cycle, List<FedColumn> columns, Long previousNextValue, Long nextValue,
         Long dataBound, Long requiredNextValue, SequenceStatus status, String reason, RepairAction action, String sql,
-        Double rangeUsed, List<String> notes, Witness witness, Long sourceNextValue, boolean acknowledged)
-        implements SequenceReport {
+        Double rangeUsed, List<String> notes, Witness witness, Long sourceNextValue, boolean acknowledged,
+        Long nodeRangeStart, Long nodeRangeEnd) implements SequenceReport {
 
     SequenceResult {
         columns = List.copyOf(columns);

@@ -119,7 +119,7 @@ class RepairAtStartupTest implements TestPropertyProvider {
         @SuppressWarnings("unchecked")
         Map<String, Integer> counts = (Map<String, Integer>) details.get("counts");
         assertThat(counts).containsOnlyKeys("aligned", "behind", "exhausted", "not_verifiable", "no_privilege", "skipped",
-                "empty");
+                "empty", "not_used_on_node", "outside_node_range");
         assertThat(counts.get("behind")).isZero();
     }
 
