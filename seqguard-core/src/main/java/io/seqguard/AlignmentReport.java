@@ -50,6 +50,14 @@ public interface AlignmentReport {
      */
     List<String> sourceOnlySequences();
 
+    /**
+     * {@return the Citus cluster the database belongs to, as this node sees it; null when it is no Citus node (no
+     * citus extension)}
+     */
+    default CitusCluster citus() {
+        return null;
+    }
+
     /** {@return how many sequences have each status; every status is present, zero included} */
     default Map<SequenceStatus, Integer> countsByStatus() {
         Map<SequenceStatus, Integer> counts = new EnumMap<>(SequenceStatus.class);

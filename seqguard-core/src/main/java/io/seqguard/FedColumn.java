@@ -41,6 +41,13 @@ public interface FedColumn {
      * ({@link ColumnSource#ENTITY}); empty otherwise}
      */
     List<String> entities();
+    /**
+     * {@return on a Citus node, the kind of Citus table it is in: {@code distributed}, {@code reference}, {@code local}
+     * or {@code single shard}; null for any other table}
+     */
+    default String citusTable() {
+        return null;
+    }
 
     /** {@return {@code schema.table.column} as a person reads it (unquoted)} */
     default String displayName() {

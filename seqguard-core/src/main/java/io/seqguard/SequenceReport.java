@@ -109,6 +109,20 @@ public interface SequenceReport {
      */
     boolean acknowledged();
 
+    /**
+     * {@return on a Citus node, the first value of this node's slice of a bigint sequence that feeds a Citus table
+     * (its data and its repair stay within the slice); null otherwise (int and smallint sequences are not sliced: the
+     * coordinator hands out all their ids)}
+     */
+    default Long nodeRangeStart() {
+        return null;
+    }
+
+    /** {@return on a Citus node, the last value of this node's slice (see {@link #nodeRangeStart()}); null otherwise} */
+    default Long nodeRangeEnd() {
+        return null;
+    }
+
     /** {@return {@code schema.name} as a person reads it (unquoted)} */
     default String displayName() {
         return schema() + "." + name();

@@ -82,6 +82,12 @@ final class AlignOptions {
             description = "text, json or sql (the repair statements) (default: ${DEFAULT-VALUE}).")
     Format format;
 
+    @Option(names = "--all-nodes",
+            description = "On a Citus cluster: run on every node that hands out ids (the coordinator and each worker "
+                    + "with metadata, at the address pg_dist_node gives), one report per node; setval() reaches no "
+                    + "other node, and each node's sequences are judged within its own range.")
+    boolean allNodes;
+
     @Option(names = "--verbose", description = "Log what seqguard does, and print stack traces of failures.")
     boolean verbose;
 

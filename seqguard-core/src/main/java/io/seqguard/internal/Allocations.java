@@ -69,9 +69,9 @@ final class Allocations {
     }
 
     /**
-     * Why the sequence's blocks overlap (a pooled or pooled-lo block of its entity, or of its configured mapping, larger
-     * than its increment), naming the fix; null when they do not. A block smaller than the increment only skips ids:
-     * noted.
+     * Why the sequence's blocks overlap (a pooled or pooled-lo block of its entity, or of its configured mapping,
+     * larger than its increment), naming the fix; null when they do not. A block smaller than the increment only skips
+     * ids: noted.
      */
     static String overlap(Judged j) {
         SequenceInfo s = j.sequence;

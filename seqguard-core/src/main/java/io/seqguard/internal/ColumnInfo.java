@@ -53,6 +53,13 @@ final class ColumnInfo {
     boolean readDirectly;
     /** Its read, when read directly; set by {@link BoundReader#plan}. */
     BoundReader.Read read;
+    /** On a Citus node: the kind of Citus table it is in ({@link CitusCatalog#kind}); null for any other table. */
+    String citusTable;
+    /**
+     * On a Citus node: the ranges its read covers, this node's slice first ({@link CitusCatalog}); null to read the
+     * whole column.
+     */
+    List<CitusRanges.Range> citusRanges;
 
     ColumnInfo(long relOid, int attnum, String schema, String table, String column, String tableIdent,
             String columnIdent, String dataType, int typeOid, char relkind, boolean canRead, boolean indexed,

@@ -10,7 +10,8 @@ import java.util.Set;
 
 /** The {@link FedColumn} seqguard reports. */
 record ColumnResult(String schema, String table, String column, String qualifiedTable, String dataType,
-        Set<ColumnSource> sources, boolean compared, String note, List<String> entities) implements FedColumn {
+        Set<ColumnSource> sources, boolean compared, String note, String citusTable, List<String> entities)
+        implements FedColumn {
 
     ColumnResult {
         entities = List.copyOf(entities);

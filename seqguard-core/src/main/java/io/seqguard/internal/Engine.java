@@ -2,6 +2,7 @@ package io.seqguard.internal;
 
 import io.seqguard.AlignerConfiguration;
 import io.seqguard.AlignmentReport;
+import io.seqguard.CitusCluster;
 import io.seqguard.Operation;
 import io.seqguard.RepairAction;
 import io.seqguard.SeqguardException;
@@ -78,9 +79,10 @@ public final class Engine {
                 sequences.removeIf(s -> !only.contains(s.ident));
             }
             List<SequenceInfo> inScope = sequences;
-            main.inCatalogTransaction(connection -> {
+            CitusCatalog.Topology citus = main.inCatalogTransaction(connection -> {
                 SequenceSync.note(connection, Integer.parseInt(server[2]), inScope);
-                return null;
+                // on a Citus node, the sequences feeding Citus tables are judged within this node's range
+                return CitusCatalog.read(connection, inScope, config.getVocabulary());
             });
             // Without a source or blocked writers, a repair moves each sequence right after reading it, while its
             // page is still in the server's cache: on a database bigger than shared_buffers, a separate pass later
@@ -121,7 +123,7 @@ public final class Engine {
             }
             AlignmentReport report = new AlignmentResult(operation, server[0], server[1], config.getAllocation(),
                     config.getMargin(), started, Duration.ofNanos(System.nanoTime() - t0), reports,
-                    judge.sourceOnly(sequences, sources));
+                    judge.sourceOnly(sequences, sources), citus);
             log.info("seqguard {}: {}", operation.name().toLowerCase(Locale.ROOT), report);
             List<SequenceReport> unverified = report.unverified();
             if (!unverified.isEmpty()) {
@@ -139,6 +141,16 @@ public final class Engine {
                 throw e;
             }
             throw new SeqguardException(e.getMessage() + moved, e);
+        }
+    }
+
+    /** Reads the Citus cluster the database belongs to, from the catalog; null when it is no Citus node. */
+    public CitusCluster citus() {
+        try (Session main = open(true)) {
+            return main.inCatalogTransaction(CitusCatalog::readTopology);
+        } catch (SQLException e) {
+            throw new SeqguardException("seqguard could not read Citus's catalog: " + e.getMessage()
+                    + hint(e, config.getVocabulary()), e);
         }
     }
 

@@ -197,6 +197,10 @@ final class Judge {
             j.reason = "the data holds " + bound.toPlainString() + ", beyond any sequence value";
             return j;
         }
+        if (s.citus != null) {
+            s.citus.judge(j, config);
+            return j;
+        }
         j.verdict = Arithmetic.judge(s.increment, j.low, j.high, j.next, bound, j.sourceNext, j.rules,
                 config.getMargin());
         j.status = j.verdict.status();

@@ -58,7 +58,7 @@ final class Judged {
         List<FedColumn> columns = new ArrayList<>();
         for (ColumnInfo c : s.columns) {
             columns.add(new ColumnResult(c.schema, c.table, c.column, c.tableIdent, c.dataType, c.sources,
-                    c.compared, c.note, c.entities));
+                    c.compared, c.note, c.citusTable, c.entities));
         }
         String sql = null;
         if (status == SequenceStatus.BEHIND && operation == Operation.PLAN) {
@@ -88,7 +88,8 @@ final class Judged {
                 bound == null ? null : wholeBound(bound, s.descending()),
                 verdict == null ? null : toLong(verdict.requiredNext()), status, reason, action, sql, used,
                 notes, verdict == null ? Witness.NONE : verdict.witness(), toLong(sourceNext),
-                status.isUnverified() && acknowledgements.covers(s), s.exists,
+                status.isUnverified() && acknowledgements.covers(s),
+                s.citus == null ? null : s.citus.rangeStart(), s.citus == null ? null : s.citus.rangeEnd(), s.exists,
                 verdict != null ? verdict.rule() : allocation, allocationSource);
     }
 

@@ -50,8 +50,7 @@ final class LockingRepairer {
                     st.execute("LOCK TABLE " + String.join(", ", tables) + " IN SHARE MODE");
                     BigDecimal bound = null;
                     for (ColumnInfo c : columns) {
-                        try (ResultSet rs = st.executeQuery("SELECT " + (s.descending() ? "min(" : "max(")
-                                + c.columnIdent + ") FROM " + c.tableIdent)) {
+                        try (ResultSet rs = st.executeQuery(BoundReader.Read.sql(c, !s.descending()))) {
                             rs.next();
                             BigDecimal value = rs.getBigDecimal(1);
                             if (value != null) {

@@ -42,6 +42,8 @@ final class SequenceInfo {
     SequenceState state;
     /** Why the state could not be read; null when it was. */
     String stateError;
+    /** On a Citus node, when it feeds a Citus table: how it is judged there ({@link CitusCatalog}); null otherwise. */
+    CitusSequence citus;
 
     SequenceInfo(long oid, String schema, String name, String ident, String literal, String dataType, long increment,
             long minValue, long maxValue, boolean cycle, boolean schemaUsage, boolean canSelect, boolean canUsage,

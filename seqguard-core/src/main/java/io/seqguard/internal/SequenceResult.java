@@ -15,7 +15,8 @@ record SequenceResult(String schema, String name, String qualifiedName, String d
         long minValue, long maxValue, boolean cycle, List<FedColumn> columns, Long previousNextValue, Long nextValue,
         Long dataBound, Long requiredNextValue, SequenceStatus status, String reason, RepairAction action, String sql,
         Double rangeUsed, List<String> notes, Witness witness, Long sourceNextValue, boolean acknowledged,
-        boolean exists, AllocationRule allocation, AllocationSource allocationSource) implements SequenceReport {
+        Long nodeRangeStart, Long nodeRangeEnd, boolean exists, AllocationRule allocation,
+        AllocationSource allocationSource) implements SequenceReport {
 
     SequenceResult {
         columns = List.copyOf(columns);
