@@ -98,8 +98,9 @@ public final class GuardOption<T> {
     /** See {@link AlignerConfiguration#allocation(AllocationRule)}. */
     public static final GuardOption<AllocationRule> ALLOCATION = alignerOption("allocation", "allocation",
             AllocationRule.class, AlignerConfiguration.DEFAULT_ALLOCATION,
-            "How the application turns sequence values into ids: 'plain', 'pooled' (Hibernate's default optimizer for "
-                    + "an allocation size above 1, and the strictest rule), 'pooled-lo' or 'hilo:BLOCK_SIZE'.",
+            "How the application turns sequence values into ids, for sequences whose entity does not say: 'plain', "
+                    + "'pooled' (Hibernate's default optimizer for an allocation size above 1, and the strictest "
+                    + "rule), 'pooled-lo', 'pooled:SIZE', 'pooled-lo:SIZE' or 'hilo:SIZE'.",
             AllocationRule::parse, (a, v) -> a.allocation(v));
     /** See {@link AlignerConfiguration#margin(long)}. */
     public static final GuardOption<Long> MARGIN = alignerOption("margin", "margin", Long.class,

@@ -48,13 +48,19 @@ final class AlignRun {
             throw new CommandLine.ParameterException(commandLine,
                     "--format sql lists repair statements: use it with plan or repair");
         }
-        AlignmentReport report = aligner().verify();
+        if (options.allNodes) {
+            return new CitusNodesRun(this, commandLine, options).run(CitusNodesRun.Verb.VERIFY);
+        }
+        AlignmentReport report = aligner(dataSource()).verify();
         print(report);
         return ExitCode.of(report.verdict());
     }
 
     int plan() {
-        AlignmentReport report = aligner().plan();
+        if (options.allNodes) {
+            return new CitusNodesRun(this, commandLine, options).run(CitusNodesRun.Verb.PLAN);
+        }
+        AlignmentReport report = aligner(dataSource()).plan();
         print(report);
         return ExitCode.of(report.verdict());
     }
@@ -64,17 +70,24 @@ final class AlignRun {
      * serialized by the advisory lock, refused on a standby and while a subscription still feeds the database.
      */
     int repair() {
-        StartupGuard guard = StartupGuard.configure().dataSource(dataSource()).mode(GuardMode.REPAIR)
-                .aligner(this::configure).onStandby(StandbyAction.FAIL)
-                .onEnabledSubscription(SubscriptionAction.REFUSE).onIncomplete(IncompleteAction.FAIL)
-                .vocabulary(CliVocabulary.INSTANCE).applicationName("seqguard-cli").timeLimit(RUN_TIME_LIMIT).load();
+        if (options.allNodes) {
+            return new CitusNodesRun(this, commandLine, options).run(CitusNodesRun.Verb.REPAIR);
+        }
         AlignmentReport report;
         try {
-            report = guard.run().report();
+            report = repairGuard(dataSource()).run().report();
         } catch (StartupGuardException e) {
             return refusedOrFailed(e);
         }
         return printed(report);
+    }
+
+    /** The startup guard a repair runs through, on the given database. */
+    StartupGuard repairGuard(DataSource dataSource) {
+        return StartupGuard.configure().dataSource(dataSource).mode(GuardMode.REPAIR)
+                .aligner(this::configure).onStandby(StandbyAction.FAIL)
+                .onEnabledSubscription(SubscriptionAction.REFUSE).onIncomplete(IncompleteAction.FAIL)
+                .vocabulary(CliVocabulary.INSTANCE).applicationName("seqguard-cli").timeLimit(RUN_TIME_LIMIT).load();
     }
 
     /**
@@ -88,6 +101,10 @@ final class AlignRun {
         if (options.format == AlignOptions.Format.sql) {
             throw new CommandLine.ParameterException(commandLine,
                     "--format sql lists repair statements: use it with plan or repair");
+        }
+        if (options.allNodes) {
+            throw new CommandLine.ParameterException(commandLine, "--all-nodes works with verify, plan and repair; "
+                    + "a cutover into Citus ends with seqguard repair --all-nodes");
         }
         PrintWriter err = commandLine.getErr();
         CutoverResult result;
@@ -152,9 +169,7 @@ final class AlignRun {
     }
 
     private void print(AlignmentReport report) {
-        if (progressBar != null) {
-            progressBar.finish();
-        }
+        finishProgress();
         PrintWriter out = commandLine.getOut();
         switch (options.format) {
             case json:
@@ -169,8 +184,15 @@ final class AlignRun {
         out.flush();
     }
 
-    private SequenceAligner aligner() {
-        AlignerConfiguration configuration = SequenceAligner.configure().dataSource(dataSource())
+    /** Clears the progress bar, if one is drawn, before something is printed. */
+    void finishProgress() {
+        if (progressBar != null) {
+            progressBar.finish();
+        }
+    }
+
+    SequenceAligner aligner(DataSource dataSource) {
+        AlignerConfiguration configuration = SequenceAligner.configure().dataSource(dataSource)
                 .vocabulary(CliVocabulary.INSTANCE);
         configure(configuration);
         return configuration.load();
@@ -202,7 +224,8 @@ final class AlignRun {
         }
     }
 
-    private DataSource dataSource() {
+    /** The database {@code --url} names, as the user, password and parameters given reach it. */
+    PGSimpleDataSource dataSource() {
         PGSimpleDataSource dataSource = dataSource("--url", options.url);
         if (options.user != null) {
             dataSource.setUser(options.user);

@@ -15,8 +15,8 @@ public final class ExitCode {
     /** A usage error: bad option, malformed URL or mapping, unknown schema. */
     public static final int USAGE = 2;
     /**
-     * Drift: a sequence is behind or exhausted (after a repair: still is, or its repair failed), or a repair was
-     * refused (a standby, replication still feeding the database).
+     * Drift: a sequence is behind, exhausted or mismatched (after a repair: still is, or its repair failed), or a
+     * repair was refused (a standby, replication still feeding the database).
      */
     public static final int DRIFT = 3;
     /**

@@ -2,6 +2,7 @@ package io.seqguard.internal;
 
 import io.seqguard.AlignerConfiguration;
 import io.seqguard.AlignmentReport;
+import io.seqguard.CitusCluster;
 import io.seqguard.Operation;
 import io.seqguard.RepairAction;
 import io.seqguard.SeqguardException;
@@ -69,15 +70,19 @@ public final class Engine {
         try (Session main = open(readOnly);
                 Workers workers = new Workers(config.getJobs(), main, () -> open(readOnly))) {
             String[] server = main.inCatalogTransaction(Engine::serverInfo);
-            List<SequenceInfo> sequences = readCatalog(main, workers);
+            CatalogReader.Scope scope = readCatalog(main, workers);
+            List<SequenceInfo> sequences = scope.sequences();
+            // a sequence an entity names that does not exist is never behind: only a full run reports it
+            List<Mappings.Missing> missing = only == null ? scope.mappings().missing() : List.of();
             if (only != null) {
                 // the catalog is cheap; the data's bounds are what a second read would cost again
                 sequences.removeIf(s -> !only.contains(s.ident));
             }
             List<SequenceInfo> inScope = sequences;
-            main.inCatalogTransaction(connection -> {
+            CitusCatalog.Topology citus = main.inCatalogTransaction(connection -> {
                 SequenceSync.note(connection, Integer.parseInt(server[2]), inScope);
-                return null;
+                // on a Citus node, the sequences feeding Citus tables are judged within this node's range
+                return CitusCatalog.read(connection, inScope, config.getVocabulary());
             });
             // Without a source or blocked writers, a repair moves each sequence right after reading it, while its
             // page is still in the server's cache: on a database bigger than shared_buffers, a separate pass later
@@ -102,6 +107,9 @@ public final class Engine {
                 Judged j = repairedInPass.get(s);
                 judged.add(j != null ? j : judge.judge(s, sources));
             }
+            for (Mappings.Missing m : missing) {
+                insertInOrder(judged, judge.missing(m));
+            }
             if (operation == Operation.REPAIR) {
                 if (!inPass) {
                     new Repairer().run(outcomes(main, judged, attempted), workers, config.getProgressListener());
@@ -115,7 +123,7 @@ public final class Engine {
             }
             AlignmentReport report = new AlignmentResult(operation, server[0], server[1], config.getAllocation(),
                     config.getMargin(), started, Duration.ofNanos(System.nanoTime() - t0), reports,
-                    judge.sourceOnly(sequences, sources));
+                    judge.sourceOnly(sequences, sources), citus);
             log.info("seqguard {}: {}", operation.name().toLowerCase(Locale.ROOT), report);
             List<SequenceReport> unverified = report.unverified();
             if (!unverified.isEmpty()) {
@@ -133,6 +141,16 @@ public final class Engine {
                 throw e;
             }
             throw new SeqguardException(e.getMessage() + moved, e);
+        }
+    }
+
+    /** Reads the Citus cluster the database belongs to, from the catalog; null when it is no Citus node. */
+    public CitusCluster citus() {
+        try (Session main = open(true)) {
+            return main.inCatalogTransaction(CitusCatalog::readTopology);
+        } catch (SQLException e) {
+            throw new SeqguardException("seqguard could not read Citus's catalog: " + e.getMessage()
+                    + hint(e, config.getVocabulary()), e);
         }
     }
 
@@ -165,15 +183,31 @@ public final class Engine {
      * The sequences in scope with their columns: which sequences on the caller's connection (the other connections
      * open meanwhile), their details and columns split over the workers on a big database.
      */
-    private List<SequenceInfo> readCatalog(Session main, Workers workers) throws SQLException {
-        CatalogReader catalog = new CatalogReader(config);
+    private CatalogReader.Scope readCatalog(Session main, Workers workers) throws SQLException {
+        // discovered names without a schema are the application's: looked up through its search_path
+        List<String> searchPath = Mappings.needSearchPath(config.getMappings()) ? main.searchPath() : List.of();
+        CatalogReader catalog = new CatalogReader(config, searchPath);
         CatalogReader.Scope scope = main.inCatalogTransaction(catalog::readScope);
         workers.run(scope.parts(workers.size(), SEQUENCES_PER_CATALOG_PART), (session, part) ->
                 session.inCatalogTransaction(connection -> {
                     catalog.readPart(connection, part, scope);
                     return null;
                 }));
-        return scope.sequences();
+        return scope;
+    }
+
+    /** Puts a sequence that does not exist where its name belongs among the others (schema, then name). */
+    private static void insertInOrder(List<Judged> judged, Judged missing) {
+        int at = 0;
+        while (at < judged.size() && compare(judged.get(at).sequence, missing.sequence) <= 0) {
+            at++;
+        }
+        judged.add(at, missing);
+    }
+
+    private static int compare(SequenceInfo a, SequenceInfo b) {
+        int schema = a.schema.compareTo(b.schema);
+        return schema != 0 ? schema : a.name.compareTo(b.name);
     }
 
     /**
@@ -259,7 +293,7 @@ public final class Engine {
             // a sequence judged by the source alone feeds no table to hold still
             attempted.add(j);
             if (config.isBlockWritersDuringRepair() && !direct.isEmpty()) {
-                j.outcome = new LockingRepairer(config.getAllocation(), config.getMargin())
+                j.outcome = new LockingRepairer(j.rules, config.getMargin())
                         .repair(main, j.sequence, direct, j.low, j.high, j.sourceNext);
             } else {
                 j.outcome = new Repairer.Outcome(j.sequence, j.verdict.targetLast(), j.sql());

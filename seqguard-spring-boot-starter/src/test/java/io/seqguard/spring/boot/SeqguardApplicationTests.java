@@ -2,13 +2,11 @@ package io.seqguard.spring.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.seqguard.GuardOutcome;
 import io.seqguard.GuardResult;
 import io.seqguard.SequenceReport;
-import io.seqguard.StartupGuardException;
 import io.seqguard.spring.boot.actuate.SeqguardHealthIndicator;
 import io.seqguard.spring.boot.actuate.SeqguardMetrics;
 import io.seqguard.spring.boot.app.AuditLog;
@@ -35,10 +33,10 @@ import org.springframework.context.ConfigurableApplicationContext;
  * A real Spring Boot application on real PostgreSQL, the way a user meets a cutover: Flyway creates the schema and
  * loads the old primary's rows with their ids (as replication does), then the application writes at start-up through
  * a JPA entity with a pooled sequence generator ({@code allocationSize = 50}), an identity entity and JdbcTemplate.
- * The invoice sequence is written as Hibernate's schema export writes it (no {@code OWNED BY}, no default): only the
- * application's {@code seqguard.mappings} ties it to its column. With the starter it works; the same application
- * with {@code seqguard.enabled=false} fails on its first insert; in verify mode, without the mapping, or with a
- * misspelt property it refuses to start with Spring Boot's failure analysis.
+ * The invoice sequence is written as Hibernate's schema export writes it (no {@code OWNED BY}, no default): the
+ * entity's metadata ties it to its column (the ORM step), and so does {@code seqguard.mappings} where configured.
+ * With the starter it works; the same application with {@code seqguard.enabled=false} fails on its first insert; in
+ * verify mode, or with a misspelt property, it refuses to start with Spring Boot's failure analysis.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class SeqguardApplicationTests {
@@ -97,25 +95,18 @@ class SeqguardApplicationTests {
     }
 
     /**
-     * Without the mapping, Hibernate's sequence is tied to no column the database knows: start-up stops, naming it and
-     * the mapping to add, after the sequences it could verify were repaired.
+     * Without the mapping, the ORM step ties Hibernate's sequence to its column from the entity's metadata, with the
+     * entity's pooled block of 50: the application starts and writes, no property needed.
      */
     @Test
-    void withoutAMappingTheHibernateSequenceStopsStartUpNamingTheMapping(CapturedOutput output) {
-        try (TestDatabase db = TestDatabase.create("unmapped")) {
-            Throwable failure = catchThrowable(() -> start(db, List.of(), "--spring.application.name=shop").close());
-            StartupGuardException refusal = Causes.find(failure,
-                    StartupGuardException.class);
-            assertThat(refusal.reason()).isEqualTo(StartupGuardException.Reason.INCOMPLETE);
-            assertThat(refusal.report().unverified()).extracting(SequenceReport::displayName)
-                    .containsExactly("public.invoice_seq");
-            assertThat(output).contains("APPLICATION FAILED TO START")
-                    .contains("public.invoice_seq (not verifiable): no column uses it")
-                    .contains("seqguard.mappings public.invoice_seq=SCHEMA.TABLE.COLUMN")
-                    .contains("set seqguard.allow-unverified=public.invoice_seq");
-            // the others were verifiable and repaired; the unmapped one is left as it was
-            assertThat(db.queryForLong("SELECT nextval('customer_id_seq')")).isEqualTo(301);
-            assertThat(db.queryForLong("SELECT nextval('invoice_seq')")).isEqualTo(1);
+    void withoutAMappingTheEntityTiesHibernatesSequenceToItsColumn() {
+        try (TestDatabase db = TestDatabase.create("unmapped");
+                ConfigurableApplicationContext context = start(db, List.of())) {
+            assertThat(context.getBean(StartUpWrites.class).invoiceIds()).containsExactly(1001L, 1002L);
+            SequenceReport invoice = context.getBean(SeqguardResults.class).get("dataSource").orElseThrow().report()
+                    .sequences().stream().filter(s -> s.name().equals("invoice_seq")).findFirst().orElseThrow();
+            assertThat(invoice.allocation()).isEqualTo(io.seqguard.AllocationRule.pooled(50));
+            assertThat(invoice.allocationSource()).isEqualTo(io.seqguard.AllocationSource.ENTITY);
         }
     }
 

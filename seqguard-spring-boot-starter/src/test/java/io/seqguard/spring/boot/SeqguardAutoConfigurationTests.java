@@ -94,6 +94,29 @@ class SeqguardAutoConfigurationTests {
         }
     }
 
+    /**
+     * An AOT-processed application evaluated the auto-configuration's conditions at build time: the guard's beans
+     * exist whatever {@code seqguard.enabled} says at run time. The initializer reads it again when it runs.
+     */
+    @Test
+    void seqguardEnabledFalseAtRunTimeGuardsNothingEvenWhereTheBeansExist() {
+        try (TestDatabase db = TestDatabase.create("aotoff")) {
+            runner.withPropertyValues(Databases.springDataSource(db))
+                    .run(context -> {
+                        // the cutover's rows arrive after this context's own guard ran
+                        Databases.laggingTable(db, "orders", 120);
+                        org.springframework.mock.env.MockEnvironment runTime = new org.springframework.mock.env
+                                .MockEnvironment().withProperty("seqguard.enabled", "false");
+                        SeqguardResults results = new SeqguardResults();
+                        new SeqguardInitializer(java.util.Map.of("dataSource",
+                                context.getBean(javax.sql.DataSource.class)),
+                                context.getBean(SeqguardProperties.class), List.of(), runTime, results).run();
+                        assertThat(results.get("dataSource")).isEmpty();
+                    });
+            assertThat(db.queryForLong("SELECT nextval('orders_id_seq')")).as("nothing moved").isEqualTo(1);
+        }
+    }
+
     @Test
     void propertiesReachTheGuard() {
         try (TestDatabase db = TestDatabase.create("properties")) {

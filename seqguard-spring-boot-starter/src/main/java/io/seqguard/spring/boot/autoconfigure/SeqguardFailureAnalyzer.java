@@ -166,6 +166,11 @@ class SeqguardFailureAnalyzer extends AbstractFailureAnalyzer<StartupGuardExcept
                     + "bigint), or, when it is no longer used, leave it out with "
                     + target.property("exclude-sequences", "<schema.sequence>") + ".");
         }
+        if (report != null && !report.withStatus(SequenceStatus.MISMATCHED).isEmpty()) {
+            actions.add("A mismatched sequence cannot be repaired by moving it forward: change its increment "
+                    + "(ALTER SEQUENCE ... INCREMENT BY the entity's allocationSize) or the entity's allocationSize, "
+                    + "as its line says, then start again.");
+        }
         if (pooledOnly(report)) {
             actions.add("Some of them are behind only under the 'pooled' allocation rule (Hibernate's pooled "
                     + "optimizer, the strictest). If the application's ids come from another optimizer, set "
@@ -173,13 +178,18 @@ class SeqguardFailureAnalyzer extends AbstractFailureAnalyzer<StartupGuardExcept
         }
     }
 
-    /** Whether a sequence is behind only because the pooled rule asks for a whole increment above the data. */
+    /**
+     * Whether a sequence is behind only because the configured (or default) pooled rule asks for a whole increment
+     * above the data; a sequence whose entity's generator decided is behind whatever the property says.
+     */
     private static boolean pooledOnly(AlignmentReport report) {
-        if (report == null || report.allocation().kind() != AllocationRule.Kind.POOLED) {
+        if (report == null) {
             return false;
         }
         for (SequenceReport s : report.withStatus(SequenceStatus.BEHIND)) {
-            if (s.nextValue() != null && s.dataBound() != null && Math.abs(s.increment()) > 1
+            if (s.allocationSource() != io.seqguard.AllocationSource.ENTITY
+                    && s.allocation().kind() == AllocationRule.Kind.POOLED && s.nextValue() != null
+                    && s.dataBound() != null && Math.abs(s.increment()) > 1
                     && (s.descending() ? s.nextValue() < s.dataBound() : s.nextValue() > s.dataBound())) {
                 return true;
             }

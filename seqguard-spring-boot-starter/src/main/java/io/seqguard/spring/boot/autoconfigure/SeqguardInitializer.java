@@ -62,6 +62,15 @@ public class SeqguardInitializer implements InitializingBean {
     private final List<SeqguardConfigurationCustomizer> customizers;
     private final Environment environment;
     private final SeqguardResults results;
+    /** Mappings found before this initializer ran (deferred DataSource initialization); null without Hibernate. */
+    private volatile OrmMappings ormMappings;
+    /** Whether Hibernate's ORM step follows: an incomplete run then waits for the entities' mappings. */
+    private volatile boolean ormStepsFollow;
+    /** The guards planned by {@link #run()}, for the ORM step to run again with the entities' mappings. */
+    private final List<Planned> planned = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Incomplete runs waiting for the ORM step of their DataSource, by pool. */
+    private final Map<DataSource, SeqguardStartupException> pendingOrmStep =
+            java.util.Collections.synchronizedMap(new IdentityHashMap<>());
 
     /**
      * @param dataSources the DataSource beans to guard, by bean name, in the order to guard them
@@ -95,6 +104,14 @@ public class SeqguardInitializer implements InitializingBean {
      * @throws SeqguardStartupException when a guard refuses start-up
      */
     public SeqguardResults run() {
+        if (environment != null && !environment.getProperty(PropertyCheck.PREFIX + GuardOption.ENABLED.key(),
+                Boolean.class, true)) {
+            // the auto-configuration's condition already says so, except in an AOT-processed application, whose
+            // conditions were evaluated at build time: the property is read again where it counts, at run time
+            log.info("seqguard: " + PropertyCheck.PREFIX + GuardOption.ENABLED.key() + "=false: no DataSource is "
+                    + "guarded");
+            return results;
+        }
         PropertyCheck check = environment == null ? PropertyCheck.none() : PropertyCheck.of(environment);
         Map<String, String> blocks = matchBlocks(check);
         List<Planned> planned = new ArrayList<>();
@@ -105,10 +122,79 @@ public class SeqguardInitializer implements InitializingBean {
                 planned.add(plan);
             }
         }
+        this.planned.addAll(planned);
         for (Planned plan : planned) {
-            guard(plan);
+            guard(plan, ormStepsFollow, false);
         }
         return results;
+    }
+
+    /**
+     * Says that Hibernate's ORM step follows this initializer (seqguard-hibernate and an EntityManagerFactory are
+     * present): a run that is incomplete only because of sequences no column ties to their tables then waits for the
+     * entities' mappings ({@link #guardOrm}) instead of stopping start-up, and {@link #checkOrmSteps()} stops it
+     * when no ORM step came for that DataSource. Drift and every other refusal still stop start-up at once.
+     */
+    void expectOrmSteps() {
+        this.ormStepsFollow = true;
+    }
+
+    /**
+     * Uses the entities' mappings found while the EntityManagerFactories were built, when they were built before this
+     * initializer runs ({@code spring.jpa.defer-datasource-initialization=true}): each DataSource's one run is then
+     * complete.
+     */
+    void useOrmMappings(OrmMappings mappings) {
+        this.ormMappings = mappings;
+    }
+
+    /**
+     * The ORM step of one EntityManagerFactory: guards the DataSource it uses again, with the mappings found in
+     * Hibernate's metamodel, and stops start-up on refusal. Runs inside the EntityManagerFactory's build, before any
+     * bean can use it. A DataSource seqguard does not guard (disabled, not PostgreSQL) is left alone.
+     *
+     * @param pool the DataSource Hibernate uses
+     * @param mappings the entities' sequences, tables and allocation rules
+     * @throws SeqguardStartupException when the guard refuses start-up
+     */
+    void guardOrm(DataSource pool, List<io.seqguard.SequenceMapping> mappings) {
+        for (Planned plan : planned) {
+            if (plan.pool == pool || plan.pool == unwrapGuarded(pool)) {
+                pendingOrmStep.remove(plan.pool);
+                plan.configuration.aligner(a -> a.mappings(mappings));
+                StartupGuard guard;
+                try {
+                    guard = plan.configuration.load();
+                } catch (IllegalStateException | IllegalArgumentException e) {
+                    throw new SeqguardConfigurationException(null, e.getMessage() + " (DataSource '" + plan.name
+                            + "').", "Change the properties named.", e);
+                }
+                log.info("seqguard: DataSource '" + plan.name + "': guarding again with the " + mappings.size()
+                        + " sequence mapping(s) of Hibernate's entities");
+                guard(new Planned(plan.name, plan.pool, plan.url, plan.prefix, plan.configuration, guard), false,
+                        true);
+                return;
+            }
+        }
+        log.debug("seqguard: Hibernate's DataSource is not one seqguard guards; its ORM step does nothing");
+    }
+
+    /**
+     * Stops start-up for a DataSource whose run was incomplete and that no ORM step verified again: every
+     * EntityManagerFactory was built by the time this runs.
+     *
+     * @throws SeqguardStartupException the first such DataSource's refusal
+     */
+    void checkOrmSteps() {
+        synchronized (pendingOrmStep) {
+            for (SeqguardStartupException failure : pendingOrmStep.values()) {
+                throw failure;
+            }
+        }
+    }
+
+    private static DataSource unwrapGuarded(DataSource pool) {
+        return pool instanceof GuardedDataSource ? ((GuardedDataSource) pool).getDelegate() : pool;
     }
 
     /** A guard ready to run, its configuration checked. */
@@ -153,6 +239,11 @@ public class SeqguardInitializer implements InitializingBean {
             }
         }
         guardedPools.put(pool, name);
+        List<io.seqguard.SequenceMapping> found = ormMappings == null ? List.of()
+                : !ormMappings.get(bean).isEmpty() ? ormMappings.get(bean) : ormMappings.get(pool);
+        if (!found.isEmpty()) {
+            configuration.aligner(a -> a.mappings(found));
+        }
         for (SeqguardConfigurationCustomizer customizer : customizers) {
             customizer.customize(name, configuration);
         }
@@ -202,7 +293,14 @@ public class SeqguardInitializer implements InitializingBean {
         }
     }
 
-    private void guard(Planned plan) {
+    /**
+     * Runs one guard and records its result.
+     *
+     * @param incompleteMayWait whether an incomplete run waits for the ORM step instead of stopping start-up
+     * @param again whether an earlier run of this DataSource was recorded: when this one found everything aligned, the
+     *     earlier one, which says what it moved, stays the one health shows
+     */
+    private void guard(Planned plan, boolean incompleteMayWait, boolean again) {
         if (dataSources.size() > 1) {
             log.info("seqguard: guarding DataSource '" + plan.name + "'" + (plan.url != null ? " (" + plan.url + ")"
                     : "") + ", mode " + plan.configuration.getMode().name().toLowerCase(Locale.ROOT));
@@ -217,8 +315,18 @@ public class SeqguardInitializer implements InitializingBean {
         } catch (StartupGuardException e) {
             SeqguardStartupException failure = new SeqguardStartupException(plan.name,
                     plan.configuration.getMode(), plan.url, describeUser(plan.pool), plan.prefix, e);
+            if (incompleteMayWait && e.reason() == StartupGuardException.Reason.INCOMPLETE) {
+                // Hibernate's metamodel will tie its sequences to their columns: the ORM step decides
+                log.info("seqguard: DataSource '" + plan.name + "': " + e.report().unverified().size()
+                        + " sequence(s) not verified yet; the ORM step verifies them with Hibernate's entity mappings");
+                pendingOrmStep.put(plan.pool, failure);
+                return;
+            }
             results.recordFailure(plan.name, failure, Duration.ofNanos(System.nanoTime() - t0));
             throw failure;
+        }
+        if (again && result.outcome() == io.seqguard.GuardOutcome.ALIGNED && results.get(plan.name).isPresent()) {
+            return;
         }
         results.record(plan.name, result);
     }

@@ -39,8 +39,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     'SEQUENCE=TABLE.COLUMN', for example 'billing.invoice_number_seq=billing.invoice.number'.
  * @param allowUnverified Sequences knowingly not verified (an invoice number only application code hands out), which
  *     then no longer make the run incomplete; 'all' for every sequence.
- * @param allocation How the application turns sequence values into ids: 'plain', 'pooled' (Hibernate's default
- *     optimizer for an allocation size above 1, and the strictest rule), 'pooled-lo' or 'hilo:BLOCK_SIZE'.
+ * @param allocation How the application turns sequence values into ids, for sequences whose entity does not say:
+ *     'plain', 'pooled' (Hibernate's default optimizer for an allocation size above 1, and the strictest rule),
+ *     'pooled-lo', 'pooled:SIZE', 'pooled-lo:SIZE' or 'hilo:SIZE'.
  * @param margin Extra sequence values a repair skips beyond what the data needs, for rows still in flight.
  * @param statementTimeout Upper bound for each statement the guard runs (a max() on an unindexed column is the slow
  *     one).
