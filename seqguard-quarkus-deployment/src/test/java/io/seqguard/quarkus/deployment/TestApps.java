@@ -27,13 +27,6 @@ final class TestApps {
             "quarkus.hibernate-orm.schema-management.strategy=none",
             "");
 
-    /**
-     * The shop's entity sequences, which its schema (as Hibernate's schema export writes it) ties to no column, mapped
-     * by hand, as an application does until seqguard finds them from Hibernate ORM's entities.
-     */
-    static final String SHOP_MAPPINGS = "quarkus.seqguard.mappings=public.invoice_seq=public.invoice.id,"
-            + "public.\"Order Lines; DROP TABLE x_SEQ\"=public.\"Order Lines; DROP TABLE x\".id\n";
-
     private TestApps() {
     }
 

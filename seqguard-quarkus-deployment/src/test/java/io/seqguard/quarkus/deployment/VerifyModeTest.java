@@ -17,7 +17,7 @@ class VerifyModeTest {
 
     @RegisterExtension
     static final QuarkusUnitTest APP = new QuarkusUnitTest()
-            .setArchiveProducer(() -> TestApps.shop(TestApps.SHOP_MAPPINGS + "quarkus.seqguard.mode=verify\n"))
+            .setArchiveProducer(() -> TestApps.shop("quarkus.seqguard.mode=verify\n"))
             .assertException(e -> {
                 // the application's classes are not the test's: compare by name
                 Throwable refusal = e;

@@ -2,6 +2,7 @@ package io.seqguard.quarkus.runtime;
 
 import io.quarkus.arc.Arc;
 import io.quarkus.arc.InstanceHandle;
+import io.seqguard.hibernate.HibernateSequences;
 
 import javax.sql.DataSource;
 import org.hibernate.SessionFactory;
@@ -17,8 +18,8 @@ import org.hibernate.integrator.spi.Integrator;
  * Guards the datasource of a Hibernate ORM persistence unit while Hibernate builds the unit's session factory: the
  * observer this integrator adds is called after the observers Quarkus registers in the options (its schema
  * management and {@code import.sql} among them), and before the session factory is handed to anyone, so that the
- * guard sees every row the start-up wrote and no entity is written before it. (The sequences of the unit's entities
- * come with seqguard-hibernate; until then a sequence no column owns is mapped with {@code mappings}.) Hibernate ORM
+ * guard sees every row the start-up wrote and no entity is written before it. It passes the sequences of the unit's
+ * entities ({@link HibernateSequences}), with Hibernate's physical names and each entity's optimizer. Hibernate ORM
  * finds it through {@code META-INF/services/org.hibernate.integrator.spi.Integrator} at build time; a guard that
  * refuses start-up makes building the session factory fail, and with it start-up.
  */
@@ -45,7 +46,7 @@ public final class SeqguardIntegrator implements Integrator {
             return;
         }
         Object unit = factory.getProperties().get(AvailableSettings.PERSISTENCE_UNIT_NAME);
-        guards.get().unitReady(String.valueOf(unit), pool(factory), java.util.List.of());
+        guards.get().unitReady(String.valueOf(unit), pool(factory), HibernateSequences.from(factory));
     }
 
     /** The datasource the session factory takes connections from; null for database multi-tenancy. */
