@@ -78,7 +78,8 @@ public interface SeqguardOptions {
 
     /**
      * How the application turns sequence values into ids where no entity says: {@code plain}, {@code pooled} (the
-     * default, Hibernate's optimizer for an allocation size above 1), {@code pooled-lo} or {@code hilo:BLOCK_SIZE}.
+     * default, Hibernate's optimizer for an allocation size above 1), {@code pooled-lo}, {@code pooled:SIZE},
+     * {@code pooled-lo:SIZE} or {@code hilo:SIZE}.
      *
      * @return the text
      */

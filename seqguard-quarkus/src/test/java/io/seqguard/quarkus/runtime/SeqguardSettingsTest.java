@@ -196,7 +196,8 @@ class SeqguardSettingsTest {
     void theModuleReadmeListsEveryOption() throws java.io.IOException {
         String readme = java.nio.file.Files.readString(java.nio.file.Path.of("README.md"));
         for (GuardOption<?> option : GuardOption.all()) {
-            assertThat(readme).as(option.key()).contains("`" + option.key() + "`");
+            assertThat(readme).as(option.key()).contains("| `" + option.key() + "` | ")
+                    .contains(" | " + option.description() + " |");
         }
     }
 
