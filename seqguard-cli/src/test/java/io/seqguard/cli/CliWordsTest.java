@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -170,6 +172,22 @@ class CliWordsTest {
                 "words", "--format", "sql", "--exclude", "words.tiny", "--allow-unverified", "all");
         assertThat(after.code()).as(after.err()).isEqualTo(ExitCode.ALIGNED);
         assertThat(after.out()).isEmpty();
+    }
+
+    /** A migration holding the table: the read gives up at --lock-timeout, and the report says why and what to do. */
+    @Test
+    void aReadThatWaitedForALockSaysSoAndNamesTheOption() throws Exception {
+        try (Connection holder = db.dataSource().getConnection(); Statement st = holder.createStatement()) {
+            holder.setAutoCommit(false);
+            st.execute("LOCK TABLE words.\"Order Lines; DROP TABLE x\" IN ACCESS EXCLUSIVE MODE");
+            CliTest.Run run = CliTest.run(Map.of(), "verify", "--url", db.jdbcUrl(), "--user", "postgres",
+                    "--schema", "words", "--exclude", "words.tiny", "--allow-unverified", "words.invoice_number_seq",
+                    "--lock-timeout", "200ms");
+            holder.rollback();
+            assertThat(run.code()).as(run.err()).isEqualTo(ExitCode.INCOMPLETE);
+            assertThat(run.out() + run.err()).contains("waited longer than the lock timeout for a lock another "
+                    + "session holds on the table").contains("raise --lock-timeout").doesNotContain("Position:");
+        }
     }
 
     @Test
