@@ -22,7 +22,10 @@ public interface AlignmentReport {
     /** {@return the database's name} */
     String database();
 
-    /** {@return the server's version, for example {@code 18.3}} */
+    /**
+     * {@return the server's {@code server_version} as it gives it: {@code 18.3}, or with a distribution's suffix such
+     * as {@code 15.20 (Debian 15.20-0+deb12u1)}; text to show, not a number to compare}
+     */
     String serverVersion();
 
     /**

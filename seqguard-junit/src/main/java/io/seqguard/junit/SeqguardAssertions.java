@@ -28,11 +28,12 @@ public final class SeqguardAssertions {
     }
 
     /**
-     * Fails when any sequence is behind its data or exhausted; changes nothing.
+     * Fails unless the verdict is aligned: when any sequence is behind its data, exhausted or mismatched with its
+     * entity's allocation, and when any could not be verified and is not acknowledged; changes nothing.
      *
      * @param dataSource the database to check
      * @return the report, for further assertions
-     * @throws AssertionError listing each lagging sequence, what it needs and how to fix it
+     * @throws AssertionError listing each such sequence, why, and how to fix it
      */
     public static AlignmentReport assertAligned(DataSource dataSource) {
         return assertAligned(dataSource, configuration -> { });
@@ -44,7 +45,7 @@ public final class SeqguardAssertions {
      * @param dataSource the database to check
      * @param configuration adjusts the configuration, for example {@code c -> c.schemas("app")}
      * @return the report, for further assertions
-     * @throws AssertionError listing each lagging sequence, what it needs and how to fix it
+     * @throws AssertionError listing each sequence that is not aligned, why, and how to fix it
      */
     public static AlignmentReport assertAligned(DataSource dataSource, Consumer<AlignerConfiguration> configuration) {
         AlignerConfiguration config = SequenceAligner.configure().dataSource(dataSource);

@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
  * Micrometer meters for the startup guard, the same as seqguard's Spring Boot starter's (names, types, tags, units),
  * one set per guarded data source (tag {@code datasource}), each showing the data source's latest run:
  * <ul>
- *   <li>{@value #SEQUENCES} (gauge, tag {@code status}: {@code aligned}, {@code behind}, {@code exhausted},
- *       {@code not_verifiable}, {@code no_privilege}, {@code skipped}, {@code empty}): sequences by status in the
+ *   <li>{@value #SEQUENCES} (gauge, tag {@code status}: one per {@link io.seqguard.SequenceStatus}, in lower case,
+ *       {@code aligned}, {@code behind}, {@code not_verifiable} and so on): sequences by status in the
  *       latest run's report (after a repair, the repaired ones count as aligned);</li>
  *   <li>{@value #UNVERIFIED} (gauge): sequences that could not be verified and are not acknowledged
  *       ({@code allow-unverified}); above 0 means the run was incomplete;</li>

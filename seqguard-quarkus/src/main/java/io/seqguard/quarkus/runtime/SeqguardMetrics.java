@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
  * Micrometer meters for the startup guard, under the same names, types, tags and units as seqguard's Spring Boot and
  * Micronaut modules, one set per guarded datasource (tag {@code datasource}), each showing its latest run:
  * <ul>
- *   <li>{@value #SEQUENCES} (gauge, tag {@code status}: {@code aligned}, {@code behind}, {@code exhausted},
- *       {@code not_verifiable}, {@code no_privilege}, {@code skipped}, {@code empty}, ...): sequences by status in
+ *   <li>{@value #SEQUENCES} (gauge, tag {@code status}: one per {@link io.seqguard.SequenceStatus}, in lower case,
+ *       {@code aligned}, {@code behind}, {@code not_verifiable} and so on): sequences by status in
  *       the latest run's report;</li>
  *   <li>{@value #UNVERIFIED} (gauge): sequences that could not be verified and are not acknowledged
  *       ({@code allow-unverified}); above 0 means the run was incomplete;</li>

@@ -18,8 +18,8 @@ import java.util.concurrent.TimeUnit;
  * Micrometer meters for the startup guard, one set per guarded DataSource bean (tag {@code datasource}), each showing
  * the bean's latest run, whether it let start-up go on or refused:
  * <ul>
- *   <li>{@value #SEQUENCES} (gauge, tag {@code status}: {@code aligned}, {@code behind}, {@code exhausted},
- *       {@code not_verifiable}, {@code no_privilege}, {@code skipped}, {@code empty}): how many sequences had each
+ *   <li>{@value #SEQUENCES} (gauge, tag {@code status}: one per {@link io.seqguard.SequenceStatus}, in lower case,
+ *       {@code aligned}, {@code behind}, {@code not_verifiable} and so on): how many sequences had each
  *       status in the run's report (after a repair, the repaired ones count as aligned);</li>
  *   <li>{@value #UNVERIFIED} (gauge): sequences that could not be verified and are not acknowledged
  *       ({@code allow-unverified}); above 0 means the run was incomplete;</li>
