@@ -57,8 +57,10 @@ class CustomizerTest {
             assertThat(thrown).as("start-up fails").isNotNull();
             assertThat(TestApps.causes(thrown).map(Throwable::getMessage))
                     .anySatisfy(message -> assertThat(message).startsWith("Micronaut data source 'default': ")
-                            .contains("(the old primary): Could not connect to the database: Connection to 127.0.0.1:1 refused")
-                            .doesNotContain(".."));
+                            .contains("(the old primary): Could not connect to the database: "
+                                    + "Connection to 127.0.0.1:1 refused")
+                            // no sentence ends twice; the ellipsis of "aligner.source(...)" is not one
+                            .doesNotContainPattern("(?<!\\.)\\.\\.(?!\\.)"));
             assertThat(TestApps.nextValue(books, "book_id_seq")).as("nothing moved").isEqualTo(1);
         }
     }
