@@ -139,6 +139,20 @@ public final class GuardConfiguration {
     }
 
     /**
+     * The jobs a guard can read with on a pool that lends at most {@code maximumPoolSize} connections at once, for the
+     * framework modules that know their pool's size. The guard holds one connection for its lock while the aligner
+     * reads with up to {@code jobs} more: on a pool that lends fewer, fewer jobs read rather than one waiting for the
+     * pool's timeout. A pool that lends fewer than 2 cannot run the guard at all.
+     *
+     * @param jobs the jobs configured ({@link AlignerConfiguration#jobs(int)})
+     * @param maximumPoolSize the most connections the pool lends at once
+     * @return {@code jobs}, or {@code maximumPoolSize - 1} when that is fewer; 0 when the pool lends fewer than 2
+     */
+    public static int jobsWithin(int jobs, int maximumPoolSize) {
+        return maximumPoolSize < 2 ? 0 : Math.min(jobs, maximumPoolSize - 1);
+    }
+
+    /**
      * What to do on a standby; default {@link StandbyAction#VERIFY}.
      *
      * @param onStandby the action

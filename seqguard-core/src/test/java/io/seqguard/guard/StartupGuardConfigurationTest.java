@@ -24,6 +24,17 @@ import org.junit.jupiter.api.Test;
 /** Configuration without a database: defaults, parsing, and messages that name the property. */
 class StartupGuardConfigurationTest {
 
+    /** The rule every framework module sizes jobs by: one connection for the lock, the rest of the pool to read. */
+    @Test
+    void jobsFitThePoolTheFrameworkLends() {
+        assertThat(GuardConfiguration.jobsWithin(2, 10)).as("room enough").isEqualTo(2);
+        assertThat(GuardConfiguration.jobsWithin(2, 3)).as("lock + 2 readers").isEqualTo(2);
+        assertThat(GuardConfiguration.jobsWithin(4, 3)).as("cut to what is left after the lock").isEqualTo(2);
+        assertThat(GuardConfiguration.jobsWithin(2, 2)).isEqualTo(1);
+        assertThat(GuardConfiguration.jobsWithin(2, 1)).as("no reader beside the lock: refused").isZero();
+        assertThat(GuardConfiguration.jobsWithin(2, 0)).isZero();
+    }
+
     /** A data source that must never be asked for a connection. */
     static final class NoDataSource implements DataSource {
         @Override

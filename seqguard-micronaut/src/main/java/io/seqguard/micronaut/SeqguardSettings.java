@@ -217,18 +217,19 @@ final class SeqguardSettings {
      * is read with fewer jobs; one that lends only one is refused now rather than timing out later.
      */
     private static int jobsFor(String name, int jobs, String key, int maximumPoolSize) {
-        if (jobs + 1 <= maximumPoolSize) {
+        int fitted = GuardConfiguration.jobsWithin(jobs, maximumPoolSize);
+        if (fitted == jobs) {
             return jobs;
         }
-        if (maximumPoolSize < 2) {
+        if (fitted == 0) {
             throw new ConfigurationException("Micronaut data source '" + name + "' is a Hikari pool of at most "
                     + maximumPoolSize + " connection, but seqguard's startup guard needs 2 at once (one holds its "
                     + "lock, one reads). Raise datasources." + name + ".maximum-pool-size to 2 or more, or set "
                     + DATASOURCES + name + ".enabled=false.");
         }
         log.info("seqguard: data source '{}' lends at most {} connections; reading with {} job(s) instead of {} ({})",
-                name, maximumPoolSize, maximumPoolSize - 1, jobs, key);
-        return maximumPoolSize - 1;
+                name, maximumPoolSize, fitted, jobs, key);
+        return fitted;
     }
 
     /** A key under {@code seqguard.} from a configuration file, system property or the like. */

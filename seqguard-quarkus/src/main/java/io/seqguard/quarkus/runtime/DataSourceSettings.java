@@ -1,17 +1,24 @@
 package io.seqguard.quarkus.runtime;
 
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.datasource.common.runtime.DataSourceUtil;
 import io.quarkus.runtime.configuration.ConfigurationException;
+import io.seqguard.AlignerConfiguration;
 import io.seqguard.GuardConfiguration;
+import io.seqguard.GuardMode;
 import io.seqguard.GuardOption;
 import io.seqguard.StartupGuard;
 import io.seqguard.Vocabulary;
 
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The options set for one datasource, each with the key it came from, so that messages name that key. */
 public final class DataSourceSettings {
+
+    private static final Logger log = LoggerFactory.getLogger(DataSourceSettings.class);
 
     /** A value and the key the user wrote it under. */
     static final class Setting {
@@ -77,7 +84,33 @@ public final class DataSourceSettings {
         for (Map.Entry<GuardOption<?>, Setting> entry : settings.entrySet()) {
             apply(guard, entry.getKey(), entry.getValue());
         }
+        if (pool instanceof AgroalDataSource agroal && guard.getMode() != GuardMode.OFF) {
+            fitJobs(guard, agroal.getConfiguration().connectionPoolConfiguration().maxSize());
+        }
         return guard;
+    }
+
+    /**
+     * Reads with fewer jobs on a pool that lends fewer than the guard would take, rather than leave a reader waiting
+     * for Agroal's acquisition timeout; refuses a pool that lends only one, naming its key.
+     */
+    private void fitJobs(GuardConfiguration guard, int maxSize) {
+        Setting jobsSetting = settings.get(GuardOption.JOBS);
+        int jobs = jobsSetting != null ? (Integer) jobsSetting.value : AlignerConfiguration.DEFAULT_JOBS;
+        int fitted = GuardConfiguration.jobsWithin(jobs, maxSize);
+        String maxSizeKey = (DataSourceUtil.isDefault(dataSource) ? "quarkus.datasource."
+                : "quarkus.datasource.\"" + dataSource + "\".") + "jdbc.max-size";
+        if (fitted == 0) {
+            throw new ConfigurationException("seqguard: " + displayName() + " is a pool of at most " + maxSize
+                    + " connection, but seqguard's startup guard needs 2 at once (one holds its lock, one reads). "
+                    + "Raise " + maxSizeKey + " to 2 or more, or set " + key(GuardOption.ENABLED) + "=false.",
+                    Set.of(maxSizeKey));
+        }
+        if (fitted < jobs) {
+            log.info("seqguard: {} lends at most {} connections ({}); reading with {} job(s) instead of {} ({})",
+                    displayName(), maxSize, maxSizeKey, fitted, jobs, key(GuardOption.JOBS));
+            guard.aligner(aligner -> aligner.jobs(fitted));
+        }
     }
 
     @SuppressWarnings("unchecked")

@@ -398,17 +398,17 @@ public class SeqguardInitializer implements InitializingBean {
             return jobs;
         }
         Integer max = HikariPools.maximumPoolSize(pool);
-        if (max == null || jobs + 1 <= max) {
+        if (max == null || GuardConfiguration.jobsWithin(jobs, max) == jobs) {
             return jobs;
         }
-        if (max < 2) {
+        int fewer = GuardConfiguration.jobsWithin(jobs, max);
+        if (fewer == 0) {
             throw new SeqguardConfigurationException("spring.datasource.hikari.maximum-pool-size", "DataSource '"
                     + name + "' is a Hikari pool of at most " + max + " connection, but seqguard's startup guard needs "
                     + "2 at once (one holds its lock, one reads).", "Raise its maximum pool size "
                     + "(spring.datasource.hikari.maximum-pool-size for the auto-configured one) to 2 or more, or set "
                     + prefix + "enabled=false.", null);
         }
-        int fewer = max - 1;
         log.info("seqguard: DataSource '" + name + "' lends at most " + max + " connections; reading with " + fewer
                 + " job(s) instead of " + jobs + " (" + key + ")");
         return fewer;
