@@ -129,6 +129,34 @@ class DataJpaStartupTest {
         }
     }
 
+    /**
+     * A second data source, which no entity uses, with a sequence only application code calls: no ORM step can tie it
+     * to a column, so its incomplete run stops start-up (fail closed), naming the property that acknowledges it.
+     */
+    @Test
+    void aDataSourceWithoutEntitiesStillStopsStartUpOnAnUnverifiedSequence() {
+        try (TestDatabase db = TestDatabase.create("micronaut_jpa_two");
+                TestDatabase reports = TestDatabase.create("micronaut_jpa_reports")) {
+            Map<String, Object> properties = withWrites(db);
+            properties.put("datasources.reports.url", reports.jdbcUrl());
+            properties.put("datasources.reports.username", reports.server().superuser());
+            properties.put("datasources.reports.driver-class-name", "org.postgresql.Driver");
+            properties.put("flyway.datasources.reports.enabled", true);
+            properties.put("flyway.datasources.reports.locations", "classpath:db/reports");
+            Throwable thrown = catchThrowable(() -> ShopApp.start(properties).close());
+            SeqguardStartupException refusal = ShopApp.refusal(thrown);
+            assertThat(refusal.getDataSourceName()).isEqualTo("reports");
+            assertThat(refusal.getGuardException().reason()).isEqualTo(StartupGuardException.Reason.INCOMPLETE);
+            assertThat(refusal.getGuardException().report().unverified()).extracting(SequenceReport::name)
+                    .containsExactly("Report Numbers; DROP TABLE x");
+            // the shop's entities, which Micronaut's session factory on 'reports' maps too, are not reported missing
+            assertThat(refusal.getMessage()).startsWith("Micronaut data source 'reports': ")
+                    .contains("set seqguard.allow-unverified=public.\"Report Numbers; DROP TABLE x\";")
+                    .doesNotContain("invoice_seq");
+            assertThat(reports.queryForLong("SELECT count(*) FROM pg_class WHERE relname = 'x'")).isZero();
+        }
+    }
+
     private static Map<String, Object> withWrites(TestDatabase db) {
         Map<String, Object> properties = ShopApp.properties(db);
         properties.put(StartUpWrites.ENABLED, "true");
