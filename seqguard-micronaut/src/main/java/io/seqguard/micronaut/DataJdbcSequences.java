@@ -2,7 +2,6 @@ package io.seqguard.micronaut;
 
 import io.micronaut.context.BeanContext;
 import io.micronaut.core.annotation.AnnotationMetadata;
-import io.micronaut.core.reflect.ClassUtils;
 import io.micronaut.core.type.Argument;
 import io.micronaut.data.annotation.Repository;
 import io.micronaut.data.model.PersistentProperty;
@@ -27,21 +26,16 @@ import org.slf4j.LoggerFactory;
  * bean, from the {@code @JdbcRepository} bean definitions of one data source ({@code @Repository("name")},
  * {@code default} when unnamed) and their entities' introspection, with the names Micronaut Data's own query builder
  * writes into the insert. An entity is mapped on the data sources of its repositories only, so its sequence is never
- * looked for in another database. One value per row: the rule is plain.
+ * looked for in another database. One value per row: the rule is plain. Loading this class needs Micronaut Data's
+ * model: callers check that it is present first.
  */
 final class DataJdbcSequences {
 
     private static final Logger log = LoggerFactory.getLogger(SeqguardDataSourceListener.class);
     private static final String JDBC_REPOSITORY = "io.micronaut.data.jdbc.annotation.JdbcRepository";
-    private static final String QUERY_BUILDER = "io.micronaut.data.model.query.builder.sql.SqlQueryBuilder";
     private static final String NEXTVAL = "nextval('";
 
     private DataJdbcSequences() {
-    }
-
-    /** {@return whether Micronaut Data's SQL model is on the class path} */
-    static boolean available(ClassLoader classLoader) {
-        return ClassUtils.isPresent(QUERY_BUILDER, classLoader);
     }
 
     /**

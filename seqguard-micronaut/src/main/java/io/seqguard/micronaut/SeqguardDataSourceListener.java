@@ -80,6 +80,8 @@ public class SeqguardDataSourceListener implements BeanCreatedEventListener<Data
 
     private static final Logger log = LoggerFactory.getLogger(SeqguardDataSourceListener.class);
     private static final String HIKARI = "com.zaxxer.hikari.HikariConfigMXBean";
+    /** Micronaut Data's SQL model, which {@link DataJdbcSequences} needs (it is not even loaded without it). */
+    private static final String MICRONAUT_DATA_MODEL = "io.micronaut.data.model.query.builder.sql.SqlQueryBuilder";
     private static final String HIBERNATE_STEP =
             "io.micronaut.configuration.hibernate.jpa.conf.settings.SettingsSupplier";
 
@@ -215,7 +217,8 @@ public class SeqguardDataSourceListener implements BeanCreatedEventListener<Data
                 }
             }
             List<SequenceMapping> discovered = new ArrayList<>(ormMappings);
-            if (configuration.getMode() != GuardMode.OFF && DataJdbcSequences.available(getClass().getClassLoader())) {
+            if (configuration.getMode() != GuardMode.OFF && ClassUtils.isPresent(MICRONAUT_DATA_MODEL,
+                    getClass().getClassLoader())) {
                 discovered.addAll(DataJdbcSequences.of(context, name));
             }
             if (!discovered.isEmpty()) {
