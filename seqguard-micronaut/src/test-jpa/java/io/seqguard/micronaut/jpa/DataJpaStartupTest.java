@@ -132,9 +132,23 @@ class DataJpaStartupTest {
     /**
      * A second data source, which no entity uses, with a sequence only application code calls: no ORM step can tie it
      * to a column, so its incomplete run stops start-up (fail closed), naming the property that acknowledges it.
+     * Micronaut's session factory on 'reports' maps the shop's entities too: they are not reported missing there.
      */
     @Test
     void aDataSourceWithoutEntitiesStillStopsStartUpOnAnUnverifiedSequence() {
+        assertReportsRefused(Map.of());
+    }
+
+    /**
+     * The same with JPA turned off on 'reports': no session factory, so no ORM step ever comes for it; the check when
+     * the context has started stops start-up.
+     */
+    @Test
+    void aDataSourceWhoseOrmStepNeverComesStopsStartUpWhenTheContextHasStarted() {
+        assertReportsRefused(Map.of("jpa.reports.enabled", false));
+    }
+
+    private static void assertReportsRefused(Map<String, Object> more) {
         try (TestDatabase db = TestDatabase.create("micronaut_jpa_two");
                 TestDatabase reports = TestDatabase.create("micronaut_jpa_reports")) {
             Map<String, Object> properties = withWrites(db);
@@ -143,13 +157,13 @@ class DataJpaStartupTest {
             properties.put("datasources.reports.driver-class-name", "org.postgresql.Driver");
             properties.put("flyway.datasources.reports.enabled", true);
             properties.put("flyway.datasources.reports.locations", "classpath:db/reports");
+            properties.putAll(more);
             Throwable thrown = catchThrowable(() -> ShopApp.start(properties).close());
             SeqguardStartupException refusal = ShopApp.refusal(thrown);
             assertThat(refusal.getDataSourceName()).isEqualTo("reports");
             assertThat(refusal.getGuardException().reason()).isEqualTo(StartupGuardException.Reason.INCOMPLETE);
             assertThat(refusal.getGuardException().report().unverified()).extracting(SequenceReport::name)
                     .containsExactly("Report Numbers; DROP TABLE x");
-            // the shop's entities, which Micronaut's session factory on 'reports' maps too, are not reported missing
             assertThat(refusal.getMessage()).startsWith("Micronaut data source 'reports': ")
                     .contains("set seqguard.allow-unverified=public.\"Report Numbers; DROP TABLE x\";")
                     .doesNotContain("invoice_seq");
