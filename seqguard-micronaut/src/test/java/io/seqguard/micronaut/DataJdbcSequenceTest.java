@@ -68,8 +68,11 @@ class DataJdbcSequenceTest {
             assertThat(onArchive.report().unverified()).isEmpty();
             assertThat(onArchive.report().sequences()).extracting(SequenceReport::name)
                     .containsExactly("archived_entry_seq");
-            assertThat(sequence(onArchive, "archived_entry_seq").columns()).singleElement()
-                    .satisfies(column -> assertThat(column.entities()).containsExactly(ArchivedEntry.class.getName()));
+            assertThat(sequence(onArchive, "archived_entry_seq").schema()).isEqualTo("archive");
+            assertThat(sequence(onArchive, "archived_entry_seq").columns()).singleElement().satisfies(column -> {
+                assertThat(column.qualifiedTable()).isEqualTo("archive.archived_entry");
+                assertThat(column.entities()).containsExactly(ArchivedEntry.class.getName());
+            });
             assertThat(ledger.queryForLong("SELECT count(*) FROM pg_class WHERE relname = 'x'"))
                     .as("the hostile name was never SQL").isZero();
         }
