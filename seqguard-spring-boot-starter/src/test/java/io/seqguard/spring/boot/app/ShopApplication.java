@@ -1,6 +1,5 @@
 package io.seqguard.spring.boot.app;
 
-import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /**
@@ -10,13 +9,4 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
  */
 @SpringBootApplication
 public class ShopApplication {
-
-    /**
-     * Starts the shop as users start theirs (Spring AOT's processor and an AOT-processed run start it this way).
-     *
-     * @param args the command line: {@code --property=value} arguments
-     */
-    public static void main(String[] args) {
-        SpringApplication.run(ShopApplication.class, args);
-    }
 }
