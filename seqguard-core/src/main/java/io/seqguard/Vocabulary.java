@@ -37,6 +37,22 @@ public interface Vocabulary {
     String repair();
 
     /**
+     * Who speaks in the startup guard's messages: the guard in an application, the command that runs it on a
+     * command line.
+     *
+     * @param mode the guard's mode where the message says it, else null
+     * @return for example {@code seqguard startup guard (mode repair)}
+     */
+    default String guard(GuardMode mode) {
+        return "seqguard startup guard" + (mode == null ? "" : " (mode " + mode.name().toLowerCase(Locale.ROOT) + ")");
+    }
+
+    /** {@return what follows "refuses" in a refusal of the guard: {@code start-up} in an application} */
+    default String stopped() {
+        return "start-up";
+    }
+
+    /**
      * Words for a framework whose options are properties: {@code prefix} followed by the option's key
      * ({@link GuardOption#key()}); null for a configuration method that no {@link GuardOption} sets (such as
      * {@code source}), which such a framework sets in code.

@@ -152,7 +152,7 @@ class GuardOptionTest {
         assertThatThrownBy(() -> GuardOption.JOBS.applyText(guard, "0", "seqguard.datasources.orders.jobs"))
                 .hasMessage("seqguard.datasources.orders.jobs: must be between 1 and 64, was 0");
         assertThatThrownBy(() -> GuardOption.TIME_LIMIT.applyText(guard, "0s", "seqguard.time-limit"))
-                .hasMessage("seqguard.time-limit: must be between 1 ms and 24 days, was PT0S");
+                .hasMessage("seqguard.time-limit: must be between 1 ms and 24 days, was 0 ms");
         assertThatThrownBy(() -> GuardOption.MAPPINGS.applyText(guard, "nope", "seqguard.mappings"))
                 .hasMessageStartingWith("seqguard.mappings: mapping: 'nope' has no '='");
         assertThatThrownBy(() -> GuardOption.MARGIN.applyText(guard, "-1", "seqguard.margin"))

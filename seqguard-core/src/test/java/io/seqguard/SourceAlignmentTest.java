@@ -264,7 +264,7 @@ class SourceAlignmentTest {
         DataSource nowhere = newServer.dataSource("no_such_database_ü");
         SeqguardException e = catchThrowableOfType(SeqguardException.class,
                 () -> aligner(nowhere).load().verify());
-        assertThat(e.getMessage()).startsWith("source: Could not connect to the database")
+        assertThat(e.getMessage()).startsWith("source (the old primary): Could not connect to the database")
                 .contains("no_such_database_ü");
         List<String> unchanged = new ArrayList<>();
         unchanged.add(newDb.queryForString("SELECT last_value::text FROM " + seq(TARGET_ONLY)));

@@ -19,7 +19,7 @@ final class AlignOptions {
     @Option(names = "--user", paramLabel = "USER", description = "The role to connect as (default: from the URL).")
     String user;
 
-    @Option(names = "--password", paramLabel = "PASSWORD", arity = "0..1", interactive = true,
+    @Option(names = "--password", paramLabel = "PASSWORD", arity = "0..1", interactive = true, prompt = "Password: ",
             description = "The password; without a value it is asked for. Default: the PGPASSWORD variable.")
     char[] password;
 
@@ -33,6 +33,7 @@ final class AlignOptions {
     String sourceUser;
 
     @Option(names = "--source-password", paramLabel = "PASSWORD", arity = "0..1", interactive = true,
+            prompt = "Password of the source: ",
             description = "The source's password; without a value it is asked for. Default: the PGSOURCEPASSWORD "
                     + "variable.")
     char[] sourcePassword;
@@ -55,9 +56,10 @@ final class AlignOptions {
                     + "named all is written public.all).")
     List<String> allowUnverified = new ArrayList<>();
 
-    @Option(names = "--allocation", paramLabel = "RULE", defaultValue = "pooled",
+    /** Null unless given, so that the report says the rule is seqguard's default rather than this option's. */
+    @Option(names = "--allocation", paramLabel = "RULE",
             description = "plain, pooled, pooled-lo, pooled:<size>, pooled-lo:<size> or hilo:<size> (default: "
-                    + "${DEFAULT-VALUE}).")
+                    + "pooled).")
     String allocation;
 
     @Option(names = "--margin", paramLabel = "N", defaultValue = "0",
@@ -70,13 +72,20 @@ final class AlignOptions {
 
     @Option(names = "--lock-timeout", paramLabel = "DURATION", defaultValue = "10s",
             converter = DurationConverter.class,
-            description = "Longest wait for a lock, e.g. 10s, 500ms, 2m (default: ${DEFAULT-VALUE}).")
+            description = "Longest wait for a lock on a table or sequence, with its unit: 10s, 500ms, 2m "
+                    + "(default: ${DEFAULT-VALUE}).")
     Duration lockTimeout;
 
     @Option(names = "--statement-timeout", paramLabel = "DURATION", defaultValue = "60s",
             converter = DurationConverter.class,
-            description = "Longest run of one statement (default: ${DEFAULT-VALUE}).")
+            description = "Longest run of one statement, with its unit: 60s, 5m (default: ${DEFAULT-VALUE}).")
     Duration statementTimeout;
+
+    @Option(names = "--lock-wait-timeout", paramLabel = "DURATION", defaultValue = "60s",
+            converter = DurationConverter.class,
+            description = "repair and cutover: longest wait for the seqguard lock while another seqguard run (an "
+                    + "application's startup guard) repairs this database (default: ${DEFAULT-VALUE}).")
+    Duration lockWaitTimeout;
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
             description = "text, json or sql (the repair statements) (default: ${DEFAULT-VALUE}).")
@@ -91,7 +100,8 @@ final class AlignOptions {
     @Option(names = "--verbose", description = "Log what seqguard does, and print stack traces of failures.")
     boolean verbose;
 
+    /** {@return the rule --allocation gives, or null when it was not given} */
     AllocationRule allocationRule() {
-        return AllocationRule.parse(allocation);
+        return allocation == null ? null : AllocationRule.parse(allocation);
     }
 }

@@ -29,6 +29,8 @@ final class AlignRun {
 
     /** A runbook step may read big unindexed tables; the statement timeout bounds each read. */
     private static final Duration RUN_TIME_LIMIT = Duration.ofHours(6);
+    /** How long opening one connection may take, the server's authentication included. */
+    private static final int LOGIN_TIMEOUT_SECONDS = 20;
 
     private final CommandLine commandLine;
     private final AlignOptions options;
@@ -84,10 +86,19 @@ final class AlignRun {
 
     /** The startup guard a repair runs through, on the given database. */
     StartupGuard repairGuard(DataSource dataSource) {
+        try {
+            return repairGuardConfiguration(dataSource);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(commandLine, CliVocabulary.INSTANCE.inOptionWords(e));
+        }
+    }
+
+    private StartupGuard repairGuardConfiguration(DataSource dataSource) {
         return StartupGuard.configure().dataSource(dataSource).mode(GuardMode.REPAIR)
                 .aligner(this::configure).onStandby(StandbyAction.FAIL)
                 .onEnabledSubscription(SubscriptionAction.REFUSE).onIncomplete(IncompleteAction.FAIL)
-                .vocabulary(CliVocabulary.INSTANCE).applicationName("seqguard-cli").timeLimit(RUN_TIME_LIMIT).load();
+                .vocabulary(CliVocabulary.INSTANCE).applicationName("seqguard-cli").timeLimit(RUN_TIME_LIMIT)
+                .lockWaitTimeout(options.lockWaitTimeout).load();
     }
 
     /**
@@ -118,8 +129,10 @@ final class AlignRun {
                     })
                     .guard(g -> g.aligner(this::configure).onIncomplete(IncompleteAction.FAIL)
                             .vocabulary(CliVocabulary.INSTANCE).applicationName("seqguard-cutover")
-                            .timeLimit(RUN_TIME_LIMIT))
+                            .timeLimit(RUN_TIME_LIMIT).lockWaitTimeout(options.lockWaitTimeout))
                     .load().run();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(commandLine, CliVocabulary.INSTANCE.inOptionWords(e));
         } catch (CutoverException e) {
             err.println("seqguard: " + e.getMessage());
             return e.reason() == CutoverException.Reason.CATCH_UP_TIMEOUT ? ExitCode.FAILURE
@@ -128,8 +141,10 @@ final class AlignRun {
             return refusedOrFailed(e);
         }
         if (result.stoppedBeforeRepair()) {
-            err.println("seqguard: stopped before the repair; next: " + result.nextStatement()
-                    + "; then run the cutover again with --disable-subscription, or seqguard repair");
+            err.println("seqguard: stopped before the repair, which refuses a subscription that is still enabled. "
+                    + "Next: run this cutover again with --disable-subscription (it disables the subscription once "
+                    + "caught up, then repairs), or run " + result.nextStatement() + " yourself and then seqguard "
+                    + "repair with the same --url and --source.");
             return ExitCode.DRIFT;
         }
         print(result.repair().report());
@@ -210,9 +225,12 @@ final class AlignRun {
         }
         try {
             configuration.schemas(options.schemas).excludeSequences(options.excludes)
-                    .excludeTables(options.excludes).mappings(mappings).allocation(options.allocationRule())
+                    .excludeTables(options.excludes).mappings(mappings)
                     .margin(options.margin).jobs(options.jobs).lockTimeout(options.lockTimeout)
                     .statementTimeout(options.statementTimeout).allowUnverified(options.allowUnverified);
+            if (options.allocationRule() != null) {
+                configuration.allocation(options.allocationRule());
+            }
             if (progressBar != null) {
                 configuration.progressListener(progressBar);
             }
@@ -220,7 +238,7 @@ final class AlignRun {
                 configuration.source(sourceDataSource());
             }
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(commandLine, "--" + e.getMessage());
+            throw new CommandLine.ParameterException(commandLine, CliVocabulary.INSTANCE.inOptionWords(e));
         }
     }
 
@@ -231,12 +249,11 @@ final class AlignRun {
             dataSource.setUser(options.user);
         }
         if (options.password != null) {
-            dataSource.setPassword(new String(options.password));
+            dataSource.setPassword(typed("--password", options.password, "PGPASSWORD"));
         } else if (environment.get("PGPASSWORD") != null) {
             dataSource.setPassword(environment.get("PGPASSWORD"));
         }
         dataSource.setApplicationName("seqguard");
-        dataSource.setConnectTimeout(10);
         return dataSource;
     }
 
@@ -248,20 +265,45 @@ final class AlignRun {
             dataSource.setUser(user);
         }
         if (options.sourcePassword != null) {
-            dataSource.setPassword(new String(options.sourcePassword));
+            dataSource.setPassword(typed("--source-password", options.sourcePassword, "PGSOURCEPASSWORD"));
         } else if (environment.get("PGSOURCEPASSWORD") != null) {
             dataSource.setPassword(environment.get("PGSOURCEPASSWORD"));
         }
         dataSource.setApplicationName("seqguard-source");
         dataSource.setReadOnly(true);
-        dataSource.setConnectTimeout(10);
         return dataSource;
+    }
+
+    /** The URL's loginTimeout; one the driver cannot read counts as set: the driver warns and goes on with it. */
+    private static int loginTimeoutOf(PGSimpleDataSource dataSource) {
+        try {
+            return dataSource.getLoginTimeout();
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** A password given or typed; none at all (no terminal to ask at, an empty line) is a usage error. */
+    private String typed(String option, char[] password, String variable) {
+        if (password.length == 0) {
+            throw new CommandLine.ParameterException(commandLine, option + ": no password was given"
+                    + (System.console() == null ? " (there is no terminal to ask at)" : "") + "; type it at the "
+                    + "prompt, or set the " + variable + " variable and leave " + option + " out");
+        }
+        return new String(password);
     }
 
     private PGSimpleDataSource dataSource(String option, String url) {
         if (!url.startsWith("jdbc:postgresql:")) {
             throw new CommandLine.ParameterException(commandLine, option + ": '" + Urls.masked(url)
                     + "' is not a PostgreSQL JDBC URL; expected jdbc:postgresql://HOST[:PORT]/DATABASE");
+        }
+        if (Urls.hasUserInfo(url)) {
+            throw new CommandLine.ParameterException(commandLine, option + ": '" + Urls.masked(url)
+                    + "' puts a user and password before the host, which PostgreSQL's JDBC URLs do not take; give "
+                    + "the user with " + (option.equals("--url") ? "--user" : "--source-user")
+                    + " and the password in " + (option.equals("--url") ? "PGPASSWORD" : "PGSOURCEPASSWORD")
+                    + " (or at the prompt)");
         }
         PGSimpleDataSource dataSource = new PGSimpleDataSource();
         try {
@@ -270,6 +312,19 @@ final class AlignRun {
             throw new CommandLine.ParameterException(commandLine, option + ": '" + Urls.masked(url)
                     + "' is malformed; expected jdbc:postgresql://HOST[:PORT]/DATABASE");
         }
+        // the driver reads "host:5432:99" as host "host:5432" and "[::1" as a host name, then fails as if it did
+        // not resolve: a typo in the URL is a usage error, said before anything connects
+        if (ServerProbe.endpoints(url).isEmpty() || ServerProbe.endpoints(url).stream().map(ServerProbe.Endpoint::host)
+                .anyMatch(host -> host.startsWith("[") ? !host.endsWith("]") : host.contains(":"))) {
+            throw new CommandLine.ParameterException(commandLine, option + ": '" + Urls.masked(url)
+                    + "' names no host and port the driver can read; expected jdbc:postgresql://HOST[:PORT]/DATABASE");
+        }
+        // Connecting is bounded as a whole, not only the TCP handshake: a port forward or load balancer whose
+        // backend is gone accepts the connection and then never answers, and a runbook step must not hang on it.
+        if (loginTimeoutOf(dataSource) == 0) { // unless the URL sets its own (?loginTimeout=SECONDS)
+            dataSource.setLoginTimeout(LOGIN_TIMEOUT_SECONDS);
+        }
+        dataSource.setTcpKeepAlive(true);
         return dataSource;
     }
 }

@@ -1,5 +1,6 @@
 package io.seqguard.cli;
 
+import io.seqguard.GuardMode;
 import io.seqguard.Vocabulary;
 
 /** The command line's words for options, so that messages name the option a runbook writes. */
@@ -27,6 +28,7 @@ final class CliVocabulary implements Vocabulary {
             case "allowUnverified":
             case "lockTimeout":
             case "statementTimeout":
+            case "lockWaitTimeout":
                 return "--" + Vocabulary.kebabCase(method);
             default:
                 // guard options the command line does not offer: repair always refuses a standby and a database
@@ -35,8 +37,30 @@ final class CliVocabulary implements Vocabulary {
         }
     }
 
+    /**
+     * A configuration method's message ({@code statementTimeout: must be ...}) with the option's name in front, as
+     * the command line spells it.
+     */
+    String inOptionWords(IllegalArgumentException e) {
+        String message = e.getMessage();
+        int colon = message.indexOf(':');
+        String option = colon > 0 ? option(message.substring(0, colon)) : null;
+        return option != null ? option + message.substring(colon) : message;
+    }
+
     @Override
     public String repair() {
         return "seqguard repair";
+    }
+
+    /** The command line runs the guard only to repair, so the command speaks, with no mode to add. */
+    @Override
+    public String guard(GuardMode mode) {
+        return "seqguard repair";
+    }
+
+    @Override
+    public String stopped() {
+        return "to run";
     }
 }

@@ -13,6 +13,12 @@ final class DurationConverter implements ITypeConverter<Duration> {
 
     @Override
     public Duration convert(String value) {
+        if (value.strip().matches("\\d+")) {
+            // the properties read a bare number as milliseconds, as Spring does; on a command line "10" is more
+            // likely meant as seconds, so the unit is asked for rather than guessed
+            throw new TypeConversionException("'" + value + "' has no unit: write " + value + "s, " + value
+                    + "ms or " + value + "m");
+        }
         try {
             return GuardOption.LOCK_TIMEOUT.parse(value, "duration");
         } catch (IllegalArgumentException e) {

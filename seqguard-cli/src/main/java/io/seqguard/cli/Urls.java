@@ -12,6 +12,19 @@ final class Urls {
     private Urls() {
     }
 
+    /** {@return whether the URL has a {@code user:password@} or {@code user@} before its host} */
+    static boolean hasUserInfo(String url) {
+        int hosts = url.indexOf("//");
+        if (hosts < 0) {
+            return false;
+        }
+        int end = hosts + 2;
+        while (end < url.length() && "/?".indexOf(url.charAt(end)) < 0) {
+            end++;
+        }
+        return url.substring(hosts + 2, end).contains("@");
+    }
+
     static String masked(String url) {
         String masked = PASSWORD_PARAMETER.matcher(url).replaceAll("$1***");
         return USER_INFO.matcher(masked).replaceAll("$1***@");

@@ -35,7 +35,7 @@ final class UsageErrorHandler implements IParameterExceptionHandler {
                     names.addAll(List.of(spec.names()));
                 }
                 String name = option ? typed.split("=", 2)[0] : typed;
-                err.println("seqguard: " + command + ": unknown " + (option ? "option" : "argument") + " '" + name
+                err.println(command + ": unknown " + (option ? "option" : "argument") + " '" + name
                         + "'." + (option ? suggestion(name, names) : ""));
             }
         } else {

@@ -85,7 +85,7 @@ class CliHelpTest {
         CliTest.Run run = run("verify", "--url", "jdbc:postgresql://db/shop", "--shema", "public");
         assertThat(run.code()).isEqualTo(ExitCode.USAGE);
         assertThat(run.err().lines()).containsExactly(
-                "seqguard: seqguard verify: unknown option '--shema'. Did you mean '--schema'?",
+                "seqguard verify: unknown option '--shema'. Did you mean '--schema'?",
                 "Try 'seqguard verify --help' for more information.");
 
         CliTest.Run equals = run("repair", "--url", "jdbc:postgresql://db/shop", "--lock-timout=5s");

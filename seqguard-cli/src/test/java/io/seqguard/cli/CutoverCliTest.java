@@ -60,7 +60,10 @@ class CutoverCliTest {
         assertThat(stopped.code()).as(stopped.err()).isEqualTo(ExitCode.DRIFT);
         assertThat(stopped.err()).contains("seqguard cutover: step 1/6: old primary: database " + oldDb.name())
                 .contains("seqguard cutover: step 3/6: the subscription has applied everything up to ")
-                .contains("seqguard: stopped before the repair; next: ALTER SUBSCRIPTION \"from old ü\" DISABLE");
+                .contains("seqguard: stopped before the repair, which refuses a subscription that is still enabled. "
+                        + "Next: run this cutover again with --disable-subscription")
+                .contains("or run ALTER SUBSCRIPTION \"from old ü\" DISABLE yourself and then seqguard repair with the "
+                        + "same --url and --source.");
         assertThat(stopped.out()).isEmpty();
         assertThat(newDb.queryForLong("SELECT count(*) FROM " + SCHEMA + ".\"orders; x\"")).isEqualTo(30);
 

@@ -24,6 +24,7 @@ final class BoundReader {
     private static final int CHUNKS_PER_WORKER = 4;
     private static final int MAX_LOCKS_PER_CHUNK = 1000;
     private static final String QUERY_CANCELED = "57014";
+    private static final String LOCK_NOT_AVAILABLE = "55P03";
 
     /** One read: {@code max(column)} or {@code min(column)} of one table. */
     static final class Read {
@@ -229,6 +230,12 @@ final class BoundReader {
                             : "the column has no index; add one (CREATE INDEX ON " + read.column.tableIdent + " ("
                                     + read.column.columnIdent + ")), or " + raise);
         }
-        return "reading " + what + " failed: " + e.getMessage();
+        if (LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
+            return "reading " + what + " waited longer than the lock timeout for a lock another session holds on the "
+                    + "table (an ALTER TABLE, a VACUUM FULL, a migration: see pg_locks): run again when it is done, or "
+                    + "raise " + vocabulary.name("lockTimeout");
+        }
+        // the driver appends "Position: N" of seqguard's own statement, which tells the user nothing
+        return "reading " + what + " failed: " + DriverMessages.clause(e).replaceAll("\\s*Position: \\d+$", "");
     }
 }

@@ -249,7 +249,7 @@ public final class CutoverRunner {
     private CutoverException refuse(Reason reason, String what) {
         String message = "seqguard cutover stopped at step " + (steps.isEmpty() ? 1 : stepNumber() + 1) + ": " + what
                 + ".";
-        log.error(message);
+        // thrown, not logged as well: the caller says it once, in its own words
         return Exceptions.cutover(reason, message, steps);
     }
 

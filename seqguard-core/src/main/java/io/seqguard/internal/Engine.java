@@ -72,6 +72,11 @@ public final class Engine {
             String[] server = main.inCatalogTransaction(Engine::serverInfo);
             CatalogReader.Scope scope = readCatalog(main, workers);
             List<SequenceInfo> sequences = scope.sequences();
+            if (only == null) {
+                for (String warning : UnmatchedNames.find(config, sequences)) {
+                    log.warn("seqguard {}: {}", operation.name().toLowerCase(Locale.ROOT), warning);
+                }
+            }
             // a sequence an entity names that does not exist is never behind: only a full run reports it
             List<Mappings.Missing> missing = only == null ? scope.mappings().missing() : List.of();
             if (only != null) {

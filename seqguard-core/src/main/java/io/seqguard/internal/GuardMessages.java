@@ -19,7 +19,7 @@ import java.util.Locale;
 final class GuardMessages {
 
     private static final String STANDBY = "this server is a standby (in recovery); repair belongs to the primary: run "
-            + "the guard against the primary";
+            + "it against the primary";
 
     private final GuardConfiguration config;
     private final ServerFacts facts;
@@ -44,7 +44,7 @@ final class GuardMessages {
     }
 
     String abandoned(String step) {
-        return "seqguard startup guard abandoned: the time limit (" + config.getTimeLimit().toMillis()
+        return words().guard(null) + " abandoned: the time limit (" + config.getTimeLimit().toMillis()
                 + " ms) passed while " + step;
     }
 
@@ -57,14 +57,15 @@ final class GuardMessages {
             return pendingSync();
         }
         if (decision.rule() == GuardPolicy.Rule.STANDBY_FAIL) {
-            return "seqguard startup guard refuses start-up: " + STANDBY + (words().option("onStandby") == null ? "."
+            return words().guard(null) + " refuses " + words().stopped() + ": " + STANDBY
+                    + (words().option("onStandby") == null ? "."
                     : " (" + words().name("onStandby") + " fail refuses every standby).");
         }
         List<String> disable = new ArrayList<>();
         for (ServerFacts.Subscription s : facts.enabledSubscriptions()) {
             disable.add("ALTER SUBSCRIPTION " + s.ident() + " DISABLE");
         }
-        return "seqguard startup guard refuses to " + (config.getMode() == GuardMode.REPAIR ? "repair" : "verify")
+        return words().guard(null) + " refuses to " + (config.getMode() == GuardMode.REPAIR ? "repair" : "verify")
                 + " database " + facts.database() + ": enabled subscription(s) " + subscriptions() + " still feed it, "
                 + "so the cutover is not finished and rows with explicit ids keep arriving. Finish the cutover first ("
                 + String.join("; ", disable) + ")" + orSet("onEnabledSubscription", "proceed, verify or skip") + ".";
@@ -155,7 +156,7 @@ final class GuardMessages {
     }
 
     private String pendingSync() {
-        StringBuilder text = new StringBuilder("seqguard startup guard refuses to ")
+        StringBuilder text = new StringBuilder(words().guard(null) + " refuses to ")
                 .append(config.getMode() == GuardMode.REPAIR ? "repair" : "verify").append(" database ")
                 .append(facts.database()).append(": ");
         List<String> ways = new ArrayList<>();
@@ -193,17 +194,18 @@ final class GuardMessages {
     String drift(GuardPolicy.Decision decision, AlignmentReport report) {
         if (decision.onStandby()) {
             return config.getMode() == GuardMode.REPAIR
-                    ? "seqguard startup guard refuses to repair: " + STANDBY + ". Verified here instead: "
+                    ? words().guard(null) + " refuses to repair: " + STANDBY + ". Verified here instead: "
                             + problems(report) + fixStatements(report)
-                    : "seqguard startup guard (mode verify) on a standby (in recovery): " + problems(report)
+                    : words().guard(GuardMode.VERIFY) + " on a standby (in recovery): " + problems(report)
                             + "\nRepair belongs to the primary: run the guard (mode repair) or the statements below "
                             + "against the primary." + fixStatements(report);
         }
         if (decision.applied() == GuardMode.REPAIR) {
-            return "seqguard startup guard (mode repair) refuses start-up: what remains cannot be repaired by moving "
+            return words().guard(GuardMode.REPAIR) + " refuses " + words().stopped()
+                    + ": what remains cannot be repaired by moving "
                     + "sequences forward. " + problems(report);
         }
-        return "seqguard startup guard (mode " + lower(decision.applied()) + ") refuses start-up: " + problems(report)
+        return words().guard(decision.applied()) + " refuses " + words().stopped() + ": " + problems(report)
                 + fixStatements(report);
     }
 
@@ -212,13 +214,13 @@ final class GuardMessages {
     }
 
     String repairFailed(AlignmentReport report, int failed) {
-        return "seqguard startup guard could not repair " + failed + " sequence(s) in database " + facts.database()
+        return words().guard(null) + " could not repair " + failed + " sequence(s) in database " + facts.database()
                 + " (moved " + report.withAction(RepairAction.REPAIRED).size() + "); nothing was moved backwards and "
                 + "running the guard again is safe. " + problems(report);
     }
 
     String incomplete(AlignmentReport report) {
-        return "seqguard startup guard (mode " + lower(config.getMode()) + ") refuses start-up: the run is incomplete."
+        return words().guard(config.getMode()) + " refuses " + words().stopped() + ": the run is incomplete."
                 + movedFirst(report) + " " + problems(report) + "\nTo go on while some sequences stay unverified, "
                 + "acknowledge them by name (" + words().name("allowUnverified") + ")" + orSet("onIncomplete", "warn")
                 + ".";
@@ -235,7 +237,7 @@ final class GuardMessages {
     }
 
     String lockTimeout(Duration waited, String holders) {
-        return "seqguard startup guard: another instance has held the seqguard lock for " + waited.toSeconds()
+        return words().guard(null) + ": another instance has held the seqguard lock for " + waited.toSeconds()
                 + " s (at least; " + words().name("lockWaitTimeout") + " " + config.getLockWaitTimeout().toMillis()
                 + " ms): " + holders + ". It is probably repairing a large database: raise "
                 + words().name("lockWaitTimeout") + ", or see what that session does in pg_stat_activity (a stuck one "

@@ -165,11 +165,10 @@ final class Judge {
                             + words.name("mappings") + " " + s.ident + "=SCHEMA.TABLE.COLUMN)"
                             + (config.getSource() == null ? ", give the old primary as a witness ("
                                     + words.name("source") + ")" : "")
-                            + ", or acknowledge that it is not verified (" + words.name("allowUnverified") + " "
-                            + s.ident + ")"
-                    : "none of the columns it feeds can be compared: " + notes(s.columns)
-                            + "; acknowledge that it is not verified with " + words.name("allowUnverified") + " "
-                            + s.ident;
+                    : "none of the columns it feeds can be compared: " + notes(s.columns);
+            j.acknowledgeAdvice = s.columns.isEmpty()
+                    ? ", or acknowledge that it is not verified (" + words.name("allowUnverified") + " " + s.ident + ")"
+                    : "; acknowledge that it is not verified with " + words.name("allowUnverified") + " " + s.ident;
             return j;
         }
         if (j.next == null) {
@@ -254,8 +253,8 @@ final class Judge {
                 + String.join(", ", uses) + " takes its ids from it: those inserts fail. Create it (CREATE SEQUENCE "
                 + m.sequence().ident + " INCREMENT BY " + block + " START WITH a value above the column's maximum), "
                 + "or point the entity's generator at the sequence that exists (its name, the naming strategy, the "
-                + "default schema); or acknowledge it (" + words.name("allowUnverified") + " " + m.sequence().ident
-                + ")";
+                + "default schema)";
+        j.acknowledgeAdvice = "; or acknowledge it (" + words.name("allowUnverified") + " " + m.sequence().ident + ")";
         return j;
     }
 

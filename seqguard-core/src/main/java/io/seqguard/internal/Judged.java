@@ -24,6 +24,8 @@ final class Judged {
     final SequenceInfo sequence;
     SequenceStatus status;
     String reason;
+    /** How to acknowledge it ({@code allowUnverified}), added to the reason unless the configuration already does. */
+    String acknowledgeAdvice = "";
     BigInteger next;
     BigInteger previousNext;
     BigInteger low;
@@ -83,12 +85,13 @@ final class Judged {
         if (verdict != null && verdict.marginNarrowed()) {
             notes.add("the margin was narrowed to stay within the sequence's range");
         }
+        boolean acknowledged = status.isUnverified() && acknowledgements.covers(s);
         return new SequenceResult(s.schema, s.name, s.ident, s.dataType, s.increment, s.minValue, s.maxValue,
                 s.cycle, columns, toLong(previousNext), toLong(next),
                 bound == null ? null : wholeBound(bound, s.descending()),
-                verdict == null ? null : toLong(verdict.requiredNext()), status, reason, action, sql, used,
-                notes, verdict == null ? Witness.NONE : verdict.witness(), toLong(sourceNext),
-                status.isUnverified() && acknowledgements.covers(s),
+                verdict == null ? null : toLong(verdict.requiredNext()), status,
+                acknowledged || reason == null ? reason : reason + acknowledgeAdvice, action, sql, used,
+                notes, verdict == null ? Witness.NONE : verdict.witness(), toLong(sourceNext), acknowledged,
                 s.citus == null ? null : s.citus.rangeStart(), s.citus == null ? null : s.citus.rangeEnd(), s.exists,
                 verdict != null ? verdict.rule() : allocation, allocationSource);
     }

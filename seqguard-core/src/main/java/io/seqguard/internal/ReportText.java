@@ -6,6 +6,7 @@ import io.seqguard.FedColumn;
 import io.seqguard.RepairAction;
 import io.seqguard.SequenceReport;
 import io.seqguard.SequenceStatus;
+import io.seqguard.Verdict;
 import io.seqguard.Vocabulary;
 import io.seqguard.Witness;
 
@@ -185,17 +186,33 @@ final class ReportText {
     /** The statements of a plan or repair, one per line. */
     static String sql(AlignmentReport report) {
         StringBuilder sql = new StringBuilder();
+        // A saved script is read later without the run's log: it says first what it does not fix.
+        List<String> uncovered = new ArrayList<>();
+        for (SequenceReport s : report.sequences()) {
+            if (s.sql() == null && (s.status().isDrift() || s.unverified())) {
+                uncovered.add("-- " + oneLine(s.qualifiedName()) + " (" + s.status().name().toLowerCase(Locale.ROOT)
+                        + "): " + oneLine(s.reason() == null ? "" : s.reason()));
+            }
+        }
+        if (report.verdict() != Verdict.ALIGNED) {
+            sql.append("-- verdict: ").append(report.verdict().name().toLowerCase(Locale.ROOT));
+            sql.append(uncovered.isEmpty() ? "\n" : "; not fixed by this script:\n");
+            uncovered.forEach(line -> sql.append(line).append('\n'));
+        }
         for (SequenceReport s : report.sequences()) {
             if (s.sql() != null) {
-                // a quoted name may hold a line break, which would end the comment early
-                String name = s.qualifiedName().replaceAll("[\\r\\n]", " ");
                 Long from = s.previousNextValue() != null ? s.previousNextValue() : s.nextValue();
-                sql.append("-- ").append(name).append(": next value ").append(from).append(" -> ")
-                        .append(s.descending() ? "at most " : "at least ").append(s.requiredNextValue()).append('\n')
-                        .append(s.sql()).append(";\n");
+                sql.append("-- ").append(oneLine(s.qualifiedName())).append(": next value ").append(from)
+                        .append(" -> ").append(s.descending() ? "at most " : "at least ").append(s.requiredNextValue())
+                        .append('\n').append(s.sql()).append(";\n");
             }
         }
         return sql.toString();
+    }
+
+    /** A name or reason inside a {@code --} comment, where a line break would end the comment early. */
+    private static String oneLine(String text) {
+        return text.replaceAll("[\\r\\n]", " ");
     }
 
     /**

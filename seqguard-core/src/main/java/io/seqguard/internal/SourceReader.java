@@ -35,7 +35,8 @@ final class SourceReader {
         try {
             session = Session.open(config.getSource(), true, config.getStatementTimeout(), config.getLockTimeout());
         } catch (SeqguardException e) {
-            throw new SeqguardException("source: " + e.getMessage(), e);
+            throw new SeqguardException(config.getVocabulary().name("source") + " (the old primary): " + e.getMessage(),
+                    e);
         }
         try (session) {
             int versionNum = session.inCatalogTransaction(connection -> {

@@ -107,7 +107,7 @@ class StartupGuardConfigurationTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("dataSource is required: call dataSource(...) before load()");
         assertThatThrownBy(() -> StartupGuard.configure().timeLimit(Duration.ZERO))
-                .hasMessage("timeLimit: must be between 1 ms and 24 days, was PT0S");
+                .hasMessage("timeLimit: must be between 1 ms and 24 days, was 0 ms");
         assertThatThrownBy(() -> StartupGuard.configure().lockWaitTimeout(Duration.ofSeconds(-1)))
                 .hasMessageStartingWith("lockWaitTimeout: must be between");
         assertThatThrownBy(() -> StartupGuard.configure().dataSource(new NoDataSource())

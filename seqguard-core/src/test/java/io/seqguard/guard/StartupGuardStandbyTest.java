@@ -121,7 +121,7 @@ class StartupGuardStandbyTest {
         assertThat(e.standby()).isTrue();
         assertThat(e.getMessage())
                 .startsWith("seqguard startup guard refuses to repair: this server is a standby (in recovery); "
-                        + "repair belongs to the primary: run the guard against the primary. Verified here instead: "
+                        + "repair belongs to the primary: run it against the primary. Verified here instead: "
                         + "5 sequence(s)");
         assertThat(GuardFixture.queryString(db.dataSource(), "SELECT string_agg(last_value::text, ',') FROM "
                 + q(SCHEMA) + ".plain_id_seq")).isEqualTo(before);

@@ -57,7 +57,7 @@ class CustomizerTest {
             assertThat(thrown).as("start-up fails").isNotNull();
             assertThat(TestApps.causes(thrown).map(Throwable::getMessage))
                     .anySatisfy(message -> assertThat(message).startsWith("Micronaut data source 'default': ")
-                            .contains("source: Could not connect to the database: Connection to 127.0.0.1:1 refused")
+                            .contains("(the old primary): Could not connect to the database: Connection to 127.0.0.1:1 refused")
                             .doesNotContain(".."));
             assertThat(TestApps.nextValue(books, "book_id_seq")).as("nothing moved").isEqualTo(1);
         }
