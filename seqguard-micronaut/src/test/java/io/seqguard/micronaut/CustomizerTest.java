@@ -58,7 +58,8 @@ class CustomizerTest {
             assertThat(TestApps.causes(thrown).map(Throwable::getMessage))
                     .anySatisfy(message -> assertThat(message).startsWith("Micronaut data source 'default': ")
                             .contains("(the old primary): Could not connect to the database: Connection to 127.0.0.1:1 refused")
-                            .doesNotContain(".."));
+                            // no doubled full stop; the ellipsis of "aligner.source(...)" is meant
+                            .doesNotContainPattern("[^.]\\.\\.[^.]"));
             assertThat(TestApps.nextValue(books, "book_id_seq")).as("nothing moved").isEqualTo(1);
         }
     }
