@@ -220,6 +220,25 @@ class DiscoveredMappingTest {
                 .load().verify().sequences()).as("outside the configured schemas").isEmpty();
     }
 
+    /**
+     * An entity whose sequence and table are both absent is stored in another database: Micronaut, for one, builds a
+     * session factory with every entity on each data source. Its inserts here would fail on the table, never with a
+     * duplicate key: not a finding of this database.
+     */
+    @Test
+    void anEntityWhoseSequenceAndTableAreBothAbsentBelongsToAnotherDatabase() {
+        AlignmentReport verify = configure().mappings(List.of(
+                entity(SCHEMA + ".\"Elsewhere Seq\"", SCHEMA + ".\"Elsewhere; DROP TABLE x\"", "com.acme.Elsewhere")
+                        .allocation(AllocationRule.pooled(50)).build(),
+                entity(INVOICE_SEQ, INVOICE, "com.acme.Invoice").allocation(AllocationRule.pooled(50)).build()))
+                .load().verify();
+        assertThat(verify.sequences()).extracting(SequenceReport::name).containsExactly("invoice_seq\"; --",
+                "order_seq");
+        // order_seq, which no entity names, is the one sequence left unverified
+        assertThat(verify.unverified()).extracting(SequenceReport::name).containsExactly("order_seq");
+        assertThat(find(verify, "invoice_seq\"; --").status()).isEqualTo(SequenceStatus.BEHIND);
+    }
+
     @Test
     void aMissingTableIsANoteOnTheSequence() {
         SequenceReport invoice = find(configure().mappings(List.of(entity(INVOICE_SEQ, SCHEMA + ".invoice",

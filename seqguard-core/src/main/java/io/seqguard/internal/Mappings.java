@@ -19,15 +19,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Resolves the mappings against the catalog in one query: configured ones (the user's: an unknown name is a
  * configuration error) and discovered ones (an ORM module's, naming their entity: what does not resolve is reported on
- * the sequence, and a missing sequence becomes a sequence the run could not verify). A sequence's configured mappings
+ * the sequence, and a missing sequence becomes a sequence the run could not verify, unless the entity's table is
+ * missing too: then the entity is not stored in this database). A sequence's configured mappings
  * win over its discovered ones. Names are matched as bound values; an unqualified discovered name is looked up through
  * the application's search_path, as its own statements look it up.
  */
 final class Mappings {
+
+    private static final Logger log = LoggerFactory.getLogger("io.seqguard.SequenceAligner");
 
     /** What one mapping says about how a sequence's values become ids. */
     record Allocation(AllocationRule rule, AllocationSource source, String entity) {
@@ -146,6 +151,14 @@ final class Mappings {
                 continue;
             }
             if (r.sequence == null) {
+                if (r.table == null) {
+                    // neither its sequence nor its table is here: the entity is stored in another database (Micronaut
+                    // builds a session factory with every entity on each data source), and an insert here would fail
+                    // on the missing table, loudly, never with a duplicate key
+                    log.debug("seqguard: entity {}: neither its sequence {} nor its table {} exists in this database; "
+                            + "it is not this database's entity", m.entity(), r.seqIdent, r.tableIdent);
+                    continue;
+                }
                 if (schemaInScope.test(r.seqSchema) && !excludedSequences.contains(List.of(r.seqSchema, r.seqName))) {
                     missing.computeIfAbsent(r.seqIdent, k -> new Missing(
                             SequenceInfo.missing(r.seqSchema, r.seqName, r.seqIdent), new ArrayList<>(),

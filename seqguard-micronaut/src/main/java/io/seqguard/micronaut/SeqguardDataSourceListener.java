@@ -16,7 +16,9 @@ import io.micronaut.inject.BeanDefinition;
 import io.micronaut.jdbc.DataSourceResolver;
 import io.seqguard.GuardConfiguration;
 import io.seqguard.GuardMode;
+import io.seqguard.GuardOutcome;
 import io.seqguard.GuardResult;
+import io.seqguard.SequenceMapping;
 import io.seqguard.StartupGuard;
 import io.seqguard.StartupGuardException;
 import jakarta.inject.Singleton;
@@ -26,10 +28,14 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,12 +80,20 @@ public class SeqguardDataSourceListener implements BeanCreatedEventListener<Data
 
     private static final Logger log = LoggerFactory.getLogger(SeqguardDataSourceListener.class);
     private static final String HIKARI = "com.zaxxer.hikari.HikariConfigMXBean";
+    /** Micronaut Data's SQL model, which {@link DataJdbcSequences} needs (it is not even loaded without it). */
+    private static final String MICRONAUT_DATA_MODEL = "io.micronaut.data.model.query.builder.sql.SqlQueryBuilder";
+    private static final String HIBERNATE_STEP =
+            "io.micronaut.configuration.hibernate.jpa.conf.settings.SettingsSupplier";
 
     private final ApplicationContext context;
     private final SeqguardRuns runs;
     private final DataSourceResolver resolver;
     private final SeqguardSettings settings;
     private volatile boolean checked;
+    /** The pool of each data source created so far, by name, for its ORM step. */
+    private final Map<String, DataSource> pools = new ConcurrentHashMap<>();
+    /** Incomplete runs waiting for the ORM step of their data source, by name. */
+    private final Map<String, SeqguardStartupException> pending = Collections.synchronizedMap(new LinkedHashMap<>());
 
     /**
      * @param context the application context, for the properties and the customizers
@@ -103,8 +117,58 @@ public class SeqguardDataSourceListener implements BeanCreatedEventListener<Data
     public DataSource onCreated(BeanCreatedEvent<DataSource> event) {
         DataSource dataSource = event.getBean();
         String name = name(event);
-        guard(name, resolver.resolve(dataSource));
+        DataSource pool = resolver.resolve(dataSource);
+        pools.put(name, pool);
+        guard(name, pool, List.of(), ormStepFollows(name));
         return dataSource;
+    }
+
+    /**
+     * The ORM step of one Hibernate session factory, inside its build: guards its data source again with the
+     * entities' mappings, so that no repository or {@code EntityManager} reaches a sequence before it is safe.
+     *
+     * @param name the data source's name (the JPA configuration's)
+     * @param hibernatePool the data source Hibernate takes its connections from; null when unknown
+     * @param mappings the entities' sequences, tables and allocation rules
+     * @throws SeqguardStartupException when the guard refuses start-up
+     */
+    void guardOrm(String name, @Nullable DataSource hibernatePool, List<SequenceMapping> mappings) {
+        DataSource pool = pools.getOrDefault(name, hibernatePool);
+        if (pool == null) {
+            log.debug("seqguard: Hibernate's session factory '{}' uses no data source seqguard knows; its ORM step "
+                    + "does nothing", name);
+            return;
+        }
+        pending.remove(name);
+        log.info("seqguard: data source '{}': guarding again with the {} sequence mapping(s) of Hibernate's "
+                + "entities", name, mappings.size());
+        guard(name, pool, mappings, false);
+    }
+
+    /**
+     * Stops start-up for a data source whose run was incomplete and that no ORM step verified again: the session
+     * factories, which Micronaut creates eagerly, were built by the time the application context starts.
+     *
+     * @throws SeqguardStartupException the first such data source's refusal
+     */
+    void checkOrmSteps() {
+        synchronized (pending) {
+            for (SeqguardStartupException refusal : pending.values()) {
+                runs.record(new GuardRun(refusal.getDataSourceName(), Instant.now(), Duration.ZERO, null, refusal));
+                throw refusal;
+            }
+        }
+    }
+
+    /** Whether Hibernate builds a session factory for the data source, whose ORM step then follows this run. */
+    private boolean ormStepFollows(String name) {
+        return ClassUtils.isPresent(HIBERNATE_STEP, getClass().getClassLoader())
+                && context.containsBean(HibernateOrmStep.class) && HibernateOrmStep.followsFor(context, name);
+    }
+
+    /** Checks the configuration (once), then runs the guard for one data source with no ORM step to follow. */
+    void guard(String name, DataSource pool) {
+        guard(name, pool, List.of(), false);
     }
 
     /**
@@ -112,10 +176,12 @@ public class SeqguardDataSourceListener implements BeanCreatedEventListener<Data
      *
      * @param name the data source's name
      * @param pool the pool itself
+     * @param ormMappings the entities' mappings Hibernate found, for the ORM step; else empty
+     * @param ormStepFollows whether a run incomplete only for want of the entities' mappings waits for the ORM step
      * @throws SeqguardStartupException when the guard refuses start-up
      * @throws ConfigurationException when the configuration is invalid
      */
-    void guard(String name, DataSource pool) {
+    void guard(String name, DataSource pool, List<SequenceMapping> ormMappings, boolean ormStepFollows) {
         Instant startedAt = Instant.now();
         long t0 = System.nanoTime();
         String prefix = settings.prefix(name);
@@ -150,6 +216,14 @@ public class SeqguardDataSourceListener implements BeanCreatedEventListener<Data
                             + "are not covered. Use synchronous migrations with seqguard.", name, name);
                 }
             }
+            List<SequenceMapping> discovered = new ArrayList<>(ormMappings);
+            if (configuration.getMode() != GuardMode.OFF && ClassUtils.isPresent(MICRONAUT_DATA_MODEL,
+                    getClass().getClassLoader())) {
+                discovered.addAll(DataJdbcSequences.of(context, name));
+            }
+            if (!discovered.isEmpty()) {
+                configuration.aligner(aligner -> aligner.mappings(discovered));
+            }
             customize(name, configuration);
             guard = SeqguardSettings.load(name, configuration);
         } catch (RuntimeException e) {
@@ -161,11 +235,23 @@ public class SeqguardDataSourceListener implements BeanCreatedEventListener<Data
             result = guard.run();
         } catch (StartupGuardException e) {
             SeqguardStartupException refusal = new SeqguardStartupException(name, prefix, e);
+            if (ormStepFollows && e.reason() == StartupGuardException.Reason.INCOMPLETE) {
+                // Hibernate's metamodel will tie its entities' sequences to their columns: the ORM step decides
+                log.info("seqguard: data source '{}': {} sequence(s) not verified yet; the ORM step verifies them "
+                        + "with Hibernate's entity mappings", name, e.report().unverified().size());
+                pending.put(name, refusal);
+                return;
+            }
             runs.record(new GuardRun(name, startedAt, elapsed(t0), null, refusal));
             throw refusal;
         } catch (RuntimeException e) {
             runs.record(new GuardRun(name, startedAt, elapsed(t0), null, e));
             throw e;
+        }
+        boolean again = !ormMappings.isEmpty() && runs.latest(name).filter(GuardRun::passed).isPresent();
+        if (again && result.outcome() == GuardOutcome.ALIGNED) {
+            // the earlier run, which says what it moved, stays the one health shows
+            return;
         }
         runs.record(new GuardRun(name, result.startedAt(), result.duration(), result, null));
     }

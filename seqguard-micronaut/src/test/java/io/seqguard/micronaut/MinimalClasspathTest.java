@@ -11,18 +11,20 @@ import io.seqguard.test.TestDatabase;
 import org.junit.jupiter.api.Test;
 
 /**
- * Without micronaut-management and Micrometer on the classpath (the surefire execution {@code minimal-classpath}
- * removes them) the guard works and the health indicator and metrics are simply not there.
+ * Without micronaut-management, Micrometer and Micronaut Data on the classpath (the surefire execution
+ * {@code minimal-classpath} removes them: a Micronaut JDBC application) the guard works and the health indicator and
+ * metrics are simply not there.
  */
 class MinimalClasspathTest {
 
     @Test
-    void theGuardNeedsNeitherManagementNorMicrometer() {
+    void theGuardNeedsNeitherManagementNorMicrometerNorMicronautData() {
         assumeTrue(Boolean.getBoolean("test.minimal-classpath"), "runs in the minimal-classpath execution only");
         assertThat(ClassUtils.isPresent("io.micronaut.management.health.indicator.HealthIndicator", null)).isFalse();
         assertThat(ClassUtils.isPresent("io.micrometer.core.instrument.MeterRegistry", null)).isFalse();
         assertThat(ClassUtils.isPresent("io.micronaut.configuration.metrics.micrometer.MeterRegistryFactory", null))
                 .isFalse();
+        assertThat(ClassUtils.isPresent("io.micronaut.data.model.query.builder.sql.SqlQueryBuilder", null)).isFalse();
         try (TestDatabase database = TestDatabase.create("micronaut_minimal");
                 ApplicationContext context = TestApps.start(TestApps.dataSource("default", database, "books"))) {
             SeqguardRuns runs = context.getBean(SeqguardRuns.class);
