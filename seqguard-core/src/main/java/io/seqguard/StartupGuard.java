@@ -117,7 +117,7 @@ public final class StartupGuard {
             String message = "seqguard startup guard did not finish within timeLimit (" + limit + " ms); it was "
                     + runner.step() + ". The work under way stops at its own statement and lock timeouts and is safe "
                     + "to repeat; raise timeLimit, or find what blocks the database (pg_stat_activity, pg_locks).";
-            log.error(message);
+            log.debug(message); // thrown, not logged as well: the caller says it once
             throw new StartupGuardException(StartupGuardException.Reason.TIME_LIMIT, message, null, null, false,
                     List.of());
         } catch (InterruptedException e) {

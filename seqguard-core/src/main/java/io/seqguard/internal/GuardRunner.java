@@ -141,7 +141,9 @@ public final class GuardRunner {
             } catch (StartupGuardException e) {
                 journal(session, journal, config.getMode(), abandoned ? "ABANDONED" : "FAILED_" + e.reason().name(),
                         e.report(), e.getMessage());
-                log.error(e.getMessage());
+                // thrown, not logged as well: the caller says it once (a failure analysis, the command's one line),
+                // and a refusal the caller expects (a first run before the ORM step) must not alert anyone
+                log.debug("seqguard startup guard: {}", e.getMessage());
                 throw e;
             } catch (SeqguardException e) {
                 throw failed(session, journal, e.getMessage(), e);
@@ -157,7 +159,7 @@ public final class GuardRunner {
         StartupGuardException failure = refuse(Reason.DATABASE_ERROR,
                 GuardMessages.failedWhile(config.getMode(), step, what), null, e);
         journal(session, journal, config.getMode(), "FAILED_DATABASE_ERROR", null, failure.getMessage());
-        log.error(failure.getMessage());
+        log.debug("seqguard startup guard: {}", failure.getMessage());
         return failure;
     }
 
