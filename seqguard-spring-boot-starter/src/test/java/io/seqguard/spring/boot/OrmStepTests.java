@@ -23,7 +23,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -130,15 +129,8 @@ class OrmStepTests {
     }
 
     private static ConfigurableApplicationContext start(TestDatabase db, String... extra) {
-        List<String> args = new ArrayList<>();
-        for (String property : Databases.springDataSource(db)) {
-            args.add("--" + property);
-        }
-        args.addAll(List.of("--spring.main.banner-mode=off", "--spring.jmx.enabled=false",
-                "--spring.liquibase.enabled=false", "--spring.application.name=shop"));
-        args.addAll(Arrays.asList(extra));
         return new SpringApplicationBuilder(ShopApplication.class, EarlyWrites.Config.class)
-                .web(WebApplicationType.NONE).run(args.toArray(String[]::new));
+                .web(WebApplicationType.NONE).run(Databases.shopArguments(db, Arrays.asList(extra)));
     }
 
     /** Beans that write as early as Spring lets them. */

@@ -150,15 +150,9 @@ class SeqguardApplicationTests {
     }
 
     private static ConfigurableApplicationContext start(TestDatabase db, List<String> seqguard, String... extra) {
-        List<String> args = new ArrayList<>();
-        for (String property : Databases.springDataSource(db)) {
-            args.add("--" + property);
-        }
-        args.addAll(List.of("--spring.main.banner-mode=off", "--spring.jmx.enabled=false",
-                "--spring.liquibase.enabled=false", "--spring.application.name=shop"));
-        args.addAll(seqguard);
+        List<String> args = new ArrayList<>(seqguard);
         args.addAll(Arrays.asList(extra));
         return new SpringApplicationBuilder(ShopApplication.class).web(WebApplicationType.NONE)
-                .run(args.toArray(String[]::new));
+                .run(Databases.shopArguments(db, args));
     }
 }

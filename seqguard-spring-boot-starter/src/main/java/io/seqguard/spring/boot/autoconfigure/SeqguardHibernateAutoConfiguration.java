@@ -128,6 +128,12 @@ public final class SeqguardHibernateAutoConfiguration {
      * Makes the barrier wait for every EntityManagerFactory, and every bean that waits for seqguard's initializer
      * (Spring Boot's database-initialization ordering put it there) wait for the barrier too. Runs after Spring Boot's
      * own ordering; with AOT, the ordering is in the generated bean definitions already.
+     *
+     * <p>In a plain start-up Spring creates the EntityManagerFactory beans before the other singletons (they are
+     * {@code LoadTimeWeaverAware}), so this ordering changes nothing there. It is what keeps a JdbcTemplate off an
+     * entity's sequence until the ORM step when Spring creates it earlier (a BeanPostProcessor's dependency), and
+     * what makes repositories wait for the guard with {@code spring.jpa.defer-datasource-initialization=true}
+     * ({@code OrmStepOrderingTests}).
      */
     static final class OrmStepOrdering implements BeanFactoryPostProcessor, Ordered, EnvironmentAware {
 
