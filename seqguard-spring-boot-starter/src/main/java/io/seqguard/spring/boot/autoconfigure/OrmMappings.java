@@ -16,6 +16,21 @@ import javax.sql.DataSource;
 final class OrmMappings {
 
     private final Map<DataSource, List<SequenceMapping>> byPool = new IdentityHashMap<>();
+    private final Runnable awaitBuilds;
+
+    /** @param awaitBuilds waits until every EntityManagerFactory is built, and throws its build's failure */
+    OrmMappings(Runnable awaitBuilds) {
+        this.awaitBuilds = awaitBuilds;
+    }
+
+    /**
+     * Waits until every EntityManagerFactory is built, its ORM step or its mappings with it: with a bootstrap
+     * executor ({@code spring.data.jpa.repositories.bootstrap-mode=deferred} or {@code lazy}) Spring builds them in
+     * the background, and the beans that depend on them are created before the build has finished.
+     */
+    void awaitBuilds() {
+        awaitBuilds.run();
+    }
 
     /** Whether Spring Boot builds the EntityManagerFactories before SQL init and seqguard's initializer. */
     static boolean deferred(org.springframework.core.env.Environment environment) {

@@ -61,7 +61,9 @@ public final class SeqguardAutoConfiguration {
                 customizers.orderedStream().toList(), environment, results);
         OrmMappings found = ormMappings.getIfAvailable();
         if (found != null && OrmMappings.deferred(environment)) {
-            // the EntityManagerFactories were built before this initializer: their mappings are known now
+            // the EntityManagerFactories were built before this initializer (in the background, perhaps: wait for
+            // that): their mappings are known now
+            found.awaitBuilds();
             initializer.useOrmMappings(found);
         } else if (found != null) {
             // Hibernate's metamodel will tie the entities' sequences to their columns, after this run

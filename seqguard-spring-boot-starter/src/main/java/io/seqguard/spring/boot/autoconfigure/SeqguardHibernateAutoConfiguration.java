@@ -50,10 +50,12 @@ import org.springframework.orm.jpa.AbstractEntityManagerFactoryBean;
  *   <li>The beans that wait for database initialization (JdbcTemplate, JdbcClient, jOOQ, Spring Data JDBC,
  *       {@code @DependsOnDatabaseInitialization}) wait for the EntityManagerFactories too, so they never reach a
  *       sequence the ORM step has not verified; a DataSource whose run stayed incomplete without an ORM step stops
- *       start-up before them.</li>
+ *       start-up before them. With a bootstrap executor ({@code spring.data.jpa.repositories.bootstrap-mode=deferred}
+ *       or {@code lazy}) Spring builds the factories in the background: the barrier waits for their builds.</li>
  *   <li>With {@code spring.jpa.defer-datasource-initialization=true}, Spring Boot builds the EntityManagerFactories
  *       before SQL init and seqguard's initializer: their mappings are kept, and the initializer's one run, after SQL
- *       init, uses them. Spring Data repositories then wait for that run too.</li>
+ *       init, uses them (once a bootstrap executor's builds are done). Spring Data repositories then wait for that
+ *       run too.</li>
  * </ul>
  */
 @AutoConfiguration(after = SeqguardAutoConfiguration.class,
@@ -71,8 +73,11 @@ public final class SeqguardHibernateAutoConfiguration {
     }
 
     @Bean
-    OrmMappings seqguardOrmMappings() {
-        return new OrmMappings();
+    OrmMappings seqguardOrmMappings(ObjectProvider<AbstractEntityManagerFactoryBean> factories) {
+        // with a bootstrap executor (spring.data.jpa.repositories.bootstrap-mode=deferred or lazy) a factory bean
+        // exists before its build, and the ORM step in it, has run: getNativeEntityManagerFactory() waits for it
+        return new OrmMappings(() -> factories.orderedStream()
+                .forEach(AbstractEntityManagerFactoryBean::getNativeEntityManagerFactory));
     }
 
     @Bean
@@ -92,8 +97,8 @@ public final class SeqguardHibernateAutoConfiguration {
     }
 
     @Bean(BARRIER)
-    OrmStepsDone seqguardOrmStepsDone(SeqguardInitializer initializer) {
-        return new OrmStepsDone(initializer);
+    OrmStepsDone seqguardOrmStepsDone(SeqguardInitializer initializer, OrmMappings found) {
+        return new OrmStepsDone(initializer, found);
     }
 
     @Bean
@@ -109,17 +114,23 @@ public final class SeqguardHibernateAutoConfiguration {
                 : null;
     }
 
-    /** Created after every EntityManagerFactory: stops start-up for an incomplete run no ORM step completed. */
+    /**
+     * Created after every EntityManagerFactory: waits for their builds, then stops start-up for an incomplete run no
+     * ORM step completed.
+     */
     static final class OrmStepsDone implements InitializingBean {
 
         private final SeqguardInitializer initializer;
+        private final OrmMappings found;
 
-        OrmStepsDone(SeqguardInitializer initializer) {
+        OrmStepsDone(SeqguardInitializer initializer, OrmMappings found) {
             this.initializer = initializer;
+            this.found = found;
         }
 
         @Override
         public void afterPropertiesSet() {
+            found.awaitBuilds();
             initializer.checkOrmSteps();
         }
     }
@@ -132,8 +143,9 @@ public final class SeqguardHibernateAutoConfiguration {
      * <p>In a plain start-up Spring creates the EntityManagerFactory beans before the other singletons (they are
      * {@code LoadTimeWeaverAware}), so this ordering changes nothing there. It is what keeps a JdbcTemplate off an
      * entity's sequence until the ORM step when Spring creates it earlier (a BeanPostProcessor's dependency), and
-     * what makes repositories wait for the guard with {@code spring.jpa.defer-datasource-initialization=true}
-     * ({@code OrmStepOrderingTests}).
+     * what makes repositories wait for the guard with {@code spring.jpa.defer-datasource-initialization=true}. With a
+     * bootstrap executor ({@code spring.data.jpa.repositories.bootstrap-mode=deferred}) the factories are built in
+     * the background, and every JdbcTemplate user needs it ({@code OrmStepOrderingTests}).
      */
     static final class OrmStepOrdering implements BeanFactoryPostProcessor, Ordered, EnvironmentAware {
 
