@@ -69,11 +69,7 @@ public final class Engine {
         try (Session main = open(readOnly);
                 Workers workers = new Workers(config.getJobs(), main, () -> open(readOnly))) {
             String[] server = main.inCatalogTransaction(Engine::serverInfo);
-            List<SequenceInfo> sequences = readCatalog(main, workers);
-            if (only != null) {
-                // the catalog is cheap; the data's bounds are what a second read would cost again
-                sequences.removeIf(s -> !only.contains(s.ident));
-            }
+            List<SequenceInfo> sequences = readCatalog(main, workers, only);
             List<SequenceInfo> inScope = sequences;
             main.inCatalogTransaction(connection -> {
                 SequenceSync.note(connection, Integer.parseInt(server[2]), inScope);
@@ -165,9 +161,9 @@ public final class Engine {
      * The sequences in scope with their columns: which sequences on the caller's connection (the other connections
      * open meanwhile), their details and columns split over the workers on a big database.
      */
-    private List<SequenceInfo> readCatalog(Session main, Workers workers) throws SQLException {
+    private List<SequenceInfo> readCatalog(Session main, Workers workers, Set<String> only) throws SQLException {
         CatalogReader catalog = new CatalogReader(config);
-        CatalogReader.Scope scope = main.inCatalogTransaction(catalog::readScope);
+        CatalogReader.Scope scope = main.inCatalogTransaction(connection -> catalog.readScope(connection, only));
         workers.run(scope.parts(workers.size(), SEQUENCES_PER_CATALOG_PART), (session, part) ->
                 session.inCatalogTransaction(connection -> {
                     catalog.readPart(connection, part, scope);

@@ -59,7 +59,7 @@ final class ReportText {
             rows.add(new String[] {label(s.status()), s.qualifiedName(),
                     s.previousNextValue() != null ? s.previousNextValue() + " -> " + s.nextValue() : str(s.nextValue()),
                     str(s.dataBound()), str(s.requiredNextValue()), s.action().name().toLowerCase(Locale.ROOT),
-                    s.rangeUsed() == null ? "" : String.format(Locale.ROOT, "%.1f%%", s.rangeUsed() * 100)});
+                    s.rangeUsed() == null ? "" : percent(s.rangeUsed())});
         }
         int[] widths = new int[rows.get(0).length];
         for (String[] row : rows) {
@@ -67,10 +67,15 @@ final class ReportText {
                 widths[i] = Math.max(widths[i], row[i].length());
             }
         }
+        // padded by hand: String.format parses its pattern for every cell, 70,000 times at 10,000 sequences
+        StringBuilder line = new StringBuilder();
         for (String[] row : rows) {
-            StringBuilder line = new StringBuilder();
+            line.setLength(0);
             for (int i = 0; i < row.length; i++) {
-                line.append(String.format("%-" + widths[i] + "s", row[i])).append(i + 1 < row.length ? "  " : "");
+                line.append(row[i]);
+                if (i + 1 < row.length) {
+                    line.append(" ".repeat(widths[i] - row[i].length() + 2));
+                }
             }
             text.append(line.toString().stripTrailing()).append('\n');
         }
@@ -229,6 +234,12 @@ final class ReportText {
         return s.witness().name().toLowerCase(Locale.ROOT) + " decided (required next value "
                 + str(s.requiredNextValue()) + "; data " + (s.descending() ? "min" : "max") + " in use "
                 + str(s.dataBound()) + ", source next value " + str(s.sourceNextValue()) + ")";
+    }
+
+    /** A share as a percentage with one decimal, as {@code %.1f%%} would print it, rounding half up. */
+    static String percent(double share) {
+        long tenths = Math.round(share * 1000);
+        return tenths / 10 + "." + tenths % 10 + "%";
     }
 
     static String label(SequenceStatus status) {
