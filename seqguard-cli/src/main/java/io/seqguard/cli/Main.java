@@ -1,6 +1,7 @@
 package io.seqguard.cli;
 
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -45,7 +46,7 @@ public final class Main {
      * @return the exit code
      */
     public static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> environment) {
-        CommandLine commandLine = new CommandLine(new SeqguardCommand(environment));
+        CommandLine commandLine = commandLine(args, environment);
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
@@ -55,5 +56,35 @@ public final class Main {
         out.flush();
         err.flush();
         return code;
+    }
+
+    /**
+     * The command line with the subcommand the arguments name, or with all of them when they name none (help, the
+     * version, a mistyped command, which then gets the closest one): picocli reflects over each subcommand it is
+     * given, a cost every start would pay for commands it does not run. The demo's classes load only for the demo.
+     */
+    static CommandLine commandLine(String[] args, Map<String, String> environment) {
+        CommandLine commandLine = new CommandLine(new SeqguardCommand());
+        String named = args.length > 0 ? args[0] : "";
+        boolean one = List.of("verify", "plan", "repair", "cutover", "demo").contains(named);
+        if (!one || named.equals("verify")) {
+            commandLine.addSubcommand(new AlignCommand.Verify(environment));
+        }
+        if (!one || named.equals("plan")) {
+            commandLine.addSubcommand(new AlignCommand.Plan(environment));
+        }
+        if (!one || named.equals("repair")) {
+            commandLine.addSubcommand(new AlignCommand.Repair(environment));
+        }
+        if (!one || named.equals("cutover")) {
+            commandLine.addSubcommand(new AlignCommand.Cutover(environment));
+        }
+        if (!one || named.equals("demo")) {
+            commandLine.addSubcommand(new DemoCommand());
+        }
+        if (!one) {
+            commandLine.addSubcommand(new CommandLine.HelpCommand());
+        }
+        return commandLine;
     }
 }

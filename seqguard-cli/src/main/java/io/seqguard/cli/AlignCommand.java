@@ -1,0 +1,116 @@
+package io.seqguard.cli;
+
+import io.seqguard.SeqguardException;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.IntSupplier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** What verify, plan, repair and cutover share: their options, the environment, a connection failure explained. */
+abstract class AlignCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    AlignOptions options;
+
+    private final Map<String, String> environment;
+
+    AlignCommand(Map<String, String> environment) {
+        this.environment = environment;
+    }
+
+    AlignRun run() {
+        return new AlignRun(spec.commandLine(), options, environment);
+    }
+
+    /** A connection failure the driver describes vaguely is said again with the host or port at fault. */
+    int explained(IntSupplier run) {
+        try {
+            return run.getAsInt();
+        } catch (SeqguardException e) {
+            String explanation = ServerProbe.explain(e, ServerProbe.urls(options));
+            if (explanation == null) {
+                throw e;
+            }
+            throw new SeqguardException(explanation, e);
+        }
+    }
+
+    @Command(name = "verify", mixinStandardHelpOptions = true, versionProvider = SeqguardCommand.Version.class,
+            sortOptions = false, description = "Compare every sequence with its data; change nothing.",
+            footer = {"", "Example:", "  seqguard verify --url jdbc:postgresql://db/shop --user app --schema public",
+                "", SeqguardCommand.EXIT_CODES, SeqguardCommand.EXIT_CODES_CONTINUED})
+    static final class Verify extends AlignCommand {
+        Verify(Map<String, String> environment) {
+            super(environment);
+        }
+
+        @Override
+        public Integer call() {
+            return explained(() -> run().verify());
+        }
+    }
+
+    @Command(name = "plan", mixinStandardHelpOptions = true, versionProvider = SeqguardCommand.Version.class,
+            sortOptions = false, description = "Like verify, and list the forward-only SQL a repair would run.",
+            footer = {"", "Example:", "  seqguard plan --url jdbc:postgresql://db/shop --user app --format sql", "",
+                SeqguardCommand.EXIT_CODES, SeqguardCommand.EXIT_CODES_CONTINUED})
+    static final class Plan extends AlignCommand {
+        Plan(Map<String, String> environment) {
+            super(environment);
+        }
+
+        @Override
+        public Integer call() {
+            return explained(() -> run().plan());
+        }
+    }
+
+    @Command(name = "repair", mixinStandardHelpOptions = true, versionProvider = SeqguardCommand.Version.class,
+            sortOptions = false,
+            description = {"Move every lagging sequence forward (never backwards).",
+                "Follows the startup guard's rules: takes the seqguard advisory lock (waits at most 60 s for another "
+                        + "instance), refuses a standby and a database an enabled subscription still feeds."},
+            footer = {"", "Example:", "  seqguard repair --url jdbc:postgresql://db/shop --user admin --format json",
+                "", SeqguardCommand.EXIT_CODES, SeqguardCommand.EXIT_CODES_CONTINUED})
+    static final class Repair extends AlignCommand {
+        Repair(Map<String, String> environment) {
+            super(environment);
+        }
+
+        @Override
+        public Integer call() {
+            return explained(() -> run().repair());
+        }
+    }
+
+    @Command(name = "cutover", mixinStandardHelpOptions = true, versionProvider = SeqguardCommand.Version.class,
+            sortOptions = false,
+            description = {"Finish a cutover by logical replication in one step: wait until the subscription has "
+                    + "applied everything the old primary (--source) had written, refusing while it still writes; on "
+                    + "PostgreSQL 19 synchronize the sequences one last time; disable the subscription "
+                    + "(--disable-subscription, else stop before the repair and print the statement); repair with the "
+                    + "old primary as witness; verify.",
+                "Every step prints its state on standard error; the repair's report goes to standard output."},
+            footer = {"", "Example:", "  seqguard cutover --url jdbc:postgresql://new/shop --source "
+                    + "jdbc:postgresql://old/shop --user admin --subscription from_old --disable-subscription "
+                    + "--format json", "", SeqguardCommand.EXIT_CODES, SeqguardCommand.EXIT_CODES_CONTINUED})
+    static final class Cutover extends AlignCommand {
+        @Mixin
+        CutoverOptions cutover;
+
+        Cutover(Map<String, String> environment) {
+            super(environment);
+        }
+
+        @Override
+        public Integer call() {
+            return explained(() -> run().cutover(cutover));
+        }
+    }
+}
