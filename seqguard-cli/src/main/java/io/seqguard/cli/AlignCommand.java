@@ -28,6 +28,15 @@ abstract class AlignCommand implements Callable<Integer> {
         return new AlignRun(spec.commandLine(), options, environment);
     }
 
+    /** verify, plan or repair: on the URL's database, or on several ({@code --database}, {@code --all-databases}). */
+    int align(String command, DatabaseOptions databases) {
+        return explained(() -> {
+            AlignRun run = run();
+            return databases.several() ? new DatabasesRun(spec.commandLine(), options, databases, run).run(command)
+                    : run.printed(run.result(command));
+        });
+    }
+
     /** A connection failure the driver describes vaguely is said again with the host or port at fault. */
     int explained(IntSupplier run) {
         try {
@@ -46,13 +55,16 @@ abstract class AlignCommand implements Callable<Integer> {
             footer = {"", "Example:", "  seqguard verify --url jdbc:postgresql://db/shop --user app --schema public",
                 "", SeqguardCommand.EXIT_CODES, SeqguardCommand.EXIT_CODES_CONTINUED})
     static final class Verify extends AlignCommand {
+        @Mixin
+        DatabaseOptions databases;
+
         Verify(Map<String, String> environment) {
             super(environment);
         }
 
         @Override
         public Integer call() {
-            return explained(() -> run().verify());
+            return align("verify", databases);
         }
     }
 
@@ -61,13 +73,16 @@ abstract class AlignCommand implements Callable<Integer> {
             footer = {"", "Example:", "  seqguard plan --url jdbc:postgresql://db/shop --user app --format sql", "",
                 SeqguardCommand.EXIT_CODES, SeqguardCommand.EXIT_CODES_CONTINUED})
     static final class Plan extends AlignCommand {
+        @Mixin
+        DatabaseOptions databases;
+
         Plan(Map<String, String> environment) {
             super(environment);
         }
 
         @Override
         public Integer call() {
-            return explained(() -> run().plan());
+            return align("plan", databases);
         }
     }
 
@@ -79,13 +94,16 @@ abstract class AlignCommand implements Callable<Integer> {
             footer = {"", "Example:", "  seqguard repair --url jdbc:postgresql://db/shop --user admin --format json",
                 "", SeqguardCommand.EXIT_CODES, SeqguardCommand.EXIT_CODES_CONTINUED})
     static final class Repair extends AlignCommand {
+        @Mixin
+        DatabaseOptions databases;
+
         Repair(Map<String, String> environment) {
             super(environment);
         }
 
         @Override
         public Integer call() {
-            return explained(() -> run().repair());
+            return align("repair", databases);
         }
     }
 

@@ -4,6 +4,7 @@ import io.seqguard.AllocationRule;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import picocli.CommandLine.Option;
 
 /** The options verify, plan and repair share. */
@@ -86,5 +87,17 @@ final class AlignOptions {
 
     AllocationRule allocationRule() {
         return AllocationRule.parse(allocation);
+    }
+
+    /** The rendering {@code --format} asks for. */
+    String formatted(Supplier<String> text, Supplier<String> json, Supplier<String> sql) {
+        switch (format) {
+            case json:
+                return json.get();
+            case sql:
+                return sql.get();
+            default:
+                return text.get();
+        }
     }
 }

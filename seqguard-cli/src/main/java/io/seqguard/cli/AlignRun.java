@@ -40,41 +40,63 @@ final class AlignRun {
         this.environment = environment;
     }
 
-    /** Drawn only for a person at a terminal; tests and pipes get none. */
-    private final ProgressBar progressBar = System.console() != null ? new ProgressBar(System.err) : null;
+    /** Drawn only for a person at a terminal (standard error); tests and pipes get none. */
+    private ProgressBar progressBar = ProgressBar.forTerminal();
+    /** The database to run on instead of the URL's, for a run over several databases; null for the URL's. */
+    private String database;
 
-    int verify() {
-        if (options.format == AlignOptions.Format.sql) {
-            throw new CommandLine.ParameterException(commandLine,
-                    "--format sql lists repair statements: use it with plan or repair");
-        }
-        AlignmentReport report = aligner().verify();
-        print(report);
-        return ExitCode.of(report.verdict());
+    /** What one command came to on one database: the report (null when refused), the exit code, the refusal. */
+    record Result(AlignmentReport report, int exitCode, String refusal) {
     }
 
-    int plan() {
-        AlignmentReport report = aligner().plan();
-        print(report);
-        return ExitCode.of(report.verdict());
+    /** The same run on another database of the server (the source, if any, on its database of that name). */
+    AlignRun on(String otherDatabase, ProgressBar bar) {
+        AlignRun run = new AlignRun(commandLine, options, environment);
+        run.database = otherDatabase;
+        run.progressBar = bar;
+        return run;
     }
 
     /**
-     * Repairs through the start-up guard, so the command line follows the same rules as every application instance:
-     * serialized by the advisory lock, refused on a standby and while a subscription still feeds the database.
+     * Runs verify, plan or repair and returns what it came to, printing nothing. A failure (connection, server,
+     * unknown name) is thrown; a refused repair is a result. A repair runs through the start-up guard, so the command
+     * line follows the same rules as every application instance: serialized by the advisory lock, refused on a
+     * standby and while a subscription still feeds the database.
      */
-    int repair() {
-        StartupGuard guard = StartupGuard.configure().dataSource(dataSource()).mode(GuardMode.REPAIR)
-                .aligner(this::configure).onStandby(StandbyAction.FAIL)
-                .onEnabledSubscription(SubscriptionAction.REFUSE).onIncomplete(IncompleteAction.FAIL)
-                .vocabulary(CliVocabulary.INSTANCE).applicationName("seqguard-cli").timeLimit(RUN_TIME_LIMIT).load();
-        AlignmentReport report;
-        try {
-            report = guard.run().report();
-        } catch (StartupGuardException e) {
-            return refusedOrFailed(e);
+    Result result(String command) {
+        switch (command) {
+            case "verify":
+                if (options.format == AlignOptions.Format.sql) {
+                    throw new CommandLine.ParameterException(commandLine,
+                            "--format sql lists repair statements: use it with plan or repair");
+                }
+                return verdict(aligner().verify());
+            case "plan":
+                return verdict(aligner().plan());
+            case "repair":
+                StartupGuard guard = StartupGuard.configure().dataSource(dataSource()).mode(GuardMode.REPAIR)
+                        .aligner(this::configure).onStandby(StandbyAction.FAIL)
+                        .onEnabledSubscription(SubscriptionAction.REFUSE).onIncomplete(IncompleteAction.FAIL)
+                        .vocabulary(CliVocabulary.INSTANCE).applicationName("seqguard-cli")
+                        .timeLimit(RUN_TIME_LIMIT).load();
+                try {
+                    return verdict(guard.run().report());
+                } catch (StartupGuardException e) {
+                    return refusedOrFailed(e);
+                }
+            default:
+                throw new IllegalArgumentException(command);
         }
-        return printed(report);
+    }
+
+    /** Prints a result, the report on standard output or the refusal in one line, and returns its exit code. */
+    int printed(Result result) {
+        if (result.report() != null) {
+            print(result.report());
+        } else {
+            commandLine.getErr().println("seqguard: refused: " + result.refusal());
+        }
+        return result.exitCode();
     }
 
     /**
@@ -108,7 +130,7 @@ final class AlignRun {
             return e.reason() == CutoverException.Reason.CATCH_UP_TIMEOUT ? ExitCode.FAILURE
                     : e.reason() == CutoverException.Reason.SUBSCRIPTION_NOT_FOUND ? ExitCode.USAGE : ExitCode.DRIFT;
         } catch (StartupGuardException e) {
-            return refusedOrFailed(e);
+            return printed(refusedOrFailed(e));
         }
         if (result.stoppedBeforeRepair()) {
             err.println("seqguard: stopped before the repair; next: " + result.nextStatement()
@@ -119,21 +141,20 @@ final class AlignRun {
         return ExitCode.of(result.report().verdict());
     }
 
-    /** A guard refusal: said in one line with exit 3, or the report it carries printed, or rethrown as a failure. */
-    private int refusedOrFailed(StartupGuardException e) {
+    /** A guard refusal with exit 3, or the report it carries, or rethrown as a failure. */
+    private static Result refusedOrFailed(StartupGuardException e) {
         switch (e.reason()) {
             case STANDBY:
             case SUBSCRIPTION:
             case SEQUENCE_SYNC:
-                commandLine.getErr().println("seqguard: refused: " + e.getMessage());
-                return ExitCode.DRIFT;
+                return new Result(null, ExitCode.DRIFT, e.getMessage());
             case DRIFT:
             case REPAIR_FAILED:
             case INCOMPLETE:
                 if (e.report() == null) {
                     throw e;
                 }
-                return printed(e.report());
+                return verdict(e.report());
             default:
                 if (e.getCause() instanceof UnknownObjectException unknown) {
                     throw unknown; // a name the user gave: a usage error, said as verify and plan say it
@@ -142,13 +163,10 @@ final class AlignRun {
         }
     }
 
-    /** Prints a repair's report; exit 3 when a repair failed, else the verdict's code. */
-    private int printed(AlignmentReport report) {
-        print(report);
-        if (!report.withAction(RepairAction.FAILED).isEmpty()) {
-            return ExitCode.DRIFT;
-        }
-        return ExitCode.of(report.verdict());
+    /** A report's exit code: 3 when a repair failed, else the verdict's. */
+    private static Result verdict(AlignmentReport report) {
+        boolean failedRepair = !report.withAction(RepairAction.FAILED).isEmpty();
+        return new Result(report, failedRepair ? ExitCode.DRIFT : ExitCode.of(report.verdict()), null);
     }
 
     private void print(AlignmentReport report) {
@@ -156,16 +174,7 @@ final class AlignRun {
             progressBar.finish();
         }
         PrintWriter out = commandLine.getOut();
-        switch (options.format) {
-            case json:
-                out.print(report.toJson());
-                break;
-            case sql:
-                out.print(report.toSql());
-                break;
-            default:
-                out.print(report.toText());
-        }
+        out.print(options.formatted(report::toText, report::toJson, report::toSql));
         out.flush();
     }
 
@@ -202,7 +211,8 @@ final class AlignRun {
         }
     }
 
-    private DataSource dataSource() {
+    /** The data source of {@code --url}, or of another database on its server. */
+    DataSource dataSource() {
         PGSimpleDataSource dataSource = dataSource("--url", options.url);
         if (options.user != null) {
             dataSource.setUser(options.user);
@@ -212,6 +222,9 @@ final class AlignRun {
         } else if (environment.get("PGPASSWORD") != null) {
             dataSource.setPassword(environment.get("PGPASSWORD"));
         }
+        if (database != null) {
+            dataSource.setDatabaseName(database);
+        }
         dataSource.setApplicationName("seqguard");
         dataSource.setConnectTimeout(10);
         return dataSource;
@@ -220,6 +233,9 @@ final class AlignRun {
     /** The source: its own user and password; the default user is --user's, the password never the target's. */
     private DataSource sourceDataSource() {
         PGSimpleDataSource dataSource = dataSource("--source", options.sourceUrl);
+        if (database != null) {
+            dataSource.setDatabaseName(database);
+        }
         String user = options.sourceUser != null ? options.sourceUser : options.user;
         if (user != null) {
             dataSource.setUser(user);
