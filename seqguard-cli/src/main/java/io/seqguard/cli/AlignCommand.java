@@ -25,6 +25,7 @@ abstract class AlignCommand implements Callable<Integer> {
     }
 
     AlignRun run() {
+        Main.awaitWarmUp();
         return new AlignRun(spec.commandLine(), options, environment);
     }
 

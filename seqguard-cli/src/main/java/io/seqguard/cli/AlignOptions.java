@@ -1,10 +1,11 @@
 package io.seqguard.cli;
 
 import io.seqguard.AllocationRule;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
 import picocli.CommandLine.Option;
 
 /** The options verify, plan and repair share. */
@@ -89,15 +90,27 @@ final class AlignOptions {
         return AllocationRule.parse(allocation);
     }
 
-    /** The rendering {@code --format} asks for. */
-    String formatted(Supplier<String> text, Supplier<String> json, Supplier<String> sql) {
-        switch (format) {
-            case json:
-                return json.get();
-            case sql:
-                return sql.get();
-            default:
-                return text.get();
+    /** One way of writing a report. */
+    @FunctionalInterface
+    interface Rendering {
+        void writeTo(Appendable out) throws IOException;
+    }
+
+    /** Writes the rendering {@code --format} asks for. */
+    void write(Appendable out, Rendering text, Rendering json, Rendering sql) {
+        try {
+            switch (format) {
+                case json:
+                    json.writeTo(out);
+                    break;
+                case sql:
+                    sql.writeTo(out);
+                    break;
+                default:
+                    text.writeTo(out);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

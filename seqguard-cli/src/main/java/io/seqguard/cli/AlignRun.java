@@ -174,7 +174,7 @@ final class AlignRun {
             progressBar.finish();
         }
         PrintWriter out = commandLine.getOut();
-        out.print(options.formatted(report::toText, report::toJson, report::toSql));
+        options.write(out, report::writeText, report::writeJson, report::writeSql);
         out.flush();
     }
 
@@ -200,8 +200,17 @@ final class AlignRun {
                     .excludeTables(options.excludes).mappings(mappings).allocation(options.allocationRule())
                     .margin(options.margin).jobs(options.jobs).lockTimeout(options.lockTimeout)
                     .statementTimeout(options.statementTimeout).allowUnverified(options.allowUnverified);
-            if (progressBar != null) {
-                configuration.progressListener(progressBar);
+            ProgressBar bar = progressBar;
+            CompilerBudget budget = Main.compilerBudget();
+            if (bar != null || budget != null) {
+                configuration.progressListener((phase, done, total) -> {
+                    if (budget != null) {
+                        budget.progress(phase, done, total);
+                    }
+                    if (bar != null) {
+                        bar.progress(phase, done, total);
+                    }
+                });
             }
             if (options.sourceUrl != null) {
                 configuration.source(sourceDataSource());

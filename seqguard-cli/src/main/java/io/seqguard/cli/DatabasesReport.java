@@ -1,6 +1,8 @@
 package io.seqguard.cli;
 
 import io.seqguard.AlignmentReport;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -95,41 +97,62 @@ final class DatabasesReport {
     }
 
     String text() {
-        StringBuilder text = new StringBuilder();
-        text.append(command).append(" of ").append(sections.size()).append(sections.size() == 1 ? " database" :
-                " databases").append(" on ").append(server).append(": ").append(outcome()).append(" (exit ")
-                .append(exitCode()).append("); ").append(counts()).append(" (").append(duration.toMillis())
-                .append(" ms)\n");
-        for (int i = 0; i < sections.size(); i++) {
-            DatabasesRun.Section section = sections.get(i);
-            text.append("\n== database ").append(quoted(section.database())).append(" (").append(i + 1).append(" of ")
-                    .append(sections.size()).append("): ").append(section.outcome()).append("\n\n");
-            if (section.result() == null) {
-                text.append("seqguard: ").append(section.failure()).append('\n');
-            } else if (section.result().report() == null) {
-                text.append("seqguard: refused: ").append(section.result().refusal()).append('\n');
-            } else {
-                text.append(section.result().report().toText());
-            }
-        }
-        if (!notChecked.isEmpty()) {
-            text.append("\nnot checked (--all-databases covers the databases the role may connect to):\n");
-            for (DatabasesRun.NotChecked n : notChecked) {
-                text.append("  ").append(quoted(n.database())).append(": ").append(n.reason()).append('\n');
-            }
-        }
-        text.append("\ndatabases:");
-        for (DatabasesRun.Section section : sections) {
-            text.append(' ').append(quoted(section.database())).append(' ').append(section.outcome()).append(',');
-        }
-        if (!sections.isEmpty()) {
-            text.setLength(text.length() - 1);
-        }
-        text.append("\nverdict: ").append(outcome()).append(" (exit ").append(exitCode()).append(")\n");
-        return text.toString();
+        return written(this::writeText);
     }
 
     String json() {
+        return written(this::writeJson);
+    }
+
+    String sql() {
+        return written(this::writeSql);
+    }
+
+    private static String written(AlignOptions.Rendering rendering) {
+        StringBuilder text = new StringBuilder();
+        try {
+            rendering.writeTo(text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringBuilder does not fail
+        }
+        return text.toString();
+    }
+
+    /** The text: a line with the worst outcome, a section per database with its own report, the verdict. */
+    void writeText(Appendable out) throws IOException {
+        out.append(command).append(" of ").append(String.valueOf(sections.size()))
+                .append(sections.size() == 1 ? " database" : " databases").append(" on ").append(server).append(": ")
+                .append(outcome()).append(" (exit ").append(String.valueOf(exitCode())).append("); ").append(counts())
+                .append(" (").append(String.valueOf(duration.toMillis())).append(" ms)\n");
+        for (int i = 0; i < sections.size(); i++) {
+            DatabasesRun.Section section = sections.get(i);
+            out.append("\n== database ").append(quoted(section.database())).append(" (")
+                    .append(String.valueOf(i + 1)).append(" of ").append(String.valueOf(sections.size()))
+                    .append("): ").append(section.outcome()).append("\n\n");
+            if (section.result() == null) {
+                out.append("seqguard: ").append(section.failure()).append('\n');
+            } else if (section.result().report() == null) {
+                out.append("seqguard: refused: ").append(section.result().refusal()).append('\n');
+            } else {
+                section.result().report().writeText(out);
+            }
+        }
+        if (!notChecked.isEmpty()) {
+            out.append("\nnot checked (--all-databases covers the databases the role may connect to):\n");
+            for (DatabasesRun.NotChecked n : notChecked) {
+                out.append("  ").append(quoted(n.database())).append(": ").append(n.reason()).append('\n');
+            }
+        }
+        List<String> outcomes = new ArrayList<>();
+        for (DatabasesRun.Section section : sections) {
+            outcomes.add(quoted(section.database()) + " " + section.outcome());
+        }
+        out.append("\ndatabases: ").append(String.join(", ", outcomes)).append("\nverdict: ").append(outcome())
+                .append(" (exit ").append(String.valueOf(exitCode())).append(")\n");
+    }
+
+    /** The document of several databases, each database's own report written into it as it is, indented. */
+    void writeJson(Appendable out) throws IOException {
         StringBuilder json = new StringBuilder(4096);
         json.append("{\n");
         json.append("  \"databasesFormatVersion\": ").append(FORMAT_VERSION).append(",\n");
@@ -168,34 +191,93 @@ final class DatabasesReport {
             if (report == null) {
                 json.append("null");
             } else {
+                out.append(json);
+                json.setLength(0);
                 // the single-database document as it is, indented to sit here
-                String inner = report.toJson().stripTrailing();
-                json.append(inner.replace("\n", "\n      "));
+                report.writeJson(new Indented(out, "      "));
             }
             json.append("\n    }");
         }
         json.append(sections.isEmpty() ? "]\n" : "\n  ]\n").append("}\n");
-        return json.toString();
+        out.append(json);
     }
 
     /**
-     * The statements of every database as one psql script: each database's part opens with {@code \connect} to it,
+     * The statements of every database as one psql script: each database's part opens with {@code \\connect} to it,
      * a database that failed or was refused is a comment saying so.
      */
-    String sql() {
-        StringBuilder sql = new StringBuilder();
+    void writeSql(Appendable out) throws IOException {
         for (DatabasesRun.Section section : sections) {
-            sql.append("-- database ").append(oneLine(quoted(section.database()))).append(": ")
+            out.append("-- database ").append(oneLine(quoted(section.database()))).append(": ")
                     .append(section.outcome()).append('\n');
             if (section.result() == null || section.result().report() == null) {
                 String why = section.result() == null ? section.failure() : "refused: " + section.result().refusal();
-                sql.append("-- ").append(why.replace("\r", "").replace("\n", "\n-- ")).append("\n\n");
+                out.append("-- ").append(why.replace("\r", "").replace("\n", "\n-- ")).append("\n\n");
                 continue;
             }
-            sql.append("\\connect ").append(psqlArgument(section.database())).append('\n')
-                    .append(section.result().report().toSql()).append('\n');
+            out.append("\\connect ").append(psqlArgument(section.database())).append('\n');
+            section.result().report().writeSql(out);
+            out.append('\n');
         }
-        return sql.toString();
+    }
+
+    /**
+     * Writes to another {@link Appendable}, with {@code indent} after each line break but the last: a JSON document
+     * set inside another one. The trailing line break is dropped.
+     */
+    private static final class Indented implements Appendable {
+        private final Appendable out;
+        private final String indent;
+        private boolean pendingBreak;
+
+        Indented(Appendable out, String indent) {
+            this.out = out;
+            this.indent = indent;
+        }
+
+        @Override
+        public Appendable append(CharSequence text) throws IOException {
+            return append(text, 0, text.length());
+        }
+
+        @Override
+        public Appendable append(CharSequence text, int start, int end) throws IOException {
+            int from = start;
+            for (int i = start; i < end; i++) {
+                if (text.charAt(i) == '\n') {
+                    if (i > from) {
+                        flushBreak();
+                        out.append(text, from, i);
+                    }
+                    flushBreak();
+                    pendingBreak = true;
+                    from = i + 1;
+                }
+            }
+            if (end > from) {
+                flushBreak();
+                out.append(text, from, end);
+            }
+            return this;
+        }
+
+        private void flushBreak() throws IOException {
+            if (pendingBreak) {
+                out.append('\n').append(indent);
+                pendingBreak = false;
+            }
+        }
+
+        @Override
+        public Appendable append(char c) throws IOException {
+            flushBreak();
+            if (c == '\n') {
+                pendingBreak = true;
+            } else {
+                out.append(c);
+            }
+            return this;
+        }
     }
 
     /** A database name as SQL writes it: plain when it may be, else in double quotes. */

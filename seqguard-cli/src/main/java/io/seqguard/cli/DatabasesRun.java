@@ -103,7 +103,7 @@ final class DatabasesRun {
         DatabasesReport report = new DatabasesReport(command, server(), startedAt,
                 Duration.ofNanos(System.nanoTime() - t0), sections, notChecked);
         PrintWriter out = commandLine.getOut();
-        out.print(options.formatted(report::text, report::json, report::sql));
+        options.write(out, report::writeText, report::writeJson, report::writeSql);
         out.flush();
         return report.exitCode();
     }

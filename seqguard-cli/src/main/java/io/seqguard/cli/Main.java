@@ -11,7 +11,13 @@ import picocli.CommandLine;
 public final class Main {
 
     /** Held, so that the level set on it stays: java.util.logging keeps its loggers weakly. */
-    private static final Logger DRIVER_LOG = Logger.getLogger("org.postgresql");
+    private static volatile Logger driverLog;
+
+    /** Loads the driver, the logging and the engine while picocli reads the arguments; null when not started. */
+    private static volatile Thread warmUp;
+
+    /** The process's compiler budget; null when the command line runs inside another program (tests). */
+    private static volatile CompilerBudget compilerBudget;
 
     private Main() {
     }
@@ -29,11 +35,62 @@ public final class Main {
         if (!verbose) {
             // repair runs the startup guard, whose ERROR line repeats the failure this command prints as its one line
             System.setProperty("org.slf4j.simpleLogger.log.io.seqguard.StartupGuard", "off");
-            // the driver's own warnings (java.util.logging) repeat, in another format, what the report or the one
-            // failure line says
-            DRIVER_LOG.setLevel(Level.OFF);
         }
+        compilerBudget = new CompilerBudget();
+        Thread thread = new Thread(() -> warmUp(verbose), "seqguard-warm-up");
+        thread.setDaemon(true);
+        warmUp = thread;
+        thread.start();
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true), System.getenv()));
+    }
+
+    /**
+     * What every command that connects needs, done on a second thread while picocli builds its model and reads the
+     * arguments on the first: java.util.logging and the driver (its warnings off unless {@code --verbose}), the
+     * logging binding, the engine's classes. Start-up is otherwise one thread's work, and picocli alone takes about
+     * as long as all of this.
+     */
+    private static void warmUp(boolean verbose) {
+        try {
+            Logger log = Logger.getLogger("org.postgresql");
+            if (!verbose) {
+                // the driver's own warnings (java.util.logging) repeat, in another format, what the report or the
+                // one failure line says
+                log.setLevel(Level.OFF);
+            }
+            driverLog = log;
+            ClassLoader loader = Main.class.getClassLoader();
+            for (String name : List.of("org.postgresql.Driver", "org.slf4j.LoggerFactory", "io.seqguard.GuardOption",
+                    "io.seqguard.StartupGuard", "io.seqguard.SequenceAligner", "io.seqguard.internal.GuardRunner",
+                    "io.seqguard.internal.Engine", "io.seqguard.internal.Session", "io.seqguard.internal.ServerFacts",
+                    "org.postgresql.core.v3.ConnectionFactoryImpl", "org.postgresql.core.v3.QueryExecutorImpl")) {
+                Class.forName(name, true, loader);
+            }
+            org.slf4j.LoggerFactory.getLogger(Main.class);
+        } catch (ClassNotFoundException | LinkageError e) {
+            // only a head start: the command loads what it needs itself
+        }
+    }
+
+    /** {@return the process's compiler budget, or null when the command line runs inside another program} */
+    static CompilerBudget compilerBudget() {
+        return compilerBudget;
+    }
+
+    /**
+     * Waits for the warm-up, if one runs, before a command connects: the driver's log level is set there. Loading
+     * happens once; waiting costs nothing the command would not spend loading it itself.
+     */
+    static void awaitWarmUp() {
+        Thread thread = warmUp;
+        if (thread == null) {
+            return;
+        }
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
