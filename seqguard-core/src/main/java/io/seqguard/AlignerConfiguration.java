@@ -42,6 +42,7 @@ public final class AlignerConfiguration {
     private final List<String> excludedTables = new ArrayList<>();
     private final List<SequenceMapping> mappings = new ArrayList<>();
     private AllocationRule allocation = DEFAULT_ALLOCATION;
+    private boolean allocationConfigured;
     private long margin = DEFAULT_MARGIN;
     private Duration statementTimeout = DEFAULT_STATEMENT_TIMEOUT;
     private Duration lockTimeout = DEFAULT_LOCK_TIMEOUT;
@@ -64,6 +65,7 @@ public final class AlignerConfiguration {
         excludedTables.addAll(other.excludedTables);
         mappings.addAll(other.mappings);
         allocation = other.allocation;
+        allocationConfigured = other.allocationConfigured;
         margin = other.margin;
         statementTimeout = other.statementTimeout;
         lockTimeout = other.lockTimeout;
@@ -201,11 +203,15 @@ public final class AlignerConfiguration {
      * @return this configuration
      */
     public AlignerConfiguration map(String sequence, String table, String column) {
-        return mappings(List.of(new SequenceMapping(sequence, table, column)));
+        return mappings(List.of(SequenceMapping.of(sequence, table, column)));
     }
 
     /**
-     * Adds mappings; see {@link SequenceMapping#parse(String)} for the text form.
+     * Adds mappings: configured ones ({@link SequenceMapping#parse(String)} reads the text form) and ones an ORM module
+     * discovered in the application's entity metadata (for example
+     * {@code HibernateSequences.from(entityManagerFactory)} of {@code seqguard-hibernate}). A sequence's configured
+     * mappings win over its discovered ones; a discovered mapping's allocation rule (the entity's optimizer and
+     * {@code allocationSize}) wins over {@link #allocation(AllocationRule)}.
      *
      * @param mappings the columns to add
      * @return this configuration
@@ -218,13 +224,15 @@ public final class AlignerConfiguration {
     }
 
     /**
-     * How applications turn sequence values into ids; default {@link AllocationRule#pooled()}.
+     * How applications turn sequence values into ids, for every sequence whose mappings do not say (an entity's
+     * generator, found by an ORM module, says for its sequence); default {@link AllocationRule#pooled()}.
      *
-     * @param allocation the rule for every sequence
+     * @param allocation the rule for every sequence whose mappings do not say
      * @return this configuration
      */
     public AlignerConfiguration allocation(AllocationRule allocation) {
         this.allocation = Objects.requireNonNull(allocation, "allocation must not be null");
+        this.allocationConfigured = true;
         return this;
     }
 
@@ -437,9 +445,14 @@ public final class AlignerConfiguration {
         return List.copyOf(mappings);
     }
 
-    /** {@return the allocation rule} */
+    /** {@return the allocation rule for sequences whose mappings do not say} */
     public AllocationRule getAllocation() {
         return allocation;
+    }
+
+    /** {@return whether {@link #allocation(AllocationRule)} was called, rather than the default left in place} */
+    public boolean isAllocationConfigured() {
+        return allocationConfigured;
     }
 
     /** {@return the safety margin, in sequence values} */

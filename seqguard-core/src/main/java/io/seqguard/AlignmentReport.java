@@ -26,7 +26,11 @@ public interface AlignmentReport {
     /** {@return the server's version, for example {@code 18.3}} */
     String serverVersion();
 
-    /** {@return the allocation rule applied to every sequence} */
+    /**
+     * {@return the default allocation rule: the configured one (or {@link AlignerConfiguration#DEFAULT_ALLOCATION}),
+     * applied to every sequence whose mappings do not say otherwise} Each sequence reports its own
+     * ({@link SequenceReport#allocation()}).
+     */
     AllocationRule allocation();
 
     /** {@return the safety margin a repair adds, in sequence values} */
@@ -46,6 +50,14 @@ public interface AlignmentReport {
      * SequenceReport#qualifiedName()}); empty without a source}
      */
     List<String> sourceOnlySequences();
+
+    /**
+     * {@return the Citus cluster the database belongs to, as this node sees it; null when it is no Citus node (no
+     * citus extension)}
+     */
+    default CitusCluster citus() {
+        return null;
+    }
 
     /** {@return how many sequences have each status; every status is present, zero included} */
     default Map<SequenceStatus, Integer> countsByStatus() {
@@ -80,8 +92,9 @@ public interface AlignmentReport {
     }
 
     /**
-     * {@return what the run found: {@link Verdict#DRIFT} when some sequence is behind or exhausted, else {@link
-     * Verdict#INCOMPLETE} when some sequence was not verified and not acknowledged, else {@link Verdict#ALIGNED}}
+     * {@return what the run found: {@link Verdict#DRIFT} when some sequence is behind, exhausted or mismatched, else
+     * {@link Verdict#INCOMPLETE} when some sequence was not verified and not acknowledged, else
+     * {@link Verdict#ALIGNED}}
      */
     default Verdict verdict() {
         boolean unverified = false;
@@ -120,8 +133,8 @@ public interface AlignmentReport {
      * Returns this report when {@link #isAligned()}, else throws.
      *
      * @return this report
-     * @throws SequenceDriftException when a sequence is behind or exhausted, listing each with the fix (and every
-     *     unverified one)
+     * @throws SequenceDriftException when a sequence is behind, exhausted or mismatched, listing each with the fix (and
+     *     every unverified one)
      * @throws IncompleteVerificationException when nothing is behind but some sequence was not verified, naming each
      *     with why and the fix
      */

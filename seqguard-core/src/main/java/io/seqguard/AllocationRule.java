@@ -5,21 +5,26 @@ import java.util.Objects;
 
 /**
  * How an application turns the values of a sequence into ids. The database cannot tell, yet it decides which
- * next value is safe once the data holds a maximum id {@code M} (ascending sequences; descending ones mirror it):
+ * next value is safe once the data holds a maximum id {@code M} (ascending sequences; descending ones mirror it).
+ * Hibernate's optimizers take a block of {@code allocationSize} ids per value; a rule built without a size takes the
+ * sequence's increment as the block, which is what Hibernate does when the two agree:
  *
  * <ul>
- *   <li>{@link #plain()}: every {@code nextval()} is one id. Safe when {@code next > M}.</li>
- *   <li>{@link #pooled()}: Hibernate's "pooled" optimizer ({@code allocationSize} = the increment) uses
- *       {@code [v - inc + 1, v]} for the value {@code v}. Safe when {@code next >= M + inc}. This is the default:
- *       it is the strictest rule and equal to the others when the increment is 1.</li>
- *   <li>{@link #pooledLo()}: Hibernate's "pooled-lo" optimizer uses {@code [v, v + inc - 1]}. Safe when
+ *   <li>{@link #plain()}: every {@code nextval()} is one id (Hibernate's optimizer "none"). Safe when
  *       {@code next > M}.</li>
- *   <li>{@link #hilo(int)}: the legacy "hilo" optimizer uses {@code [(v - 1) * block + 1, v * block]} for the value
- *       {@code v}. Safe when {@code next > ceil(M / block)}.</li>
+ *   <li>{@link #pooled()}, {@link #pooled(int)}: Hibernate's "pooled" optimizer uses {@code [v - size + 1, v]} for the
+ *       value {@code v}. Safe when {@code next >= M + size}. {@code pooled()} is the default: it is the strictest rule
+ *       and equal to the others when the increment is 1.</li>
+ *   <li>{@link #pooledLo()}, {@link #pooledLo(int)}: Hibernate's "pooled-lo" optimizer uses
+ *       {@code [v, v + size - 1]}. Safe when {@code next > M}.</li>
+ *   <li>{@link #hilo(int)}: Hibernate's "hilo" optimizer uses {@code [(v - 1) * size + 1, v * size]} for the value
+ *       {@code v}. Safe when {@code next > ceil(M / size)}.</li>
  * </ul>
  *
- * <p>A repair always sets {@code setval(seq, M + margin, true)} (for hilo: {@code ceil(M / block) + margin}), so the
- * next value is one increment past that, which satisfies every rule.
+ * <p>A repair sets {@code setval(seq, M + margin, true)} (for hilo: {@code ceil(M / size) + margin}; for a pooled
+ * block larger than the increment, far enough that the whole first block lies above {@code M}), so the next value
+ * satisfies the rule. A pooled or pooled-lo block larger than the sequence's increment makes consecutive blocks
+ * overlap: such a sequence is {@link SequenceStatus#MISMATCHED}, whatever its value.
  */
 public final class AllocationRule {
 
@@ -31,15 +36,16 @@ public final class AllocationRule {
         POOLED,
         /** Hibernate "pooled-lo": the value is the low end of its block. */
         POOLED_LO,
-        /** Legacy "hilo": the value is multiplied by a block size. */
+        /** Hibernate "hilo": the value is multiplied by a block size. */
         HILO
     }
 
     private static final AllocationRule PLAIN = new AllocationRule(Kind.PLAIN, 1);
-    private static final AllocationRule POOLED = new AllocationRule(Kind.POOLED, 1);
-    private static final AllocationRule POOLED_LO = new AllocationRule(Kind.POOLED_LO, 1);
+    private static final AllocationRule POOLED = new AllocationRule(Kind.POOLED, 0);
+    private static final AllocationRule POOLED_LO = new AllocationRule(Kind.POOLED_LO, 0);
 
     private final Kind kind;
+    /** Ids per value; 0 for a pooled rule whose block is the sequence's increment. */
     private final int blockSize;
 
     private AllocationRule(Kind kind, int blockSize) {
@@ -52,32 +58,57 @@ public final class AllocationRule {
         return PLAIN;
     }
 
-    /** {@return Hibernate's pooled optimizer; the default} */
+    /** {@return Hibernate's pooled optimizer with the sequence's increment as its block; the default} */
     public static AllocationRule pooled() {
         return POOLED;
     }
 
-    /** {@return Hibernate's pooled-lo optimizer} */
+    /**
+     * Hibernate's pooled optimizer with a known block: the entity's {@code allocationSize}.
+     *
+     * @param allocationSize ids per sequence value, at least 1
+     * @return the rule
+     */
+    public static AllocationRule pooled(int allocationSize) {
+        return new AllocationRule(Kind.POOLED, checkedSize(allocationSize, "pooled"));
+    }
+
+    /** {@return Hibernate's pooled-lo optimizer with the sequence's increment as its block} */
     public static AllocationRule pooledLo() {
         return POOLED_LO;
     }
 
     /**
-     * The legacy hilo optimizer.
+     * Hibernate's pooled-lo optimizer with a known block: the entity's {@code allocationSize}.
+     *
+     * @param allocationSize ids per sequence value, at least 1
+     * @return the rule
+     */
+    public static AllocationRule pooledLo(int allocationSize) {
+        return new AllocationRule(Kind.POOLED_LO, checkedSize(allocationSize, "pooled-lo"));
+    }
+
+    /**
+     * Hibernate's hilo optimizer.
      *
      * @param blockSize ids per sequence value (Hibernate's {@code allocationSize}), at least 1
      * @return the rule
      */
     public static AllocationRule hilo(int blockSize) {
-        if (blockSize < 1) {
-            throw new IllegalArgumentException("allocation: the hilo block size must be at least 1, was " + blockSize);
+        return new AllocationRule(Kind.HILO, checkedSize(blockSize, "hilo"));
+    }
+
+    private static int checkedSize(int size, String kind) {
+        if (size < 1) {
+            throw new IllegalArgumentException("allocation: the " + kind + " block size must be at least 1, was "
+                    + size);
         }
-        return new AllocationRule(Kind.HILO, blockSize);
+        return size;
     }
 
     /**
-     * Parses the configuration form: {@code plain}, {@code pooled}, {@code pooled-lo} or {@code hilo:<block size>}
-     * (case-insensitive; {@code _} works as {@code -}).
+     * Parses the configuration form: {@code plain}, {@code pooled}, {@code pooled-lo}, {@code pooled:<size>},
+     * {@code pooled-lo:<size>} or {@code hilo:<size>} (case-insensitive; {@code _} works as {@code -}).
      *
      * @param text the configured value
      * @return the rule
@@ -86,24 +117,39 @@ public final class AllocationRule {
     public static AllocationRule parse(String text) {
         Objects.requireNonNull(text, "allocation");
         String value = text.trim().toLowerCase(Locale.ROOT).replace('_', '-');
-        switch (value) {
+        int colon = value.indexOf(':');
+        String kind = colon < 0 ? value : value.substring(0, colon).trim();
+        Integer size = null;
+        if (colon >= 0) {
+            try {
+                size = Integer.parseInt(value.substring(colon + 1).trim());
+            } catch (NumberFormatException e) {
+                throw notARule(text);
+            }
+        }
+        switch (kind) {
             case "plain":
+                if (size != null) {
+                    throw notARule(text);
+                }
                 return PLAIN;
             case "pooled":
-                return POOLED;
+                return size == null ? POOLED : pooled(size);
             case "pooled-lo":
-                return POOLED_LO;
-            default:
-                if (value.startsWith("hilo:")) {
-                    try {
-                        return hilo(Integer.parseInt(value.substring("hilo:".length()).trim()));
-                    } catch (NumberFormatException e) {
-                        // falls through to the message below
-                    }
+                return size == null ? POOLED_LO : pooledLo(size);
+            case "hilo":
+                if (size == null) {
+                    throw notARule(text);
                 }
-                throw new IllegalArgumentException("allocation: '" + text
-                        + "' is not an allocation rule; use plain, pooled, pooled-lo or hilo:<block size>");
+                return hilo(size);
+            default:
+                throw notARule(text);
         }
+    }
+
+    private static IllegalArgumentException notARule(String text) {
+        return new IllegalArgumentException("allocation: '" + text + "' is not an allocation rule; use plain, pooled, "
+                + "pooled-lo, pooled:<size>, pooled-lo:<size> or hilo:<size>");
     }
 
     /** {@return the kind of optimizer} */
@@ -111,7 +157,11 @@ public final class AllocationRule {
         return kind;
     }
 
-    /** {@return ids per sequence value for {@link Kind#HILO}; 1 otherwise} */
+    /**
+     * {@return ids per sequence value} The block size of {@link Kind#HILO} and of a pooled or pooled-lo rule built with
+     * one; 0 for {@link #pooled()} and {@link #pooledLo()}, whose block is the sequence's increment; 1 for
+     * {@link Kind#PLAIN}.
+     */
     public int blockSize() {
         return blockSize;
     }
@@ -119,15 +169,16 @@ public final class AllocationRule {
     /** The configuration form, which {@link #parse(String)} reads back. */
     @Override
     public String toString() {
+        String size = blockSize > 0 ? ":" + blockSize : "";
         switch (kind) {
             case PLAIN:
                 return "plain";
             case POOLED:
-                return "pooled";
+                return "pooled" + size;
             case POOLED_LO:
-                return "pooled-lo";
+                return "pooled-lo" + size;
             default:
-                return "hilo:" + blockSize;
+                return "hilo" + size;
         }
     }
 

@@ -9,5 +9,10 @@ public enum ColumnSource {
     /** The column's default calls {@code nextval()} on the sequence. */
     DEFAULT,
     /** The configuration maps the sequence to the column. */
-    MAPPED
+    MAPPED,
+    /**
+     * The application's ORM metadata shows an entity whose id the sequence hands out into the column (a mapping an
+     * ORM module discovered: {@link SequenceMapping#isDiscovered()}).
+     */
+    ENTITY
 }

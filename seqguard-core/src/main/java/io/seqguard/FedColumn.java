@@ -1,5 +1,6 @@
 package io.seqguard;
 
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -24,7 +25,8 @@ public interface FedColumn {
     String dataType();
 
     /**
-     * {@return why the column counts as fed by the sequence, in declaration order (owned, identity, default, mapped)}
+     * {@return why the column counts as fed by the sequence, in declaration order (owned, identity, default, mapped,
+     * entity)}
      */
     Set<ColumnSource> sources();
 
@@ -33,6 +35,19 @@ public interface FedColumn {
 
     /** {@return why it was not compared, or how it was compared (for example through its parent table); may be null} */
     String note();
+
+    /**
+     * {@return the ORM entities whose ids the sequence hands out into this column, from discovered mappings
+     * ({@link ColumnSource#ENTITY}); empty otherwise}
+     */
+    List<String> entities();
+    /**
+     * {@return on a Citus node, the kind of Citus table it is in: {@code distributed}, {@code reference}, {@code local}
+     * or {@code single shard}; null for any other table}
+     */
+    default String citusTable() {
+        return null;
+    }
 
     /** {@return {@code schema.table.column} as a person reads it (unquoted)} */
     default String displayName() {

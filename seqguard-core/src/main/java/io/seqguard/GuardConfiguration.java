@@ -328,8 +328,8 @@ public final class GuardConfiguration {
             throw new IllegalStateException("dataSource is required: call dataSource(...) before load()");
         }
         if (lockWaitTimeout != null && lockWaitTimeout.compareTo(timeLimit) > 0) {
-            throw new IllegalStateException("lockWaitTimeout (" + lockWaitTimeout.toMillis()
-                    + " ms) must not exceed timeLimit (" + timeLimit.toMillis() + " ms)");
+            throw new IllegalStateException(vocabulary.name("lockWaitTimeout") + " (" + lockWaitTimeout.toMillis()
+                    + " ms) must not exceed " + vocabulary.name("timeLimit") + " (" + timeLimit.toMillis() + " ms)");
         }
         AlignerConfiguration alignerConfiguration = SequenceAligner.configure();
         aligner.accept(alignerConfiguration);

@@ -43,6 +43,13 @@ public final class GuardOption<T> {
 
     private static final Map<String, GuardOption<?>> BY_KEY = new LinkedHashMap<>();
 
+    /**
+     * Keys beneath this one ({@code seqguard.test.postgres}, {@code seqguard.test.jdbc-url}...) belong to the test kit,
+     * seqguard-test, and are no guard options: a framework module's check of unknown keys leaves them alone, so that an
+     * application's tests can choose their PostgreSQL.
+     */
+    public static final String TEST_KIT_KEYS = "test.";
+
     /** Whether the framework module guards its data sources at all; false is the same as mode {@code off}. */
     public static final GuardOption<Boolean> ENABLED = define("enabled", "enabled", Scope.INTEGRATION, Boolean.class,
             true, "Whether seqguard guards the data source at start-up; false checks nothing, as mode 'off' does.",
@@ -91,8 +98,9 @@ public final class GuardOption<T> {
     /** See {@link AlignerConfiguration#allocation(AllocationRule)}. */
     public static final GuardOption<AllocationRule> ALLOCATION = alignerOption("allocation", "allocation",
             AllocationRule.class, AlignerConfiguration.DEFAULT_ALLOCATION,
-            "How the application turns sequence values into ids: 'plain', 'pooled' (Hibernate's default optimizer for "
-                    + "an allocation size above 1, and the strictest rule), 'pooled-lo' or 'hilo:BLOCK_SIZE'.",
+            "How the application turns sequence values into ids, for sequences whose entity does not say: 'plain', "
+                    + "'pooled' (Hibernate's default optimizer for an allocation size above 1, and the strictest "
+                    + "rule), 'pooled-lo', 'pooled:SIZE', 'pooled-lo:SIZE' or 'hilo:SIZE'.",
             AllocationRule::parse, (a, v) -> a.allocation(v));
     /** See {@link AlignerConfiguration#margin(long)}. */
     public static final GuardOption<Long> MARGIN = alignerOption("margin", "margin", Long.class,
@@ -240,6 +248,53 @@ public final class GuardOption<T> {
      */
     public static java.util.Optional<GuardOption<?>> forKey(String key) {
         return java.util.Optional.ofNullable(BY_KEY.get(key));
+    }
+
+    /**
+     * The option a key that is none most likely stands for, for "did you mean" advice: the same key spelt another way
+     * ({@code lockTimeout}, {@code lock_timeout}, {@code journal.table}) or with a typo ({@code moode}).
+     *
+     * @param key a key beneath the framework's prefix, for example {@code moode}
+     * @return the nearest option, or empty when none is near enough to be a likely typo
+     */
+    public static java.util.Optional<GuardOption<?>> closest(String key) {
+        String wanted = squeezed(key);
+        GuardOption<?> best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (GuardOption<?> option : BY_KEY.values()) {
+            int distance = distance(wanted, squeezed(option.key));
+            if (distance < bestDistance) {
+                best = option;
+                bestDistance = distance;
+            }
+        }
+        // one edit in short keys, about one in four in long ones
+        return bestDistance <= Math.max(1, wanted.length() / 4) ? java.util.Optional.of(best)
+                : java.util.Optional.empty();
+    }
+
+    private static String squeezed(String key) {
+        return key.replaceAll("[^A-Za-z0-9]", "").toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** Levenshtein distance. */
+    private static int distance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j] + 1, current[j - 1] + 1));
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
     }
 
     /** {@return the key beneath every framework's prefix, in kebab case, for example {@code on-incomplete}} */

@@ -74,6 +74,17 @@ public final class SequenceAligner {
         return engine.run(Operation.REPAIR);
     }
 
+    /**
+     * Reads which Citus cluster the database belongs to, from its catalog alone (no table is read): this node's group
+     * and the nodes that hand out ids, to run on each of them in turn.
+     *
+     * @return the cluster as this node sees it; null when the database is no Citus node (no citus extension)
+     * @throws SeqguardException when the database cannot be reached or read
+     */
+    public CitusCluster citus() {
+        return engine.citus();
+    }
+
     /** {@return a copy of the configuration this aligner was loaded with} */
     public AlignerConfiguration configuration() {
         return new AlignerConfiguration(configuration);

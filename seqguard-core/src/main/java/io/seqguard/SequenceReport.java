@@ -19,17 +19,40 @@ public interface SequenceReport {
     /** {@return the sequence as a quoted, schema-qualified SQL identifier (quoted by the server)} */
     String qualifiedName();
 
-    /** {@return {@code smallint}, {@code integer} or {@code bigint}} */
+    /**
+     * {@return {@code smallint}, {@code integer} or {@code bigint}; null when it does not {@linkplain #exists()
+     * exist}}
+     */
     String dataType();
 
-    /** {@return the sequence's increment; negative for a descending sequence} */
+    /**
+     * {@return the sequence's increment; negative for a descending sequence; 0 when it does not
+     * {@linkplain #exists() exist}}
+     */
     long increment();
 
-    /** {@return the sequence's minimum} */
+    /** {@return the sequence's minimum; 0 when it does not {@linkplain #exists() exist}} */
     long minValue();
 
-    /** {@return the sequence's maximum} */
+    /** {@return the sequence's maximum; 0 when it does not {@linkplain #exists() exist}} */
     long maxValue();
+
+    /**
+     * {@return whether the sequence exists in the database} False only for a sequence an ORM entity takes its ids from
+     * (a {@linkplain SequenceMapping#isDiscovered() discovered mapping}) that the database lacks: it is
+     * {@link SequenceStatus#NOT_VERIFIABLE}, lists no columns, and its reason names the entity, the column it fills
+     * and the fix.
+     */
+    boolean exists();
+
+    /**
+     * {@return the allocation rule applied to it} The strictest of its entities' generators, a configured mapping's
+     * rule, or the configured (or default) rule; see {@link #allocationSource()}.
+     */
+    AllocationRule allocation();
+
+    /** {@return where {@link #allocation()} came from} */
+    AllocationSource allocationSource();
 
     /** {@return whether the sequence wraps around} */
     boolean cycle();
@@ -85,6 +108,20 @@ public interface SequenceReport {
      * incomplete; false for every verified sequence}
      */
     boolean acknowledged();
+
+    /**
+     * {@return on a Citus node, the first value of this node's slice of a bigint sequence that feeds a Citus table
+     * (its data and its repair stay within the slice); null otherwise (int and smallint sequences are not sliced: the
+     * coordinator hands out all their ids)}
+     */
+    default Long nodeRangeStart() {
+        return null;
+    }
+
+    /** {@return on a Citus node, the last value of this node's slice (see {@link #nodeRangeStart()}); null otherwise} */
+    default Long nodeRangeEnd() {
+        return null;
+    }
 
     /** {@return {@code schema.name} as a person reads it (unquoted)} */
     default String displayName() {

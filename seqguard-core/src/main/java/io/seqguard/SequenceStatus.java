@@ -22,12 +22,37 @@ public enum SequenceStatus {
     NO_PRIVILEGE,
     /** Not looked at: excluded by configuration ({@code excludeSequences}, or every table it feeds excluded). */
     SKIPPED,
-    /** Every column the sequence feeds is empty: nothing to align, never touched. */
-    EMPTY;
+    /**
+     * Every column the sequence feeds is empty (on a Citus node: holds no id in this node's range): nothing to align,
+     * never touched.
+     */
+    EMPTY,
+    /**
+     * On a Citus worker: an int or smallint sequence that Citus parks at its maximum there, since only the coordinator
+     * hands out such ids. Judged on the coordinator; neither drift nor unverified here.
+     */
+    NOT_USED_ON_NODE,
+    /**
+     * On a Citus node: the next value lies outside the node's own range ({@link SequenceReport#nodeRangeStart()} ..
+     * {@link SequenceReport#nodeRangeEnd()}), or an int or smallint sequence on a worker is not parked, so the node
+     * hands out ids that belong to another node. Left there by an earlier tool; a forward-only repair cannot take it
+     * back, so it is never repaired. Counts as drift.
+     */
+    OUTSIDE_NODE_RANGE,
+    /**
+     * Its increment is smaller than the block the application's pooled or pooled-lo optimizer takes per value (an
+     * entity's {@code allocationSize}): consecutive blocks overlap, so ids repeat however far the sequence is moved.
+     * Counts as drift; a repair does not touch it; the reason names the fix ({@code ALTER SEQUENCE ... INCREMENT BY},
+     * or the entity's {@code allocationSize}).
+     */
+    MISMATCHED;
 
-    /** {@return whether this status means the sequence would hand out an id that already exists (or none at all)} */
+    /**
+     * {@return whether this status means the sequence would hand out an id that already exists (or none at all, or one
+     * that belongs to another Citus node)}
+     */
     public boolean isDrift() {
-        return this == BEHIND || this == EXHAUSTED;
+        return this == BEHIND || this == EXHAUSTED || this == OUTSIDE_NODE_RANGE || this == MISMATCHED;
     }
 
     /**

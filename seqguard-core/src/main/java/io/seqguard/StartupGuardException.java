@@ -1,6 +1,10 @@
 package io.seqguard;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The {@link StartupGuard} refused start-up. The message says what was found, on which objects, and what to do; for
@@ -55,18 +59,6 @@ public class StartupGuardException extends SeqguardException {
         this.enabledSubscriptions = List.copyOf(enabledSubscriptions);
     }
 
-    /**
-     * The same refusal, its message prefixed with where it happened, for a framework that guards several data
-     * sources: reason, report, standby and subscriptions are kept, and this exception becomes the cause.
-     *
-     * @param context for example {@code Micronaut data source 'orders'}
-     * @return the new exception
-     */
-    public StartupGuardException withContext(String context) {
-        return new StartupGuardException(reason, context + ": " + getMessage(), report, this, standby,
-                enabledSubscriptions);
-    }
-
     /** {@return whether the server is a standby (in recovery); false when the guard did not get that far} */
     public boolean standby() {
         return standby;
@@ -88,5 +80,39 @@ public class StartupGuardException extends SeqguardException {
     /** {@return the report behind the refusal (drift, failed repairs); null when there is none} */
     public AlignmentReport report() {
         return report;
+    }
+
+    /**
+     * The facts a health endpoint shows for a refused start-up, with the same keys in every framework module, as
+     * {@link GuardResult#toDetails()} does for a run that passed: status ({@code DOWN}), reason, standby,
+     * enabledSubscriptions (when any), and from the report behind it verdict, allocation, counts (by status, as in
+     * the JSON report), maxRangeUsed and unverified (when any); last, error (the message).
+     *
+     * @return a new, ordered, modifiable map of JSON-friendly values
+     */
+    public Map<String, Object> toDetails() {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("status", "DOWN");
+        details.put("reason", reason.name().toLowerCase(Locale.ROOT));
+        details.put("standby", standby);
+        if (!enabledSubscriptions.isEmpty()) {
+            details.put("enabledSubscriptions", enabledSubscriptions);
+        }
+        if (report != null) {
+            details.put("verdict", report.verdict().name().toLowerCase(Locale.ROOT));
+            details.put("allocation", report.allocation().toString());
+            Map<String, Integer> counts = new LinkedHashMap<>();
+            report.countsByStatus().forEach((status, count) -> counts.put(status.name().toLowerCase(Locale.ROOT),
+                    count));
+            details.put("counts", counts);
+            details.put("maxRangeUsed", report.maxRangeUsed());
+            List<String> unverified = report.unverified().stream().map(SequenceReport::displayName)
+                    .collect(Collectors.toList());
+            if (!unverified.isEmpty()) {
+                details.put("unverified", unverified);
+            }
+        }
+        details.put("error", getMessage());
+        return details;
     }
 }

@@ -37,19 +37,40 @@ public interface Vocabulary {
     String repair();
 
     /**
-     * Words for a framework whose options are properties: {@code prefix} followed by the method name in kebab case.
+     * Words for a framework whose options are properties: {@code prefix} followed by the option's key
+     * ({@link GuardOption#key()}); null for a configuration method that no {@link GuardOption} sets (such as
+     * {@code source}), which such a framework sets in code.
      *
      * @param prefix for example {@code seqguard.} or {@code seqguard.datasources.reporting.}
      * @param repair how that user runs a repair, for example {@code seqguard.mode=repair}
      * @return the vocabulary
      */
     static Vocabulary properties(String prefix, String repair) {
+        return properties(prefix, repair, null);
+    }
+
+    /**
+     * Words for a framework whose options are properties and whose other settings (the old primary as a witness,
+     * {@code source}) are made in code: {@code inCode} followed by {@code aligner.METHOD(...)}.
+     *
+     * @param prefix for example {@code seqguard.} or {@code seqguard.datasources.reporting.}
+     * @param repair how that user runs a repair, for example {@code the application with seqguard.mode=repair}
+     * @param inCode how that user reaches the configuration in code, for example
+     *     {@code a SeqguardConfigurationCustomizer bean calling}; null when the framework has no such way
+     * @return the vocabulary
+     */
+    static Vocabulary properties(String prefix, String repair, String inCode) {
         Objects.requireNonNull(prefix, "prefix");
         Objects.requireNonNull(repair, "repair");
         return new Vocabulary() {
             @Override
             public String option(String method) {
-                return prefix + kebabCase(method);
+                for (GuardOption<?> option : GuardOption.all()) {
+                    if (option.method().equals(method)) {
+                        return prefix + option.key();
+                    }
+                }
+                return inCode == null ? null : inCode + " aligner." + method + "(...)";
             }
 
             @Override

@@ -73,7 +73,8 @@ class AlignmentPropertyTest {
     @Provide
     Arbitrary<Scenario> scenarios() {
         Arbitrary<AllocationRule> rules = Arbitraries.of(AllocationRule.plain(), AllocationRule.pooled(),
-                AllocationRule.pooledLo(), AllocationRule.hilo(10), AllocationRule.hilo(50));
+                AllocationRule.pooledLo(), AllocationRule.hilo(10), AllocationRule.hilo(50), AllocationRule.pooled(20),
+                AllocationRule.pooledLo(20));
         return scenarios(rules);
     }
 

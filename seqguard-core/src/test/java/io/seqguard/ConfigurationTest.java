@@ -41,14 +41,21 @@ class ConfigurationTest {
 
     @Test
     void allocationRulesParseAndPrintBack() {
-        for (String text : new String[] {"plain", "pooled", "pooled-lo", "hilo:50"}) {
+        for (String text : new String[] {"plain", "pooled", "pooled-lo", "hilo:50", "pooled:50", "pooled-lo:20"}) {
             assertThat(AllocationRule.parse(text).toString()).isEqualTo(text);
         }
         assertThat(AllocationRule.parse(" POOLED_LO ")).isEqualTo(AllocationRule.pooledLo());
+        assertThat(AllocationRule.parse("Pooled_Lo : 7")).isEqualTo(AllocationRule.pooledLo(7));
+        assertThat(AllocationRule.pooled(50)).isNotEqualTo(AllocationRule.pooled());
+        assertThat(AllocationRule.pooled(50).blockSize()).isEqualTo(50);
+        assertThat(AllocationRule.pooled().blockSize()).as("the increment is the block").isZero();
         assertThatThrownBy(() -> AllocationRule.parse("sometimes"))
                 .hasMessageContaining("allocation").hasMessageContaining("pooled-lo");
-        assertThatThrownBy(() -> AllocationRule.parse("hilo:x")).hasMessageContaining("hilo:<block size>");
+        assertThatThrownBy(() -> AllocationRule.parse("hilo:x")).hasMessageContaining("hilo:<size>");
+        assertThatThrownBy(() -> AllocationRule.parse("hilo")).hasMessageContaining("hilo:<size>");
+        assertThatThrownBy(() -> AllocationRule.parse("plain:5")).hasMessageContaining("not an allocation rule");
         assertThatThrownBy(() -> AllocationRule.hilo(0)).hasMessageContaining("block size");
+        assertThatThrownBy(() -> AllocationRule.pooled(0)).hasMessageContaining("pooled block size");
     }
 
     @Test

@@ -416,10 +416,12 @@ final class GeneratedSchema {
         BigInteger base;
         BigInteger required;
         switch (rule.kind()) {
-            case POOLED: // [v - inc + 1, v] must lie above m
-                base = m;
-                required = m.add(step);
+            case POOLED: { // [v - block + 1, v] must lie above m; the block is the increment unless the rule says
+                BigInteger block = rule.blockSize() > 0 ? BigInteger.valueOf(rule.blockSize()) : step;
+                base = m.add(block.subtract(step).max(BigInteger.ZERO));
+                required = m.add(block);
                 break;
+            }
             case HILO: { // [(v - 1) * block + 1, v * block] must lie above m
                 BigInteger block = BigInteger.valueOf(rule.blockSize());
                 BigInteger[] qr = m.divideAndRemainder(block);

@@ -35,6 +35,34 @@ class GuardOptionTest {
         assertThat(GuardOption.forKey("moode")).isEmpty();
     }
 
+    @Test
+    void aMisspeltKeyFindsTheOptionItMostLikelyMeans() {
+        assertThat(GuardOption.closest("moode")).containsSame(GuardOption.MODE);
+        assertThat(GuardOption.closest("lockTimeout")).containsSame(GuardOption.LOCK_TIMEOUT);
+        assertThat(GuardOption.closest("journal.table")).containsSame(GuardOption.JOURNAL_TABLE);
+        assertThat(GuardOption.closest("on-incomplet")).containsSame(GuardOption.ON_INCOMPLETE);
+        assertThat(GuardOption.closest("alow-unverifed")).containsSame(GuardOption.ALLOW_UNVERIFIED);
+        assertThat(GuardOption.closest("password")).isEmpty();
+        assertThat(GuardOption.closest("url")).isEmpty();
+    }
+
+    /** A framework's words name its property for each option, and nothing for what only code can set. */
+    @Test
+    void propertyWordsNameOptionsOnly() {
+        Vocabulary words = Vocabulary.properties("seqguard.datasources.orders.", "set seqguard.mode=repair");
+        assertThat(words.option("onEnabledSubscription"))
+                .isEqualTo("seqguard.datasources.orders.on-enabled-subscription");
+        assertThat(words.option("allowUnverified")).isEqualTo("seqguard.datasources.orders.allow-unverified");
+        assertThat(words.option("source")).isNull();
+        assertThat(words.name("source")).isEqualTo("source");
+        assertThat(words.repair()).isEqualTo("set seqguard.mode=repair");
+        Vocabulary withCode = Vocabulary.properties("seqguard.", "the application with seqguard.mode=repair",
+                "a SeqguardConfigurationCustomizer bean calling");
+        assertThat(withCode.option("source")).isEqualTo("a SeqguardConfigurationCustomizer bean calling "
+                + "aligner.source(...)");
+        assertThat(withCode.option("timeLimit")).isEqualTo("seqguard.time-limit");
+    }
+
     /** Every default is what a fresh configuration holds: an adapter that shows the default shows the truth. */
     @Test
     void everyDefaultIsTheCoresOwn() throws Exception {

@@ -55,18 +55,26 @@ class ReportJsonTest {
     /** Mapped by configuration onto a column no default names. */
     private static final String MAPPED_SEQ = "mapped/*seq*/";
     private static final String MAPPED_TABLE = "mapped tbl";
+    /** An entity's sequence as Hibernate writes it (no OWNED BY, no DEFAULT), allocationSize 50: discovered. */
+    private static final String ENTITY_SEQ = "entity \"seq\"; --";
+    private static final String ENTITY_TABLE = "Entity Lines; DROP TABLE json_victim";
+    /** An entity's pooled block of 50 on a sequence that counts by 1. */
+    private static final String MISMATCHED_SEQ = "mis\"matched";
+    /** A sequence an entity names that the database lacks. */
+    private static final String MISSING_SEQ = "not \"there\"";
     /** Data at the end of bigint: the required next value does not fit a long. */
     private static final String BIGINT_END = "end of \"bigint\"";
 
     private static final List<String> TOP_LEVEL = List.of("formatVersion", "operation", "database", "serverVersion",
-            "allocation", "margin", "startedAt", "durationMillis", "verdict", "aligned", "counts", "sequences");
+            "allocation", "margin", "startedAt", "durationMillis", "verdict", "aligned", "counts", "citus", "sequences");
     private static final List<String> SEQUENCE_FIELDS = List.of("schema", "name", "qualifiedName", "dataType",
             "increment", "minValue", "maxValue", "cycle", "status", "reason", "action", "previousNextValue",
-            "nextValue", "dataBound", "requiredNextValue", "rangeUsed", "sql", "notes", "columns", "acknowledged");
+            "nextValue", "dataBound", "requiredNextValue", "rangeUsed", "sql", "notes", "columns", "acknowledged",
+            "nodeRangeStart", "nodeRangeEnd", "exists", "allocation", "allocationSource");
     private static final List<String> COLUMN_FIELDS = List.of("schema", "table", "column", "qualifiedTable",
-            "dataType", "sources", "compared", "note");
+            "dataType", "sources", "compared", "note", "citusTable", "entities");
     private static final List<String> COUNT_KEYS = List.of("aligned", "behind", "exhausted", "not_verifiable",
-            "no_privilege", "skipped", "empty");
+            "no_privilege", "skipped", "empty", "not_used_on_node", "outside_node_range", "mismatched");
 
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -129,13 +137,29 @@ class ReportJsonTest {
                 "INSERT INTO " + qualified(SCHEMA, MAPPED_TABLE) + " VALUES (70)",
                 // exhausted at the end of bigint: no long holds the required next value
                 "CREATE TABLE " + qualified(SCHEMA, BIGINT_END) + " (id bigserial)",
-                "INSERT INTO " + qualified(SCHEMA, BIGINT_END) + " VALUES (9223372036854775807)");
+                "INSERT INTO " + qualified(SCHEMA, BIGINT_END) + " VALUES (9223372036854775807)",
+                // discovered: behind, mismatched, missing
+                "CREATE SEQUENCE " + qualified(SCHEMA, ENTITY_SEQ) + " START WITH 1 INCREMENT BY 50",
+                "CREATE TABLE " + qualified(SCHEMA, ENTITY_TABLE) + " (id bigint PRIMARY KEY, other bigint)",
+                "INSERT INTO " + qualified(SCHEMA, ENTITY_TABLE) + " SELECT g, g FROM generate_series(1, 120) g",
+                "CREATE SEQUENCE " + qualified(SCHEMA, MISMATCHED_SEQ) + " START WITH 1 INCREMENT BY 1",
+                "CREATE TABLE " + qualified(SCHEMA, "mis tbl") + " (id bigint PRIMARY KEY)",
+                "INSERT INTO " + qualified(SCHEMA, "mis tbl") + " VALUES (1)");
+    }
+
+    private SequenceMapping discovered(String sequence, String table, String column, String entity) {
+        return SequenceMapping.builder().sequence(qualified(SCHEMA, sequence)).table(qualified(SCHEMA, table))
+                .column(ident(column)).allocation(AllocationRule.pooled(50)).entity(entity).build();
     }
 
     private AlignerConfiguration configure() {
         return SequenceAligner.configure().dataSource(db.dataSource()).schemas(ident(SCHEMA))
                 .excludeSequences(qualified(SCHEMA, SKIPPED + "_id_seq"))
-                .map(qualified(SCHEMA, MAPPED_SEQ), qualified(SCHEMA, MAPPED_TABLE), ident("Num"));
+                .map(qualified(SCHEMA, MAPPED_SEQ), qualified(SCHEMA, MAPPED_TABLE), ident("Num"))
+                .mappings(List.of(discovered(ENTITY_SEQ, ENTITY_TABLE, "id", "com.acme.Line \"1\""),
+                        discovered(ENTITY_SEQ, ENTITY_TABLE, "id", "com.acme.Line \"2\""),
+                        discovered(MISMATCHED_SEQ, "mis tbl", "id", "com.acme.Mis"),
+                        discovered(MISSING_SEQ, ENTITY_TABLE, "other", "com.acme.Gone")));
     }
 
     @Test
@@ -143,13 +167,14 @@ class ReportJsonTest {
         SequenceAligner aligner = configure().margin(3).load();
         AlignmentReport verify = aligner.verify();
         assertThat(verify.countsByStatus()).as("the fixture covers every status but skipped-by-privilege")
-                .containsEntry(SequenceStatus.ALIGNED, 1).containsEntry(SequenceStatus.BEHIND, 4)
-                .containsEntry(SequenceStatus.EXHAUSTED, 2).containsEntry(SequenceStatus.NOT_VERIFIABLE, 2)
-                .containsEntry(SequenceStatus.SKIPPED, 1).containsEntry(SequenceStatus.EMPTY, 1);
+                .containsEntry(SequenceStatus.ALIGNED, 1).containsEntry(SequenceStatus.BEHIND, 5)
+                .containsEntry(SequenceStatus.EXHAUSTED, 2).containsEntry(SequenceStatus.NOT_VERIFIABLE, 3)
+                .containsEntry(SequenceStatus.SKIPPED, 1).containsEntry(SequenceStatus.EMPTY, 1)
+                .containsEntry(SequenceStatus.MISMATCHED, 1);
         AlignmentReport plan = aligner.plan();
         AlignmentReport repair = aligner.repair();
         AlignmentReport after = aligner.verify();
-        assertThat(repair.withAction(RepairAction.REPAIRED)).hasSize(4);
+        assertThat(repair.withAction(RepairAction.REPAIRED)).hasSize(5);
         assertThat(after.withStatus(SequenceStatus.BEHIND)).isEmpty();
 
         for (AlignmentReport report : List.of(verify, plan, repair, after)) {
@@ -163,6 +188,20 @@ class ReportJsonTest {
         assertThat(find(plan, EVIL_SEQ).sql()).isNotNull();
         assertThat(find(verify, MAPPED_SEQ).columns().get(0).sources()).containsExactly(ColumnSource.MAPPED);
         assertThat(find(verify, "invoice\\no").columns().get(0).note()).isNotNull();
+        SequenceReport entity = find(verify, ENTITY_SEQ);
+        assertThat(entity.allocation()).isEqualTo(AllocationRule.pooled(50));
+        assertThat(entity.allocationSource()).isEqualTo(AllocationSource.ENTITY);
+        assertThat(entity.columns()).singleElement().satisfies(c -> {
+            assertThat(c.sources()).containsExactly(ColumnSource.ENTITY);
+            assertThat(c.entities()).containsExactly("com.acme.Line \"1\"", "com.acme.Line \"2\"");
+        });
+        assertThat(find(verify, ORPHAN).allocationSource()).isEqualTo(AllocationSource.DEFAULT);
+        assertThat(find(verify, MISMATCHED_SEQ).status()).isEqualTo(SequenceStatus.MISMATCHED);
+        SequenceReport missing = find(verify, MISSING_SEQ);
+        assertThat(missing.exists()).isFalse();
+        assertThat(missing.status()).isEqualTo(SequenceStatus.NOT_VERIFIABLE);
+        assertThat(missing.dataType()).isNull();
+        assertThat(missing.qualifiedName()).isEqualTo(qualified(SCHEMA, MISSING_SEQ));
     }
 
     @Test
@@ -173,7 +212,7 @@ class ReportJsonTest {
                 "GRANT SELECT ON ALL TABLES IN SCHEMA " + ident(SCHEMA) + " TO " + ident(role),
                 "GRANT SELECT ON ALL SEQUENCES IN SCHEMA " + ident(SCHEMA) + " TO " + ident(role));
         AlignmentReport repair = configure().dataSource(db.dataSource(role, "unused")).load().repair();
-        assertThat(repair.withAction(RepairAction.FAILED)).hasSize(4)
+        assertThat(repair.withAction(RepairAction.FAILED)).hasSize(5)
                 .allSatisfy(s -> assertThat(s.reason()).contains("UPDATE"))
                 .allSatisfy(s -> assertThat(s.sql()).as("the statement it would have run").isNotNull());
         assertJsonMatches(repair);
@@ -197,7 +236,7 @@ class ReportJsonTest {
         SequenceAligner aligner = configure().load();
         for (AlignmentReport report : List.of(aligner.verify(), aligner.plan(), aligner.repair())) {
             String text = report.toText();
-            assertThat(report.sequences()).hasSize(11);
+            assertThat(report.sequences()).hasSize(14);
             for (SequenceReport s : report.sequences()) {
                 assertThat(text).as("%s text", report.operation()).contains(s.qualifiedName());
                 if (s.reason() != null) {
@@ -213,7 +252,7 @@ class ReportJsonTest {
         AlignmentReport plan = aligner.plan();
         List<SequenceReport> planned = plan.withAction(RepairAction.PLANNED);
         assertThat(planned).extracting(SequenceReport::name)
-                .containsExactlyInAnyOrder(ORDERS + "_id_seq", EVIL_SEQ, EVIL_CR_SEQ, MAPPED_SEQ);
+                .containsExactlyInAnyOrder(ORDERS + "_id_seq", EVIL_SEQ, EVIL_CR_SEQ, MAPPED_SEQ, ENTITY_SEQ);
         String sql = plan.toSql();
         assertThat(sql.lines().filter(l -> l.startsWith("-- ")).count()).isEqualTo(planned.size());
 
@@ -245,7 +284,7 @@ class ReportJsonTest {
     @Test
     void repairSqlCanBeRunAgainByHand() throws SQLException {
         AlignmentReport repair = configure().load().repair();
-        assertThat(repair.withAction(RepairAction.REPAIRED)).hasSize(4);
+        assertThat(repair.withAction(RepairAction.REPAIRED)).hasSize(5);
         Map<List<String>, GeneratedSchema.State> before;
         try (Connection c = db.dataSource().getConnection()) {
             before = GeneratedSchema.snapshot(c);
@@ -353,7 +392,11 @@ class ReportJsonTest {
             assertThat(counts.get(status.name().toLowerCase(Locale.ROOT)).intValue())
                     .as("counts.%s against the statuses listed", status).isEqualTo(fromList.get(status));
         }
-        boolean drift = fromList.get(SequenceStatus.BEHIND) + fromList.get(SequenceStatus.EXHAUSTED) > 0;
+        boolean drift = fromList.get(SequenceStatus.BEHIND) + fromList.get(SequenceStatus.EXHAUSTED)
+                + fromList.get(SequenceStatus.OUTSIDE_NODE_RANGE) + fromList.get(SequenceStatus.MISMATCHED) > 0;
+        // plain PostgreSQL here: no Citus node (a Citus cluster cannot run in CI; the lab proves those fields)
+        assertThat(report.citus()).isNull();
+        assertThat(root.get("citus").isNull()).as("citus").isTrue();
         boolean unverified = false;
         for (JsonNode s : sequences) {
             String status = s.get("status").textValue();
@@ -390,6 +433,8 @@ class ReportJsonTest {
         assertLong(node, "nextValue", s.nextValue());
         assertLong(node, "dataBound", s.dataBound());
         assertLong(node, "requiredNextValue", s.requiredNextValue());
+        assertLong(node, "nodeRangeStart", s.nodeRangeStart());
+        assertLong(node, "nodeRangeEnd", s.nodeRangeEnd());
         JsonNode used = node.get("rangeUsed");
         if (s.rangeUsed() == null) {
             assertThat(used.isNull()).as(what + ".rangeUsed").isTrue();
@@ -398,6 +443,10 @@ class ReportJsonTest {
             assertThat(used.doubleValue()).as(what + ".rangeUsed").isEqualTo(s.rangeUsed()).isBetween(0.0, 1.0);
         }
         assertText(node, "sql", s.sql());
+        assertThat(node.get("exists").isBoolean()).as(what + ".exists").isTrue();
+        assertThat(node.get("exists").booleanValue()).as(what + ".exists").isEqualTo(s.exists());
+        assertText(node, "allocation", s.allocation().toString());
+        assertText(node, "allocationSource", s.allocationSource().name().toLowerCase(Locale.ROOT));
         JsonNode notes = node.get("notes");
         assertThat(notes.isArray()).as(what + ".notes").isTrue();
         List<String> noteTexts = new ArrayList<>();
@@ -433,10 +482,15 @@ class ReportJsonTest {
                 }
             }
             assertThat(sources).as(cw + ".sources").isEqualTo(expected).isSubsetOf(Set.of("owned", "identity",
-                    "default", "mapped"));
+                    "default", "mapped", "entity"));
+            assertThat(c.get("entities").isArray()).as(cw + ".entities").isTrue();
+            List<String> entities = new ArrayList<>();
+            c.get("entities").forEach(n -> entities.add(n.textValue()));
+            assertThat(entities).as(cw + ".entities").isEqualTo(f.entities());
             assertThat(c.get("compared").isBoolean()).as(cw + ".compared").isTrue();
             assertThat(c.get("compared").booleanValue()).as(cw + ".compared").isEqualTo(f.compared());
             assertText(c, "note", f.note());
+            assertText(c, "citusTable", f.citusTable());
         }
     }
 

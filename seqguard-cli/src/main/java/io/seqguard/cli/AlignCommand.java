@@ -4,6 +4,7 @@ import io.seqguard.SeqguardException;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.IntSupplier;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -29,10 +30,25 @@ abstract class AlignCommand implements Callable<Integer> {
         return new AlignRun(spec.commandLine(), options, environment);
     }
 
-    /** verify, plan or repair: on the URL's database, or on several ({@code --database}, {@code --all-databases}). */
+    /**
+     * verify, plan or repair: on the URL's database, on several of its server ({@code --database},
+     * {@code --all-databases}), or on every node of a Citus cluster ({@code --all-nodes}).
+     */
     int align(String command, DatabaseOptions databases) {
+        if (options.allNodes && databases.several()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--all-nodes and "
+                    + (databases.allDatabases ? "--all-databases" : "--database")
+                    + ": give one of them (--all-nodes runs on --url's database on every node)");
+        }
+        if (command.equals("verify") && options.format == AlignOptions.Format.sql) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--format sql lists repair statements: use it with plan or repair");
+        }
         return explained(() -> {
             AlignRun run = run();
+            if (options.allNodes) {
+                return new CitusNodesRun(run, spec.commandLine(), options).run(command);
+            }
             return databases.several() ? new DatabasesRun(spec.commandLine(), options, databases, run).run(command)
                     : run.printed(run.result(command));
         });

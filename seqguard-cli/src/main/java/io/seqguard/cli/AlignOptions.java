@@ -58,7 +58,8 @@ final class AlignOptions {
     List<String> allowUnverified = new ArrayList<>();
 
     @Option(names = "--allocation", paramLabel = "RULE", defaultValue = "pooled",
-            description = "plain, pooled, pooled-lo or hilo:<block size> (default: ${DEFAULT-VALUE}).")
+            description = "plain, pooled, pooled-lo, pooled:<size>, pooled-lo:<size> or hilo:<size> (default: "
+                    + "${DEFAULT-VALUE}).")
     String allocation;
 
     @Option(names = "--margin", paramLabel = "N", defaultValue = "0",
@@ -82,6 +83,12 @@ final class AlignOptions {
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
             description = "text, json or sql (the repair statements) (default: ${DEFAULT-VALUE}).")
     Format format;
+
+    @Option(names = "--all-nodes",
+            description = "On a Citus cluster: run on every node that hands out ids (the coordinator and each worker "
+                    + "with metadata, at the address pg_dist_node gives), one report per node; setval() reaches no "
+                    + "other node, and each node's sequences are judged within its own range.")
+    boolean allNodes;
 
     @Option(names = "--verbose", description = "Log what seqguard does, and print stack traces of failures.")
     boolean verbose;

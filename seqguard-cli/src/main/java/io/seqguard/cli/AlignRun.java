@@ -64,23 +64,23 @@ final class AlignRun {
      * standby and while a subscription still feeds the database.
      */
     Result result(String command) {
+        return result(command, dataSource());
+    }
+
+    /** Like {@link #result(String)}, on the given database (a node of a Citus cluster). */
+    Result result(String command, DataSource dataSource) {
         switch (command) {
             case "verify":
                 if (options.format == AlignOptions.Format.sql) {
                     throw new CommandLine.ParameterException(commandLine,
                             "--format sql lists repair statements: use it with plan or repair");
                 }
-                return verdict(aligner().verify());
+                return verdict(aligner(dataSource).verify());
             case "plan":
-                return verdict(aligner().plan());
+                return verdict(aligner(dataSource).plan());
             case "repair":
-                StartupGuard guard = StartupGuard.configure().dataSource(dataSource()).mode(GuardMode.REPAIR)
-                        .aligner(this::configure).onStandby(StandbyAction.FAIL)
-                        .onEnabledSubscription(SubscriptionAction.REFUSE).onIncomplete(IncompleteAction.FAIL)
-                        .vocabulary(CliVocabulary.INSTANCE).applicationName("seqguard-cli")
-                        .timeLimit(RUN_TIME_LIMIT).load();
                 try {
-                    return verdict(guard.run().report());
+                    return verdict(repairGuard(dataSource).run().report());
                 } catch (StartupGuardException e) {
                     return refusedOrFailed(e);
                 }
@@ -99,6 +99,14 @@ final class AlignRun {
         return result.exitCode();
     }
 
+    /** The startup guard a repair runs through, on the given database. */
+    StartupGuard repairGuard(DataSource dataSource) {
+        return StartupGuard.configure().dataSource(dataSource).mode(GuardMode.REPAIR)
+                .aligner(this::configure).onStandby(StandbyAction.FAIL)
+                .onEnabledSubscription(SubscriptionAction.REFUSE).onIncomplete(IncompleteAction.FAIL)
+                .vocabulary(CliVocabulary.INSTANCE).applicationName("seqguard-cli").timeLimit(RUN_TIME_LIMIT).load();
+    }
+
     /**
      * The cutover as one command: every step's state on standard error as it happens, the repair's report (the
      * change record) on standard output, the exit code of the final verify, or of the step that refused.
@@ -110,6 +118,10 @@ final class AlignRun {
         if (options.format == AlignOptions.Format.sql) {
             throw new CommandLine.ParameterException(commandLine,
                     "--format sql lists repair statements: use it with plan or repair");
+        }
+        if (options.allNodes) {
+            throw new CommandLine.ParameterException(commandLine, "--all-nodes works with verify, plan and repair; "
+                    + "a cutover into Citus ends with seqguard repair --all-nodes");
         }
         PrintWriter err = commandLine.getErr();
         CutoverResult result;
@@ -170,16 +182,21 @@ final class AlignRun {
     }
 
     private void print(AlignmentReport report) {
-        if (progressBar != null) {
-            progressBar.finish();
-        }
+        finishProgress();
         PrintWriter out = commandLine.getOut();
         options.write(out, report::writeText, report::writeJson, report::writeSql);
         out.flush();
     }
 
-    private SequenceAligner aligner() {
-        AlignerConfiguration configuration = SequenceAligner.configure().dataSource(dataSource())
+    /** Clears the progress bar, if one is drawn, before something is printed. */
+    void finishProgress() {
+        if (progressBar != null) {
+            progressBar.finish();
+        }
+    }
+
+    SequenceAligner aligner(DataSource dataSource) {
+        AlignerConfiguration configuration = SequenceAligner.configure().dataSource(dataSource)
                 .vocabulary(CliVocabulary.INSTANCE);
         configure(configuration);
         return configuration.load();
@@ -220,8 +237,8 @@ final class AlignRun {
         }
     }
 
-    /** The data source of {@code --url}, or of another database on its server. */
-    DataSource dataSource() {
+    /** The database {@code --url} names, or another one on its server, as the user and password given reach it. */
+    PGSimpleDataSource dataSource() {
         PGSimpleDataSource dataSource = dataSource("--url", options.url);
         if (options.user != null) {
             dataSource.setUser(options.user);

@@ -27,30 +27,8 @@ final class DatabasesRun {
             + " quote_ident(datname), quote_ident(current_user) FROM pg_catalog.pg_database WHERE NOT datistemplate"
             + " ORDER BY datname COLLATE \"C\"";
 
-    /** One database's part of the run: the command's result, or the failure that stopped it there. */
-    record Section(String database, AlignRun.Result result, String failure) {
-
-        int exitCode() {
-            return result != null ? result.exitCode() : ExitCode.FAILURE;
-        }
-
-        /** In a word: aligned, incomplete, drift, refused or failed. */
-        String outcome() {
-            if (result == null) {
-                return "failed";
-            }
-            if (result.report() == null) {
-                return "refused";
-            }
-            switch (result.exitCode()) {
-                case ExitCode.ALIGNED:
-                    return "aligned";
-                case ExitCode.INCOMPLETE:
-                    return "incomplete";
-                default:
-                    return "drift";
-            }
-        }
+    /** One database's part of the run. */
+    record Section(String database, Part part) {
     }
 
     /** A database of the server left out of {@code --all-databases}, and why. */
@@ -74,10 +52,6 @@ final class DatabasesRun {
             throw new CommandLine.ParameterException(commandLine,
                     "--all-databases and --database: give one of them (--all-databases covers every database)");
         }
-        if (command.equals("verify") && options.format == AlignOptions.Format.sql) {
-            throw new CommandLine.ParameterException(commandLine,
-                    "--format sql lists repair statements: use it with plan or repair");
-        }
         Instant startedAt = Instant.now();
         long t0 = System.nanoTime();
         List<NotChecked> notChecked = new ArrayList<>();
@@ -95,9 +69,10 @@ final class DatabasesRun {
             sections.add(section);
             if (bar != null) {
                 bar.label("");
-                bar.line("seqguard " + command + ": " + position + ": " + section.outcome()
-                        + (section.result() != null && section.result().report() != null
-                                ? ", " + section.result().report().sequences().size() + " sequences" : ""));
+                AlignRun.Result result = section.part().result();
+                bar.line("seqguard " + command + ": " + position + ": " + section.part().outcome()
+                        + (result != null && result.report() != null
+                                ? ", " + result.report().sequences().size() + " sequences" : ""));
             }
         }
         DatabasesReport report = new DatabasesReport(command, server(), startedAt,
@@ -111,17 +86,17 @@ final class DatabasesRun {
     /** One database: its result, or the failure that stopped it (said as the single-database command says it). */
     private Section section(String command, String name, ProgressBar bar) {
         try {
-            return new Section(name, base.on(name, bar).result(command), null);
+            return new Section(name, new Part(base.on(name, bar).result(command), null));
         } catch (CommandLine.ParameterException e) {
             throw e; // the same options for every database: wrong for all, said once
         } catch (SeqguardException e) {
             String explained = ServerProbe.explain(e, ServerProbe.urls(options));
             verbose(e);
-            return new Section(name, null, explained != null ? explained : connectionRefusal(name, e));
+            return new Section(name, new Part(null, explained != null ? explained : connectionRefusal(name, e)));
         } catch (RuntimeException e) {
             verbose(e);
-            return new Section(name, null, "unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage()
-                    + (options.verbose ? "" : " (run again with --verbose for the stack trace)"));
+            return new Section(name, new Part(null, "unexpected " + e.getClass().getSimpleName() + ": "
+                    + e.getMessage() + (options.verbose ? "" : " (run again with --verbose for the stack trace)")));
         }
     }
 

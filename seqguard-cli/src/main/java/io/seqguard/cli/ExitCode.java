@@ -15,8 +15,8 @@ public final class ExitCode {
     /** A usage error: bad option, malformed URL or mapping, unknown schema. */
     public static final int USAGE = 2;
     /**
-     * Drift: a sequence is behind or exhausted (after a repair: still is, or its repair failed), or a repair was
-     * refused (a standby, replication still feeding the database).
+     * Drift: a sequence is behind, exhausted or mismatched (after a repair: still is, or its repair failed), or a
+     * repair was refused (a standby, replication still feeding the database).
      */
     public static final int DRIFT = 3;
     /**
@@ -37,6 +37,24 @@ public final class ExitCode {
                 return INCOMPLETE;
             default:
                 return DRIFT;
+        }
+    }
+
+    /** The worse of two exit codes: failure over drift (or a refusal) over incomplete over aligned. */
+    static int worse(int a, int b) {
+        return rank(a) >= rank(b) ? a : b;
+    }
+
+    private static int rank(int code) {
+        switch (code) {
+            case FAILURE:
+                return 3;
+            case DRIFT:
+                return 2;
+            case INCOMPLETE:
+                return 1;
+            default:
+                return 0;
         }
     }
 }

@@ -235,7 +235,7 @@ class CliTest {
         String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor()).as(err).isEqualTo(ExitCode.USAGE);
         assertThat(err.lines()).as(err).singleElement().asString()
-                .startsWith("seqguard: schemas: schema missing_schema does not exist");
+                .startsWith("seqguard: --schema: schema missing_schema does not exist");
     }
 
     @Test

@@ -93,6 +93,31 @@ class DatabasesCliTest {
     }
 
     @Test
+    void aDatabaseTheRoleMayNotConnectToLeavesTheRunIncompleteEvenWhenEveryOtherIsAligned() throws Exception {
+        in("shop", "SELECT setval('orders_id_seq', 30)");
+        CliTest.Run run = run("verify", "--url", server.jdbcUrl("shop"), "--user", ROLE, "--all-databases",
+                "--allow-unverified", "all");
+
+        assertThat(run.code()).as(run.out()).isEqualTo(ExitCode.INCOMPLETE);
+        assertThat(sectionHeaders(run.out())).hasSize(6).allMatch(header -> header.endsWith(": aligned"));
+        assertThat(run.out()).startsWith("verify of 6 databases on 127.0.0.1:" + server.port()
+                + ": incomplete (exit 4); 6 aligned, 1 not checked")
+                .contains("  locked: the role may not connect to it (GRANT CONNECT ON DATABASE locked TO")
+                .contains(", locked not checked\n")
+                .endsWith("verdict: incomplete (exit 4)\n");
+
+        CliTest.Run json = run("verify", "--url", server.jdbcUrl("shop"), "--user", ROLE, "--all-databases",
+                "--allow-unverified", "all", "--format", "json");
+        assertThat(json.code()).isEqualTo(ExitCode.INCOMPLETE);
+        JsonNode doc = new ObjectMapper().readTree(json.out());
+        assertThat(doc.get("outcome").asText()).isEqualTo("incomplete");
+        assertThat(doc.get("exitCode").asInt()).isEqualTo(ExitCode.INCOMPLETE);
+        assertThat(doc.get("notChecked")).hasSize(1);
+        assertThat(doc.get("notChecked").get(0).get("database").asText()).isEqualTo("locked");
+        assertThat(doc.get("databases")).hasSize(6);
+    }
+
+    @Test
     void theWorstOutcomeDecidesTheExitCode() {
         assertThat(run("verify", "--url", server.jdbcUrl("postgres"), "--user", "postgres", "--database", HOSTILE)
                 .code()).isEqualTo(ExitCode.ALIGNED);
@@ -207,6 +232,10 @@ class DatabasesCliTest {
                 "shop", "--format", "sql");
         assertThat(sql.code()).isEqualTo(ExitCode.USAGE);
         assertThat(sql.err()).contains("--format sql lists repair statements");
+        CliTest.Run nodes = run("repair", "--url", server.jdbcUrl("postgres"), "--user", "postgres",
+                "--all-databases", "--all-nodes");
+        assertThat(nodes.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(nodes.err()).contains("--all-nodes and --all-databases: give one of them");
         // cutover is one subscription, one database: it has no such option
         CliTest.Run cutover = run("cutover", "--url", server.jdbcUrl("postgres"), "--source",
                 server.jdbcUrl("postgres"), "--subscription", "s", "--all-databases");

@@ -2,6 +2,7 @@ package io.seqguard.internal;
 
 import io.seqguard.AlignmentReport;
 import io.seqguard.AllocationRule;
+import io.seqguard.CitusCluster;
 import io.seqguard.Operation;
 import io.seqguard.SequenceReport;
 import io.seqguard.Vocabulary;
@@ -17,7 +18,7 @@ import java.util.List;
  */
 record AlignmentResult(Operation operation, String database, String serverVersion, AllocationRule allocation,
         long margin, Instant startedAt, Duration duration, List<SequenceReport> sequences,
-        List<String> sourceOnlySequences) implements AlignmentReport {
+        List<String> sourceOnlySequences, CitusCluster citus) implements AlignmentReport {
 
     AlignmentResult {
         sequences = List.copyOf(sequences);
@@ -28,7 +29,7 @@ record AlignmentResult(Operation operation, String database, String serverVersio
     static AlignmentResult of(AlignmentReport report, Operation operation) {
         return new AlignmentResult(operation, report.database(), report.serverVersion(), report.allocation(),
                 report.margin(), report.startedAt(), report.duration(), report.sequences(),
-                report.sourceOnlySequences());
+                report.sourceOnlySequences(), report.citus());
     }
 
     /**
@@ -48,7 +49,7 @@ record AlignmentResult(Operation operation, String database, String serverVersio
         Duration both = Duration.between(all.startedAt(), again.startedAt().plus(again.duration()));
         return new AlignmentResult(again.operation(), all.database(), all.serverVersion(), all.allocation(),
                 all.margin(), all.startedAt(), both.isNegative() ? all.duration().plus(again.duration()) : both,
-                sequences, all.sourceOnlySequences());
+                sequences, all.sourceOnlySequences(), all.citus());
     }
 
     @Override

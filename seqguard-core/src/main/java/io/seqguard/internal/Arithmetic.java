@@ -7,6 +7,7 @@ import io.seqguard.Witness;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
+import java.util.List;
 
 /**
  * The sequence arithmetic of the design notes, in one place and free of I/O. Work happens in "normalized" space:
@@ -29,9 +30,63 @@ final class Arithmetic {
      * @param marginNarrowed whether the margin had to shrink to stay within the range
      * @param rangeUsed the share of the usable range before {@code next}
      * @param witness which requirement decided {@code requiredNext}
+     * @param rule the allocation rule that decided (of several, the strictest)
      */
     record Verdict(SequenceStatus status, BigInteger requiredNext, BigInteger targetLast, BigInteger targetNext,
-            String reason, boolean marginNarrowed, double rangeUsed, Witness witness) {
+            String reason, boolean marginNarrowed, double rangeUsed, Witness witness, AllocationRule rule) {
+    }
+
+    /**
+     * Judges one sequence under each of several rules (the entities sharing it may allocate differently) and keeps
+     * the strictest verdict: the highest required next value (normalized), then the furthest repair. Whatever
+     * satisfies it satisfies every rule, since each rule's target is its requirement less at most one increment.
+     *
+     * @param rules at least one
+     * @see #judge(long, BigInteger, BigInteger, BigInteger, BigDecimal, BigInteger, AllocationRule, long)
+     */
+    static Verdict judge(long increment, BigInteger low, BigInteger high, BigInteger next, BigDecimal dataBound,
+            BigInteger sourceNext, List<AllocationRule> rules, long margin) {
+        BigInteger sign = BigInteger.valueOf(Long.signum(increment));
+        Verdict strictest = null;
+        for (AllocationRule rule : rules) {
+            Verdict v = judge(increment, low, high, next, dataBound, sourceNext, rule, margin);
+            if (strictest == null || stricter(v, strictest, sign)) {
+                strictest = v;
+            }
+        }
+        return strictest;
+    }
+
+    private static boolean stricter(Verdict a, Verdict b, BigInteger sign) {
+        if (a.requiredNext() == null || b.requiredNext() == null) {
+            return b.requiredNext() == null && a.requiredNext() != null;
+        }
+        int c = a.requiredNext().multiply(sign).compareTo(b.requiredNext().multiply(sign));
+        if (c != 0) {
+            return c > 0;
+        }
+        return a.targetLast() != null && (b.targetLast() == null
+                || a.targetLast().multiply(sign).compareTo(b.targetLast().multiply(sign)) > 0);
+    }
+
+    /**
+     * Whether consecutive id blocks of the rule overlap on a sequence with this increment: a pooled or pooled-lo
+     * block (the entity's {@code allocationSize}) larger than the increment. The value after {@code v} is
+     * {@code v + inc}, and its block reaches back (pooled) or forward (pooled-lo) into ids the block of {@code v}
+     * already handed out; no value of the sequence avoids that.
+     */
+    static boolean overlaps(AllocationRule rule, long increment) {
+        return (rule.kind() == AllocationRule.Kind.POOLED || rule.kind() == AllocationRule.Kind.POOLED_LO)
+                && rule.blockSize() > Math.abs(increment);
+    }
+
+    /**
+     * Whether a pooled or pooled-lo rule's block is smaller than the increment: every value skips ids (no
+     * collision, only gaps).
+     */
+    static boolean skipsIds(AllocationRule rule, long increment) {
+        return (rule.kind() == AllocationRule.Kind.POOLED || rule.kind() == AllocationRule.Kind.POOLED_LO)
+                && rule.blockSize() > 0 && rule.blockSize() < Math.abs(increment);
     }
 
     /**
@@ -58,7 +113,7 @@ final class Arithmetic {
         double used = rangeUsed(increment, low, high, next);
 
         if (dataBound == null && sourceNext == null) {
-            return new Verdict(SequenceStatus.EMPTY, null, null, null, null, false, used, Witness.NONE);
+            return new Verdict(SequenceStatus.EMPTY, null, null, null, null, false, used, Witness.NONE, rule);
         }
         BigInteger dataTarget = null;
         BigInteger dataRequired = null;
@@ -68,10 +123,14 @@ final class Arithmetic {
                     : dataBound.setScale(0, RoundingMode.FLOOR)).toBigInteger().multiply(sign);
             BigInteger base;
             switch (rule.kind()) {
-                case POOLED:
-                    base = bound;
-                    dataRequired = bound.add(step);
+                case POOLED: {
+                    // [v - block + 1, v] must lie above the bound; a block larger than the increment needs the
+                    // repair to reach further than one increment past the bound
+                    BigInteger block = rule.blockSize() > 0 ? BigInteger.valueOf(rule.blockSize()) : step;
+                    base = bound.add(block.subtract(step).max(BigInteger.ZERO));
+                    dataRequired = bound.add(block);
                     break;
+                }
                 case HILO:
                     base = ceilDiv(bound, BigInteger.valueOf(rule.blockSize()));
                     dataRequired = base.add(BigInteger.ONE);
@@ -114,9 +173,9 @@ final class Arithmetic {
         if (n.compareTo(required) >= 0) {
             if (n.compareTo(max) > 0) {
                 return new Verdict(SequenceStatus.EXHAUSTED, requiredNext, null, null,
-                        "it has handed out its last value (" + max.multiply(sign) + ")", false, used, witness);
+                        "it has handed out its last value (" + max.multiply(sign) + ")", false, used, witness, rule);
             }
-            return new Verdict(SequenceStatus.ALIGNED, requiredNext, null, null, null, false, used, witness);
+            return new Verdict(SequenceStatus.ALIGNED, requiredNext, null, null, null, false, used, witness, rule);
         }
 
         target = target.max(min);
@@ -129,10 +188,10 @@ final class Arithmetic {
         if (target.add(step).compareTo(required) < 0) {
             return new Verdict(SequenceStatus.EXHAUSTED, requiredNext, null, null,
                     needs + requiredNext + " but the usable range ends at " + max.multiply(sign), false, used,
-                    witness);
+                    witness, rule);
         }
         return new Verdict(SequenceStatus.BEHIND, requiredNext, target.multiply(sign),
-                target.add(step).multiply(sign), null, narrowed && margin > 0, used, witness);
+                target.add(step).multiply(sign), null, narrowed && margin > 0, used, witness, rule);
     }
 
     /** The share of the usable range {@code [low, high]} a sequence whose next value is {@code next} has used. */

@@ -3,6 +3,7 @@ package io.seqguard.internal;
 import io.seqguard.Vocabulary;
 
 import java.math.BigDecimal;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,6 +35,8 @@ final class BoundReader {
         String error;
         /** Whether it failed for a privilege the connecting role lacks. */
         boolean noPrivilege;
+        /** On a Citus coordinator: the highest value above every group's slice; null when none (or not read). */
+        BigDecimal aboveGroups;
 
         Read(ColumnInfo column, boolean max) {
             this.column = column;
@@ -41,7 +44,23 @@ final class BoundReader {
         }
 
         String sql() {
+            return sql(column, max);
+        }
+
+        /** The read of one column; on a Citus node within the ranges {@link CitusCatalog} gave it. */
+        static String sql(ColumnInfo column, boolean max) {
+            if (column.citusRanges != null) {
+                return CitusBounds.sql(column.tableIdent, column.columnIdent, column.indexed, column.citusRanges);
+            }
             return "SELECT " + (max ? "max(" : "min(") + column.columnIdent + ") FROM " + column.tableIdent;
+        }
+
+        /** Reads its row: the value, and on a Citus coordinator the one above every group's slice. */
+        BigDecimal row(ResultSet rs) throws SQLException {
+            if (column.citusRanges != null && column.citusRanges.size() > 1) {
+                aboveGroups = rs.getBigDecimal(2);
+            }
+            return rs.getBigDecimal(1);
         }
     }
 
@@ -145,7 +164,8 @@ final class BoundReader {
     }
 
     private static String key(ColumnInfo column, boolean max) {
-        return column.relOid + "/" + column.attnum + (max ? "/max" : "/min");
+        return column.relOid + "/" + column.attnum + (max ? "/max" : "/min")
+                + (column.citusRanges == null ? "" : "/" + column.citusRanges);
     }
 
     /** A statement to run right after a chunk's reads, in their round trip and transaction, and how to read its row. */
@@ -164,7 +184,7 @@ final class BoundReader {
         List<Session.RowReader<?>> readers = new ArrayList<>(reads.size() + 1);
         for (Read read : reads) {
             statements.add(read.sql());
-            readers.add(rs -> rs.getBigDecimal(1));
+            readers.add(read::row);
         }
         if (tail != null) {
             statements.add(tail.sql());
@@ -201,7 +221,7 @@ final class BoundReader {
 
     private String describe(Read read, SQLException e) {
         String what = (read.max ? "max(" : "min(") + read.column.column + ") of " + read.column.schema + "."
-                + read.column.table;
+                + read.column.table + (read.column.citusRanges == null ? "" : " within this Citus node's range");
         if (QUERY_CANCELED.equals(e.getSQLState())) {
             String raise = "raise " + vocabulary.name("statementTimeout");
             return "reading " + what + " took longer than the statement timeout (" + statementTimeoutMillis

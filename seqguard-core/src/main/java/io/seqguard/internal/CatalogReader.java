@@ -3,7 +3,6 @@ package io.seqguard.internal;
 import io.seqguard.AlignerConfiguration;
 import io.seqguard.ColumnSource;
 import io.seqguard.UnknownObjectException;
-import io.seqguard.SequenceMapping;
 
 import java.sql.Array;
 import java.sql.Connection;
@@ -57,9 +56,9 @@ final class CatalogReader {
             """;
 
     /**
-     * Owned and identity links, column defaults naming the sequence, and configured mappings, one row per column a
-     * sequence feeds (a serial column is linked twice: owned and default). The default's text is only rendered where
-     * it decides something: for columns neither owned, identity nor mapped.
+     * Owned and identity links, column defaults naming the sequence, and mappings (configured and discovered), one
+     * row per column a sequence feeds (a serial column is linked twice: owned and default). The default's text is only
+     * rendered where it decides something: for columns neither owned, identity nor mapped.
      */
     private static final String COLUMNS = """
             WITH links(seq, rel, att, source, attrdef) AS (
@@ -75,14 +74,14 @@ final class CatalogReader {
                 WHERE d.classid = 'pg_attrdef'::regclass AND d.refclassid = 'pg_class'::regclass
                   AND d.deptype = 'n' AND d.refobjid = ANY (?::oid[])
                 UNION ALL
-                SELECT m.seq, m.rel, m.att, 'MAPPED', NULL::oid
-                FROM unnest(?::oid[], ?::oid[], ?::int2[]) AS m(seq, rel, att)
+                SELECT m.seq, m.rel, m.att, m.source, NULL::oid
+                FROM unnest(?::oid[], ?::oid[], ?::int2[], ?::text[]) AS m(seq, rel, att, source)
             ), feeds AS (
                 SELECT seq, rel, att, array_agg(source) AS sources, max(attrdef) AS attrdef
                 FROM links GROUP BY seq, rel, att
             )
             SELECT f.seq::bigint, f.rel::bigint, f.att, array_to_string(f.sources, ','),
-                   CASE WHEN NOT f.sources && ARRAY['OWNED', 'IDENTITY', 'MAPPED'] THEN
+                   CASE WHEN NOT f.sources && ARRAY['OWNED', 'IDENTITY', 'MAPPED', 'ENTITY'] THEN
                        (SELECT pg_get_expr(ad.adbin, ad.adrelid) FROM pg_attrdef ad WHERE ad.oid = f.attrdef) END,
                    tn.nspname, t.relname, a.attname,
                    format('%I.%I', tn.nspname, t.relname), quote_ident(a.attname),
@@ -127,9 +126,16 @@ final class CatalogReader {
             + "its value";
 
     private final AlignerConfiguration config;
+    /** The application's search_path, for discovered mappings' unqualified names. */
+    private final List<String> searchPath;
 
     CatalogReader(AlignerConfiguration config) {
+        this(config, List.of());
+    }
+
+    CatalogReader(AlignerConfiguration config, List<String> searchPath) {
         this.config = config;
+        this.searchPath = List.copyOf(searchPath);
     }
 
     /**
@@ -150,7 +156,16 @@ final class CatalogReader {
         checkSchemasExist(connection);
         List<String> idents = new ArrayList<>();
         List<Long> oids = scopeOids(connection, idents);
-        List<long[]> mappings = resolveMappings(connection, new HashSet<>(oids));
+        Set<List<String>> excluded = new HashSet<>();
+        for (String name : config.getExcludedSequences()) {
+            excluded.add(SqlNames.parseQualified(name, "excludeSequences"));
+        }
+        Set<String> included = new HashSet<>(schemaNames(config.getSchemas(), "schemas"));
+        Set<String> excludedSchemas = new HashSet<>(schemaNames(config.getExcludedSchemas(), "excludeSchemas"));
+        Mappings.Resolution mappings = Mappings.resolve(connection, config.getMappings(), new HashSet<>(oids),
+                schema -> !schema.startsWith("pg_") && !schema.equals("information_schema")
+                        && (included.isEmpty() || included.contains(schema)) && !excludedSchemas.contains(schema),
+                excluded, searchPath, config.getVocabulary());
         if (only != null) {
             List<Long> kept = new ArrayList<>();
             for (int i = 0; i < oids.size(); i++) {
@@ -164,12 +179,12 @@ final class CatalogReader {
     }
 
     /**
-     * The sequences in scope by oid, in report order, the mappings as (sequence oid, table oid, attnum), and the
-     * sequences read so far (filled by the parts, possibly at the same time).
+     * The sequences in scope by oid, in report order, the mappings resolved, and the sequences read so far (filled by
+     * the parts, possibly at the same time).
      */
-    record Scope(List<Long> oids, List<long[]> mappings, Map<Long, SequenceInfo> read) {
+    record Scope(List<Long> oids, Mappings.Resolution mappings, Map<Long, SequenceInfo> read) {
 
-        Scope(List<Long> oids, List<long[]> mappings) {
+        Scope(List<Long> oids, Mappings.Resolution mappings) {
             this(oids, mappings, new ConcurrentHashMap<>());
         }
 
@@ -206,11 +221,15 @@ final class CatalogReader {
     void readPart(Connection connection, List<Long> part, Scope scope) throws SQLException {
         Map<Long, SequenceInfo> sequences = readSequences(connection, part);
         markExcluded(sequences);
-        List<long[]> mapped = new ArrayList<>();
-        for (long[] mapping : scope.mappings()) {
-            if (sequences.containsKey(mapping[0])) {
+        List<Mappings.Column> mapped = new ArrayList<>();
+        for (Mappings.Column mapping : scope.mappings().columns()) {
+            if (sequences.containsKey(mapping.sequence())) {
                 mapped.add(mapping);
             }
+        }
+        for (SequenceInfo s : sequences.values()) {
+            s.allocations.addAll(scope.mappings().allocations().getOrDefault(s.oid, List.of()));
+            s.mappingNotes.addAll(scope.mappings().notes().getOrDefault(s.oid, List.of()));
         }
         readColumns(connection, sequences, mapped);
         classify(connection, sequences);
@@ -232,7 +251,8 @@ final class CatalogReader {
             }
         }
         if (!wanted.isEmpty()) {
-            throw new UnknownObjectException("schemas: schema " + String.join(", ", wanted)
+            throw new UnknownObjectException(config.getVocabulary().name("schemas") + ": schema "
+                    + String.join(", ", wanted)
                     + " does not exist in this database. Check the name (unquoted names fold to lower case) or "
                     + "remove it from the configured schemas.");
         }
@@ -301,7 +321,7 @@ final class CatalogReader {
         }
         for (SequenceInfo s : sequences.values()) {
             if (excluded.contains(List.of(s.schema, s.name))) {
-                s.skipReason = "excluded by configuration (excludeSequences)";
+                s.skipReason = "excluded by configuration (" + config.getVocabulary().name("excludeSequences") + ")";
             } else if (!s.schemaUsage || !(s.canSelect || s.canUsage)) {
                 List<String> grants = new ArrayList<>();
                 if (!s.schemaUsage) {
@@ -316,71 +336,27 @@ final class CatalogReader {
         }
     }
 
-    /** Resolves each mapping to (sequence oid, table oid, attnum); unknown names fail with the mapping named. */
-    private List<long[]> resolveMappings(Connection connection, Set<Long> inScope) throws SQLException {
-        List<long[]> resolved = new ArrayList<>();
-        for (SequenceMapping mapping : config.getMappings()) {
-            List<String> seq = SqlNames.parseQualified(mapping.sequence(), "mappings");
-            List<String> table = SqlNames.parseQualified(mapping.table(), "mappings");
-            String column = SqlNames.parse(mapping.column(), "mappings").get(0);
-            long seqOid = relation(connection, seq, "S");
-            if (seqOid == 0) {
-                throw new UnknownObjectException("mappings: '" + mapping + "': sequence " + String.join(".", seq)
-                        + " does not exist. Check the name (unquoted names fold to lower case).");
-            }
-            if (!inScope.contains(seqOid)) {
-                throw new UnknownObjectException("mappings: '" + mapping + "': sequence " + String.join(".", seq)
-                        + " is outside the configured schemas; include schema " + seq.get(0) + " or drop the mapping.");
-            }
-            long tableOid = relation(connection, table, "rpvmf");
-            if (tableOid == 0) {
-                throw new UnknownObjectException("mappings: '" + mapping + "': table " + String.join(".", table)
-                        + " does not exist. Check the name (unquoted names fold to lower case).");
-            }
-            int attnum = attribute(connection, tableOid, column);
-            if (attnum == 0) {
-                throw new UnknownObjectException("mappings: '" + mapping + "': table " + String.join(".", table)
-                        + " has no column " + column + ".");
-            }
-            resolved.add(new long[] {seqOid, tableOid, attnum});
-        }
-        return resolved;
-    }
-
-    private static long relation(Connection connection, List<String> name, String relkinds) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("SELECT c.oid::bigint FROM pg_class c "
-                + "JOIN pg_namespace n ON n.oid = c.relnamespace "
-                + "WHERE n.nspname = ? AND c.relname = ? AND strpos(?, c.relkind::text) > 0")) {
-            ps.setString(1, name.get(0));
-            ps.setString(2, name.get(1));
-            ps.setString(3, relkinds);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : 0;
-            }
-        }
-    }
-
-    private static int attribute(Connection connection, long tableOid, String column) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("SELECT attnum FROM pg_attribute "
-                + "WHERE attrelid = ?::oid AND attname = ? AND attnum > 0 AND NOT attisdropped")) {
-            ps.setLong(1, tableOid);
-            ps.setString(2, column);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getInt(1) : 0;
-            }
-        }
-    }
-
-    private void readColumns(Connection connection, Map<Long, SequenceInfo> sequences, List<long[]> mapped)
+    private void readColumns(Connection connection, Map<Long, SequenceInfo> sequences, List<Mappings.Column> mapped)
             throws SQLException {
         Long[] oids = sequences.keySet().toArray(new Long[0]);
         Long[] mapSeq = new Long[mapped.size()];
         Long[] mapRel = new Long[mapped.size()];
         Short[] mapAtt = new Short[mapped.size()];
+        String[] mapSource = new String[mapped.size()];
+        Map<List<Long>, List<String>> entities = new HashMap<>();
         for (int i = 0; i < mapped.size(); i++) {
-            mapSeq[i] = mapped.get(i)[0];
-            mapRel[i] = mapped.get(i)[1];
-            mapAtt[i] = (short) mapped.get(i)[2];
+            Mappings.Column m = mapped.get(i);
+            mapSeq[i] = m.sequence();
+            mapRel[i] = m.table();
+            mapAtt[i] = (short) m.attnum();
+            mapSource[i] = m.source().name();
+            if (m.entity() != null) {
+                List<String> names = entities.computeIfAbsent(List.of(m.sequence(), m.table(), (long) m.attnum()),
+                        k -> new ArrayList<>());
+                if (!names.contains(m.entity())) {
+                    names.add(m.entity());
+                }
+            }
         }
         try (PreparedStatement ps = connection.prepareStatement(COLUMNS)) {
             Array oidArray = connection.createArrayOf("bigint", oids);
@@ -389,6 +365,7 @@ final class CatalogReader {
             ps.setArray(3, connection.createArrayOf("bigint", mapSeq));
             ps.setArray(4, connection.createArrayOf("bigint", mapRel));
             ps.setArray(5, connection.createArrayOf("smallint", mapAtt));
+            ps.setArray(6, connection.createArrayOf("text", mapSource));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     SequenceInfo s = sequences.get(rs.getLong(1));
@@ -402,6 +379,7 @@ final class CatalogReader {
                     }
                     c.defaultExpression = rs.getString(5);
                     c.schemaUsage = rs.getBoolean(17);
+                    c.entities.addAll(entities.getOrDefault(List.of(s.oid, c.relOid, (long) c.attnum), List.of()));
                     s.columns.add(c);
                 }
             }
@@ -421,7 +399,7 @@ final class CatalogReader {
         for (SequenceInfo s : sequences.values()) {
             for (ColumnInfo c : s.columns) {
                 c.excluded = excludedTables.contains(List.of(c.schema, c.table));
-                c.note = whyNotCompared(c, excludedTables, s.role);
+                c.note = whyNotCompared(c, excludedTables, s.role, config.getVocabulary().name("excludeTables"));
                 c.unreadable = c.note != null && !c.canRead && c.note.startsWith(UNREADABLE);
                 c.compared = c.note == null;
                 c.readDirectly = c.compared;
@@ -449,15 +427,16 @@ final class CatalogReader {
         }
     }
 
-    private static String whyNotCompared(ColumnInfo c, Set<List<String>> excludedTables, String role) {
+    private static String whyNotCompared(ColumnInfo c, Set<List<String>> excludedTables, String role,
+            String excludeTables) {
         if (excludedTables.contains(List.of(c.schema, c.table))) {
-            return "table excluded by configuration (excludeTables)";
+            return "table excluded by configuration (" + excludeTables + ")";
         }
         if ("rp".indexOf(c.relkind) < 0) {
             return "not a table (relkind '" + c.relkind + "'): its rows live elsewhere";
         }
         boolean declared = c.sources.contains(ColumnSource.OWNED) || c.sources.contains(ColumnSource.IDENTITY)
-                || c.sources.contains(ColumnSource.MAPPED);
+                || c.sources.contains(ColumnSource.MAPPED) || c.sources.contains(ColumnSource.ENTITY);
         if (!declared && c.defaultExpression != null && !PLAIN_NEXTVAL.matcher(c.defaultExpression).matches()) {
             return "default " + c.defaultExpression + " is not a plain nextval(); its values cannot be compared "
                     + "(map the sequence to a numeric column if one holds its values)";

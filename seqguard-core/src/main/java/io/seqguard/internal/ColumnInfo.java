@@ -2,7 +2,9 @@ package io.seqguard.internal;
 
 import io.seqguard.ColumnSource;
 
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 
 /** One column a sequence feeds, as the catalog (or a mapping) shows it. */
@@ -32,6 +34,8 @@ final class ColumnInfo {
     /** Locks its descendants add (partitions, inheritance children, their indexes). */
     int lockWeightExtra;
     final Set<ColumnSource> sources = EnumSet.noneOf(ColumnSource.class);
+    /** The entities whose ids the sequence hands out into it, from discovered mappings. */
+    final List<String> entities = new ArrayList<>();
     /** The default expression naming the sequence, read only for columns neither owned, identity nor mapped. */
     String defaultExpression;
 
@@ -49,6 +53,13 @@ final class ColumnInfo {
     boolean readDirectly;
     /** Its read, when read directly; set by {@link BoundReader#plan}. */
     BoundReader.Read read;
+    /** On a Citus node: the kind of Citus table it is in ({@link CitusCatalog#kind}); null for any other table. */
+    String citusTable;
+    /**
+     * On a Citus node: the ranges its read covers, this node's slice first ({@link CitusCatalog}); null to read the
+     * whole column.
+     */
+    List<CitusRanges.Range> citusRanges;
 
     ColumnInfo(long relOid, int attnum, String schema, String table, String column, String tableIdent,
             String columnIdent, String dataType, int typeOid, char relkind, boolean canRead, boolean indexed,

@@ -2,6 +2,7 @@ package io.seqguard.internal;
 
 import io.seqguard.AlignerConfiguration;
 import io.seqguard.AlignmentReport;
+import io.seqguard.CitusCluster;
 import io.seqguard.Operation;
 import io.seqguard.RepairAction;
 import io.seqguard.SeqguardException;
@@ -69,11 +70,17 @@ public final class Engine {
         try (Session main = open(readOnly);
                 Workers workers = new Workers(config.getJobs(), main, () -> open(readOnly))) {
             String[] server = main.inCatalogTransaction(Engine::serverInfo);
-            List<SequenceInfo> sequences = readCatalog(main, workers, only);
+            // only the sequences named are read: the catalog's details and the data's bounds are what a second read
+            // would cost again
+            CatalogReader.Scope scope = readCatalog(main, workers, only);
+            List<SequenceInfo> sequences = scope.sequences();
+            // a sequence an entity names that does not exist is never behind: only a full run reports it
+            List<Mappings.Missing> missing = only == null ? scope.mappings().missing() : List.of();
             List<SequenceInfo> inScope = sequences;
-            main.inCatalogTransaction(connection -> {
+            CitusCatalog.Topology citus = main.inCatalogTransaction(connection -> {
                 SequenceSync.note(connection, Integer.parseInt(server[2]), inScope);
-                return null;
+                // on a Citus node, the sequences feeding Citus tables are judged within this node's range
+                return CitusCatalog.read(connection, inScope, config.getVocabulary());
             });
             // Without a source or blocked writers, a repair moves each sequence right after reading it, while its
             // page is still in the server's cache: on a database bigger than shared_buffers, a separate pass later
@@ -98,6 +105,9 @@ public final class Engine {
                 Judged j = repairedInPass.get(s);
                 judged.add(j != null ? j : judge.judge(s, sources));
             }
+            for (Mappings.Missing m : missing) {
+                insertInOrder(judged, judge.missing(m));
+            }
             if (operation == Operation.REPAIR) {
                 if (!inPass) {
                     new Repairer().run(outcomes(main, judged, attempted), workers, config.getProgressListener());
@@ -111,7 +121,7 @@ public final class Engine {
             }
             AlignmentReport report = new AlignmentResult(operation, server[0], server[1], config.getAllocation(),
                     config.getMargin(), started, Duration.ofNanos(System.nanoTime() - t0), reports,
-                    judge.sourceOnly(sequences, sources));
+                    judge.sourceOnly(sequences, sources), citus);
             log.info("seqguard {}: {}", operation.name().toLowerCase(Locale.ROOT), report);
             List<SequenceReport> unverified = report.unverified();
             if (!unverified.isEmpty()) {
@@ -129,6 +139,16 @@ public final class Engine {
                 throw e;
             }
             throw new SeqguardException(e.getMessage() + moved, e);
+        }
+    }
+
+    /** Reads the Citus cluster the database belongs to, from the catalog; null when it is no Citus node. */
+    public CitusCluster citus() {
+        try (Session main = open(true)) {
+            return main.inCatalogTransaction(CitusCatalog::readTopology);
+        } catch (SQLException e) {
+            throw new SeqguardException("seqguard could not read Citus's catalog: " + e.getMessage()
+                    + hint(e, config.getVocabulary()), e);
         }
     }
 
@@ -161,15 +181,31 @@ public final class Engine {
      * The sequences in scope with their columns: which sequences on the caller's connection (the other connections
      * open meanwhile), their details and columns split over the workers on a big database.
      */
-    private List<SequenceInfo> readCatalog(Session main, Workers workers, Set<String> only) throws SQLException {
-        CatalogReader catalog = new CatalogReader(config);
+    private CatalogReader.Scope readCatalog(Session main, Workers workers, Set<String> only) throws SQLException {
+        // discovered names without a schema are the application's: looked up through its search_path
+        List<String> searchPath = Mappings.needSearchPath(config.getMappings()) ? main.searchPath() : List.of();
+        CatalogReader catalog = new CatalogReader(config, searchPath);
         CatalogReader.Scope scope = main.inCatalogTransaction(connection -> catalog.readScope(connection, only));
         workers.run(scope.parts(workers.size(), SEQUENCES_PER_CATALOG_PART), (session, part) ->
                 session.inCatalogTransaction(connection -> {
                     catalog.readPart(connection, part, scope);
                     return null;
                 }));
-        return scope.sequences();
+        return scope;
+    }
+
+    /** Puts a sequence that does not exist where its name belongs among the others (schema, then name). */
+    private static void insertInOrder(List<Judged> judged, Judged missing) {
+        int at = 0;
+        while (at < judged.size() && compare(judged.get(at).sequence, missing.sequence) <= 0) {
+            at++;
+        }
+        judged.add(at, missing);
+    }
+
+    private static int compare(SequenceInfo a, SequenceInfo b) {
+        int schema = a.schema.compareTo(b.schema);
+        return schema != 0 ? schema : a.name.compareTo(b.name);
     }
 
     /**
@@ -255,7 +291,7 @@ public final class Engine {
             // a sequence judged by the source alone feeds no table to hold still
             attempted.add(j);
             if (config.isBlockWritersDuringRepair() && !direct.isEmpty()) {
-                j.outcome = new LockingRepairer(config.getAllocation(), config.getMargin())
+                j.outcome = new LockingRepairer(j.rules, config.getMargin())
                         .repair(main, j.sequence, direct, j.low, j.high, j.sourceNext);
             } else {
                 j.outcome = new Repairer.Outcome(j.sequence, j.verdict.targetLast(), j.sql());

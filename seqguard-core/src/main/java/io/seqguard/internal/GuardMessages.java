@@ -98,9 +98,26 @@ final class GuardMessages {
                 return "sequences wait for a subscription's first synchronization ("
                         + words().name("onPendingSequenceSync") + " proceed): the synchronization will undo what this "
                         + "run repairs";
+            case CITUS_SHARD_TRANSFER:
+                return citusShardTransfers();
             default:
                 return null;
         }
+    }
+
+    /**
+     * A Citus shard move or split in progress: said, never counted as an unfinished cutover, and never to be disabled
+     * (that stalls the move).
+     */
+    private String citusShardTransfers() {
+        List<String> quoted = new ArrayList<>();
+        for (ServerFacts.Subscription s : facts.citusShardTransfers()) {
+            quoted.add("'" + s.name() + "'");
+        }
+        return "Citus moves or splits shards (subscription(s) " + String.join(", ", quoted) + ", Citus's own by name, "
+                + "owner role and publications): they copy rows between shard placements with their ids, which "
+                + "changes no node's data, so they are no unfinished cutover; leave them enabled, Citus drops them "
+                + "when the move ends";
     }
 
     /** The warning a rule that lets the guard go on logs; null when there is none. */

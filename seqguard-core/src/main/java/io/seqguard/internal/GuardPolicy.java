@@ -34,7 +34,12 @@ final class GuardPolicy {
         SEQUENCE_SYNC_REFUSE,
         SEQUENCE_SYNC_SKIP,
         SEQUENCE_SYNC_VERIFY,
-        SEQUENCE_SYNC_PROCEED
+        SEQUENCE_SYNC_PROCEED,
+        /**
+         * No subscription feeds the database as a cutover, but Citus moves or splits shards: the configured mode. Its
+         * subscriptions copy rows between shard placements with their ids, which changes no node's data.
+         */
+        CITUS_SHARD_TRANSFER
     }
 
     /**
@@ -131,6 +136,25 @@ final class GuardPolicy {
             default:
                 return new Decision(Kind.CHECK, decision.applied(), decision.rule(), Rule.SEQUENCE_SYNC_PROCEED);
         }
+    }
+
+    /**
+     * Like {@link #decide(GuardMode, StandbyAction, SubscriptionAction, SubscriptionAction, boolean, boolean,
+     * boolean)}, on a Citus node: a shard move or split in progress is no unfinished cutover and changes nothing of
+     * the decision; only the rule says it, where no other rule shaped the decision.
+     *
+     * @param enabledSubscriptions whether an enabled subscription other than Citus's own still feeds the database
+     * @param citusShardTransfers whether Citus's own subscriptions for a shard move or split are enabled
+     */
+    static Decision decide(GuardMode mode, StandbyAction onStandby, SubscriptionAction onEnabledSubscription,
+            SubscriptionAction onPendingSequenceSync, boolean standby, boolean enabledSubscriptions,
+            boolean pendingSequenceSync, boolean citusShardTransfers) {
+        Decision decision = decide(mode, onStandby, onEnabledSubscription, onPendingSequenceSync, standby,
+                enabledSubscriptions, pendingSequenceSync);
+        if (!citusShardTransfers || decision.rule() != Rule.PLAIN) {
+            return decision;
+        }
+        return new Decision(decision.kind(), decision.applied(), Rule.CITUS_SHARD_TRANSFER, decision.syncRule());
     }
 
     private static Decision decideWithoutSync(GuardMode mode, StandbyAction onStandby,

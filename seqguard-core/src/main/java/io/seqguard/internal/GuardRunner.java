@@ -178,7 +178,8 @@ public final class GuardRunner {
         checkAbandoned();
         GuardPolicy.Decision decision = GuardPolicy.decide(config.getMode(), config.getOnStandby(),
                 config.getOnEnabledSubscription(), config.getOnPendingSequenceSync(), facts.standby(),
-                !facts.enabledSubscriptions().isEmpty(), !facts.pendingSequenceSyncs().isEmpty());
+                !facts.enabledSubscriptions().isEmpty(), !facts.pendingSequenceSyncs().isEmpty(),
+                !facts.citusShardTransfers().isEmpty());
         if (!facts.sequenceSubscriptions().isEmpty()) {
             // on 19, any later REFRESH SEQUENCES undoes a repair: say so on every run, whatever is decided
             notes.add(messages.sequenceSubscriptionNote());

@@ -1,6 +1,7 @@
 package io.seqguard.internal;
 
 import io.seqguard.AlignerConfiguration;
+import io.seqguard.AllocationSource;
 import io.seqguard.SequenceStatus;
 import io.seqguard.Vocabulary;
 
@@ -92,6 +93,14 @@ final class Judge {
 
     Judged judge(SequenceInfo s, Map<List<String>, SequenceInfo> sources) {
         Judged j = new Judged(s);
+        Allocations.choose(j, config);
+        j.extraNotes.addAll(s.mappingNotes);
+        j.blocksOverlap = Allocations.overlap(j);
+        return checkBlocks(read(j, s, sources));
+    }
+
+    /** The verdict from what was read. */
+    private Judged read(Judged j, SequenceInfo s, Map<List<String>, SequenceInfo> sources) {
         if (s.skipReason != null) {
             j.status = s.noPrivilege ? SequenceStatus.NO_PRIVILEGE : SequenceStatus.SKIPPED;
             j.reason = s.skipReason;
@@ -140,8 +149,8 @@ final class Judge {
                 j.extraNotes.add(s.columns.isEmpty() ? "no column uses it: judged by the source alone"
                         : "none of the columns it feeds can be compared (" + notes(s.columns)
                                 + "): judged by the source alone");
-                j.verdict = Arithmetic.judge(s.increment, j.low, j.high, j.next, null, j.sourceNext,
-                        config.getAllocation(), config.getMargin());
+                j.verdict = Arithmetic.judge(s.increment, j.low, j.high, j.next, null, j.sourceNext, j.rules,
+                        config.getMargin());
                 j.status = j.verdict.status();
                 j.reason = j.verdict.reason();
                 return j;
@@ -188,10 +197,65 @@ final class Judge {
             j.reason = "the data holds " + bound.toPlainString() + ", beyond any sequence value";
             return j;
         }
-        j.verdict = Arithmetic.judge(s.increment, j.low, j.high, j.next, bound, j.sourceNext,
-                config.getAllocation(), config.getMargin());
+        if (s.citus != null) {
+            s.citus.judge(j, config);
+            return j;
+        }
+        j.verdict = Arithmetic.judge(s.increment, j.low, j.high, j.next, bound, j.sourceNext, j.rules,
+                config.getMargin());
         j.status = j.verdict.status();
         j.reason = j.verdict.reason();
+        return j;
+    }
+
+    /**
+     * A sequence whose blocks overlap hands out ids that exist however far it is moved: mismatched, never repaired.
+     * One that could not be read keeps its status and gets the finding as a note.
+     */
+    private static Judged checkBlocks(Judged j) {
+        if (j.blocksOverlap == null) {
+            return j;
+        }
+        if (j.status == SequenceStatus.ALIGNED || j.status == SequenceStatus.BEHIND
+                || j.status == SequenceStatus.EMPTY) {
+            j.status = SequenceStatus.MISMATCHED;
+            j.reason = j.blocksOverlap;
+        } else if (!j.status.isDrift() && j.status != SequenceStatus.SKIPPED) {
+            j.extraNotes.add(j.blocksOverlap);
+        }
+        return j;
+    }
+
+    /**
+     * A sequence discovered mappings name that the database lacks: not verifiable, with the entities, the columns
+     * they fill, and the fix.
+     */
+    Judged missing(Mappings.Missing m) {
+        Judged j = new Judged(m.sequence());
+        for (io.seqguard.SequenceMapping mapping : m.mappings()) {
+            if (mapping.allocation() != null) {
+                j.sequence.allocations.add(new Mappings.Allocation(mapping.allocation(), AllocationSource.ENTITY,
+                        mapping.entity()));
+            }
+        }
+        Allocations.choose(j, config);
+        List<String> uses = new ArrayList<>();
+        for (io.seqguard.SequenceMapping mapping : m.mappings()) {
+            String use = "entity " + mapping.entity() + " (into " + mapping.table() + "." + mapping.column() + ")";
+            if (!uses.contains(use)) {
+                uses.add(use);
+            }
+        }
+        int block = j.allocation.blockSize() > 0 ? j.allocation.blockSize() : 1;
+        Vocabulary words = config.getVocabulary();
+        j.status = SequenceStatus.NOT_VERIFIABLE;
+        j.reason = "it does not exist" + (m.searchPath().isEmpty() ? ""
+                : " (looked up through the search_path " + Mappings.path(m.searchPath()) + ")") + ", yet "
+                + String.join(", ", uses) + " takes its ids from it: those inserts fail. Create it (CREATE SEQUENCE "
+                + m.sequence().ident + " INCREMENT BY " + block + " START WITH a value above the column's maximum), "
+                + "or point the entity's generator at the sequence that exists (its name, the naming strategy, the "
+                + "default schema); or acknowledge it (" + words.name("allowUnverified") + " " + m.sequence().ident
+                + ")";
         return j;
     }
 

@@ -1,6 +1,8 @@
 package io.seqguard.internal;
 
 import io.seqguard.AlignerConfiguration;
+import io.seqguard.AllocationRule;
+import io.seqguard.AllocationSource;
 import io.seqguard.FedColumn;
 import io.seqguard.Operation;
 import io.seqguard.RepairAction;
@@ -14,6 +16,7 @@ import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** One sequence on its way to a report: its verdict, what a repair did to it, and the notes it gathered. */
 final class Judged {
@@ -31,6 +34,15 @@ final class Judged {
     RepairAction action = RepairAction.NONE;
     Repairer.Outcome outcome;
     final List<String> extraNotes = new ArrayList<>();
+    /** The allocation rules that apply (several when entities sharing the sequence differ), and their source. */
+    List<AllocationRule> rules = List.of();
+    AllocationSource allocationSource = AllocationSource.DEFAULT;
+    /** The rule reported: the one that decided, or the first. */
+    AllocationRule allocation;
+    /** The entities behind each rule, from discovered mappings. */
+    Map<AllocationRule, List<String>> entitiesByRule = Map.of();
+    /** Why its id blocks overlap, with the fix; null when they do not. */
+    String blocksOverlap;
 
     Judged(SequenceInfo sequence) {
         this.sequence = sequence;
@@ -46,7 +58,7 @@ final class Judged {
         List<FedColumn> columns = new ArrayList<>();
         for (ColumnInfo c : s.columns) {
             columns.add(new ColumnResult(c.schema, c.table, c.column, c.tableIdent, c.dataType, c.sources,
-                    c.compared, c.note));
+                    c.compared, c.note, c.citusTable, c.entities));
         }
         String sql = null;
         if (status == SequenceStatus.BEHIND && operation == Operation.PLAN) {
@@ -76,7 +88,9 @@ final class Judged {
                 bound == null ? null : wholeBound(bound, s.descending()),
                 verdict == null ? null : toLong(verdict.requiredNext()), status, reason, action, sql, used,
                 notes, verdict == null ? Witness.NONE : verdict.witness(), toLong(sourceNext),
-                status.isUnverified() && acknowledgements.covers(s));
+                status.isUnverified() && acknowledgements.covers(s),
+                s.citus == null ? null : s.citus.rangeStart(), s.citus == null ? null : s.citus.rangeEnd(), s.exists,
+                verdict != null ? verdict.rule() : allocation, allocationSource);
     }
 
     /**

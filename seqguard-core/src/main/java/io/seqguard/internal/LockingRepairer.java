@@ -21,11 +21,12 @@ import java.util.Set;
  */
 final class LockingRepairer {
 
-    private final AllocationRule rule;
+    private final List<AllocationRule> rules;
     private final long margin;
 
-    LockingRepairer(AllocationRule rule, long margin) {
-        this.rule = rule;
+    /** @param rules the sequence's allocation rules, as the verify judged it */
+    LockingRepairer(List<AllocationRule> rules, long margin) {
+        this.rules = rules;
         this.margin = margin;
     }
 
@@ -49,8 +50,7 @@ final class LockingRepairer {
                     st.execute("LOCK TABLE " + String.join(", ", tables) + " IN SHARE MODE");
                     BigDecimal bound = null;
                     for (ColumnInfo c : columns) {
-                        try (ResultSet rs = st.executeQuery("SELECT " + (s.descending() ? "min(" : "max(")
-                                + c.columnIdent + ") FROM " + c.tableIdent)) {
+                        try (ResultSet rs = st.executeQuery(BoundReader.Read.sql(c, !s.descending()))) {
                             rs.next();
                             BigDecimal value = rs.getBigDecimal(1);
                             if (value != null) {
@@ -64,7 +64,7 @@ final class LockingRepairer {
                         state = new SequenceState(rs.getLong(1), rs.getBoolean(2));
                     }
                     Arithmetic.Verdict verdict = Arithmetic.judge(s.increment, low, high, state.next(s.increment),
-                            bound, sourceNext, rule, margin);
+                            bound, sourceNext, rules, margin);
                     if (verdict.status() != SequenceStatus.BEHIND) {
                         outcome.stateAfter = state;
                         return outcome;

@@ -1,6 +1,7 @@
 package io.seqguard.internal;
 
 import io.seqguard.AlignmentReport;
+import io.seqguard.CitusCluster;
 import io.seqguard.ColumnSource;
 import io.seqguard.FedColumn;
 import io.seqguard.SequenceReport;
@@ -55,6 +56,7 @@ final class ReportJson {
             string(json, report.sourceOnlySequences().get(i));
         }
         json.append("],\n");
+        citus(json, report.citus());
         indent(json, 1).append("\"sequences\": [");
         List<SequenceReport> sequences = report.sequences();
         for (int i = 0; i < sequences.size(); i++) {
@@ -87,6 +89,11 @@ final class ReportJson {
         field(json, 3, "witness", lower(s.witness().name()), true);
         field(json, 3, "sourceNextValue", s.sourceNextValue(), true);
         field(json, 3, "acknowledged", s.acknowledged(), true);
+        field(json, 3, "nodeRangeStart", s.nodeRangeStart(), true);
+        field(json, 3, "nodeRangeEnd", s.nodeRangeEnd(), true);
+        field(json, 3, "exists", s.exists(), true);
+        field(json, 3, "allocation", s.allocation().toString(), true);
+        field(json, 3, "allocationSource", lower(s.allocationSource().name()), true);
         field(json, 3, "rangeUsed", s.rangeUsed(), true);
         field(json, 3, "sql", s.sql(), true);
         indent(json, 3).append("\"notes\": [");
@@ -116,10 +123,44 @@ final class ReportJson {
             json.append(']');
             inline(json, "compared", c.compared(), true);
             inline(json, "note", c.note(), true);
-            json.append('}');
+            inline(json, "citusTable", c.citusTable(), true);
+            json.append(", \"entities\": [");
+            for (int e = 0; e < c.entities().size(); e++) {
+                json.append(e == 0 ? "" : ", ");
+                string(json, c.entities().get(e));
+            }
+            json.append("]}");
         }
         json.append(s.columns().isEmpty() ? "]\n" : "\n      ]\n");
         indent(json, 2).append('}');
+    }
+
+    /** The Citus node the report is of; null when the database is no Citus node. */
+    private static void citus(StringBuilder json, CitusCluster citus) {
+        indent(json, 1).append("\"citus\": ");
+        if (citus == null) {
+            json.append("null,\n");
+            return;
+        }
+        json.append('{');
+        inline(json, "version", citus.version(), false);
+        inline(json, "group", citus.group(), true);
+        inline(json, "coordinator", citus.coordinator(), true);
+        inline(json, "rangeStart", citus.rangeStart(), true);
+        inline(json, "rangeEnd", citus.rangeEnd(), true);
+        json.append(", \"groups\": ").append(citus.groups());
+        inline(json, "citusTables", citus.citusTables(), true);
+        inline(json, "unsupported", citus.unsupported(), true);
+        json.append(", \"nodes\": [");
+        for (int i = 0; i < citus.nodes().size(); i++) {
+            CitusCluster.Node node = citus.nodes().get(i);
+            json.append(i == 0 ? "{" : ", {");
+            inline(json, "group", node.group(), false);
+            inline(json, "host", node.host(), true);
+            inline(json, "port", node.port(), true);
+            json.append('}');
+        }
+        json.append("]},\n");
     }
 
     private static void field(StringBuilder json, int depth, String name, Object value, boolean comma) {

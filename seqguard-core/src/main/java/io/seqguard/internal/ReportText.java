@@ -1,6 +1,7 @@
 package io.seqguard.internal;
 
 import io.seqguard.AlignmentReport;
+import io.seqguard.CitusCluster;
 import io.seqguard.FedColumn;
 import io.seqguard.RepairAction;
 import io.seqguard.SequenceReport;
@@ -28,7 +29,12 @@ final class ReportText {
     static String summary(AlignmentReport report) {
         StringBuilder text = new StringBuilder();
         text.append(report.operation().name().toLowerCase(Locale.ROOT)).append(" of database ")
-                .append(report.database()).append(": ").append(verdict(report)).append("; ")
+                .append(report.database());
+        if (report.citus() != null) {
+            text.append(" (Citus ").append(report.citus().coordinator() ? "coordinator" : "worker").append(", group ")
+                    .append(report.citus().group()).append(')');
+        }
+        text.append(": ").append(verdict(report)).append("; ")
                 .append(report.sequences().size()).append(" sequences");
         for (Map.Entry<SequenceStatus, Integer> entry : report.countsByStatus().entrySet()) {
             if (entry.getValue() > 0) {
@@ -74,14 +80,15 @@ final class ReportText {
         return rendered(report, ReportText::write, 100);
     }
 
-    private static final String[] HEADINGS = {"STATUS", "SEQUENCE", "NEXT", "IN USE", "REQUIRED", "ACTION", "USED"};
+    private static final String[] HEADINGS =
+        {"STATUS", "SEQUENCE", "NEXT", "IN USE", "REQUIRED", "ACTION", "ALLOCATION", "USED"};
 
     /** A sequence's row of the table. */
     private static String[] cells(SequenceReport s) {
         return new String[] {label(s.status()), s.qualifiedName(),
             s.previousNextValue() != null ? s.previousNextValue() + " -> " + s.nextValue() : str(s.nextValue()),
             str(s.dataBound()), str(s.requiredNextValue()), s.action().name().toLowerCase(Locale.ROOT),
-            s.rangeUsed() == null ? "" : percent(s.rangeUsed())};
+            allocation(s), s.rangeUsed() == null ? "" : percent(s.rangeUsed())};
     }
 
     /**
@@ -89,7 +96,11 @@ final class ReportText {
      * to write them, so that the whole table is never held.
      */
     static void write(AlignmentReport report, Appendable out) throws IOException {
-        out.append(summary(report)).append("\n\n");
+        out.append(summary(report)).append('\n');
+        if (report.citus() != null) {
+            out.append(citus(report)).append('\n');
+        }
+        out.append('\n');
         int[] widths = new int[HEADINGS.length];
         for (int i = 0; i < HEADINGS.length; i++) {
             widths[i] = HEADINGS[i].length();
@@ -114,7 +125,8 @@ final class ReportText {
             if (s.status() == SequenceStatus.ALIGNED && s.notes().isEmpty() && !showWitness) {
                 continue;
             }
-            if (s.status() == SequenceStatus.EMPTY && s.notes().isEmpty()) {
+            if ((s.status() == SequenceStatus.EMPTY || s.status() == SequenceStatus.NOT_USED_ON_NODE)
+                    && s.notes().isEmpty()) {
                 continue;
             }
             details.setLength(0);
@@ -122,7 +134,14 @@ final class ReportText {
             for (FedColumn c : s.columns()) {
                 details.append("  feeds ").append(c.qualifiedTable()).append('.').append(c.column()).append(" [")
                         .append(c.dataType()).append(", ")
-                        .append(c.sources().toString().toLowerCase(Locale.ROOT)).append(']');
+                        .append(c.sources().stream().map(source -> source.name().toLowerCase(Locale.ROOT))
+                                .collect(java.util.stream.Collectors.joining(", "))).append(']');
+                if (!c.entities().isEmpty()) {
+                    details.append(" (entity ").append(String.join(", ", c.entities())).append(')');
+                }
+                if (c.citusTable() != null) {
+                    details.append(" (Citus ").append(c.citusTable()).append(" table)");
+                }
                 if (c.note() != null) {
                     details.append(": ").append(c.note());
                 }
@@ -182,7 +201,13 @@ final class ReportText {
             case DRIFT:
                 long drift = report.sequences().stream().filter(s -> s.status().isDrift()).count();
                 int unverified = report.unverified().size();
-                return "drift (" + drift + " sequence" + (drift == 1 ? "" : "s") + " behind or exhausted"
+                boolean outside = report.sequences().stream()
+                        .anyMatch(s -> s.status() == SequenceStatus.OUTSIDE_NODE_RANGE);
+                boolean mismatched = report.sequences().stream().anyMatch(s -> s.status() == SequenceStatus.MISMATCHED);
+                String kinds = outside && mismatched ? " behind, exhausted, mismatched or outside their node's range"
+                        : outside ? " behind, exhausted or outside their node's range"
+                        : mismatched ? " behind, exhausted or mismatched" : " behind or exhausted";
+                return "drift (" + drift + " sequence" + (drift == 1 ? "" : "s") + kinds
                         + (unverified > 0 ? ", " + unverified + " not verified" : "") + ")";
             case INCOMPLETE:
                 int n = report.unverified().size();
@@ -246,8 +271,14 @@ final class ReportText {
                 text.append("\n  - ").append(s.qualifiedName()).append(": ").append(driftLine(s));
             }
             boolean failed = drift.stream().anyMatch(s -> s.action() == RepairAction.FAILED);
+            boolean repairable = drift.stream().anyMatch(s -> s.status() == SequenceStatus.BEHIND);
             text.append(failed ? "\nFix: what each failed repair names, then run " + words.repair() + " again."
-                    : "\nFix: run " + words.repair() + ", or the forward-only statements of a plan.");
+                    : repairable ? "\nFix: run " + words.repair() + ", or the forward-only statements of a plan."
+                    : "\nFix: as each line says; a repair cannot change these.");
+            if (drift.stream().anyMatch(s -> s.status() == SequenceStatus.MISMATCHED)) {
+                text.append(" A mismatched sequence needs the increment or allocation size its line names: moving a "
+                        + "sequence forward does not end overlapping blocks.");
+            }
         }
         if (!unverified.isEmpty()) {
             text.append(text.length() == 0 ? "" : "\n").append(unverified.size()).append(" sequence(s) in database ")
@@ -264,6 +295,17 @@ final class ReportText {
     }
 
     private static String driftLine(SequenceReport s) {
+        if (s.status() == SequenceStatus.MISMATCHED) {
+            return "mismatched, " + s.reason() + ".";
+        }
+        if (s.status() == SequenceStatus.OUTSIDE_NODE_RANGE) {
+            return "outside this Citus node's range: " + s.reason() + ". A forward-only repair cannot take it back: "
+                    + "after checking which ids it handed out, set it back by hand on this node.";
+        }
+        if (s.status() == SequenceStatus.EXHAUSTED && s.nodeRangeStart() != null) {
+            return "exhausted, " + s.reason() + ". A node's range does not grow (Citus refuses ALTER SEQUENCE on a "
+                    + "distributed sequence): write through another node.";
+        }
         if (s.status() == SequenceStatus.EXHAUSTED) {
             return "exhausted, " + s.reason() + ". Widen the sequence (ALTER SEQUENCE " + s.qualifiedName()
                     + " AS bigint MAXVALUE ...) and its column.";
@@ -277,6 +319,25 @@ final class ReportText {
         return s.action() == RepairAction.FAILED ? line + "; repair failed: " + s.reason() : line;
     }
 
+    /**
+     * The Citus line: which node this is, the range it hands out ids from, and that every node is judged on its own.
+     */
+    static String citus(AlignmentReport report) {
+        CitusCluster citus = report.citus();
+        long fed = report.sequences().stream()
+                .filter(s -> s.columns().stream().anyMatch(c -> c.citusTable() != null)).count();
+        StringBuilder text = new StringBuilder("Citus ").append(citus.version()).append(": ")
+                .append(citus.coordinator() ? "coordinator" : "worker").append(", group ").append(citus.group())
+                .append(" (bigint ids ").append(citus.rangeStart()).append("..").append(citus.rangeEnd())
+                .append("); groups that hand out ids: ").append(citus.groups()).append("; ").append(fed)
+                .append(" sequence(s) feed its ").append(citus.citusTables()).append(" Citus table(s)");
+        if (citus.unsupported() != null) {
+            return text.append(", not judged here: ").append(citus.unsupported()).toString();
+        }
+        return text.append(fed == 0 ? "" : ", each judged against the data in this node's range; setval() reaches "
+                + "no other node, so every node is verified and repaired on its own").toString();
+    }
+
     /** Which requirement decided, with both values. */
     static String witness(SequenceReport s) {
         return s.witness().name().toLowerCase(Locale.ROOT) + " decided (required next value "
@@ -288,6 +349,11 @@ final class ReportText {
     static String percent(double share) {
         long tenths = Math.round(share * 1000);
         return tenths / 10 + "." + tenths % 10 + "%";
+    }
+
+    /** The rule applied and where it came from, for example {@code pooled:50 (entity)}. */
+    private static String allocation(SequenceReport s) {
+        return s.allocation() + " (" + s.allocationSource().name().toLowerCase(Locale.ROOT) + ")";
     }
 
     static String label(SequenceStatus status) {

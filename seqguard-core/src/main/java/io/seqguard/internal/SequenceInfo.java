@@ -25,6 +25,12 @@ final class SequenceInfo {
     /** The connecting role, quoted by the server, for the GRANTs that advice names. */
     final String role;
     final List<ColumnInfo> columns = new ArrayList<>();
+    /** What its mappings say about allocation (entities' generators, configured mappings' rules). */
+    final List<Mappings.Allocation> allocations = new ArrayList<>();
+    /** What resolving its mappings found: a discovered mapping that disagrees, or names a table that is missing. */
+    final List<String> mappingNotes = new ArrayList<>();
+    /** False for a sequence an entity names that the database lacks: nothing but its name is known. */
+    final boolean exists;
 
     /** What the catalog says a person should read about it (unlogged, synchronized by a subscription). */
     final List<String> notes = new ArrayList<>();
@@ -36,10 +42,20 @@ final class SequenceInfo {
     SequenceState state;
     /** Why the state could not be read; null when it was. */
     String stateError;
+    /** On a Citus node, when it feeds a Citus table: how it is judged there ({@link CitusCatalog}); null otherwise. */
+    CitusSequence citus;
 
     SequenceInfo(long oid, String schema, String name, String ident, String literal, String dataType, long increment,
             long minValue, long maxValue, boolean cycle, boolean schemaUsage, boolean canSelect, boolean canUsage,
             boolean canUpdate, String role) {
+        this(oid, schema, name, ident, literal, dataType, increment, minValue, maxValue, cycle, schemaUsage, canSelect,
+                canUsage, canUpdate, role, true);
+    }
+
+    private SequenceInfo(long oid, String schema, String name, String ident, String literal, String dataType,
+            long increment, long minValue, long maxValue, boolean cycle, boolean schemaUsage, boolean canSelect,
+            boolean canUsage, boolean canUpdate, String role, boolean exists) {
+        this.exists = exists;
         this.oid = oid;
         this.schema = schema;
         this.name = name;
@@ -55,6 +71,16 @@ final class SequenceInfo {
         this.canUsage = canUsage;
         this.canUpdate = canUpdate;
         this.role = role;
+    }
+
+    /**
+     * A sequence a discovered mapping names that does not exist: only its name is known.
+     *
+     * @param ident the name quoted by the server
+     */
+    static SequenceInfo missing(String schema, String name, String ident) {
+        return new SequenceInfo(0, schema, name, ident, null, null, 0, 0, 0, false, false, false, false, false, null,
+                false);
     }
 
     boolean descending() {

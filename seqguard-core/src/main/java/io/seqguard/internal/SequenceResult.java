@@ -1,5 +1,7 @@
 package io.seqguard.internal;
 
+import io.seqguard.AllocationRule;
+import io.seqguard.AllocationSource;
 import io.seqguard.FedColumn;
 import io.seqguard.RepairAction;
 import io.seqguard.SequenceReport;
@@ -12,8 +14,9 @@ import java.util.List;
 record SequenceResult(String schema, String name, String qualifiedName, String dataType, long increment,
         long minValue, long maxValue, boolean cycle, List<FedColumn> columns, Long previousNextValue, Long nextValue,
         Long dataBound, Long requiredNextValue, SequenceStatus status, String reason, RepairAction action, String sql,
-        Double rangeUsed, List<String> notes, Witness witness, Long sourceNextValue, boolean acknowledged)
-        implements SequenceReport {
+        Double rangeUsed, List<String> notes, Witness witness, Long sourceNextValue, boolean acknowledged,
+        Long nodeRangeStart, Long nodeRangeEnd, boolean exists, AllocationRule allocation,
+        AllocationSource allocationSource) implements SequenceReport {
 
     SequenceResult {
         columns = List.copyOf(columns);

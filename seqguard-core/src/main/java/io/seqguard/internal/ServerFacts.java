@@ -18,16 +18,19 @@ import org.slf4j.LoggerFactory;
  * @param serverVersion for example {@code 18.3}
  * @param standby whether the server is in recovery
  * @param connectionApplicationName the connection's {@code application_name}; may be blank
- * @param enabledSubscriptions the enabled subscriptions of this database (none on a standby)
+ * @param enabledSubscriptions the enabled subscriptions of this database (none on a standby), Citus's own shard moves
+ *     and splits left out
  * @param sequenceSubscriptions PostgreSQL 19+: the subscriptions, enabled or not, that hold sequences (none on a
  *     standby or before 19)
  * @param id the cluster's system identifier, or the fallback identity where that is not readable
  * @param fromSystemIdentifier whether {@code id} is the system identifier
  * @param problems what could not be read (and what the guard assumed instead), for the run's notes
+ * @param citusShardTransfers the enabled subscriptions of a Citus shard move or split in progress: Citus's own
+ *     logical replication between the shard placements of its nodes, not a cutover
  */
 record ServerFacts(String database, String serverVersion, boolean standby, String connectionApplicationName,
         List<Subscription> enabledSubscriptions, List<SequenceSubscription> sequenceSubscriptions, String id,
-        boolean fromSystemIdentifier, List<String> problems) {
+        boolean fromSystemIdentifier, List<String> problems, List<Subscription> citusShardTransfers) {
 
     private static final Logger log = LoggerFactory.getLogger("io.seqguard.StartupGuard");
 
@@ -51,13 +54,37 @@ record ServerFacts(String database, String serverVersion, boolean standby, Strin
             GROUP BY s.oid, s.subname, s.subenabled
             ORDER BY s.subname
             """;
-    /** Only columns granted to every role: {@code subconninfo} is not readable by plain roles. */
-    private static final String ENABLED_SUBSCRIPTIONS = "SELECT subname, quote_ident(subname) FROM pg_subscription"
-            + " WHERE subenabled AND subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())"
-            + " ORDER BY subname";
+    /**
+     * Only columns granted to every role: {@code subconninfo} is not readable by plain roles. The third column tells
+     * a Citus shard move or split apart from a cutover: Citus (11.1 and later) names such a subscription
+     * {@code citus_shard_(move|split)_subscription_<owner>_<operation>}, has it owned by the role
+     * {@code citus_shard_(move|split)_subscription_role_<owner>_<operation>} and subscribe to publications named
+     * {@code citus_shard_(move|split)_publication_<node>_<owner>_<operation>}; creating a subscription takes a
+     * superuser, and Citus keeps other roles from altering or dropping subscriptions named {@code citus_}.
+     */
+    private static final String ENABLED_SUBSCRIPTIONS = """
+            SELECT s.subname, quote_ident(s.subname),
+                   coalesce((r.m)[1] IS NOT NULL
+                       AND EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')
+                       AND pg_get_userbyid(s.subowner)
+                           = 'citus_shard_' || (r.m)[1] || '_subscription_role_' || (r.m)[2] || '_' || (r.m)[3]
+                       AND cardinality(s.subpublications) > 0
+                       AND (SELECT bool_and(p ~ ('^citus_shard_' || (r.m)[1] || '_publication_[0-9]+_' || (r.m)[2]
+                                || '_' || (r.m)[3] || '$'))
+                            FROM unnest(s.subpublications) AS p), false)
+            FROM pg_subscription s
+            CROSS JOIN LATERAL (SELECT regexp_match(s.subname,
+                '^citus_shard_(move|split)_subscription_([0-9]+)_([0-9]+)$') AS m) r
+            WHERE s.subenabled AND s.subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+            ORDER BY s.subname
+            """;
 
-    /** A subscription by name, and quoted by the server for the statements advice shows. */
-    record Subscription(String name, String ident) {
+    /**
+     * A subscription by name, and quoted by the server for the statements advice shows.
+     *
+     * @param citusShardTransfer whether it is Citus's own, for a shard move or split in progress
+     */
+    record Subscription(String name, String ident, boolean citusShardTransfer) {
     }
 
     /**
@@ -89,6 +116,7 @@ record ServerFacts(String database, String serverVersion, boolean standby, Strin
         enabledSubscriptions = List.copyOf(enabledSubscriptions);
         sequenceSubscriptions = List.copyOf(sequenceSubscriptions);
         problems = List.copyOf(problems);
+        citusShardTransfers = List.copyOf(citusShardTransfers);
     }
 
     /** The subscriptions' names, as the catalog spells them. */
@@ -111,8 +139,12 @@ record ServerFacts(String database, String serverVersion, boolean standby, Strin
         boolean standby = (Boolean) facts[2];
         List<String> problems = new ArrayList<>();
         // a standby replays the primary's catalog; its subscriptions do not run there
-        List<Subscription> subscriptions = standby ? List.of()
-                : subscriptions(session, statementMillis, lockMillis, problems);
+        List<Subscription> all = standby ? List.of() : subscriptions(session, statementMillis, lockMillis, problems);
+        List<Subscription> subscriptions = new ArrayList<>();
+        List<Subscription> citusShardTransfers = new ArrayList<>();
+        for (Subscription s : all) {
+            (s.citusShardTransfer() ? citusShardTransfers : subscriptions).add(s);
+        }
         List<SequenceSubscription> sequenceSubscriptions = standby || (Integer) facts[4] < SequenceSync.SINCE
                 ? List.of() : sequenceSubscriptions(session, statementMillis, lockMillis);
         String id;
@@ -127,7 +159,7 @@ record ServerFacts(String database, String serverVersion, boolean standby, Strin
             fromSystemIdentifier = false;
         }
         return new ServerFacts((String) facts[0], (String) facts[1], standby, (String) facts[3], subscriptions,
-                sequenceSubscriptions, id, fromSystemIdentifier, problems);
+                sequenceSubscriptions, id, fromSystemIdentifier, problems, citusShardTransfers);
     }
 
     private static List<Subscription> subscriptions(GuardSession session, long statementMillis, long lockMillis,
@@ -137,7 +169,7 @@ record ServerFacts(String database, String serverVersion, boolean standby, Strin
                 List<Subscription> found = new ArrayList<>();
                 try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(ENABLED_SUBSCRIPTIONS)) {
                     while (rs.next()) {
-                        found.add(new Subscription(rs.getString(1), rs.getString(2)));
+                        found.add(new Subscription(rs.getString(1), rs.getString(2), rs.getBoolean(3)));
                     }
                 }
                 return found;

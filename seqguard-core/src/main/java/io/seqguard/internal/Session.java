@@ -147,6 +147,26 @@ final class Session implements AutoCloseable {
         return Transactions.run(connection, limits, work);
     }
 
+    /**
+     * The schemas an unqualified name resolves through on this connection, in order: the application's own
+     * search_path, which every other unit of work pins to {@code pg_catalog}. Read in a transaction of its own without
+     * the pin; the function and the type are schema-qualified, so no schema in the path can redirect the read.
+     */
+    List<String> searchPath() throws SQLException {
+        return Transactions.run(connection, "SET LOCAL statement_timeout = " + CATALOG_TIMEOUT.toMillis(), c -> {
+            try (Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT pg_catalog.current_schemas(false)::pg_catalog.text[]")) {
+                rs.next();
+                java.sql.Array array = rs.getArray(1);
+                List<String> schemas = new ArrayList<>();
+                for (Object schema : (Object[]) array.getArray()) {
+                    schemas.add((String) schema);
+                }
+                return schemas;
+            }
+        });
+    }
+
     /** Like {@link #inTransaction}, for catalog queries: at least {@link #CATALOG_TIMEOUT} per statement. */
     <T> T inCatalogTransaction(Transactions.Work<T> work) throws SQLException {
         return Transactions.run(connection, catalogLimits, work);

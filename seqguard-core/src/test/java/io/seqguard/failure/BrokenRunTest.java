@@ -7,6 +7,7 @@ import io.seqguard.SeqguardException;
 import io.seqguard.SequenceAligner;
 import io.seqguard.StartupGuard;
 import io.seqguard.StartupGuardException;
+import io.seqguard.test.EmbeddedPostgres;
 import io.seqguard.test.PostgresTest;
 import io.seqguard.test.TestDatabase;
 import java.util.function.Predicate;
@@ -100,6 +101,26 @@ class BrokenRunTest {
                         || sql.contains("pg_sequence_last_value"))).verify());
         assertThat(e).isNotNull();
         assertThat(e.getMessage()).satisfies(BrokenRunTest::saysTheSessionWasLost);
+    }
+
+    /** A server crash (a backend killed, so the postmaster restarts every session) is a failure too. */
+    @Test
+    void aServerCrashDuringTheRepairIsAFailure() throws Exception {
+        try (EmbeddedPostgres server = EmbeddedPostgres.builder().start()) {
+            TestDatabase crashing = TestDatabase.create(server, "crash");
+            crashing.execute("CREATE SCHEMA " + q(SCHEMA), "DO $$ BEGIN FOR i IN 1..50 LOOP EXECUTE format("
+                    + "'CREATE TABLE %I.%I (id bigserial PRIMARY KEY); INSERT INTO %I.%I SELECT generate_series(1, "
+                    + "10)', '" + SCHEMA.replace("'", "''") + "', 't' || i, '" + SCHEMA.replace("'", "''")
+                    + "', 't' || i); END LOOP; END $$");
+            DataSource dataSource = new TerminatingDataSource(crashing.dataSource(), crashing.dataSource(),
+                    BrokenRunTest::readsData, 1, true).dataSource();
+            SeqguardException e = catchThrowableOfType(SeqguardException.class,
+                    () -> SequenceAligner.configure().dataSource(dataSource).schemas(q(SCHEMA)).jobs(1).load()
+                            .repair());
+            assertThat(e).isNotNull();
+            assertThat(e.getMessage()).startsWith("seqguard repair failed: ")
+                    .satisfies(BrokenRunTest::saysTheSessionWasLost);
+        }
     }
 
     @Test

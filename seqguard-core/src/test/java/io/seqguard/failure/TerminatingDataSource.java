@@ -26,6 +26,7 @@ final class TerminatingDataSource {
     private final Predicate<String> when;
     private final AtomicInteger terminations = new AtomicInteger();
     private final int maxTerminations;
+    private final boolean crash;
 
     /**
      * @param delegate the real data source
@@ -34,10 +35,20 @@ final class TerminatingDataSource {
      * @param maxTerminations how many backends to terminate at most
      */
     TerminatingDataSource(DataSource delegate, DataSource killer, Predicate<String> when, int maxTerminations) {
+        this(delegate, killer, when, maxTerminations, false);
+    }
+
+    /**
+     * @param crash instead of terminating the backend, kill it with SIGKILL: the postmaster then takes the whole server
+     *     through crash recovery, ending every session with it (a server crash, as far as a client can tell)
+     */
+    TerminatingDataSource(DataSource delegate, DataSource killer, Predicate<String> when, int maxTerminations,
+            boolean crash) {
         this.delegate = delegate;
         this.killer = killer;
         this.when = when;
         this.maxTerminations = maxTerminations;
+        this.crash = crash;
     }
 
     /** How many backends were terminated so far. */
@@ -84,6 +95,13 @@ final class TerminatingDataSource {
             return;
         }
         terminations.incrementAndGet();
+        if (crash) {
+            // the backends belong to the server's OS user: this JVM runs as root (CI) or as that user
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            Await.until("backend " + pid + " killed", Duration.ofSeconds(10),
+                    () -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
+            return;
+        }
         try (Connection c = killer.getConnection(); Statement st = c.createStatement()) {
             st.execute("SELECT pg_terminate_backend(" + pid + ")");
         }

@@ -45,6 +45,56 @@ class ArithmeticTest {
     }
 
     @Test
+    void aPooledBlockOfTheIncrementsSizeIsThePooledRule() {
+        Arithmetic.Verdict sized = judge(50, 1, 1234, AllocationRule.pooled(50));
+        Arithmetic.Verdict bare = judge(50, 1, 1234, AllocationRule.pooled());
+        assertThat(sized.requiredNext()).isEqualTo(bare.requiredNext()).isEqualTo(BigInteger.valueOf(1284));
+        assertThat(sized.targetLast()).isEqualTo(bare.targetLast()).isEqualTo(BigInteger.valueOf(1234));
+        assertThat(Arithmetic.overlaps(AllocationRule.pooled(50), 50)).isFalse();
+        assertThat(Arithmetic.skipsIds(AllocationRule.pooled(50), 50)).isFalse();
+    }
+
+    @Test
+    void aPooledBlockLargerThanTheIncrementNeedsTheWholeBlockAboveTheData() {
+        Arithmetic.Verdict v = judge(1, 1, 1234, AllocationRule.pooled(50));
+        assertThat(v.requiredNext()).as("[next - 49, next] above 1234").isEqualTo(BigInteger.valueOf(1284));
+        assertThat(v.targetLast()).isEqualTo(BigInteger.valueOf(1283));
+        assertThat(v.targetNext()).isEqualTo(BigInteger.valueOf(1284));
+        assertThat(Arithmetic.overlaps(AllocationRule.pooled(50), 1)).as("blocks 1235..1284 and 1236..1285")
+                .isTrue();
+        assertThat(Arithmetic.overlaps(AllocationRule.pooledLo(50), -1)).isTrue();
+        assertThat(Arithmetic.overlaps(AllocationRule.pooled(), 1)).as("its block is the increment").isFalse();
+        assertThat(Arithmetic.overlaps(AllocationRule.hilo(50), 1)).as("hilo multiplies").isFalse();
+    }
+
+    @Test
+    void aPooledBlockSmallerThanTheIncrementOnlySkipsIds() {
+        Arithmetic.Verdict v = judge(50, 1, 1234, AllocationRule.pooled(10));
+        assertThat(v.requiredNext()).isEqualTo(BigInteger.valueOf(1244));
+        assertThat(v.targetLast()).isEqualTo(BigInteger.valueOf(1234));
+        assertThat(Arithmetic.skipsIds(AllocationRule.pooled(10), 50)).isTrue();
+        assertThat(Arithmetic.overlaps(AllocationRule.pooled(10), 50)).isFalse();
+    }
+
+    @Test
+    void ofSeveralRulesTheStrictestDecides() {
+        BigInteger low = BigInteger.ONE;
+        Arithmetic.Verdict pooled = Arithmetic.judge(50, low, MAX, BigInteger.ONE, BigDecimal.valueOf(1000), null,
+                java.util.List.of(AllocationRule.plain(), AllocationRule.pooled(50)), 0);
+        assertThat(pooled.rule()).isEqualTo(AllocationRule.pooled(50));
+        assertThat(pooled.requiredNext()).isEqualTo(BigInteger.valueOf(1050));
+        Arithmetic.Verdict plain = Arithmetic.judge(1, low, MAX, BigInteger.ONE, BigDecimal.valueOf(1000), null,
+                java.util.List.of(AllocationRule.hilo(50), AllocationRule.plain()), 0);
+        assertThat(plain.rule()).as("hilo needs 21, plain 1001").isEqualTo(AllocationRule.plain());
+        assertThat(plain.targetLast()).isEqualTo(BigInteger.valueOf(1000));
+        Arithmetic.Verdict descending = Arithmetic.judge(-5, MIN, BigInteger.valueOf(-1), BigInteger.valueOf(-1),
+                BigDecimal.valueOf(-100), null, java.util.List.of(AllocationRule.pooledLo(5),
+                        AllocationRule.pooled(5)), 0);
+        assertThat(descending.rule()).isEqualTo(AllocationRule.pooled(5));
+        assertThat(descending.requiredNext()).isEqualTo(BigInteger.valueOf(-105));
+    }
+
+    @Test
     void hiloRoundsTheBlockUp() {
         assertThat(judge(1, 1, 101, AllocationRule.hilo(50)).requiredNext()).isEqualTo(BigInteger.valueOf(4));
         assertThat(judge(1, 1, 100, AllocationRule.hilo(50)).requiredNext()).isEqualTo(BigInteger.valueOf(3));

@@ -17,7 +17,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The guard's rules as a table: mode × standby × enabled subscription, then verdict × the configured actions. */
+/**
+ * The guard's rules as a table: mode × standby × enabled subscription (and PostgreSQL 19's pending sequence
+ * synchronization, and a Citus shard move), then verdict × the configured actions.
+ */
 class GuardPolicyTest {
 
     static Stream<Arguments> decisions() {
@@ -111,11 +114,57 @@ class GuardPolicyTest {
         }
     }
 
+    static Stream<Arguments> citusDecisions() {
+        SubscriptionAction none = SubscriptionAction.REFUSE;
+        return Stream.of(
+                // mode, standby, cutover subscription (onEnabledSubscription), pending sync (onPendingSequenceSync),
+                // Citus shard move -> kind, applied, rule, sync rule
+                Arguments.of(GuardMode.REPAIR, false, false, SubscriptionAction.REFUSE, false, none, true,
+                        Kind.CHECK, GuardMode.REPAIR, Rule.CITUS_SHARD_TRANSFER, null),
+                Arguments.of(GuardMode.VERIFY, false, false, SubscriptionAction.REFUSE, false, none, true,
+                        Kind.CHECK, GuardMode.VERIFY, Rule.CITUS_SHARD_TRANSFER, null),
+                // a cutover's subscription beside a shard move: the cutover's rule, as without the move
+                Arguments.of(GuardMode.REPAIR, false, true, SubscriptionAction.REFUSE, false, none, true,
+                        Kind.REFUSE, GuardMode.OFF, Rule.SUBSCRIPTION_REFUSE, null),
+                Arguments.of(GuardMode.REPAIR, false, true, SubscriptionAction.PROCEED, false, none, true,
+                        Kind.CHECK, GuardMode.REPAIR, Rule.SUBSCRIPTION_PROCEED, null),
+                Arguments.of(GuardMode.REPAIR, false, true, SubscriptionAction.SKIP, false, none, true,
+                        Kind.SKIP, GuardMode.OFF, Rule.SUBSCRIPTION_SKIP, null),
+                // a standby's rule first
+                Arguments.of(GuardMode.REPAIR, true, false, SubscriptionAction.REFUSE, false, none, true,
+                        Kind.CHECK, GuardMode.VERIFY, Rule.STANDBY_VERIFY, null),
+                // sequences waiting for their first synchronization (19) decide as without the move
+                Arguments.of(GuardMode.REPAIR, false, false, SubscriptionAction.REFUSE, true,
+                        SubscriptionAction.REFUSE, true, Kind.REFUSE, GuardMode.OFF, Rule.SEQUENCE_SYNC_REFUSE, null),
+                Arguments.of(GuardMode.REPAIR, false, false, SubscriptionAction.REFUSE, true,
+                        SubscriptionAction.VERIFY, true, Kind.CHECK, GuardMode.VERIFY, Rule.CITUS_SHARD_TRANSFER,
+                        Rule.SEQUENCE_SYNC_VERIFY),
+                // no shard move: the plain rule
+                Arguments.of(GuardMode.REPAIR, false, false, SubscriptionAction.REFUSE, false, none, false,
+                        Kind.CHECK, GuardMode.REPAIR, Rule.PLAIN, null));
+    }
+
+    @ParameterizedTest(name = "{0}, standby {1}, subscription {2} ({3}), pending {4} ({5}), Citus move {6} -> {7} {8} "
+            + "{9} {10}")
+    @MethodSource("citusDecisions")
+    void decideWithCitusShardTransfers(GuardMode mode, boolean standby, boolean subscription,
+            SubscriptionAction onEnabledSubscription, boolean pending, SubscriptionAction onPendingSequenceSync,
+            boolean citusMove, Kind kind, GuardMode applied, Rule rule, Rule syncRule) {
+        Decision decision = GuardPolicy.decide(mode, StandbyAction.VERIFY, onEnabledSubscription,
+                onPendingSequenceSync, standby, subscription, pending, citusMove);
+        assertThat(decision.kind()).isEqualTo(kind);
+        assertThat(decision.applied()).isEqualTo(applied);
+        assertThat(decision.rule()).isEqualTo(rule);
+        assertThat(decision.syncRule()).isEqualTo(syncRule);
+        assertThat(decision.exclusive()).isEqualTo(applied == GuardMode.REPAIR);
+    }
+
     static Stream<Arguments> consequences() {
         Decision plainRepair = new Decision(Kind.CHECK, GuardMode.REPAIR, Rule.PLAIN);
         Decision plainVerify = new Decision(Kind.CHECK, GuardMode.VERIFY, Rule.PLAIN);
         Decision standby = new Decision(Kind.CHECK, GuardMode.VERIFY, Rule.STANDBY_VERIFY);
         Decision standbyWarn = new Decision(Kind.CHECK, GuardMode.VERIFY, Rule.STANDBY_WARN);
+        Decision citusMove = new Decision(Kind.CHECK, GuardMode.REPAIR, Rule.CITUS_SHARD_TRANSFER);
         return Stream.of(
                 // decision, configured mode, verdict, onIncomplete -> consequence
                 Arguments.of(plainRepair, GuardMode.REPAIR, Verdict.ALIGNED, IncompleteAction.FAIL, Consequence.START),
@@ -139,7 +188,13 @@ class GuardPolicyTest {
                 // warn on a standby tolerates drift, not what could not be read
                 Arguments.of(standbyWarn, GuardMode.REPAIR, Verdict.INCOMPLETE, IncompleteAction.FAIL,
                         Consequence.REFUSE_INCOMPLETE),
-                Arguments.of(standby, GuardMode.VERIFY, Verdict.ALIGNED, IncompleteAction.FAIL, Consequence.START));
+                Arguments.of(standby, GuardMode.VERIFY, Verdict.ALIGNED, IncompleteAction.FAIL, Consequence.START),
+                // a Citus shard move changes nothing of what the verdict means
+                Arguments.of(citusMove, GuardMode.REPAIR, Verdict.ALIGNED, IncompleteAction.FAIL, Consequence.START),
+                Arguments.of(citusMove, GuardMode.REPAIR, Verdict.DRIFT, IncompleteAction.WARN,
+                        Consequence.REFUSE_DRIFT),
+                Arguments.of(citusMove, GuardMode.REPAIR, Verdict.INCOMPLETE, IncompleteAction.FAIL,
+                        Consequence.REFUSE_INCOMPLETE));
     }
 
     @ParameterizedTest(name = "{0} in mode {1}, {2}, onIncomplete {3} -> {4}")

@@ -3,7 +3,6 @@ package io.seqguard.micronaut;
 import io.micronaut.core.annotation.Nullable;
 import io.seqguard.AlignmentReport;
 import io.seqguard.GuardResult;
-import io.seqguard.StartupGuardException;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -17,7 +16,8 @@ import java.util.Objects;
  * @param startedAt when the run started
  * @param duration how long it took
  * @param result what the run did when it let start-up go on; null when it failed
- * @param failure why it stopped start-up (usually a {@link StartupGuardException}); null when it passed
+ * @param failure why it stopped start-up (a {@link SeqguardStartupException} when the guard refused, a
+ *     configuration error otherwise); null when it passed
  */
 public record GuardRun(String dataSource, Instant startedAt, Duration duration, @Nullable GuardResult result,
         @Nullable RuntimeException failure) {
@@ -29,7 +29,8 @@ public record GuardRun(String dataSource, Instant startedAt, Duration duration, 
      * @param startedAt when the run started
      * @param duration how long it took
      * @param result what the run did when it let start-up go on; null when it failed
-     * @param failure why it stopped start-up (usually a {@link StartupGuardException}); null when it passed
+     * @param failure why it stopped start-up (usually a {@link io.seqguard.StartupGuardException}); null when it
+     *     passed
      */
     public GuardRun {
         Objects.requireNonNull(dataSource, "dataSource");
@@ -53,6 +54,6 @@ public record GuardRun(String dataSource, Instant startedAt, Duration duration, 
         if (result != null) {
             return result.report();
         }
-        return failure instanceof StartupGuardException ? ((StartupGuardException) failure).report() : null;
+        return failure instanceof SeqguardStartupException refusal ? refusal.getGuardException().report() : null;
     }
 }

@@ -10,8 +10,9 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.naming.NameResolver;
 import io.micronaut.core.order.OrderUtil;
 import io.micronaut.core.order.Ordered;
+import io.micronaut.core.reflect.ClassUtils;
 import io.micronaut.core.util.StringUtils;
-import io.micronaut.inject.qualifiers.Qualifiers;
+import io.micronaut.inject.BeanDefinition;
 import io.micronaut.jdbc.DataSourceResolver;
 import io.seqguard.GuardConfiguration;
 import io.seqguard.GuardMode;
@@ -27,6 +28,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +38,11 @@ import org.slf4j.LoggerFactory;
  * Runs the seqguard {@link StartupGuard} on each {@link DataSource} bean when it is created, so that no repository,
  * {@code @Transactional} method or other bean gets the data source before the guard has passed: Micronaut hands a
  * bean to nobody until every {@link BeanCreatedEventListener} has returned it.
+ *
+ * <p>Before the first guard runs, the whole {@code seqguard.*} configuration is checked: every key must be a seqguard
+ * property (environment variables are only logged), every {@code seqguard.datasources} name a data source, every
+ * value acceptable for every data source. A mistake stops start-up with a {@link ConfigurationException} that names
+ * the key and what is accepted, before anything was checked or repaired.
  *
  * <p>Order: listeners on one bean run by ascending {@link Ordered#getOrder()}. Micronaut Flyway migrates in a listener
  * of the default order 0 (as do Micronaut Data's transaction-aware wrapper and other libraries that prepare a data
@@ -45,11 +53,11 @@ import org.slf4j.LoggerFactory;
  * contextual, transaction-aware proxy hands out no connection outside a transaction), so it is unwrapped with the
  * application's {@link DataSourceResolver}, as Micronaut Flyway does.
  *
- * <p>Per data source: the {@link SeqguardDataSourceConfiguration} named like the data source, else the core's
- * defaults (mode repair), then every {@link SeqguardConfigurationCustomizer} bean in order. A data source whose
- * database is not PostgreSQL is skipped (its customizers are not called) unless it is configured explicitly, which is
- * an error. A guard that refuses start-up throws its {@link StartupGuardException}, the data
- * source's name added to the message; the application context does not start.
+ * <p>Per data source: the {@code seqguard.*} properties with {@code seqguard.datasources.<name>.*} over them, then
+ * every {@link SeqguardConfigurationCustomizer} bean in order. {@code jobs} is cut to what a Hikari pool lends. A
+ * data source whose database is not PostgreSQL is skipped (its customizers are not called) unless it has properties
+ * of its own, which is an error. A guard that refuses start-up throws a {@link SeqguardStartupException} naming the
+ * data source, its cause the guard's {@link StartupGuardException}; the application context does not start.
  */
 @Singleton
 @Requires(property = SeqguardDataSourceListener.ENABLED, notEquals = StringUtils.FALSE)
@@ -65,13 +73,16 @@ public class SeqguardDataSourceListener implements BeanCreatedEventListener<Data
     public static final int ORDER = Ordered.LOWEST_PRECEDENCE - 1000;
 
     private static final Logger log = LoggerFactory.getLogger(SeqguardDataSourceListener.class);
+    private static final String HIKARI = "com.zaxxer.hikari.HikariConfigMXBean";
 
     private final ApplicationContext context;
     private final SeqguardRuns runs;
     private final DataSourceResolver resolver;
+    private final SeqguardSettings settings;
+    private volatile boolean checked;
 
     /**
-     * @param context the application context, for the per-data-source configuration and other properties
+     * @param context the application context, for the properties and the customizers
      * @param runs where each run is recorded
      * @param resolver unwraps proxies around the pool; null: the data source is used as it is
      */
@@ -80,6 +91,7 @@ public class SeqguardDataSourceListener implements BeanCreatedEventListener<Data
         this.context = context;
         this.runs = runs;
         this.resolver = resolver != null ? resolver : DataSourceResolver.DEFAULT;
+        this.settings = new SeqguardSettings(context.getEnvironment());
     }
 
     @Override
@@ -96,58 +108,50 @@ public class SeqguardDataSourceListener implements BeanCreatedEventListener<Data
     }
 
     /**
-     * Runs the guard for one data source.
+     * Checks the configuration (once), then runs the guard for one data source.
      *
      * @param name the data source's name
      * @param pool the pool itself
-     * @throws StartupGuardException when the guard refuses start-up
+     * @throws SeqguardStartupException when the guard refuses start-up
      * @throws ConfigurationException when the configuration is invalid
      */
     void guard(String name, DataSource pool) {
         Instant startedAt = Instant.now();
         long t0 = System.nanoTime();
-        Optional<SeqguardDataSourceConfiguration> configured = context.findBean(
-                SeqguardDataSourceConfiguration.class, Qualifiers.byName(name));
-        SeqguardDataSourceConfiguration configuration = configured
-                .orElseGet(() -> new SeqguardDataSourceConfiguration(name));
-        String key = SeqguardDataSourceConfiguration.PREFIX + "." + name;
-        if (!configuration.isEnabled()) {
-            log.info("seqguard: data source '{}' is not guarded ({}.enabled=false)", name, key);
-            runs.recordUnguarded(name, key + ".enabled=false");
-            return;
-        }
-        GuardConfiguration guardConfiguration;
-        try {
-            guardConfiguration = configuration.configure(pool,
-                    context.getProperty("micronaut.application.name", String.class).orElse(null));
-        } catch (RuntimeException e) {
-            runs.record(new GuardRun(name, startedAt, elapsed(t0), null, e));
-            throw e;
-        }
-        if (guardConfiguration.getMode() != GuardMode.OFF) {
-            String product = productName(pool);
-            if (product != null && !product.equalsIgnoreCase("PostgreSQL")) {
-                if (configured.isPresent()) {
-                    ConfigurationException e = new ConfigurationException(key + " is configured, but data source '"
-                            + name + "' is " + product + ", not PostgreSQL: seqguard guards PostgreSQL only. Remove "
-                            + "the section or set " + key + ".enabled=false.");
-                    runs.record(new GuardRun(name, startedAt, elapsed(t0), null, e));
-                    throw e;
-                }
-                log.info("seqguard: data source '{}' is {}, not PostgreSQL; not guarded", name, product);
-                runs.recordUnguarded(name, "not PostgreSQL (" + product + ")");
-                return;
-            }
-            if (context.getProperty("flyway.datasources." + name + ".async", Boolean.class).orElse(false)) {
-                log.warn("seqguard: flyway.datasources.{}.async is true, so Flyway migrates data source '{}' on "
-                        + "another thread, possibly after this guard: sequences fed by rows the migrations load "
-                        + "are not covered. Use synchronous migrations with seqguard.", name, name);
-            }
-        }
+        String prefix = settings.prefix(name);
         StartupGuard guard;
         try {
-            customize(name, guardConfiguration);
-            guard = configuration.load(guardConfiguration);
+            check(name);
+            if (Boolean.FALSE.equals(settings.enabled(name))) {
+                log.info("seqguard: data source '{}' is not guarded ({}enabled=false)", name, prefix);
+                runs.recordUnguarded(name, prefix + "enabled=false");
+                return;
+            }
+            GuardConfiguration configuration = settings.configure(name, pool,
+                    context.getProperty("micronaut.application.name", String.class).orElse(null),
+                    ClassUtils.isPresent(HIKARI, getClass().getClassLoader()) ? HikariPools.maximumPoolSize(pool)
+                            : null);
+            if (configuration.getMode() != GuardMode.OFF) {
+                String product = productName(pool);
+                if (product != null && !product.equalsIgnoreCase("PostgreSQL")) {
+                    if (settings.blocks().contains(name)) {
+                        throw new ConfigurationException(prefix.substring(0, prefix.length() - 1) + " is "
+                                + "configured, but data source '" + name + "' is " + product + ", not PostgreSQL: "
+                                + "seqguard guards PostgreSQL only. Remove those properties or set " + prefix
+                                + "enabled=false.");
+                    }
+                    log.info("seqguard: data source '{}' is {}, not PostgreSQL; not guarded", name, product);
+                    runs.recordUnguarded(name, "not PostgreSQL (" + product + ")");
+                    return;
+                }
+                if (context.getProperty("flyway.datasources." + name + ".async", Boolean.class).orElse(false)) {
+                    log.warn("seqguard: flyway.datasources.{}.async is true, so Flyway migrates data source '{}' on "
+                            + "another thread, possibly after this guard: sequences fed by rows the migrations load "
+                            + "are not covered. Use synchronous migrations with seqguard.", name, name);
+                }
+            }
+            customize(name, configuration);
+            guard = SeqguardSettings.load(name, configuration);
         } catch (RuntimeException e) {
             runs.record(new GuardRun(name, startedAt, elapsed(t0), null, e));
             throw e;
@@ -156,14 +160,38 @@ public class SeqguardDataSourceListener implements BeanCreatedEventListener<Data
         try {
             result = guard.run();
         } catch (StartupGuardException e) {
-            StartupGuardException named = e.withContext("Micronaut data source '" + name + "'");
-            runs.record(new GuardRun(name, startedAt, elapsed(t0), null, named));
-            throw named;
+            SeqguardStartupException refusal = new SeqguardStartupException(name, prefix, e);
+            runs.record(new GuardRun(name, startedAt, elapsed(t0), null, refusal));
+            throw refusal;
         } catch (RuntimeException e) {
             runs.record(new GuardRun(name, startedAt, elapsed(t0), null, e));
             throw e;
         }
         runs.record(new GuardRun(name, result.startedAt(), result.duration(), result, null));
+    }
+
+    /** The whole configuration, before the first guard runs: keys, data source names, values. */
+    private synchronized void check(String name) {
+        if (!checked) {
+            Set<String> names = dataSourceNames();
+            names.add(name);
+            settings.check(names);
+            checked = true;
+        }
+    }
+
+    /**
+     * {@return the application's data sources: those under {@code datasources.*} and the DataSource beans, named as
+     * {@link #name} names them}
+     */
+    private Set<String> dataSourceNames() {
+        Set<String> names = new TreeSet<>(context.getEnvironment().getPropertyEntries("datasources"));
+        for (BeanDefinition<DataSource> definition : context.getBeanDefinitions(DataSource.class)) {
+            Optional<String> name = definition instanceof NameResolver resolver ? resolver.resolveName()
+                    : Optional.empty();
+            names.add(name.orElse("default"));
+        }
+        return names;
     }
 
     /** Runs the customizer beans by ascending order ({@code @Order} or {@link Ordered}); a failure names both. */
@@ -208,5 +236,23 @@ public class SeqguardDataSourceListener implements BeanCreatedEventListener<Data
 
     private static Duration elapsed(long t0) {
         return Duration.ofNanos(System.nanoTime() - t0);
+    }
+
+    /** Kept apart so that HikariCP stays optional. */
+    private static final class HikariPools {
+
+        static Integer maximumPoolSize(DataSource pool) {
+            try {
+                if (pool instanceof com.zaxxer.hikari.HikariConfigMXBean hikari) {
+                    return hikari.getMaximumPoolSize();
+                }
+                if (pool.isWrapperFor(com.zaxxer.hikari.HikariConfigMXBean.class)) {
+                    return pool.unwrap(com.zaxxer.hikari.HikariConfigMXBean.class).getMaximumPoolSize();
+                }
+            } catch (SQLException | RuntimeException e) {
+                // not a Hikari pool we can read
+            }
+            return null;
+        }
     }
 }

@@ -7,9 +7,7 @@ import io.micronaut.health.HealthStatus;
 import io.micronaut.management.endpoint.health.HealthEndpoint;
 import io.micronaut.management.health.indicator.HealthIndicator;
 import io.micronaut.management.health.indicator.HealthResult;
-import io.seqguard.AlignmentReport;
 import io.seqguard.GuardResult;
-import io.seqguard.StartupGuardException;
 import jakarta.inject.Singleton;
 
 import java.util.LinkedHashMap;
@@ -22,15 +20,17 @@ import org.reactivestreams.Publisher;
  * the same details as seqguard's Spring Boot starter. Defined when micronaut-management's health endpoint is;
  * {@code endpoints.health.seqguard.enabled=false} turns it off.
  *
- * <p>Status: {@code UNKNOWN} before the guard has run on any data source; {@code DOWN} when a run refused start-up
- * (seen only for a data source created after start-up, since a refusal stops start-up); else {@code UP}. Details, by
- * data source name: {@code mode}, {@code applied}, {@code outcome}, {@code database}, {@code serverVersion},
- * {@code primary} ({@code id}, {@code recognition}, {@code fromSystemIdentifier}, {@code previousPrimaryId},
- * {@code lastRunAt}), {@code standby}, {@code lastRun} (when it started), {@code durationMillis}, {@code allocation},
- * {@code counts} (sequences by status, keyed as in the JSON report), {@code maxRangeUsed}, {@code repaired} (the
- * sequences moved), {@code lockWaitMillis}, {@code enabledSubscriptions}, {@code notes}; for a refusal
- * {@code status DOWN}, {@code reason} and {@code error}. Data sources the guard does not run on are listed under
- * {@code unguarded} with the reason.
+ * <p>Status: {@code UNKNOWN} before the guard has run on any data source; {@code DOWN} when the latest run of some
+ * data source refused start-up (an incomplete run with {@code on-incomplete=fail} among them; seen only for a data
+ * source created after start-up, since a refusal stops start-up) or failed on its configuration; else {@code UP},
+ * also for an incomplete run let through with {@code on-incomplete=warn}, whose details list the unverified
+ * sequences. Details, by data source name: the core's ({@link GuardResult#toDetails()}: {@code mode},
+ * {@code applied}, {@code outcome}, {@code database}, {@code serverVersion}, {@code primary}, {@code standby},
+ * {@code lastRun}, {@code durationMillis}, {@code verdict}, {@code allocation}, {@code counts}, {@code maxRangeUsed},
+ * {@code repaired}, {@code unverified}, {@code lockWaitMillis}, {@code enabledSubscriptions}, {@code notes}); for a
+ * refusal {@link io.seqguard.StartupGuardException#toDetails()} ({@code status DOWN}, {@code reason}, {@code verdict},
+ * {@code counts}, {@code unverified}, {@code error} ...) with {@code lastRun} and {@code durationMillis}. Data sources
+ * the guard does not run on are listed under {@code unguarded} with the reason.
  */
 @Singleton
 @Requires(classes = HealthIndicator.class)
@@ -56,7 +56,7 @@ public class SeqguardHealthIndicator implements HealthIndicator {
         return Publishers.just(result());
     }
 
-    /** The health result, computed from the runs recorded so far. */
+    /** {@return the health result, computed from the runs recorded so far} */
     HealthResult result() {
         Map<String, Object> details = new LinkedHashMap<>();
         HealthStatus status;
@@ -81,36 +81,20 @@ public class SeqguardHealthIndicator implements HealthIndicator {
 
     private static Map<String, Object> details(GuardRun run) {
         GuardResult result = run.result();
-        if (result == null) {
-            Map<String, Object> details = new LinkedHashMap<>();
-            details.put("status", "DOWN");
-            if (run.failure() instanceof StartupGuardException) {
-                details.put("reason", lower(((StartupGuardException) run.failure()).reason()));
-            }
-            details.put("lastRun", run.startedAt().toString());
-            details.put("durationMillis", run.duration().toMillis());
-            AlignmentReport report = run.report();
-            if (report != null) {
-                details.put("allocation", report.allocation().toString());
-                details.put("counts", counts(report));
-                details.put("maxRangeUsed", report.maxRangeUsed());
-            }
-            details.put("error", String.valueOf(run.failure().getMessage()));
-            return details;
+        if (result != null) {
+            return result.toDetails();
         }
-        return details(result);
-    }
-
-    /** The details of a run that let start-up go on: the core's, the same keys in every framework. */
-    static Map<String, Object> details(GuardResult result) {
-        return result.toDetails();
-    }
-
-    /** Sequences by status, every status present, keyed as in the JSON report ({@code not_verifiable}). */
-    static Map<String, Integer> counts(AlignmentReport report) {
-        Map<String, Integer> counts = new java.util.LinkedHashMap<>();
-        report.countsByStatus().forEach((status, count) -> counts.put(lower(status), count));
-        return counts;
+        Map<String, Object> details;
+        if (run.failure() instanceof SeqguardStartupException refusal) {
+            details = refusal.getGuardException().toDetails();
+        } else {
+            details = new LinkedHashMap<>();
+            details.put("status", "DOWN");
+            details.put("error", String.valueOf(run.failure().getMessage()));
+        }
+        details.put("lastRun", run.startedAt().toString());
+        details.put("durationMillis", run.duration().toMillis());
+        return details;
     }
 
     static String lower(Enum<?> value) {

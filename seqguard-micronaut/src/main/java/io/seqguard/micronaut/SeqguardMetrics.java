@@ -17,8 +17,10 @@ import java.util.concurrent.TimeUnit;
  * one set per guarded data source (tag {@code datasource}), each showing the data source's latest run:
  * <ul>
  *   <li>{@value #SEQUENCES} (gauge, tag {@code status}: {@code aligned}, {@code behind}, {@code exhausted},
- *       {@code not_verifiable}, {@code skipped}, {@code empty}): sequences by status in the latest run's report
- *       (after a repair, the repaired ones count as aligned);</li>
+ *       {@code not_verifiable}, {@code no_privilege}, {@code skipped}, {@code empty}): sequences by status in the
+ *       latest run's report (after a repair, the repaired ones count as aligned);</li>
+ *   <li>{@value #UNVERIFIED} (gauge): sequences that could not be verified and are not acknowledged
+ *       ({@code allow-unverified}); above 0 means the run was incomplete;</li>
  *   <li>{@value #RANGE_USED_MAX} (gauge, 0 to 1): the highest share of its range any sequence has used;</li>
  *   <li>{@value #GUARD_DURATION} (time gauge): how long the latest run took, lock wait included.</li>
  * </ul>
@@ -37,6 +39,8 @@ public class SeqguardMetrics implements MeterBinder {
 
     /** Gauge: sequences by status. */
     public static final String SEQUENCES = "seqguard.sequences";
+    /** Gauge: sequences not verified and not acknowledged. */
+    public static final String UNVERIFIED = "seqguard.sequences.unverified";
     /** Gauge: the highest share of its range any sequence has used. */
     public static final String RANGE_USED_MAX = "seqguard.range.used.max";
     /** Time gauge: how long the latest guard run took. */
@@ -78,6 +82,13 @@ public class SeqguardMetrics implements MeterBinder {
                     .strongReference(true)
                     .register(registry);
         }
+        Gauge.builder(UNVERIFIED, runs, r -> unverified(r, name))
+                .tag(DATASOURCE, name)
+                .baseUnit("sequences")
+                .description("Sequences the last seqguard startup guard run could not verify and that are not "
+                        + "acknowledged")
+                .strongReference(true)
+                .register(registry);
         Gauge.builder(RANGE_USED_MAX, runs, r -> rangeUsed(r, name))
                 .tag(DATASOURCE, name)
                 .description("Highest share of its range (0 to 1) any sequence has used")
@@ -92,6 +103,11 @@ public class SeqguardMetrics implements MeterBinder {
     private static double count(SeqguardRuns runs, String name, SequenceStatus status) {
         AlignmentReport report = report(runs, name);
         return report == null ? Double.NaN : report.countsByStatus().get(status);
+    }
+
+    private static double unverified(SeqguardRuns runs, String name) {
+        AlignmentReport report = report(runs, name);
+        return report == null ? Double.NaN : report.unverified().size();
     }
 
     private static double rangeUsed(SeqguardRuns runs, String name) {

@@ -7,38 +7,44 @@ import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.exceptions.ConfigurationException;
 import io.micronaut.health.HealthStatus;
 import io.micronaut.management.health.indicator.HealthResult;
-import io.micronaut.inject.qualifiers.Qualifiers;
 import io.seqguard.AlignerConfiguration;
 import io.seqguard.AllocationRule;
 import io.seqguard.GuardConfiguration;
 import io.seqguard.GuardMode;
+import io.seqguard.GuardOption;
 import io.seqguard.SequenceMapping;
 import io.seqguard.StandbyAction;
 import io.seqguard.StartupGuard;
 import io.seqguard.SubscriptionAction;
 
-import java.lang.reflect.Proxy;
-import java.sql.Connection;
-import java.sql.DatabaseMetaData;
+import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
 
-/** {@code seqguard.*} keys reach the core configuration; no database needed. */
+/**
+ * {@code seqguard.*} keys reach the core configuration through {@link GuardOption}, at the global level and per data
+ * source; no database needed (the data source is never asked for a connection).
+ */
 class ConfigurationTest {
 
-    /** A data source that is never asked for a connection. */
-    private static final DataSource NO_DATABASE = fakeDataSource("none");
+    private static final DataSource NO_DATABASE = new PGSimpleDataSource();
 
-    private static ApplicationContext start(Map<String, Object> properties) {
-        return TestApps.start(properties);
-    }
+    /** Getters whose names do not follow the configuration method's. */
+    private static final Map<String, String> GETTERS = Map.of("excludeSchemas", "getExcludedSchemas",
+            "excludeSequences", "getExcludedSequences", "excludeTables", "getExcludedTables", "allowUnverified",
+            "getAllowedUnverified");
 
-    private static SeqguardDataSourceConfiguration configuration(ApplicationContext context, String name) {
-        return context.getBean(SeqguardDataSourceConfiguration.class, Qualifiers.byName(name));
+    private static GuardConfiguration configure(Map<String, Object> properties, String dataSource) {
+        try (ApplicationContext context = TestApps.start(properties)) {
+            return new SeqguardSettings(context.getEnvironment()).configure(dataSource, NO_DATABASE, null, null);
+        }
     }
 
     @Test
@@ -51,6 +57,7 @@ class ConfigurationTest {
         p.put(prefix + "exclude-sequences", List.of("billing.legacy_seq"));
         p.put(prefix + "exclude-tables", List.of("public.staging"));
         p.put(prefix + "mappings", List.of("billing.invoice_number_seq=billing.invoice.number"));
+        p.put(prefix + "allow-unverified", List.of("billing.ticket_seq"));
         p.put(prefix + "allocation", "hilo:50");
         p.put(prefix + "margin", 100);
         p.put(prefix + "statement-timeout", "30s");
@@ -61,127 +68,179 @@ class ConfigurationTest {
         p.put(prefix + "capacity-warning", 0.5);
         p.put(prefix + "on-standby", "warn");
         p.put(prefix + "on-enabled-subscription", "proceed");
+        p.put(prefix + "on-incomplete", "warn");
         p.put(prefix + "block-writers-during-repair", true);
         p.put(prefix + "application-name", "billing");
         p.put(prefix + "journal", true);
         p.put(prefix + "journal-table", "ops.seqguard_runs");
-        try (ApplicationContext context = start(p)) {
-            StartupGuard guard = configuration(context, "main").load(NO_DATABASE, "ignored");
+        GuardConfiguration g = configure(p, "main");
+        assertThat(g.getDataSource()).isSameAs(NO_DATABASE);
+        assertThat(g.getMode()).isEqualTo(GuardMode.VERIFY);
+        assertThat(g.getLockWaitTimeout()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(g.getTimeLimit()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(g.getOnStandby()).isEqualTo(StandbyAction.WARN);
+        assertThat(g.getOnEnabledSubscription()).isEqualTo(SubscriptionAction.PROCEED);
+        assertThat(g.getOnIncomplete().name()).isEqualTo("WARN");
+        assertThat(g.getApplicationName()).isEqualTo("billing");
+        assertThat(g.isJournal()).isTrue();
+        assertThat(g.getJournalTable()).isEqualTo("ops.seqguard_runs");
+        assertThat(g.getVocabulary().name("allowUnverified")).isEqualTo("seqguard.datasources.main.allow-unverified");
 
-            GuardConfiguration g = guard.configuration();
-            assertThat(g.getDataSource()).isSameAs(NO_DATABASE);
-            assertThat(g.getMode()).isEqualTo(GuardMode.VERIFY);
-            assertThat(g.getLockWaitTimeout()).isEqualTo(Duration.ofSeconds(20));
-            assertThat(g.getTimeLimit()).isEqualTo(Duration.ofSeconds(90));
-            assertThat(g.getOnStandby()).isEqualTo(StandbyAction.WARN);
-            assertThat(g.getOnEnabledSubscription()).isEqualTo(SubscriptionAction.PROCEED);
-            assertThat(g.getApplicationName()).isEqualTo("billing");
-            assertThat(g.isJournal()).isTrue();
-            assertThat(g.getJournalTable()).isEqualTo("ops.seqguard_runs");
-
-            AlignerConfiguration a = guard.aligner().configuration();
-            assertThat(a.getSchemas()).containsExactly("public", "billing");
-            assertThat(a.getExcludedSchemas()).containsExactly("audit");
-            assertThat(a.getExcludedSequences()).containsExactly("billing.legacy_seq");
-            assertThat(a.getExcludedTables()).containsExactly("public.staging");
-            assertThat(a.getMappings()).containsExactly(
-                    SequenceMapping.parse("billing.invoice_number_seq=billing.invoice.number"));
-            assertThat(a.getAllocation()).isEqualTo(AllocationRule.hilo(50));
-            assertThat(a.getMargin()).isEqualTo(100);
-            assertThat(a.getStatementTimeout()).isEqualTo(Duration.ofSeconds(30));
-            assertThat(a.getLockTimeout()).isEqualTo(Duration.ofSeconds(5));
-            assertThat(a.getJobs()).isEqualTo(3);
-            assertThat(a.getCapacityWarning()).isEqualTo(0.5);
-            assertThat(a.isBlockWritersDuringRepair()).isTrue();
-        }
+        AlignerConfiguration a = g.load().aligner().configuration();
+        assertThat(a.getSchemas()).containsExactly("public", "billing");
+        assertThat(a.getExcludedSchemas()).containsExactly("audit");
+        assertThat(a.getExcludedSequences()).containsExactly("billing.legacy_seq");
+        assertThat(a.getExcludedTables()).containsExactly("public.staging");
+        assertThat(a.getMappings()).containsExactly(
+                SequenceMapping.parse("billing.invoice_number_seq=billing.invoice.number"));
+        assertThat(a.getAllowedUnverified()).containsExactly("billing.ticket_seq");
+        assertThat(a.getAllocation()).isEqualTo(AllocationRule.hilo(50));
+        assertThat(a.getMargin()).isEqualTo(100);
+        assertThat(a.getStatementTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(a.getLockTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(a.getJobs()).isEqualTo(3);
+        assertThat(a.getCapacityWarning()).isEqualTo(0.5);
+        assertThat(a.isBlockWritersDuringRepair()).isTrue();
     }
 
     @Test
-    void aDataSourceWithoutASectionGetsTheCoresDefaultsAndTheApplicationName() {
-        StartupGuard guard = new SeqguardDataSourceConfiguration("default").load(NO_DATABASE, "books-service");
-        GuardConfiguration g = guard.configuration();
-        assertThat(g.getMode()).isEqualTo(GuardMode.REPAIR);
-        assertThat(g.getApplicationName()).isEqualTo("books-service");
-        assertThat(g.getTimeLimit()).isEqualTo(GuardConfiguration.DEFAULT_TIME_LIMIT);
-        assertThat(g.isJournal()).isFalse();
-        assertThat(guard.aligner().configuration().getAllocation()).isEqualTo(AllocationRule.pooled());
+    void globalKeysApplyToEveryDataSourceAndADataSourcesOwnKeysOverThem() {
+        Map<String, Object> p = Map.of("seqguard.mode", "verify", "seqguard.jobs", 3,
+                "seqguard.datasources.main.jobs", 1, "seqguard.datasources.main.schemas", List.of());
+        GuardConfiguration main = configure(p, "main");
+        GuardConfiguration other = configure(p, "other");
+        assertThat(main.getMode()).isEqualTo(GuardMode.VERIFY);
+        assertThat(other.getMode()).isEqualTo(GuardMode.VERIFY);
+        assertThat(main.load().aligner().configuration().getJobs()).isEqualTo(1);
+        assertThat(other.load().aligner().configuration().getJobs()).isEqualTo(3);
+        // messages name each data source's own properties where it has them, else the global ones
+        assertThat(main.getVocabulary().name("jobs")).isEqualTo("seqguard.datasources.main.jobs");
+        assertThat(other.getVocabulary().name("jobs")).isEqualTo("seqguard.jobs");
+        assertThat(other.getVocabulary().repair()).isEqualTo("the application with seqguard.mode=repair");
+    }
+
+    @Test
+    void listsAsYamlWritesThemAsIndexedKeysAndAsText() {
+        GuardConfiguration g = configure(Map.of("seqguard.schemas", List.of("public", "\"Sales, EU\""),
+                "seqguard.exclude-tables[0]", "public.staging", "seqguard.exclude-tables[1]", "public.tmp",
+                "seqguard.exclude-sequences", "a_seq, \"B, c\""), "default");
+        AlignerConfiguration a = g.load().aligner().configuration();
+        assertThat(a.getSchemas()).containsExactly("public", "\"Sales, EU\"");
+        assertThat(a.getExcludedTables()).containsExactly("public.staging", "public.tmp");
+        assertThat(a.getExcludedSequences()).containsExactly("a_seq", "\"B, c\"");
+    }
+
+    /** Nothing set: every value is the core's default, and the application's name names the application. */
+    @Test
+    void everyDefaultIsTheCoresDefault() throws Exception {
+        GuardConfiguration g;
+        try (ApplicationContext context = TestApps.start(Map.of())) {
+            g = new SeqguardSettings(context.getEnvironment()).configure("default", NO_DATABASE, "books-service",
+                    null);
+        }
+        StartupGuard guard = g.load();
+        GuardConfiguration core = StartupGuard.configure();
+        for (GuardOption<?> option : GuardOption.all()) {
+            if (option.scope() == GuardOption.Scope.INTEGRATION) {
+                continue;
+            }
+            Object holder = option.scope() == GuardOption.Scope.GUARD ? guard.configuration()
+                    : guard.aligner().configuration();
+            Object actual = getter(holder, option.method()).invoke(holder);
+            if (option == GuardOption.APPLICATION_NAME) {
+                assertThat(actual).isEqualTo("books-service");
+            } else if (option == GuardOption.LOCK_WAIT_TIMEOUT) {
+                assertThat(actual).isEqualTo(core.getLockWaitTimeout());
+            } else {
+                assertThat(actual).as("default of seqguard.%s", option.key()).isEqualTo(option.defaultValue());
+            }
+        }
+    }
+
+    /** The module's README lists every option with the core's description. */
+    @Test
+    void theReadmeDocumentsEveryOption() throws Exception {
+        String readme = Files.readString(Path.of("README.md"));
+        for (GuardOption<?> option : GuardOption.all()) {
+            assertThat(readme).contains("| `" + option.key() + "` | ").contains(" | " + option.description() + " |");
+        }
+    }
+
+    private static Method getter(Object holder, String method) throws NoSuchMethodException {
+        String capitalized = Character.toUpperCase(method.charAt(0)) + method.substring(1);
+        try {
+            return holder.getClass().getMethod(GETTERS.getOrDefault(method, "get" + capitalized));
+        } catch (NoSuchMethodException e) {
+            return holder.getClass().getMethod("is" + capitalized);
+        }
     }
 
     @Test
     void yamlOffMeansModeOff() {
         // YAML 1.1 reads a bare off as the boolean false
-        try (ApplicationContext context = start(Map.of("seqguard.datasources.main.mode", false))) {
-            assertThat(configuration(context, "main").load(NO_DATABASE, null).configuration().getMode())
-                    .isEqualTo(GuardMode.OFF);
-        }
+        assertThat(configure(Map.of("seqguard.datasources.main.mode", false), "main").getMode())
+                .isEqualTo(GuardMode.OFF);
     }
 
     @Test
-    void anInvalidValueNamesTheKey() {
-        try (ApplicationContext context = start(Map.of("seqguard.datasources.main.mode", "sometimes",
-                "seqguard.datasources.other.allocation", "greedy",
-                "seqguard.datasources.third.mappings", "no_equals_sign",
-                "seqguard.datasources.fourth.jobs", 0,
-                "seqguard.datasources.fifth.lock-wait-timeout", "3m"))) {
-            assertThatThrownBy(() -> configuration(context, "main").load(NO_DATABASE, null))
-                    .isInstanceOf(ConfigurationException.class)
-                    .hasMessageStartingWith("seqguard.datasources.main.mode is invalid: ")
-                    .hasMessageContaining("sometimes");
-            assertThatThrownBy(() -> configuration(context, "other").load(NO_DATABASE, null))
-                    .isInstanceOf(ConfigurationException.class)
-                    .hasMessageStartingWith("seqguard.datasources.other.allocation is invalid: ");
-            assertThatThrownBy(() -> configuration(context, "third").load(NO_DATABASE, null))
-                    .isInstanceOf(ConfigurationException.class)
-                    .hasMessageStartingWith("seqguard.datasources.third.mappings is invalid: ");
-            assertThatThrownBy(() -> configuration(context, "fourth").load(NO_DATABASE, null))
-                    .isInstanceOf(ConfigurationException.class)
-                    .hasMessageStartingWith("seqguard.datasources.fourth.jobs is invalid: ");
-            assertThatThrownBy(() -> configuration(context, "fifth").load(NO_DATABASE, null))
-                    .isInstanceOf(ConfigurationException.class)
-                    .hasMessageStartingWith("seqguard.datasources.fifth: lockWaitTimeout");
+    void anInvalidValueNamesTheKeyAndWhatIsAccepted() {
+        assertInvalid(Map.of("seqguard.datasources.main.mode", "sometimes"),
+                "seqguard.datasources.main.mode: 'sometimes' is not a guard mode; use repair, verify or off (context). "
+                        + "mode: ");
+        assertInvalid(Map.of("seqguard.allocation", "greedy"), "seqguard.allocation: 'greedy' is not an allocation "
+                + "rule");
+        assertInvalid(Map.of("seqguard.datasources.main.mappings", List.of("no_equals_sign")),
+                "seqguard.datasources.main.mappings: mapping: 'no_equals_sign' has no '='");
+        assertInvalid(Map.of("seqguard.datasources.main.jobs", 0),
+                "seqguard.datasources.main.jobs: must be between 1 and 64, was 0 (context). jobs: Connections used");
+        assertInvalid(Map.of("seqguard.mode", List.of("verify", "repair")), "seqguard.mode: takes one value");
+        try (ApplicationContext context = TestApps.start(Map.of("seqguard.datasources.main.lock-wait-timeout", "3m"))) {
+            GuardConfiguration g = new SeqguardSettings(context.getEnvironment()).configure("main", NO_DATABASE, null,
+                    null);
+            assertThatThrownBy(() -> SeqguardSettings.load("main", g)).isInstanceOf(ConfigurationException.class)
+                    .hasMessageStartingWith("Micronaut data source 'main': seqguard.datasources.main.lock-wait-timeout "
+                            + "(180000 ms) must not exceed seqguard.datasources.main.time-limit (120000 ms)");
         }
     }
 
-    @Test
-    void aSectionNoDataSourceUsesIsReported() {
-        try (ApplicationContext context = start(Map.of("seqguard.datasources.defualt.mode", "verify"))) {
-            assertThat(context.getBean(UnmatchedConfigurationCheck.class).unmatched()).containsExactly("defualt");
-        }
+    private static void assertInvalid(Map<String, Object> properties, String message) {
+        assertThatThrownBy(() -> configure(properties, "main")).isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith(message);
     }
 
     @Test
     void globalSwitchRemovesTheGuard() {
-        try (ApplicationContext context = start(Map.of(SeqguardDataSourceListener.ENABLED, false))) {
+        try (ApplicationContext context = TestApps.start(Map.of(SeqguardDataSourceListener.ENABLED, false))) {
             assertThat(context.containsBean(SeqguardDataSourceListener.class)).isFalse();
             assertThat(context.containsBean(SeqguardMetrics.class)).isFalse();
             assertThat(context.containsBean(SeqguardHealthIndicator.class)).isFalse();
         }
-        try (ApplicationContext context = start(Map.of())) {
+        try (ApplicationContext context = TestApps.start(Map.of())) {
             assertThat(context.containsBean(SeqguardDataSourceListener.class)).isTrue();
         }
     }
 
+    /** Only PostgreSQL is guarded: an H2 data source is left alone, and properties of its own are a mistake. */
     @Test
     void aDatabaseOtherThanPostgresqlIsSkippedUnlessConfigured() {
-        try (ApplicationContext context = start(Map.of("seqguard.datasources.configured.mode", "repair"))) {
-            SeqguardDataSourceListener listener = context.getBean(SeqguardDataSourceListener.class);
+        Map<String, Object> h2 = Map.of("datasources.h2.url", "jdbc:h2:mem:seqguard_h2;DB_CLOSE_DELAY=-1",
+                "datasources.h2.driver-class-name", "org.h2.Driver", "datasources.h2.username", "sa");
+        try (ApplicationContext context = TestApps.start(h2)) {
             SeqguardRuns runs = context.getBean(SeqguardRuns.class);
-
-            listener.guard("h2", fakeDataSource("H2"));
             assertThat(runs.latest("h2")).isEmpty();
             assertThat(runs.unguarded()).containsExactly(Map.entry("h2", "not PostgreSQL (H2)"));
-
-            assertThatThrownBy(() -> listener.guard("configured", fakeDataSource("H2")))
-                    .isInstanceOf(ConfigurationException.class)
-                    .hasMessageContaining("seqguard.datasources.configured is configured, but data source "
-                            + "'configured' is H2, not PostgreSQL");
-            assertThat(runs.latest("configured").orElseThrow().passed()).isFalse();
         }
+        Map<String, Object> configured = TestApps.merge(h2, Map.of("seqguard.datasources.h2.mode", "verify"));
+        assertThatThrownBy(() -> TestApps.start(configured).close())
+                .satisfies(thrown -> assertThat(TestApps.causes(thrown).map(Throwable::getMessage))
+                        .anySatisfy(message -> assertThat(message).isEqualTo("seqguard.datasources.h2 is configured, "
+                                + "but data source 'h2' is H2, not PostgreSQL: seqguard guards PostgreSQL only. "
+                                + "Remove those properties or set seqguard.datasources.h2.enabled=false.")));
     }
 
     @Test
     void healthIsUnknownBeforeAnyRunAndListsUnguardedDataSources() {
-        try (ApplicationContext context = start(Map.of("seqguard.datasources.off.enabled", false))) {
+        try (ApplicationContext context = TestApps.start(Map.of("seqguard.datasources.off.enabled", false))) {
             SeqguardHealthIndicator health = context.getBean(SeqguardHealthIndicator.class);
             assertThat(health.result().getStatus()).isEqualTo(HealthStatus.UNKNOWN);
 
@@ -192,28 +251,5 @@ class ConfigurationTest {
             Map<String, Object> details = (Map<String, Object>) result.getDetails();
             assertThat(details).containsEntry("unguarded", Map.of("off", "seqguard.datasources.off.enabled=false"));
         }
-    }
-
-    /** A data source whose connections only answer {@code getMetaData().getDatabaseProductName()}. */
-    private static DataSource fakeDataSource(String product) {
-        DatabaseMetaData metaData = proxy(DatabaseMetaData.class, "getDatabaseProductName", product);
-        Connection connection = proxy(Connection.class, "getMetaData", metaData);
-        return proxy(DataSource.class, "getConnection", connection);
-    }
-
-    private static <T> T proxy(Class<T> type, String method, Object answer) {
-        return type.cast(Proxy.newProxyInstance(ConfigurationTest.class.getClassLoader(), new Class<?>[] {type},
-                (self, m, args) -> {
-                    if (m.getName().equals(method)) {
-                        return answer;
-                    }
-                    if (m.getName().equals("close")) {
-                        return null;
-                    }
-                    if (m.getName().equals("toString")) {
-                        return "fake " + type.getSimpleName();
-                    }
-                    throw new UnsupportedOperationException(m.getName());
-                }));
     }
 }

@@ -18,7 +18,7 @@ class MinimalClasspathTest {
 
     @Test
     void theGuardNeedsNeitherManagementNorMicrometer() {
-        assumeTrue(Boolean.getBoolean("seqguard.minimal-classpath"), "runs in the minimal-classpath execution only");
+        assumeTrue(Boolean.getBoolean("test.minimal-classpath"), "runs in the minimal-classpath execution only");
         assertThat(ClassUtils.isPresent("io.micronaut.management.health.indicator.HealthIndicator", null)).isFalse();
         assertThat(ClassUtils.isPresent("io.micrometer.core.instrument.MeterRegistry", null)).isFalse();
         assertThat(ClassUtils.isPresent("io.micronaut.configuration.metrics.micrometer.MeterRegistryFactory", null))

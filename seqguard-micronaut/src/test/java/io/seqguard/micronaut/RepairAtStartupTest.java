@@ -118,8 +118,8 @@ class RepairAtStartupTest implements TestPropertyProvider {
         assertThat(details.get("repaired")).isEqualTo(List.of("public.book_id_seq"));
         @SuppressWarnings("unchecked")
         Map<String, Integer> counts = (Map<String, Integer>) details.get("counts");
-        assertThat(counts).containsOnlyKeys("aligned", "behind", "exhausted", "not_verifiable", "no_privilege", "skipped",
-                "empty");
+        assertThat(counts).containsOnlyKeys("aligned", "behind", "exhausted", "not_verifiable", "no_privilege",
+                "skipped", "empty", "not_used_on_node", "outside_node_range", "mismatched");
         assertThat(counts.get("behind")).isZero();
     }
 

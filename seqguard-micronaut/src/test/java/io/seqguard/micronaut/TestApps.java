@@ -56,6 +56,13 @@ final class TestApps {
         return Stream.iterate(thrown, Objects::nonNull, Throwable::getCause);
     }
 
+    /** The guard's refusal among the causes. */
+    static SeqguardStartupException refusal(Throwable thrown) {
+        return causes(thrown).filter(SeqguardStartupException.class::isInstance)
+                .map(SeqguardStartupException.class::cast).findFirst()
+                .orElseThrow(() -> new AssertionError("no refusal in " + thrown, thrown));
+    }
+
     /** The first {@link SQLException} among the causes; null when there is none. */
     static SQLException sqlCause(Throwable thrown) {
         return causes(thrown).filter(SQLException.class::isInstance).map(SQLException.class::cast).findFirst()

@@ -7,6 +7,8 @@ import io.micronaut.context.ApplicationContext;
 import io.seqguard.GuardMode;
 import io.seqguard.GuardOutcome;
 import io.seqguard.GuardResult;
+import io.seqguard.SequenceReport;
+import io.seqguard.SequenceStatus;
 import io.seqguard.StartupGuardException;
 import io.seqguard.test.TestDatabase;
 
@@ -55,14 +57,16 @@ class TwoDataSourcesTest {
                     application(books, invoices, "invoices-lagging")).close());
 
             assertThat(thrown).as("start-up fails").isNotNull();
-            StartupGuardException refusal = TestApps.causes(thrown).filter(StartupGuardException.class::isInstance)
-                    .map(StartupGuardException.class::cast).findFirst().orElseThrow(() -> new AssertionError(thrown));
-            assertThat(refusal.reason()).isEqualTo(StartupGuardException.Reason.DRIFT);
+            SeqguardStartupException refusal = TestApps.refusal(thrown);
+            assertThat(refusal.getDataSourceName()).isEqualTo("reporting");
+            assertThat(refusal.getGuardException().reason()).isEqualTo(StartupGuardException.Reason.DRIFT);
+            assertThat(refusal.getGuardException().report().withStatus(SequenceStatus.BEHIND))
+                    .extracting(SequenceReport::displayName).containsExactly("public.invoice_id_seq");
             assertThat(refusal.getMessage())
                     .startsWith("Micronaut data source 'reporting': ")
                     .contains("(mode verify) refuses start-up")
                     .contains("public.invoice_id_seq: next value 1, but max in use is 11")
-                    .contains("Fix:")
+                    .contains("Fix: run the application with seqguard.datasources.reporting.mode=repair")
                     .contains("setval");
             // what the application shows the person who starts it carries the same text
             assertThat(thrown.getMessage()).contains("public.invoice_id_seq");

@@ -6,7 +6,9 @@ import io.seqguard.GuardMode;
 import io.seqguard.GuardOutcome;
 import io.seqguard.GuardResult;
 import io.seqguard.StartupGuardException;
+import io.seqguard.UnknownObjectException;
 import io.seqguard.spring.boot.autoconfigure.SeqguardAutoConfiguration;
+import io.seqguard.spring.boot.autoconfigure.SeqguardConfigurationException;
 import io.seqguard.spring.boot.autoconfigure.SeqguardResults;
 import io.seqguard.spring.boot.autoconfigure.SeqguardStartupException;
 import io.seqguard.test.TestDatabase;
@@ -21,11 +23,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
+import org.springframework.core.io.support.SpringFactoriesLoader;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.jdbc.datasource.lookup.AbstractRoutingDataSource;
 
@@ -82,7 +87,7 @@ class MultipleDataSourcesTests {
     void aBeanCanHaveItsOwnMode() {
         withUrls().withPropertyValues("seqguard.datasources.reportingDataSource.mode=verify").run(context -> {
             assertThat(context).hasFailed();
-            SeqguardStartupException failure = SeqguardAutoConfigurationTests.findCause(context.getStartupFailure(),
+            SeqguardStartupException failure = Causes.find(context.getStartupFailure(),
                     SeqguardStartupException.class);
             assertThat(failure.getDataSourceName()).isEqualTo("reportingDataSource");
             assertThat(failure.getMode()).isEqualTo(GuardMode.VERIFY);
@@ -127,6 +132,100 @@ class MultipleDataSourcesTests {
                             "reportingDataSource", "routingDataSource");
                 });
         assertThat(orders.queryForLong("SELECT nextval('item_id_seq')")).isEqualTo(71);
+    }
+
+    /**
+     * Global settings apply to every DataSource: a mapping to a sequence the second database does not have stops
+     * start-up naming the property, and the advice is to give that DataSource its own value, not to check its URL.
+     */
+    @Test
+    void aGlobalMappingThatASecondDatabaseLacksIsNamedAndCanBeClearedForIt() {
+        orders.execute("DROP TABLE IF EXISTS invoice", "DROP SEQUENCE IF EXISTS invoice_number_seq",
+                "CREATE SEQUENCE invoice_number_seq", "CREATE TABLE invoice (id int PRIMARY KEY, number bigint)",
+                "INSERT INTO invoice VALUES (1, 900)");
+        try {
+            withUrls().withPropertyValues("seqguard.mappings=invoice_number_seq=invoice.number").run(context -> {
+                assertThat(context).hasFailed();
+                SeqguardStartupException failure = Causes.find(
+                        context.getStartupFailure(), SeqguardStartupException.class);
+                assertThat(failure.getDataSourceName()).isEqualTo("reportingDataSource");
+                assertThat(failure.getGuardException().reason())
+                        .isEqualTo(StartupGuardException.Reason.DATABASE_ERROR);
+                assertThat(Causes.find(failure, UnknownObjectException.class))
+                        .hasMessageStartingWith("seqguard.mappings: 'invoice_number_seq=\"invoice\".\"number\"': "
+                                + "sequence public.invoice_number_seq does not exist");
+                FailureAnalysis analysis = new FailureAnalyzers().analyze(context.getStartupFailure());
+                assertThat(analysis.getAction()).contains("give DataSource 'reportingDataSource' its own value under "
+                        + "seqguard.datasources.reportingDataSource.*").doesNotContain("URL");
+            });
+            withUrls().withPropertyValues("seqguard.mappings=invoice_number_seq=invoice.number",
+                    "seqguard.datasources.reportingDataSource.mappings=").run(context -> {
+                        assertThat(context).hasNotFailed();
+                        assertThat(context.getBean(SeqguardResults.class).getResults()).containsOnlyKeys(
+                                "ordersDataSource", "reportingDataSource");
+                    });
+            assertThat(orders.queryForLong("SELECT nextval('invoice_number_seq')")).isEqualTo(901);
+        } finally {
+            orders.execute("DROP TABLE invoice", "DROP SEQUENCE invoice_number_seq");
+        }
+    }
+
+    /** Only PostgreSQL is guarded; a block for another database is a mistake, found before any guard runs. */
+    @Test
+    void aDatabaseOtherThanPostgresqlIsLeftAloneUnlessConfigured() {
+        withUrls().withUserConfiguration(H2DataSource.class).run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context.getBean(SeqguardResults.class).getUnguarded())
+                    .containsEntry("h2DataSource", "not PostgreSQL (H2)");
+        });
+        lagging();
+        withUrls().withUserConfiguration(H2DataSource.class)
+                .withPropertyValues("seqguard.datasources.h2DataSource.mode=verify").run(context -> {
+                    assertThat(context).hasFailed();
+                    SeqguardConfigurationException failure = Causes.find(
+                            context.getStartupFailure(), SeqguardConfigurationException.class);
+                    assertThat(failure.getDescription()).isEqualTo("seqguard.datasources.h2DataSource is configured, "
+                            + "but DataSource 'h2DataSource' is H2, not PostgreSQL: seqguard guards PostgreSQL only.");
+                });
+        assertThat(orders.queryForLong("SELECT last_value FROM item_id_seq")).as("nothing guarded yet").isEqualTo(1);
+    }
+
+    @Test
+    void aMisspeltDataSourceNameStopsStartUpBeforeAnyDataSourceIsGuarded() {
+        withUrls().withPropertyValues("seqguard.datasources.defualt.mode=verify").run(context -> {
+            assertThat(context).hasFailed();
+            FailureAnalysis analysis = new FailureAnalyzers().analyze(context.getStartupFailure());
+            assertThat(analysis.getDescription()).startsWith("seqguard.datasources.defualt (property source "
+                    + "'test'): there is no DataSource bean named 'defualt'.");
+            assertThat(analysis.getAction()).isEqualTo("Use one of this application's DataSource beans: "
+                    + "[ordersDataSource, reportingDataSource, routingDataSource].");
+        });
+        assertThat(orders.queryForLong("SELECT last_value FROM item_id_seq")).isEqualTo(1);
+        assertThat(reporting.queryForLong("SELECT last_value FROM item_id_seq")).isEqualTo(1);
+    }
+
+    /** Spring Boot's own analyzers with seqguard's, in their order. */
+    private static final class FailureAnalyzers {
+        FailureAnalysis analyze(Throwable failure) {
+            for (FailureAnalyzer analyzer : SpringFactoriesLoader.forDefaultResourceLocation(
+                    MultipleDataSourcesTests.class.getClassLoader()).load(FailureAnalyzer.class, null,
+                            (type, name, error) -> { })) {
+                FailureAnalysis analysis = analyzer.analyze(failure);
+                if (analysis != null) {
+                    return analysis;
+                }
+            }
+            throw new AssertionError("no analysis of " + failure, failure);
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class H2DataSource {
+
+        @Bean
+        DataSource h2DataSource() {
+            return new DriverManagerDataSource("jdbc:h2:mem:seqguard_h2;DB_CLOSE_DELAY=-1", "sa", "");
+        }
     }
 
     @Configuration(proxyBeanMethods = false)

@@ -33,8 +33,10 @@ import org.springframework.context.ConfigurableApplicationContext;
  * A real Spring Boot application on real PostgreSQL, the way a user meets a cutover: Flyway creates the schema and
  * loads the old primary's rows with their ids (as replication does), then the application writes at start-up through
  * a JPA entity with a pooled sequence generator ({@code allocationSize = 50}), an identity entity and JdbcTemplate.
+ * The invoice sequence is written as Hibernate's schema export writes it (no {@code OWNED BY}, no default): the
+ * entity's metadata ties it to its column (the ORM step), and so does {@code seqguard.mappings} where configured.
  * With the starter it works; the same application with {@code seqguard.enabled=false} fails on its first insert; in
- * verify mode it refuses to start with Spring Boot's failure analysis.
+ * verify mode, or with a misspelt property, it refuses to start with Spring Boot's failure analysis.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class SeqguardApplicationTests {
@@ -79,17 +81,54 @@ class SeqguardApplicationTests {
             assertThat(output).contains("APPLICATION FAILED TO START")
                     .contains("seqguard's startup guard refused start-up on DataSource 'dataSource' (" + db.jdbcUrl()
                             + ")")
-                    .contains("3 sequence(s) in database " + db.name() + " lag their data")
-                    .contains("public.invoice_seq (feeds public.invoice.id): next value 1, max in use 1000, needs at "
-                            + "least 1050")
-                    .contains("public.customer_id_seq (feeds public.customer.id)")
-                    .contains("public.audit_event_id_seq (feeds public.audit_event.id)")
+                    .contains("3 sequence(s) in database " + db.name() + " would hand out ids that already exist")
+                    .contains("public.invoice_seq: next value 1, but max in use is 1000 (needs at least 1050)")
+                    .contains("public.customer_id_seq: next value 1, but max in use is 300")
+                    .contains("public.audit_event_id_seq: next value 1, but max in use is 42")
                     .contains("Statements that fix it").contains("setval(")
                     .contains("set seqguard.mode=repair (for this DataSource only: "
                             + "seqguard.datasources.dataSource.mode=repair)")
                     .contains("java -jar seqguard.jar repair --url " + db.jdbcUrl() + " --user "
                             + db.server().superuser());
             assertThat(db.queryForLong("SELECT nextval('invoice_seq')")).isEqualTo(1);
+        }
+    }
+
+    /**
+     * Without the mapping, the ORM step ties Hibernate's sequence to its column from the entity's metadata, with the
+     * entity's pooled block of 50: the application starts and writes, no property needed.
+     */
+    @Test
+    void withoutAMappingTheEntityTiesHibernatesSequenceToItsColumn() {
+        try (TestDatabase db = TestDatabase.create("unmapped");
+                ConfigurableApplicationContext context = start(db, List.of())) {
+            assertThat(context.getBean(StartUpWrites.class).invoiceIds()).containsExactly(1001L, 1002L);
+            SequenceReport invoice = context.getBean(SeqguardResults.class).get("dataSource").orElseThrow().report()
+                    .sequences().stream().filter(s -> s.name().equals("invoice_seq")).findFirst().orElseThrow();
+            assertThat(invoice.allocation()).isEqualTo(io.seqguard.AllocationRule.pooled(50));
+            assertThat(invoice.allocationSource()).isEqualTo(io.seqguard.AllocationSource.ENTITY);
+        }
+    }
+
+    /**
+     * What a user sees for the issue's bad configurations, through Spring Boot's whole failure reporting: seqguard's
+     * analysis (not Spring Boot's generic one for a value it cannot convert), and nothing repaired.
+     */
+    @Test
+    void badConfigurationStopsStartUpWithSeqguardsAnalysisAndNothingRepaired(CapturedOutput output) {
+        try (TestDatabase db = TestDatabase.create("badconfig")) {
+            assertThatThrownBy(() -> start(db, "--seqguard.jobs=two").close()).isNotNull();
+            assertThat(output).contains("APPLICATION FAILED TO START")
+                    .contains("seqguard.jobs: 'two' is not a whole number (\"seqguard.jobs\" from property source "
+                            + "\"commandLineArgs\").")
+                    .contains("Change seqguard.jobs. jobs: Connections used in parallel");
+            assertThatThrownBy(() -> start(db, "--seqguard.datasources.defualt.mode=verify").close()).isNotNull();
+            assertThat(output).contains("seqguard.datasources.defualt (property source 'commandLineArgs'): there is no "
+                    + "DataSource bean named 'defualt'.")
+                    .contains("Use one of this application's DataSource beans: [dataSource].");
+            // Flyway ran (the guard comes after it), the guard did not
+            assertThat(db.queryForLong("SELECT count(*) FROM invoice")).isEqualTo(1000);
+            assertThat(db.queryForLong("SELECT nextval('customer_id_seq')")).isEqualTo(1);
         }
     }
 
@@ -105,13 +144,19 @@ class SeqguardApplicationTests {
         }
     }
 
+    /** The shop as configured: the mapping tells seqguard which column Hibernate's invoice_seq feeds. */
     private static ConfigurableApplicationContext start(TestDatabase db, String... extra) {
+        return start(db, List.of("--seqguard.mappings=invoice_seq=invoice.id"), extra);
+    }
+
+    private static ConfigurableApplicationContext start(TestDatabase db, List<String> seqguard, String... extra) {
         List<String> args = new ArrayList<>();
         for (String property : Databases.springDataSource(db)) {
             args.add("--" + property);
         }
         args.addAll(List.of("--spring.main.banner-mode=off", "--spring.jmx.enabled=false",
                 "--spring.liquibase.enabled=false", "--spring.application.name=shop"));
+        args.addAll(seqguard);
         args.addAll(Arrays.asList(extra));
         return new SpringApplicationBuilder(ShopApplication.class).web(WebApplicationType.NONE)
                 .run(args.toArray(String[]::new));

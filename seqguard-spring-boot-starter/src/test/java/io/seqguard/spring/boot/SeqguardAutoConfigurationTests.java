@@ -17,6 +17,7 @@ import io.seqguard.StartupGuardException;
 import io.seqguard.SubscriptionAction;
 import io.seqguard.spring.boot.autoconfigure.SeqguardAutoConfiguration;
 import io.seqguard.spring.boot.autoconfigure.SeqguardConfigurationCustomizer;
+import io.seqguard.spring.boot.autoconfigure.SeqguardConfigurationException;
 import io.seqguard.spring.boot.autoconfigure.SeqguardInitializer;
 import io.seqguard.spring.boot.autoconfigure.SeqguardProperties;
 import io.seqguard.spring.boot.autoconfigure.SeqguardResults;
@@ -35,7 +36,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.LazyInitializationBeanFactoryPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -94,6 +94,29 @@ class SeqguardAutoConfigurationTests {
         }
     }
 
+    /**
+     * An AOT-processed application evaluated the auto-configuration's conditions at build time: the guard's beans
+     * exist whatever {@code seqguard.enabled} says at run time. The initializer reads it again when it runs.
+     */
+    @Test
+    void seqguardEnabledFalseAtRunTimeGuardsNothingEvenWhereTheBeansExist() {
+        try (TestDatabase db = TestDatabase.create("aotoff")) {
+            runner.withPropertyValues(Databases.springDataSource(db))
+                    .run(context -> {
+                        // the cutover's rows arrive after this context's own guard ran
+                        Databases.laggingTable(db, "orders", 120);
+                        org.springframework.mock.env.MockEnvironment runTime = new org.springframework.mock.env
+                                .MockEnvironment().withProperty("seqguard.enabled", "false");
+                        SeqguardResults results = new SeqguardResults();
+                        new SeqguardInitializer(java.util.Map.of("dataSource",
+                                context.getBean(javax.sql.DataSource.class)),
+                                context.getBean(SeqguardProperties.class), List.of(), runTime, results).run();
+                        assertThat(results.get("dataSource")).isEmpty();
+                    });
+            assertThat(db.queryForLong("SELECT nextval('orders_id_seq')")).as("nothing moved").isEqualTo(1);
+        }
+    }
+
     @Test
     void propertiesReachTheGuard() {
         try (TestDatabase db = TestDatabase.create("properties")) {
@@ -109,7 +132,7 @@ class SeqguardAutoConfigurationTests {
                             "seqguard.statement-timeout=5s", "seqguard.lock-timeout=2s", "seqguard.time-limit=30s",
                             "seqguard.lock-wait-timeout=20s", "seqguard.on-standby=warn",
                             "seqguard.on-enabled-subscription=verify", "seqguard.block-writers-during-repair=true",
-                            "seqguard.journal.enabled=true", "seqguard.journal.table=public.guard_runs",
+                            "seqguard.journal=true", "seqguard.journal-table=public.guard_runs",
                             "spring.application.name=shop")
                     .withBean(Recorder.class).withUserConfiguration(RecordingCustomizer.class)
                     .run(context -> {
@@ -152,7 +175,7 @@ class SeqguardAutoConfigurationTests {
             runner.withPropertyValues(Databases.springDataSource(db)).withPropertyValues("seqguard.mode=verify")
                     .run(context -> {
                         assertThat(context).hasFailed();
-                        SeqguardStartupException failure = findCause(context.getStartupFailure(),
+                        SeqguardStartupException failure = Causes.find(context.getStartupFailure(),
                                 SeqguardStartupException.class);
                         assertThat(failure.getDataSourceName()).isEqualTo("dataSource");
                         assertThat(failure.getJdbcUrl()).isEqualTo(db.jdbcUrl());
@@ -181,19 +204,23 @@ class SeqguardAutoConfigurationTests {
     @Test
     void invalidValuesNameTheirProperty() {
         runner.withUserConfiguration(UnreachableDataSource.class).withPropertyValues("seqguard.allocation=banana")
-                .run(context -> assertInvalid(context.getStartupFailure(), "seqguard.allocation", "banana"));
+                .run(context -> assertInvalid(context.getStartupFailure(), "seqguard.allocation",
+                        "seqguard.allocation: 'banana' is not an allocation rule"));
         runner.withUserConfiguration(UnreachableDataSource.class)
                 .withPropertyValues("seqguard.mappings[0]=orders_seq=orders.id", "seqguard.mappings[1]=nonsense")
-                .run(context -> assertInvalid(context.getStartupFailure(), "seqguard.mappings[1]", "nonsense"));
+                .run(context -> assertInvalid(context.getStartupFailure(), "seqguard.mappings",
+                        "seqguard.mappings: mapping: 'nonsense' has no '='"));
         runner.withUserConfiguration(UnreachableDataSource.class)
                 .withPropertyValues("seqguard.time-limit=10s", "seqguard.lock-wait-timeout=1m")
-                .run(context -> assertInvalid(context.getStartupFailure(), "seqguard.lock-wait-timeout", "PT1M"));
+                .run(context -> assertInvalid(context.getStartupFailure(), null,
+                        "seqguard.lock-wait-timeout (60000 ms) must not exceed seqguard.time-limit (10000 ms)"));
         runner.withUserConfiguration(UnreachableDataSource.class).withPropertyValues("seqguard.jobs=0")
-                .run(context -> assertInvalid(context.getStartupFailure(), "seqguard.jobs", "0"));
+                .run(context -> assertInvalid(context.getStartupFailure(), "seqguard.jobs",
+                        "seqguard.jobs: must be between 1 and 64, was 0"));
         runner.withUserConfiguration(UnreachableDataSource.class)
                 .withPropertyValues("seqguard.datasources.dataSource.margin=-1")
                 .run(context -> assertInvalid(context.getStartupFailure(), "seqguard.datasources.dataSource.margin",
-                        "-1"));
+                        "seqguard.datasources.dataSource.margin: must be 0 or more, was -1"));
     }
 
     @Test
@@ -201,10 +228,12 @@ class SeqguardAutoConfigurationTests {
         runner.withUserConfiguration(UnreachableDataSource.class)
                 .withPropertyValues("seqguard.datasources.reporting.enabled=false").run(context -> {
                     assertThat(context).hasFailed();
-                    assertThat(context.getStartupFailure()).rootCause().isInstanceOf(IllegalStateException.class)
-                            .hasMessageContaining("seqguard.datasources.reporting: there is no DataSource bean named "
-                                    + "'reporting'")
-                            .hasMessageContaining("[dataSource]");
+                    SeqguardConfigurationException failure = Causes.find(context.getStartupFailure(),
+                            SeqguardConfigurationException.class);
+                    assertThat(failure.getProperty()).isEqualTo("seqguard.datasources.reporting");
+                    assertThat(failure.getDescription()).startsWith("seqguard.datasources.reporting (property "
+                            + "source 'test'): there is no DataSource bean named 'reporting'.");
+                    assertThat(failure.getAction()).contains("[dataSource]");
                 });
     }
 
@@ -275,42 +304,16 @@ class SeqguardAutoConfigurationTests {
         }
     }
 
-    @Test
-    void propertyDefaultsAreTheCoresDefaults() {
-        SeqguardProperties properties = new SeqguardProperties();
-        assertThat(properties.getStatementTimeout()).isEqualTo(AlignerConfiguration.DEFAULT_STATEMENT_TIMEOUT);
-        assertThat(properties.getLockTimeout()).isEqualTo(AlignerConfiguration.DEFAULT_LOCK_TIMEOUT);
-        assertThat(properties.getCapacityWarning()).isEqualTo(AlignerConfiguration.DEFAULT_CAPACITY_WARNING);
-        assertThat(properties.getTimeLimit()).isEqualTo(GuardConfiguration.DEFAULT_TIME_LIMIT);
-        assertThat(properties.getJournal().getTable()).isEqualTo(GuardConfiguration.DEFAULT_JOURNAL_TABLE);
-        GuardConfiguration core = StartupGuard.configure();
-        assertThat(properties.getMode()).isEqualTo(core.getMode());
-        assertThat(properties.getOnStandby()).isEqualTo(core.getOnStandby());
-        assertThat(properties.getOnEnabledSubscription()).isEqualTo(core.getOnEnabledSubscription());
-        assertThat(properties.getAllocation()).isEqualTo(AllocationRule.pooled().toString());
-        assertThat(properties.getJobs()).isEqualTo(2);
-    }
-
     private static Map<String, SequenceReport> byName(GuardResult result) {
         return result.report().sequences().stream()
                 .collect(java.util.stream.Collectors.toMap(SequenceReport::displayName, s -> s));
     }
 
-    private static void assertInvalid(Throwable failure, String property, String value) {
+    private static void assertInvalid(Throwable failure, String property, String message) {
         assertThat(failure).as("start-up failure").isNotNull();
-        InvalidConfigurationPropertyValueException invalid = findCause(failure,
-                InvalidConfigurationPropertyValueException.class);
-        assertThat(invalid.getName()).isEqualTo(property);
-        assertThat(String.valueOf(invalid.getValue())).isEqualTo(value);
-    }
-
-    static <T extends Throwable> T findCause(Throwable failure, Class<T> type) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return type.cast(t);
-            }
-        }
-        throw new AssertionError("no " + type.getSimpleName() + " in " + failure, failure);
+        SeqguardConfigurationException invalid = Causes.find(failure, SeqguardConfigurationException.class);
+        assertThat(invalid.getProperty()).isEqualTo(property);
+        assertThat(invalid.getDescription()).startsWith(message);
     }
 
     /** A DataSource no guard may ever connect to (port 1): tests that must fail or back off before connecting. */

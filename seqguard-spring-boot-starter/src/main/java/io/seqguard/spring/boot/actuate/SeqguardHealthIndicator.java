@@ -2,6 +2,7 @@ package io.seqguard.spring.boot.actuate;
 
 import io.seqguard.GuardResult;
 import io.seqguard.spring.boot.autoconfigure.SeqguardResults;
+import io.seqguard.spring.boot.autoconfigure.SeqguardStartupException;
 
 import java.util.Map;
 import java.util.Objects;
@@ -10,15 +11,18 @@ import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
 /**
- * The {@code seqguard} health contributor: what the startup guard found and did for each DataSource bean at start-up.
- * It reads the recorded {@link SeqguardResults} and never queries the database (a guard that refused start-up means
- * there is no running application to ask).
+ * The {@code seqguard} health contributor: what the startup guard found and did for each DataSource bean. It reads
+ * the recorded {@link SeqguardResults} and never queries the database (a guard that refused start-up means there is
+ * no running application to ask).
  *
- * <p>Status: {@code UP} once the guard has run, {@code UNKNOWN} before. Details, per DataSource bean name: mode,
- * what was applied, outcome, database, server version, primary (its identity and whether it was a first boot, known,
- * or unknown without the journal), standby, last run (start time), duration in milliseconds, counts by status,
- * sequences moved, highest share of range used, notes; and the DataSource beans that are not guarded, with the
- * reason.
+ * <p>Status: {@code UNKNOWN} before the guard has run; {@code DOWN} when the latest run of some DataSource refused
+ * start-up (an incomplete run with {@code on-incomplete=fail} among them: seen when the guard was run again in a
+ * running application); else {@code UP}, also for an incomplete run let through with {@code on-incomplete=warn},
+ * whose details list the unverified sequences. Details, per DataSource bean name: the core's
+ * ({@link GuardResult#toDetails()}: mode, applied, outcome, database, serverVersion, primary, standby, lastRun,
+ * durationMillis, verdict, allocation, counts, maxRangeUsed, repaired, unverified, lockWaitMillis,
+ * enabledSubscriptions, notes), for a refusal {@link io.seqguard.StartupGuardException#toDetails()} (status, reason,
+ * verdict, counts, unverified, error ...); and the DataSource beans that are not guarded, with the reason.
  */
 public class SeqguardHealthIndicator extends AbstractHealthIndicator {
 
@@ -38,16 +42,21 @@ public class SeqguardHealthIndicator extends AbstractHealthIndicator {
             builder.unknown().withDetail("message", "the startup guard has not run");
             return;
         }
-        builder.up();
-        results.getResults().forEach((name, result) -> builder.withDetail(name, details(result)));
+        Map<String, SeqguardStartupException> failures = results.getFailures();
+        if (failures.isEmpty()) {
+            builder.up();
+        } else {
+            builder.down();
+        }
+        results.getResults().forEach((name, result) -> builder.withDetail(name, result.toDetails()));
+        failures.forEach((name, failure) -> {
+            Map<String, Object> details = failure.getGuardException().toDetails();
+            results.duration(name).ifPresent(duration -> details.put("durationMillis", duration.toMillis()));
+            builder.withDetail(name, details);
+        });
         Map<String, String> unguarded = results.getUnguarded();
         if (!unguarded.isEmpty()) {
             builder.withDetail("unguarded", unguarded);
         }
-    }
-
-    /** The details of a run that let start-up go on: the core's, the same keys in every framework. */
-    static Map<String, Object> details(GuardResult result) {
-        return result.toDetails();
     }
 }

@@ -54,11 +54,20 @@ public final class SeqguardAutoConfiguration {
     @ConditionalOnMissingBean
     SeqguardInitializer seqguardInitializer(ConfigurableListableBeanFactory beanFactory,
             SeqguardProperties properties, ObjectProvider<SeqguardConfigurationCustomizer> customizers,
-            Environment environment, SeqguardResults results) {
+            Environment environment, SeqguardResults results, ObjectProvider<OrmMappings> ormMappings) {
         // every singleton DataSource bean of this context, in definition order (getBeansOfType keeps it)
         Map<String, DataSource> dataSources = beanFactory.getBeansOfType(DataSource.class, false, true);
-        return new SeqguardInitializer(dataSources, properties, customizers.orderedStream().toList(),
-                environment.getProperty("spring.application.name"), results);
+        SeqguardInitializer initializer = new SeqguardInitializer(dataSources, properties,
+                customizers.orderedStream().toList(), environment, results);
+        OrmMappings found = ormMappings.getIfAvailable();
+        if (found != null && OrmMappings.deferred(environment)) {
+            // the EntityManagerFactories were built before this initializer: their mappings are known now
+            initializer.useOrmMappings(found);
+        } else if (found != null) {
+            // Hibernate's metamodel will tie the entities' sequences to their columns, after this run
+            initializer.expectOrmSteps();
+        }
+        return initializer;
     }
 
     @Bean

@@ -2,12 +2,17 @@ package io.seqguard.spring.boot.autoconfigure;
 
 import io.seqguard.GuardConfiguration;
 import io.seqguard.GuardMode;
+import io.seqguard.GuardOption;
 import io.seqguard.GuardResult;
 import io.seqguard.GuardedDataSource;
 import io.seqguard.StartupGuard;
 import io.seqguard.StartupGuardException;
+import io.seqguard.Vocabulary;
+import io.seqguard.spring.boot.autoconfigure.SeqguardProperties.DataSourceGuard;
 
+import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -15,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeSet;
 
 import javax.sql.DataSource;
 
@@ -24,6 +30,7 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.BeanWrapper;
 import org.springframework.beans.BeanWrapperImpl;
 import org.springframework.beans.factory.InitializingBean;
+import org.springframework.core.env.Environment;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -33,12 +40,14 @@ import org.springframework.util.ClassUtils;
  * that depends on database initialization (JdbcTemplate, JdbcClient, the JPA EntityManagerFactory, Spring Data JDBC,
  * jOOQ's DSLContext) wait for it.
  *
- * <p>For each DataSource bean, in bean definition order: the bean's settings ({@code seqguard.*} with
+ * <p>First the whole configuration is checked, before any guard runs: every key under {@code seqguard.} must be a
+ * seqguard property, every {@code seqguard.datasources} name a DataSource bean, every value acceptable. Then, for
+ * each PostgreSQL DataSource bean in bean definition order: the bean's settings ({@code seqguard.*} with
  * {@code seqguard.datasources.<name>.*} over them) and the {@link SeqguardConfigurationCustomizer customizers} make a
  * {@link GuardConfiguration}; its guard runs on the pool itself; the {@link GuardResult} goes to
  * {@link SeqguardResults}. A refusal stops start-up with a {@link SeqguardStartupException}. Not guarded: beans with
- * {@code enabled=false}, routing DataSources unless enabled explicitly, and a pool already guarded under another
- * bean name.
+ * {@code enabled=false}, routing DataSources unless enabled explicitly, a pool already guarded under another bean
+ * name, and databases other than PostgreSQL.
  */
 public class SeqguardInitializer implements InitializingBean {
 
@@ -51,24 +60,33 @@ public class SeqguardInitializer implements InitializingBean {
     private final Map<String, DataSource> dataSources;
     private final SeqguardProperties properties;
     private final List<SeqguardConfigurationCustomizer> customizers;
-    private final String defaultApplicationName;
+    private final Environment environment;
     private final SeqguardResults results;
+    /** Mappings found before this initializer ran (deferred DataSource initialization); null without Hibernate. */
+    private volatile OrmMappings ormMappings;
+    /** Whether Hibernate's ORM step follows: an incomplete run then waits for the entities' mappings. */
+    private volatile boolean ormStepsFollow;
+    /** The guards planned by {@link #run()}, for the ORM step to run again with the entities' mappings. */
+    private final List<Planned> planned = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Incomplete runs waiting for the ORM step of their DataSource, by pool. */
+    private final Map<DataSource, SeqguardStartupException> pendingOrmStep =
+            java.util.Collections.synchronizedMap(new IdentityHashMap<>());
 
     /**
      * @param dataSources the DataSource beans to guard, by bean name, in the order to guard them
      * @param properties the {@code seqguard.*} settings
      * @param customizers applied to each guard's configuration after the properties, in order
-     * @param defaultApplicationName the application name when {@code seqguard.application-name} is not set (Spring
-     *     Boot passes {@code spring.application.name}); may be null
+     * @param environment where the properties come from: their keys are checked, and
+     *     {@code spring.application.name} names the application when {@code seqguard.application-name} is not set;
+     *     null checks no keys
      * @param results where each guard's result is recorded
      */
     public SeqguardInitializer(Map<String, DataSource> dataSources, SeqguardProperties properties,
-            List<SeqguardConfigurationCustomizer> customizers, String defaultApplicationName,
-            SeqguardResults results) {
+            List<SeqguardConfigurationCustomizer> customizers, Environment environment, SeqguardResults results) {
         this.dataSources = new LinkedHashMap<>(Objects.requireNonNull(dataSources, "dataSources"));
         this.properties = Objects.requireNonNull(properties, "properties");
         this.customizers = List.copyOf(customizers);
-        this.defaultApplicationName = defaultApplicationName;
+        this.environment = environment;
         this.results = Objects.requireNonNull(results, "results");
     }
 
@@ -79,66 +97,238 @@ public class SeqguardInitializer implements InitializingBean {
     }
 
     /**
-     * Guards every DataSource bean once.
+     * Checks the configuration, then guards every DataSource bean once.
      *
      * @return the results, also kept in the {@link SeqguardResults} bean
+     * @throws SeqguardConfigurationException when the configuration is wrong, before any guard has run
      * @throws SeqguardStartupException when a guard refuses start-up
-     * @throws IllegalStateException when {@code seqguard.datasources} names a bean that is not a DataSource, or a
-     *     pool is too small for the guard
-     * @throws org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException naming
-     *     the property whose value is invalid
      */
     public SeqguardResults run() {
-        Map<String, String> overrideKeys = matchOverrides();
+        if (environment != null && !environment.getProperty(PropertyCheck.PREFIX + GuardOption.ENABLED.key(),
+                Boolean.class, true)) {
+            // the auto-configuration's condition already says so, except in an AOT-processed application, whose
+            // conditions were evaluated at build time: the property is read again where it counts, at run time
+            log.info("seqguard: " + PropertyCheck.PREFIX + GuardOption.ENABLED.key() + "=false: no DataSource is "
+                    + "guarded");
+            return results;
+        }
+        PropertyCheck check = environment == null ? PropertyCheck.none() : PropertyCheck.of(environment);
+        Map<String, String> blocks = matchBlocks(check);
+        List<Planned> planned = new ArrayList<>();
         Map<DataSource, String> guardedPools = new IdentityHashMap<>();
         for (Map.Entry<String, DataSource> entry : dataSources.entrySet()) {
-            String name = entry.getKey();
-            String key = overrideKeys.getOrDefault(name, name);
-            GuardSettings settings = new GuardSettings(name, key, properties, properties.getDatasources().get(key));
-            guard(name, entry.getValue(), settings, guardedPools);
+            Planned plan = plan(entry.getKey(), entry.getValue(), blocks.get(entry.getKey()), guardedPools);
+            if (plan != null) {
+                planned.add(plan);
+            }
+        }
+        this.planned.addAll(planned);
+        for (Planned plan : planned) {
+            guard(plan, ormStepsFollow, false);
         }
         return results;
     }
 
-    private void guard(String name, DataSource bean, GuardSettings settings, Map<DataSource, String> guardedPools) {
-        Boolean enabled = settings.enabledOverride();
+    /**
+     * Says that Hibernate's ORM step follows this initializer (seqguard-hibernate and an EntityManagerFactory are
+     * present): a run that is incomplete only because of sequences no column ties to their tables then waits for the
+     * entities' mappings ({@link #guardOrm}) instead of stopping start-up, and {@link #checkOrmSteps()} stops it
+     * when no ORM step came for that DataSource. Drift and every other refusal still stop start-up at once.
+     */
+    void expectOrmSteps() {
+        this.ormStepsFollow = true;
+    }
+
+    /**
+     * Uses the entities' mappings found while the EntityManagerFactories were built, when they were built before this
+     * initializer runs ({@code spring.jpa.defer-datasource-initialization=true}): each DataSource's one run is then
+     * complete.
+     */
+    void useOrmMappings(OrmMappings mappings) {
+        this.ormMappings = mappings;
+    }
+
+    /**
+     * The ORM step of one EntityManagerFactory: guards the DataSource it uses again, with the mappings found in
+     * Hibernate's metamodel, and stops start-up on refusal. Runs inside the EntityManagerFactory's build, before any
+     * bean can use it. A DataSource seqguard does not guard (disabled, not PostgreSQL) is left alone.
+     *
+     * @param pool the DataSource Hibernate uses
+     * @param mappings the entities' sequences, tables and allocation rules
+     * @throws SeqguardStartupException when the guard refuses start-up
+     */
+    void guardOrm(DataSource pool, List<io.seqguard.SequenceMapping> mappings) {
+        for (Planned plan : planned) {
+            if (plan.pool == pool || plan.pool == unwrapGuarded(pool)) {
+                pendingOrmStep.remove(plan.pool);
+                plan.configuration.aligner(a -> a.mappings(mappings));
+                StartupGuard guard;
+                try {
+                    guard = plan.configuration.load();
+                } catch (IllegalStateException | IllegalArgumentException e) {
+                    throw new SeqguardConfigurationException(null, e.getMessage() + " (DataSource '" + plan.name
+                            + "').", "Change the properties named.", e);
+                }
+                log.info("seqguard: DataSource '" + plan.name + "': guarding again with the " + mappings.size()
+                        + " sequence mapping(s) of Hibernate's entities");
+                guard(new Planned(plan.name, plan.pool, plan.url, plan.prefix, plan.configuration, guard), false,
+                        true);
+                return;
+            }
+        }
+        log.debug("seqguard: Hibernate's DataSource is not one seqguard guards; its ORM step does nothing");
+    }
+
+    /**
+     * Stops start-up for a DataSource whose run was incomplete and that no ORM step verified again: every
+     * EntityManagerFactory was built by the time this runs.
+     *
+     * @throws SeqguardStartupException the first such DataSource's refusal
+     */
+    void checkOrmSteps() {
+        synchronized (pendingOrmStep) {
+            for (SeqguardStartupException failure : pendingOrmStep.values()) {
+                throw failure;
+            }
+        }
+    }
+
+    private static DataSource unwrapGuarded(DataSource pool) {
+        return pool instanceof GuardedDataSource ? ((GuardedDataSource) pool).getDelegate() : pool;
+    }
+
+    /** A guard ready to run, its configuration checked. */
+    private record Planned(String name, DataSource pool, String url, String prefix, GuardConfiguration configuration,
+            StartupGuard guard) {
+    }
+
+    private Planned plan(String name, DataSource bean, String blockKey, Map<DataSource, String> guardedPools) {
+        DataSourceGuard own = blockKey == null ? null : properties.datasources().get(blockKey);
+        String prefix = blockKey == null ? PropertyCheck.PREFIX : PropertyCheck.DATASOURCES + blockKey + ".";
+        Boolean enabled = own != null ? own.enabled() : null;
         if (Boolean.FALSE.equals(enabled)) {
-            skip(name, settings.ownPrefix() + "enabled=false");
-            return;
+            skip(name, prefix + "enabled=false");
+            return null;
         }
         if (enabled == null && isRoutingDataSource(bean)) {
             skip(name, "a routing DataSource (its target DataSources are guarded when they are beans; set "
-                    + settings.ownPrefix() + "enabled=true to guard the one it routes to by default)");
-            return;
+                    + PropertyCheck.DATASOURCES + (blockKey != null ? blockKey : name)
+                    + ".enabled=true to guard the one it routes to by default)");
+            return null;
         }
         DataSource pool = bean instanceof GuardedDataSource ? ((GuardedDataSource) bean).getDelegate() : bean;
         String sameAs = guardedPools.get(pool);
         if (sameAs != null) {
             skip(name, "the same pool as DataSource '" + sameAs + "', which is guarded");
-            return;
+            return null;
+        }
+        GuardConfiguration configuration = StartupGuard.configure().dataSource(pool).vocabulary(vocabulary(prefix));
+        applyOptions(name, pool, own, prefix, configuration);
+        if (configuration.getMode() != GuardMode.OFF) {
+            String product = productName(pool);
+            if (product != null && !product.equalsIgnoreCase("PostgreSQL")) {
+                if (own != null) {
+                    throw new SeqguardConfigurationException(prefix + "enabled", prefix.substring(0,
+                            prefix.length() - 1) + " is configured, but DataSource '" + name + "' is " + product
+                            + ", not PostgreSQL: seqguard guards PostgreSQL only.", "Remove the "
+                            + prefix.substring(0, prefix.length() - 1) + ".* properties, or set " + prefix
+                            + "enabled=false.", null);
+                }
+                skip(name, "not PostgreSQL (" + product + ")");
+                return null;
+            }
         }
         guardedPools.put(pool, name);
-        String url = describeUrl(pool);
-        int jobs = jobsFor(name, pool, settings);
-        GuardConfiguration configuration = StartupGuard.configure().dataSource(pool);
-        settings.applyTo(configuration, defaultApplicationName, jobs);
+        List<io.seqguard.SequenceMapping> found = ormMappings == null ? List.of()
+                : !ormMappings.get(bean).isEmpty() ? ormMappings.get(bean) : ormMappings.get(pool);
+        if (!found.isEmpty()) {
+            configuration.aligner(a -> a.mappings(found));
+        }
         for (SeqguardConfigurationCustomizer customizer : customizers) {
             customizer.customize(name, configuration);
         }
-        StartupGuard guard = configuration.load();
-        if (dataSources.size() > 1) {
-            log.info("seqguard: guarding DataSource '" + name + "'" + (url != null ? " (" + url + ")" : "")
-                    + ", mode " + configuration.getMode().name().toLowerCase(Locale.ROOT));
-        } else if (log.isDebugEnabled()) {
-            log.debug("seqguard: guarding DataSource '" + name + "'" + (url != null ? " (" + url + ")" : ""));
+        StartupGuard guard;
+        try {
+            guard = configuration.load();
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            // values that contradict each other (the lock wait beyond the time limit), or a customizer's
+            throw new SeqguardConfigurationException(null, e.getMessage() + " (DataSource '" + name + "').",
+                    "Change the properties named (or the SeqguardConfigurationCustomizer that sets them).", e);
         }
+        return new Planned(name, pool, describeUrl(pool), prefix, configuration, guard);
+    }
+
+    /**
+     * How the core's messages name options for a DataSource whose settings are under {@code prefix}: as properties,
+     * and what only code sets (the old primary as a witness) as the customizer that sets it.
+     */
+    static Vocabulary vocabulary(String prefix) {
+        return Vocabulary.properties(prefix, "the application with " + prefix + "mode=repair",
+                "a SeqguardConfigurationCustomizer bean calling");
+    }
+
+    /** Every option: the DataSource's own value where it has one, else the global one, under the key it came from. */
+    private void applyOptions(String name, DataSource pool, DataSourceGuard own, String prefix,
+            GuardConfiguration configuration) {
+        for (GuardOption<?> option : GuardOption.all()) {
+            if (option == GuardOption.ENABLED) {
+                continue;
+            }
+            Object value = GuardOptions.own(own, option);
+            String key = prefix + option.key();
+            if (value == null) {
+                value = GuardOptions.global(properties, option);
+                key = PropertyCheck.PREFIX + option.key();
+            }
+            if (option == GuardOption.APPLICATION_NAME && value == null && environment != null) {
+                value = environment.getProperty("spring.application.name");
+                key = "spring.application.name";
+            }
+            if (option == GuardOption.JOBS) {
+                value = jobsFor(name, pool, (Integer) value, key, prefix, configuration.getMode());
+            }
+            String property = key;
+            GuardOptions.set(configuration, option, value, key,
+                    () -> environment == null ? "" : PropertyCheck.origin(environment, property));
+        }
+    }
+
+    /**
+     * Runs one guard and records its result.
+     *
+     * @param incompleteMayWait whether an incomplete run waits for the ORM step instead of stopping start-up
+     * @param again whether an earlier run of this DataSource was recorded: when this one found everything aligned, the
+     *     earlier one, which says what it moved, stays the one health shows
+     */
+    private void guard(Planned plan, boolean incompleteMayWait, boolean again) {
+        if (dataSources.size() > 1) {
+            log.info("seqguard: guarding DataSource '" + plan.name + "'" + (plan.url != null ? " (" + plan.url + ")"
+                    : "") + ", mode " + plan.configuration.getMode().name().toLowerCase(Locale.ROOT));
+        } else if (log.isDebugEnabled()) {
+            log.debug("seqguard: guarding DataSource '" + plan.name + "'" + (plan.url != null ? " (" + plan.url + ")"
+                    : ""));
+        }
+        long t0 = System.nanoTime();
         GuardResult result;
         try {
-            result = guard.run();
+            result = plan.guard.run();
         } catch (StartupGuardException e) {
-            throw new SeqguardStartupException(name, configuration.getMode(), url, describeUser(pool), e);
+            SeqguardStartupException failure = new SeqguardStartupException(plan.name,
+                    plan.configuration.getMode(), plan.url, describeUser(plan.pool), plan.prefix, e);
+            if (incompleteMayWait && e.reason() == StartupGuardException.Reason.INCOMPLETE) {
+                // Hibernate's metamodel will tie its sequences to their columns: the ORM step decides
+                log.info("seqguard: DataSource '" + plan.name + "': " + e.report().unverified().size()
+                        + " sequence(s) not verified yet; the ORM step verifies them with Hibernate's entity mappings");
+                pendingOrmStep.put(plan.pool, failure);
+                return;
+            }
+            results.recordFailure(plan.name, failure, Duration.ofNanos(System.nanoTime() - t0));
+            throw failure;
         }
-        results.record(name, result);
+        if (again && result.outcome() == io.seqguard.GuardOutcome.ALIGNED && results.get(plan.name).isPresent()) {
+            return;
+        }
+        results.record(plan.name, result);
     }
 
     private void skip(String name, String reason) {
@@ -150,38 +340,52 @@ public class SeqguardInitializer implements InitializingBean {
      * Finds the DataSource bean for each {@code seqguard.datasources} key: the exact bean name, else the one it
      * matches ignoring case and punctuation (environment variables and kebab-case keys), so that
      * {@code reporting-data-source} reaches {@code reportingDataSource}.
+     *
+     * @return the key of each bean that has its own block
+     * @throws SeqguardConfigurationException naming a key that matches no bean, or two keys for one bean
      */
-    private Map<String, String> matchOverrides() {
-        Map<String, String> byBean = new LinkedHashMap<>();
+    private Map<String, String> matchBlocks(PropertyCheck check) {
+                Map<String, String> byBean = new LinkedHashMap<>();
         List<String> unknown = new ArrayList<>();
-        for (String key : properties.getDatasources().keySet()) {
-            String bean = dataSources.containsKey(key) ? key : null;
+        for (String key : properties.datasources().keySet()) {
+            String bean = beanFor(key);
             if (bean == null) {
-                for (String candidate : dataSources.keySet()) {
-                    if (canonical(candidate).equals(canonical(key))) {
-                        bean = candidate;
-                        break;
-                    }
+                if (check.isFromEnvironmentOnly(key)) {
+                    log.warn("seqguard: environment variables set " + PropertyCheck.DATASOURCES + key + ".*, but "
+                            + "there is no DataSource bean named '" + key + "'; they are ignored. DataSource beans: "
+                            + dataSources.keySet());
+                } else {
+                    unknown.add(key);
                 }
-            }
-            if (bean == null) {
-                unknown.add(key);
             } else if (byBean.putIfAbsent(bean, key) != null) {
-                throw new IllegalStateException("seqguard.datasources." + byBean.get(bean)
-                        + " and seqguard.datasources." + key + " both configure DataSource '" + bean
-                        + "'; keep one of them");
+                throw new SeqguardConfigurationException(PropertyCheck.DATASOURCES + key, PropertyCheck.DATASOURCES
+                        + byBean.get(bean) + " and " + PropertyCheck.DATASOURCES + key + " both configure DataSource '"
+                        + bean + "'.", "Keep one of them.", null);
             }
         }
         if (!unknown.isEmpty()) {
-            throw new IllegalStateException("seqguard.datasources." + unknown.get(0) + ": there is no DataSource bean "
-                    + "named '" + unknown.get(0) + "'. The keys under seqguard.datasources must be DataSource bean "
-                    + "names; this application's are " + dataSources.keySet() + ".");
+            String first = PropertyCheck.DATASOURCES + unknown.get(0);
+            throw new SeqguardConfigurationException(first, (unknown.size() == 1 ? first
+                    + check.dataSourceOrigin(unknown.get(0)) + ": there is no DataSource bean named '" + unknown.get(0)
+                    + "'." : "There are no DataSource beans named " + unknown + ".")
+                    + " The names under " + PropertyCheck.DATASOURCES + "<name> must be DataSource bean names, so "
+                    + "that a misspelt one does not leave its DataSource on the global settings.",
+                    "Use one of this application's DataSource beans: " + new TreeSet<>(dataSources.keySet()) + ".",
+                    null);
         }
         return byBean;
     }
 
-    private static String canonical(String name) {
-        return name.replaceAll("[^A-Za-z0-9]", "").toLowerCase(Locale.ROOT);
+    private String beanFor(String key) {
+        if (dataSources.containsKey(key)) {
+            return key;
+        }
+        for (String candidate : dataSources.keySet()) {
+            if (PropertyCheck.uniform(candidate).equals(PropertyCheck.uniform(key))) {
+                return candidate;
+            }
+        }
+        return null;
     }
 
     /**
@@ -189,9 +393,8 @@ public class SeqguardInitializer implements InitializingBean {
      * that lends fewer, read with fewer jobs rather than leave a helper waiting for the pool's connection timeout;
      * when it lends only one, say so now rather than time out later.
      */
-    private int jobsFor(String name, DataSource pool, GuardSettings settings) {
-        int jobs = settings.jobs();
-        if (settings.mode() == GuardMode.OFF || !ClassUtils.isPresent(HIKARI, getClass().getClassLoader())) {
+    private Integer jobsFor(String name, DataSource pool, Integer jobs, String key, String prefix, GuardMode mode) {
+        if (jobs == null || mode == GuardMode.OFF || !ClassUtils.isPresent(HIKARI, getClass().getClassLoader())) {
             return jobs;
         }
         Integer max = HikariPools.maximumPoolSize(pool);
@@ -199,14 +402,15 @@ public class SeqguardInitializer implements InitializingBean {
             return jobs;
         }
         if (max < 2) {
-            throw new IllegalStateException("DataSource '" + name + "' is a Hikari pool of at most " + max
-                    + " connection, but seqguard's startup guard needs 2 at once (one holds its lock, one reads). "
-                    + "Raise its maximum pool size (spring.datasource.hikari.maximum-pool-size for the auto-configured "
-                    + "one) to 2 or more, or set " + settings.ownPrefix() + "enabled=false.");
+            throw new SeqguardConfigurationException("spring.datasource.hikari.maximum-pool-size", "DataSource '"
+                    + name + "' is a Hikari pool of at most " + max + " connection, but seqguard's startup guard needs "
+                    + "2 at once (one holds its lock, one reads).", "Raise its maximum pool size "
+                    + "(spring.datasource.hikari.maximum-pool-size for the auto-configured one) to 2 or more, or set "
+                    + prefix + "enabled=false.", null);
         }
         int fewer = max - 1;
         log.info("seqguard: DataSource '" + name + "' lends at most " + max + " connections; reading with " + fewer
-                + " job(s) instead of " + jobs + " (" + settings.jobsProperty() + ")");
+                + " job(s) instead of " + jobs + " (" + key + ")");
         return fewer;
     }
 
@@ -219,6 +423,23 @@ public class SeqguardInitializer implements InitializingBean {
             return routing.isInstance(dataSource) || dataSource.isWrapperFor(routing);
         } catch (ClassNotFoundException | LinkageError | SQLException | RuntimeException e) {
             return false;
+        }
+    }
+
+    /**
+     * The database product behind the pool: from its JDBC URL when it says PostgreSQL, else from a connection's
+     * metadata; null when neither tells (the guard then connects and explains what fails).
+     */
+    private static String productName(DataSource pool) {
+        String url = readProperty(pool, "jdbcUrl", "url", "URL");
+        if (url != null && url.startsWith("jdbc:postgresql:")) {
+            return "PostgreSQL";
+        }
+        try (Connection connection = pool.getConnection()) {
+            return connection.getMetaData().getDatabaseProductName();
+        } catch (SQLException | RuntimeException e) {
+            log.debug("seqguard: could not read the database product name", e);
+            return null;
         }
     }
 

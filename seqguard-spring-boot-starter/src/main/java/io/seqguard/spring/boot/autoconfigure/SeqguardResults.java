@@ -1,44 +1,60 @@
 package io.seqguard.spring.boot.autoconfigure;
 
+import io.seqguard.AlignmentReport;
 import io.seqguard.GuardResult;
 
+import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * What the startup guard did for each DataSource bean of this application: the {@link GuardResult} of every guarded
- * bean, and why the others were not guarded. The health contributor and the metrics read it; applications may inject
- * it too. Thread-safe.
+ * bean whose guard let start-up go on, the refusal of one whose guard did not, and why the others were not guarded.
+ * The health contributor and the metrics read it; applications may inject it too. Thread-safe.
+ *
+ * <p>A refusal stops start-up, so a running application shows one only when its {@link SeqguardInitializer} was run
+ * again ({@link SeqguardInitializer#run()}) and refused.
  */
 public final class SeqguardResults {
 
     private final Map<String, GuardResult> results = new LinkedHashMap<>();
+    private final Map<String, SeqguardStartupException> failures = new LinkedHashMap<>();
+    private final Map<String, Duration> failureDurations = new LinkedHashMap<>();
     private final Map<String, String> unguarded = new LinkedHashMap<>();
-    private final List<BiConsumer<String, GuardResult>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
 
     /** Creates an empty holder; {@link SeqguardInitializer} fills it. */
     public SeqguardResults() {
     }
 
-    /** {@return the result of each guarded DataSource bean, by bean name, in the order they were guarded} */
+    /**
+     * {@return the result of each DataSource bean whose latest run let start-up go on, by bean name, in the order run}
+     */
     public synchronized Map<String, GuardResult> getResults() {
         return Collections.unmodifiableMap(new LinkedHashMap<>(results));
     }
 
     /**
-     * The result for one DataSource bean; empty when it was not guarded (yet).
+     * The result for one DataSource bean; empty when it was not guarded (yet), or its latest run refused.
      *
      * @param dataSourceName the bean name
-     * @return its result, if it was guarded
+     * @return its result, if its latest run let start-up go on
      */
     public synchronized Optional<GuardResult> get(String dataSourceName) {
         return Optional.ofNullable(results.get(dataSourceName));
+    }
+
+    /** {@return the refusal of each DataSource bean whose latest run refused start-up, by bean name} */
+    public synchronized Map<String, SeqguardStartupException> getFailures() {
+        return Collections.unmodifiableMap(new LinkedHashMap<>(failures));
     }
 
     /** {@return dataSource beans that were deliberately not guarded, by bean name, each with the reason} */
@@ -46,29 +62,58 @@ public final class SeqguardResults {
         return Collections.unmodifiableMap(new LinkedHashMap<>(unguarded));
     }
 
-    /** {@return whether the guard has run (or decided not to run) for at least one DataSource bean} */
+    /** {@return whether the guard has not run (nor decided not to run) for any DataSource bean yet} */
     public synchronized boolean isEmpty() {
-        return results.isEmpty() && unguarded.isEmpty();
+        return results.isEmpty() && failures.isEmpty() && unguarded.isEmpty();
     }
 
     /**
-     * Calls the listener for every result recorded so far and for every one recorded later (a guard that is run
-     * again replaces the earlier result and is reported again).
+     * The aligner's report of a DataSource bean's latest run: its result's, or the one behind its refusal; empty when
+     * nothing was checked.
      *
-     * @param listener receives the DataSource bean name and its result
+     * @param dataSourceName the bean name
+     * @return the report, if there is one
      */
-    public void onResult(BiConsumer<String, GuardResult> listener) {
+    public synchronized Optional<AlignmentReport> report(String dataSourceName) {
+        GuardResult result = results.get(dataSourceName);
+        if (result != null) {
+            return Optional.ofNullable(result.report());
+        }
+        SeqguardStartupException failure = failures.get(dataSourceName);
+        return failure == null ? Optional.empty() : Optional.ofNullable(failure.getGuardException().report());
+    }
+
+    /**
+     * How long a DataSource bean's latest run took; empty when it has not run.
+     *
+     * @param dataSourceName the bean name
+     * @return the duration, if it has run
+     */
+    public synchronized Optional<Duration> duration(String dataSourceName) {
+        GuardResult result = results.get(dataSourceName);
+        return result != null ? Optional.of(result.duration()) : Optional.ofNullable(failureDurations.get(
+                dataSourceName));
+    }
+
+    /**
+     * Calls the listener with the name of every DataSource bean that has run so far and of every one that runs later
+     * (a guard that runs again is reported again).
+     *
+     * @param listener receives the DataSource bean name
+     */
+    public void onRun(Consumer<String> listener) {
         Objects.requireNonNull(listener, "listener");
-        Map<String, GuardResult> existing;
+        Set<String> existing;
         synchronized (this) {
             listeners.add(listener);
-            existing = new LinkedHashMap<>(results);
+            existing = new LinkedHashSet<>(results.keySet());
+            existing.addAll(failures.keySet());
         }
         existing.forEach(listener);
     }
 
     /**
-     * Records the result of a guard run.
+     * Records the result of a guard run that let start-up go on.
      *
      * @param dataSourceName the DataSource bean
      * @param result what the guard did
@@ -78,11 +123,30 @@ public final class SeqguardResults {
         Objects.requireNonNull(result, "result");
         synchronized (this) {
             unguarded.remove(dataSourceName);
+            failures.remove(dataSourceName);
+            failureDurations.remove(dataSourceName);
             results.put(dataSourceName, result);
         }
-        for (BiConsumer<String, GuardResult> listener : listeners) {
-            listener.accept(dataSourceName, result);
+        listeners.forEach(listener -> listener.accept(dataSourceName));
+    }
+
+    /**
+     * Records a guard run that refused start-up.
+     *
+     * @param dataSourceName the DataSource bean
+     * @param failure the refusal
+     * @param duration how long the run took
+     */
+    public void recordFailure(String dataSourceName, SeqguardStartupException failure, Duration duration) {
+        Objects.requireNonNull(dataSourceName, "dataSourceName");
+        Objects.requireNonNull(failure, "failure");
+        synchronized (this) {
+            unguarded.remove(dataSourceName);
+            results.remove(dataSourceName);
+            failures.put(dataSourceName, failure);
+            failureDurations.put(dataSourceName, Objects.requireNonNull(duration, "duration"));
         }
+        listeners.forEach(listener -> listener.accept(dataSourceName));
     }
 
     /**
@@ -94,6 +158,8 @@ public final class SeqguardResults {
     public synchronized void recordUnguarded(String dataSourceName, String reason) {
         Objects.requireNonNull(dataSourceName, "dataSourceName");
         results.remove(dataSourceName);
+        failures.remove(dataSourceName);
+        failureDurations.remove(dataSourceName);
         unguarded.put(dataSourceName, reason);
     }
 }

@@ -6,35 +6,41 @@ import io.seqguard.StartupGuardException;
 /**
  * The startup guard refused to let the application start on one DataSource bean. Spring Boot reports it through
  * {@link SeqguardFailureAnalyzer}: what is wrong, which sequences, and the property to change or the command to run.
+ * The guard's own exception, with its reason, report, standby flag and subscriptions, is the cause.
  */
 public class SeqguardStartupException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
-    /** The DataSource bean. */
+    /** The DataSource bean's name. */
     private final String dataSourceName;
-    /** Its JDBC URL without credentials; null when the pool does not tell. */
+    /** Its JDBC URL, for messages; may be null. */
     private final String jdbcUrl;
-    /** The user it connects as; null when the pool does not tell. */
+    /** Its user, for messages; may be null. */
     private final String username;
-    /** The guard's configured mode. */
+    /** The mode in force for it. */
     private final GuardMode mode;
+    /** Where its settings are: its own block, or the global one. */
+    private final String propertyPrefix;
 
     /**
      * @param dataSourceName the DataSource bean
      * @param mode the guard's configured mode
      * @param jdbcUrl its JDBC URL without credentials, when it can be read from the pool; else null
      * @param username the user it connects as, when it can be read from the pool; else null
+     * @param propertyPrefix where its settings are: {@code seqguard.datasources.<key>.} when it has its own, else
+     *     {@code seqguard.}
      * @param cause the guard's refusal
      */
-    public SeqguardStartupException(String dataSourceName, GuardMode mode, String jdbcUrl, String username,
-            StartupGuardException cause) {
+    SeqguardStartupException(String dataSourceName, GuardMode mode, String jdbcUrl, String username,
+            String propertyPrefix, StartupGuardException cause) {
         super("seqguard startup guard refused start-up on DataSource '" + dataSourceName + "'"
                 + (jdbcUrl != null ? " (" + jdbcUrl + ")" : "") + ": " + cause.getMessage(), cause);
         this.dataSourceName = dataSourceName;
         this.jdbcUrl = jdbcUrl;
         this.username = username;
         this.mode = mode;
+        this.propertyPrefix = propertyPrefix;
     }
 
     /** {@return the guard's configured mode} */
@@ -55,6 +61,14 @@ public class SeqguardStartupException extends RuntimeException {
     /** {@return the user it connects as; null when the pool does not tell} */
     public String getUsername() {
         return username;
+    }
+
+    /**
+     * {@return where this DataSource's settings are, as messages name them: {@code seqguard.datasources.<key>.} when it
+     * has its own, else {@code seqguard.}}
+     */
+    public String getPropertyPrefix() {
+        return propertyPrefix;
     }
 
     /** {@return the guard's refusal, with its reason and report} */

@@ -3,55 +3,55 @@ package io.seqguard.spring.boot.autoconfigure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.seqguard.GuardConfiguration;
 import io.seqguard.GuardMode;
+import io.seqguard.SequenceReport;
+import io.seqguard.SequenceStatus;
 import io.seqguard.StartupGuard;
 import io.seqguard.StartupGuardException;
 import io.seqguard.StartupGuardException.Reason;
-import io.seqguard.test.PostgresTest;
+import io.seqguard.spring.boot.Causes;
 import io.seqguard.test.TestDatabase;
 
 import java.sql.Connection;
-import java.sql.Statement;
-import java.time.Duration;
-import java.util.function.UnaryOperator;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Consumer;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.BeanCreationException;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.core.io.support.SpringFactoriesLoader;
 
 /**
- * What Spring Boot prints when the guard refuses start-up, for each reason: every refusal analyzed here is a real
- * guard run against a real database.
+ * What Spring Boot prints when the guard refuses start-up, for each reason, from real refusals on real PostgreSQL: the
+ * guard's own message (in this application's property names) and an action for this DataSource. Tests assert on the
+ * structured refusal (reason, report, subscriptions) and on the properties and commands the action names; one test
+ * holds the whole wording of a refusal.
  */
-@PostgresTest
 class SeqguardFailureAnalyzerTests {
 
-    private static final String URL = "jdbc:postgresql://db.example:5432/shop";
-
     private final SeqguardFailureAnalyzer analyzer = new SeqguardFailureAnalyzer();
-    private final TestDatabase db;
 
-    SeqguardFailureAnalyzerTests(TestDatabase db) {
-        this.db = db;
-    }
+    private TestDatabase db;
 
     @BeforeEach
-    void drift() {
-        db.execute("DROP TABLE IF EXISTS orders, counter, invoice", "DROP SEQUENCE IF EXISTS invoice_seq",
-                "CREATE TABLE orders (id serial PRIMARY KEY)",
-                "INSERT INTO orders SELECT generate_series(1, 1200)");
+    void database() {
+        db = TestDatabase.create("analysis");
     }
 
-    /** A real refusal of the guard, configured as given, against the test database. */
-    private StartupGuardException refusal(UnaryOperator<GuardConfiguration> configure) {
-        return catchThrowableOfType(StartupGuardException.class,
-                () -> configure.apply(StartupGuard.configure().dataSource(db.dataSource())
-                        .aligner(a -> a.schemas("public"))).load().run());
+    @AfterEach
+    void drop() {
+        db.close();
     }
 
     @Test
@@ -59,111 +59,210 @@ class SeqguardFailureAnalyzerTests {
         // other analyzers need Spring Boot's arguments: skip those that cannot be made here
         assertThat(SpringFactoriesLoader.forDefaultResourceLocation(getClass().getClassLoader())
                 .load(FailureAnalyzer.class, null, (type, name, failure) -> { }))
-                .hasAtLeastOneElementOfType(SeqguardFailureAnalyzer.class);
+                .hasAtLeastOneElementOfType(SeqguardFailureAnalyzer.class)
+                .hasAtLeastOneElementOfType(SeqguardConfigurationFailureAnalyzer.class);
     }
 
     @Test
     void driftInVerifyModeNamesTheSequencesThePropertyAndTheCommand() {
+        lagging("orders", 1200);
         db.execute("CREATE TABLE counter (id smallserial PRIMARY KEY)", "INSERT INTO counter VALUES (32767)");
-        FailureAnalysis analysis = analyze(refusal(g -> g.mode(GuardMode.VERIFY)), GuardMode.VERIFY);
-        assertThat(analysis.getDescription())
-                .startsWith("seqguard's startup guard refused start-up on DataSource 'ordersDataSource' (" + URL + ")")
-                .contains("2 sequence(s) in database " + db.name() + " lag their data")
-                .contains("- public.orders_id_seq (feeds public.orders.id): next value 1, max in use 1200, needs at "
-                        + "least 1201")
-                .contains("- public.counter_id_seq (feeds public.counter.id): exhausted")
-                .contains("Statements that fix it").contains("SELECT setval('public.orders_id_seq', 1200, true)");
-        assertThat(analysis.getAction())
+        Refusal refusal = refuse("seqguard.mode=verify");
+        assertThat(refusal.guard.reason()).isEqualTo(Reason.DRIFT);
+        assertThat(refusal.guard.report().withStatus(SequenceStatus.BEHIND)).extracting(SequenceReport::displayName)
+                .containsExactly("public.orders_id_seq");
+        assertThat(refusal.guard.report().withStatus(SequenceStatus.EXHAUSTED))
+                .extracting(SequenceReport::displayName).containsExactly("public.counter_id_seq");
+        assertThat(refusal.analysis.getDescription())
+                .startsWith("seqguard's startup guard refused start-up on DataSource 'dataSource' (" + db.jdbcUrl()
+                        + ").\n\n" + refusal.guard.getMessage());
+        assertThat(refusal.analysis.getAction())
                 .contains("set seqguard.mode=repair (for this DataSource only: "
-                        + "seqguard.datasources.ordersDataSource.mode=repair)")
-                .contains("java -jar seqguard.jar repair --url " + URL + " --user app")
-                .contains("ALTER SEQUENCE ... AS bigint").contains("seqguard.exclude-sequences")
+                        + "seqguard.datasources.dataSource.mode=repair)")
+                .contains("java -jar seqguard.jar repair --url " + db.jdbcUrl() + " --user "
+                        + db.server().superuser())
+                .contains("ALTER SEQUENCE ... AS bigint").contains("seqguard.exclude-sequences=<schema.sequence>")
                 .doesNotContain("seqguard.allocation").doesNotContain("enabled=false");
-        assertThat(analysis.getCause()).isInstanceOf(StartupGuardException.class);
+        assertThat(refusal.analysis.getCause()).isSameAs(refusal.guard);
     }
 
     @Test
     void driftOnlyUnderThePooledRuleMentionsTheAllocationRule() {
-        // next value 1010 is past the data (1000) but inside its last block of 50: behind only for pooled
-        db.execute("DROP TABLE orders", "CREATE SEQUENCE invoice_seq INCREMENT 50",
-                "CREATE TABLE invoice (id bigint PRIMARY KEY DEFAULT nextval('invoice_seq'))",
-                "INSERT INTO invoice VALUES (1000)", "SELECT setval('invoice_seq', 1010, false)");
-        assertThat(analyze(refusal(g -> g.mode(GuardMode.VERIFY)), GuardMode.VERIFY).getAction())
-                .contains("seqguard.allocation=plain|pooled-lo|hilo:<block size>");
+        db.execute("CREATE TABLE invoice (id bigint GENERATED BY DEFAULT AS IDENTITY (INCREMENT BY 50) PRIMARY KEY)",
+                "INSERT INTO invoice SELECT g FROM generate_series(1, 1000) g",
+                // next value 1010: above the data, but not a whole increment above it
+                "SELECT setval(pg_get_serial_sequence('invoice', 'id'), 960)");
+        Refusal refusal = refuse("seqguard.mode=verify");
+        assertThat(refusal.guard.reason()).isEqualTo(Reason.DRIFT);
+        assertThat(refusal.analysis.getAction()).contains("seqguard.allocation=plain|pooled-lo|hilo:<block size>");
     }
 
     @Test
     void exhaustedInRepairModeDoesNotSuggestRepairMode() {
-        db.execute("DROP TABLE orders", "CREATE TABLE counter (id smallserial PRIMARY KEY)",
-                "INSERT INTO counter VALUES (32767)");
-        StartupGuardException refusal = refusal(g -> g);
-        assertThat(refusal.reason()).isEqualTo(Reason.DRIFT);
-        FailureAnalysis analysis = analyze(refusal, GuardMode.REPAIR);
-        assertThat(analysis.getAction()).doesNotContain("seqguard.mode=repair").contains("ALTER SEQUENCE");
+        db.execute("CREATE TABLE counter (id smallserial PRIMARY KEY)", "INSERT INTO counter VALUES (32767)");
+        Refusal refusal = refuse();
+        assertThat(refusal.guard.reason()).isEqualTo(Reason.DRIFT);
+        assertThat(refusal.analysis.getAction()).doesNotContain("mode=repair").contains("ALTER SEQUENCE");
     }
 
     @Test
-    void eachOtherReasonPointsAtItsProperty() throws Exception {
-        String subscription = "from_old \"primary\"";
-        db.execute("CREATE SUBSCRIPTION \"" + subscription.replace("\"", "\"\"") + "\" CONNECTION 'host=127.0.0.1 "
-                + "port=1 dbname=none' PUBLICATION p WITH (connect = false, slot_name = 'analyzer_slot')",
-                "ALTER SUBSCRIPTION \"" + subscription.replace("\"", "\"\"") + "\" ENABLE");
+    void aDataSourceWithItsOwnSettingsIsToldItsOwnProperties() {
+        lagging("orders", 10);
+        Refusal refusal = refuse("seqguard.datasources.dataSource.mode=verify");
+        assertThat(refusal.startup.getPropertyPrefix()).isEqualTo("seqguard.datasources.dataSource.");
+        assertThat(refusal.guard.getMessage()).contains("the application with seqguard.datasources.dataSource.mode="
+                + "repair");
+        assertThat(refusal.analysis.getAction()).contains("set seqguard.datasources.dataSource.mode=repair.")
+                .doesNotContain("set seqguard.mode");
+    }
+
+    @Test
+    void anIncompleteRunNamesEachUnverifiedSequenceAndThePropertyThatAcknowledgesIt() {
+        db.execute("CREATE SEQUENCE invoice_number_seq", "CREATE SEQUENCE \"Ticket No\"");
+        Refusal refusal = refuse();
+        assertThat(refusal.guard.reason()).isEqualTo(Reason.INCOMPLETE);
+        assertThat(refusal.guard.report().unverified()).extracting(SequenceReport::qualifiedName)
+                .containsExactly("public.\"Ticket No\"", "public.invoice_number_seq");
+        assertThat(refusal.guard.getMessage()).contains("seqguard.mappings public.invoice_number_seq=")
+                .contains("seqguard.allow-unverified").doesNotContain("allowUnverified");
+        assertThat(refusal.analysis.getAction())
+                .contains("set seqguard.allow-unverified=public.\"Ticket No\",public.invoice_number_seq (for this "
+                        + "DataSource only: seqguard.datasources.dataSource.allow-unverified=")
+                .contains("seqguard.on-incomplete=warn");
+    }
+
+    @Test
+    void theSubscriptionsTheGuardFoundAreNamedInTheFix() {
+        lagging("orders", 10);
+        db.execute("CREATE SUBSCRIPTION \"from_old \"\"primary\"\"\" CONNECTION 'host=127.0.0.1 port=1 dbname=none' "
+                + "PUBLICATION p WITH (connect = false, slot_name = 'from_old')",
+                "ALTER SUBSCRIPTION \"from_old \"\"primary\"\"\" ENABLE");
         try {
-            StartupGuardException refused = refusal(g -> g);
-            assertThat(refused.reason()).isEqualTo(Reason.SUBSCRIPTION);
-            assertThat(analyze(refused, GuardMode.REPAIR).getAction())
+            Refusal refusal = refuse();
+            assertThat(refusal.guard.reason()).isEqualTo(Reason.SUBSCRIPTION);
+            assertThat(refusal.guard.enabledSubscriptions()).containsExactly("from_old \"primary\"");
+            assertThat(refusal.analysis.getAction())
                     .contains("ALTER SUBSCRIPTION \"from_old \"\"primary\"\"\" DISABLE;")
-                    .contains("seqguard.on-enabled-subscription=");
+                    .contains("seqguard.on-enabled-subscription=verify|proceed|skip");
         } finally {
-            String quoted = "\"" + subscription.replace("\"", "\"\"") + "\"";
-            db.execute("ALTER SUBSCRIPTION " + quoted + " DISABLE", "ALTER SUBSCRIPTION " + quoted
-                    + " SET (slot_name = NONE)", "DROP SUBSCRIPTION " + quoted);
+            db.execute("ALTER SUBSCRIPTION \"from_old \"\"primary\"\"\" DISABLE",
+                    "ALTER SUBSCRIPTION \"from_old \"\"primary\"\"\" SET (slot_name = NONE)",
+                    "DROP SUBSCRIPTION \"from_old \"\"primary\"\"\"");
         }
+        assertThat(db.queryForLong("SELECT nextval('orders_id_seq')")).as("nothing was repaired").isEqualTo(1);
+    }
 
-        try (Connection holder = db.dataSource().getConnection(); Statement st = holder.createStatement()) {
-            st.execute("SELECT pg_advisory_lock(" + StartupGuard.ADVISORY_LOCK_KEY + ")");
-            StartupGuardException waited = refusal(g -> g.lockWaitTimeout(Duration.ofMillis(200)));
-            assertThat(waited.reason()).isEqualTo(Reason.LOCK_TIMEOUT);
-            assertThat(analyze(waited, GuardMode.REPAIR).getAction()).contains("seqguard.lock-wait-timeout=");
-            // without a report the guard's own message is the description
-            assertThat(analyze(waited, GuardMode.REPAIR).getDescription()).endsWith(waited.getMessage());
+    @Test
+    void anotherInstanceHoldingTheLockTooLongPointsAtTheLockWait() throws SQLException {
+        lagging("orders", 10);
+        try (Connection other = db.dataSource().getConnection();
+                PreparedStatement lock = other.prepareStatement("SELECT pg_advisory_lock(?)")) {
+            lock.setLong(1, StartupGuard.ADVISORY_LOCK_KEY);
+            lock.execute();
+            Refusal refusal = refuse("seqguard.lock-wait-timeout=300ms");
+            assertThat(refusal.guard.reason()).isEqualTo(Reason.LOCK_TIMEOUT);
+            assertThat(refusal.guard.getMessage()).contains("seqguard.lock-wait-timeout");
+            assertThat(refusal.analysis.getAction()).contains("raise seqguard.lock-wait-timeout=<duration>")
+                    .contains("seqguard.datasources.dataSource.enabled=false");
         }
+    }
 
-        StartupGuardException unreachable = catchThrowableOfType(StartupGuardException.class,
-                () -> StartupGuard.configure().dataSource(db.server().dataSource("no_such_database")).load().run());
-        assertThat(unreachable.reason()).isEqualTo(Reason.DATABASE_ERROR);
-        assertThat(analyze(unreachable, GuardMode.REPAIR).getAction()).contains("spring.datasource.*")
-                .contains("seqguard.datasources.ordersDataSource.enabled=false");
-
+    @Test
+    void aRoleThatMayNotMoveTheSequencesIsToldTheGrant() {
+        lagging("orders", 10);
         String role = db.name() + "_reader";
         db.createRole(role, "secret");
-        db.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO " + role,
-                "GRANT SELECT ON ALL SEQUENCES IN SCHEMA public TO " + role);
-        StartupGuardException failed = catchThrowableOfType(StartupGuardException.class,
-                () -> StartupGuard.configure().dataSource(db.dataSource(role, "secret"))
-                        .aligner(a -> a.schemas("public")).load().run());
-        assertThat(failed.reason()).isEqualTo(Reason.REPAIR_FAILED);
-        assertThat(analyze(failed, GuardMode.REPAIR).getAction()).contains("GRANT UPDATE").contains("(app)");
+        db.execute("GRANT SELECT ON orders TO \"" + role + "\"",
+                "GRANT SELECT ON SEQUENCE orders_id_seq TO \"" + role + "\"");
+        Refusal refusal = refuse("spring.datasource.username=" + role, "spring.datasource.password=secret");
+        assertThat(refusal.guard.reason()).isEqualTo(Reason.REPAIR_FAILED);
+        assertThat(refusal.analysis.getAction()).contains("GRANT UPDATE ON SEQUENCE").contains("(" + role + ")");
+        assertThat(db.queryForLong("SELECT nextval('orders_id_seq')")).isEqualTo(1);
     }
 
     @Test
-    void aGuardRunOutsideTheStarterIsAnalyzedToo() throws Exception {
-        try (Connection holder = db.dataSource().getConnection(); Statement st = holder.createStatement()) {
-            // the guard waits for the lock, and the time limit passes first
-            st.execute("SELECT pg_advisory_lock(" + StartupGuard.ADVISORY_LOCK_KEY + ")");
-            StartupGuardException bare = refusal(g -> g.timeLimit(Duration.ofMillis(300)));
-            assertThat(bare.reason()).isEqualTo(Reason.TIME_LIMIT);
-            FailureAnalysis analysis = analyzer.analyze(new BeanCreationException("myGuard", "failed", bare));
-            assertThat(analysis.getDescription())
-                    .isEqualTo("seqguard's startup guard refused start-up.\n\n" + bare.getMessage());
-            assertThat(analysis.getAction()).contains("seqguard.time-limit=<duration>")
-                    .contains("seqguard.enabled=false");
-        }
+    void anUnreachableDatabaseIsToldToCheckTheConnection() {
+        Refusal refusal = refuse("spring.datasource.url=jdbc:postgresql://127.0.0.1:1/nowhere?connectTimeout=1");
+        assertThat(refusal.guard.reason()).isEqualTo(Reason.DATABASE_ERROR);
+        assertThat(refusal.analysis.getAction()).contains("spring.datasource.*")
+                .contains("seqguard.datasources.dataSource.enabled=false");
     }
 
-    private FailureAnalysis analyze(StartupGuardException guard, GuardMode mode) {
-        assertThat(guard).as("the guard refused start-up").isNotNull();
-        SeqguardStartupException startup = new SeqguardStartupException("ordersDataSource", mode, URL, "app", guard);
-        return analyzer.analyze(new BeanCreationException("seqguardInitializer", "failed", startup));
+    @Test
+    void aGuardRunOutsideTheStarterIsAnalyzedToo() {
+        lagging("orders", 10);
+        StartupGuardException bare = catchThrowableOfType(StartupGuardException.class,
+                () -> StartupGuard.configure().dataSource(db.dataSource()).mode(GuardMode.VERIFY).load().run());
+        FailureAnalysis analysis = analyzer.analyze(new BeanCreationException("myGuard", "failed", bare));
+        assertThat(analysis.getDescription()).isEqualTo("seqguard's startup guard refused start-up.\n\n"
+                + bare.getMessage());
+        assertThat(analysis.getAction()).contains("set seqguard.mode=repair").contains("--url <JDBC URL>");
+    }
+
+    /**
+     * The whole text a user reads for an incomplete run, word for word: a change to it is a change to what users
+     * read, made on purpose. The database's name and URL differ from run to run and are put in afterwards.
+     */
+    @Test
+    void theWordingOfARefusal() {
+        db.execute("CREATE TABLE \"Order Lines; DROP TABLE x\" (id bigserial PRIMARY KEY)",
+                "INSERT INTO \"Order Lines; DROP TABLE x\" DEFAULT VALUES", "CREATE SEQUENCE invoice_number_seq");
+        Refusal refusal = refuse("seqguard.mode=verify");
+        String expected = """
+                seqguard's startup guard refused start-up on DataSource 'dataSource' (URL).
+
+                seqguard startup guard (mode verify) refuses start-up: the run is incomplete. 1 sequence(s) in \
+                database DB could not be verified, so nothing can be said about them:
+                  - public.invoice_number_seq (not verifiable): no column uses it (a value handed out by application \
+                code?): map it to the column it fills (seqguard.mappings \
+                public.invoice_number_seq=SCHEMA.TABLE.COLUMN), give the old primary as a witness (a \
+                SeqguardConfigurationCustomizer bean calling aligner.source(...)), or \
+                acknowledge that it is not verified (seqguard.allow-unverified public.invoice_number_seq)
+                Fix each as its line says; a sequence that is knowingly not verified can be acknowledged \
+                (seqguard.allow-unverified) or excluded (seqguard.exclude-sequences).
+                To go on while some sequences stay unverified, acknowledge them by name (seqguard.allow-unverified), \
+                or set seqguard.on-incomplete to warn.
+                ---
+                Make each sequence above verifiable as its line says, or acknowledge the ones that are knowingly not \
+                verified (a value only application code hands out): set \
+                seqguard.allow-unverified=public.invoice_number_seq (for this DataSource only: \
+                seqguard.datasources.dataSource.allow-unverified=public.invoice_number_seq).
+                To start while they stay unverified (the health endpoint then lists them), set \
+                seqguard.on-incomplete=warn (for this DataSource only: \
+                seqguard.datasources.dataSource.on-incomplete=warn).
+                To start without the guard on this DataSource, set seqguard.datasources.dataSource.enabled=false \
+                (not recommended: nothing then stops writes through sequences that lag).""";
+        assertThat(refusal.analysis.getDescription() + "\n---\n" + refusal.analysis.getAction())
+                .isEqualTo(expected.replace("URL", db.jdbcUrl()).replace("DB", db.name()));
+    }
+
+    private void lagging(String table, int max) {
+        db.execute("CREATE TABLE " + table + " (id bigserial PRIMARY KEY)",
+                "INSERT INTO " + table + " SELECT g FROM generate_series(1, " + max + ") g");
+    }
+
+    /** A refusal as a user meets it: the starter's exception, the guard's, and what Spring Boot prints. */
+    private record Refusal(SeqguardStartupException startup, StartupGuardException guard, FailureAnalysis analysis) {
+    }
+
+    private Refusal refuse(String... properties) {
+        List<String> all = new ArrayList<>(List.of("spring.datasource.url=" + db.jdbcUrl(),
+                "spring.datasource.username=" + db.server().superuser(), "spring.datasource.hikari.maximum-pool-size=4",
+                "spring.datasource.hikari.minimum-idle=0"));
+        all.addAll(Arrays.asList(properties));
+        List<Refusal> refusals = new ArrayList<>();
+        Consumer<Throwable> analyze = failure -> {
+            SeqguardStartupException startup = Causes.find(failure, SeqguardStartupException.class);
+            refusals.add(new Refusal(startup, startup.getGuardException(), analyzer.analyze(failure)));
+        };
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
+                        SeqguardAutoConfiguration.class))
+                .withPropertyValues(all.toArray(String[]::new))
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    analyze.accept(context.getStartupFailure());
+                });
+        return refusals.get(0);
     }
 }

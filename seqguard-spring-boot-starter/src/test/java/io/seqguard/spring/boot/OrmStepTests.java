@@ -1,0 +1,216 @@
+package io.seqguard.spring.boot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.seqguard.AllocationRule;
+import io.seqguard.AllocationSource;
+import io.seqguard.ColumnSource;
+import io.seqguard.GuardOutcome;
+import io.seqguard.GuardResult;
+import io.seqguard.SequenceReport;
+import io.seqguard.SequenceStatus;
+import io.seqguard.spring.boot.app.AuditLog;
+import io.seqguard.spring.boot.app.Invoice;
+import io.seqguard.spring.boot.app.InvoiceRepository;
+import io.seqguard.spring.boot.app.ShopApplication;
+import io.seqguard.spring.boot.app.StartUpWrites;
+import io.seqguard.spring.boot.autoconfigure.SeqguardResults;
+import io.seqguard.test.TestDatabase;
+import jakarta.annotation.PostConstruct;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.boot.CommandLineRunner;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The ORM step on the shop of {@link SeqguardApplicationTests}, with no seqguard property at all: Flyway writes the
+ * invoice sequence as Hibernate's schema export does (no {@code OWNED BY}, no {@code DEFAULT}) and loads 1000 invoices
+ * with their ids; the entity's {@code @SequenceGenerator(allocationSize = 50)} is all seqguard needs. Every way a bean
+ * writes at start-up reaches the sequences only after they are safe: {@code @PostConstruct} through a repository and
+ * through the raw DataSource (waiting as the README says, with {@code @DependsOnDatabaseInitialization}), a
+ * JdbcTemplate in a constructor, {@code SmartInitializingSingleton}, {@code CommandLineRunner} and
+ * {@code ApplicationRunner}.
+ */
+@org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
+class OrmStepTests {
+
+    @Test
+    void withoutAnyPropertyEveryStartUpWriteSucceeds() {
+        try (TestDatabase db = TestDatabase.create("ormstep");
+                ConfigurableApplicationContext context = start(db)) {
+            EarlyWrites writes = context.getBean(EarlyWrites.class);
+            assertThat(writes.invoiceIds).hasSize(4).allSatisfy(id -> assertThat(id).isGreaterThan(1000L))
+                    .doesNotHaveDuplicates();
+            assertThat(writes.auditIds).singleElement().satisfies(id -> assertThat(id).isGreaterThan(42L));
+            assertThat(context.getBean(StartUpWrites.class).invoiceIds()).allSatisfy(
+                    id -> assertThat(id).isGreaterThan(1000L));
+            assertThat(context.getBean(AuditLog.class).ids()).allSatisfy(id -> assertThat(id).isGreaterThan(42L));
+
+            GuardResult result = context.getBean(SeqguardResults.class).get("dataSource").orElseThrow();
+            assertThat(result.report().isAligned()).isTrue();
+            SequenceReport invoice = result.report().sequences().stream()
+                    .filter(s -> s.name().equals("invoice_seq")).findFirst().orElseThrow();
+            assertThat(invoice.status()).isEqualTo(SequenceStatus.ALIGNED);
+            assertThat(invoice.allocation()).isEqualTo(AllocationRule.pooled(50));
+            assertThat(invoice.allocationSource()).isEqualTo(AllocationSource.ENTITY);
+            assertThat(invoice.columns()).singleElement().satisfies(c -> {
+                assertThat(c.sources()).containsExactly(ColumnSource.ENTITY);
+                assertThat(c.entities()).containsExactly(Invoice.class.getName());
+            });
+            assertThat(db.queryForLong("SELECT count(*) FROM invoice")).isEqualTo(1000 + 4 + 2);
+        }
+    }
+
+    /**
+     * With {@code spring.jpa.defer-datasource-initialization=true} Spring Boot builds the EntityManagerFactory first
+     * and runs the database initializers (Flyway here, SQL init alike) after it: the guard runs after them, with the
+     * entities' mappings, and every write, repositories' included, still comes after the guard.
+     */
+    @Test
+    void withDeferredDataSourceInitializationEveryStartUpWriteSucceeds() {
+        try (TestDatabase db = TestDatabase.create("ormdeferred");
+                ConfigurableApplicationContext context = start(db,
+                        "--spring.jpa.defer-datasource-initialization=true")) {
+            EarlyWrites writes = context.getBean(EarlyWrites.class);
+            assertThat(writes.invoiceIds).hasSize(4).allSatisfy(id -> assertThat(id).isGreaterThan(1000L));
+            assertThat(writes.auditIds).singleElement().satisfies(id -> assertThat(id).isGreaterThan(42L));
+            GuardResult result = context.getBean(SeqguardResults.class).get("dataSource").orElseThrow();
+            assertThat(result.outcome()).isEqualTo(GuardOutcome.REPAIRED);
+            assertThat(result.repaired()).extracting(SequenceReport::displayName).containsExactlyInAnyOrder(
+                    "public.invoice_seq", "public.customer_id_seq", "public.audit_event_id_seq");
+            assertThat(result.report().sequences()).filteredOn(s -> s.name().equals("invoice_seq"))
+                    .singleElement()
+                    .satisfies(s -> assertThat(s.allocationSource()).isEqualTo(AllocationSource.ENTITY));
+        }
+    }
+
+    /**
+     * The sequence counts by 1 while the entity takes 50 ids per value, and Hibernate's own check is silenced (as
+     * users silence it): the ORM step refuses start-up with the fix, before any write.
+     */
+    @Test
+    void anIncrementBelowTheEntitysAllocationSizeStopsStartUpWithTheFix(CapturedOutput output) {
+        try (TestDatabase db = TestDatabase.create("ormmismatch")) {
+            assertThatThrownBy(() -> start(db, "--spring.flyway.locations=classpath:db/migration,classpath:db/mismatch",
+                    "--spring.jpa.properties.hibernate.id.sequence.increment_size_mismatch_strategy=log").close())
+                    .isNotNull();
+            assertThat(output).contains("APPLICATION FAILED TO START")
+                    .contains("public.invoice_seq: mismatched, its increment is 1, but entity "
+                            + Invoice.class.getName() + " takes 50 ids per value (pooled:50)")
+                    .contains("ALTER SEQUENCE public.invoice_seq INCREMENT BY 50")
+                    .contains("A mismatched sequence cannot be repaired by moving it forward");
+            assertThat(db.queryForLong("SELECT count(*) FROM invoice")).as("nothing written").isEqualTo(1000);
+        }
+    }
+
+    @Test
+    void withTheGuardOffTheSameStartUpWritesFail() {
+        try (TestDatabase db = TestDatabase.create("ormoff")) {
+            assertThatThrownBy(() -> start(db, "--seqguard.enabled=false").close())
+                    .hasStackTraceContaining("duplicate key value violates unique constraint");
+            assertThat(db.queryForLong("SELECT count(*) FROM invoice")).isEqualTo(1000);
+        }
+    }
+
+    private static ConfigurableApplicationContext start(TestDatabase db, String... extra) {
+        List<String> args = new ArrayList<>();
+        for (String property : Databases.springDataSource(db)) {
+            args.add("--" + property);
+        }
+        args.addAll(List.of("--spring.main.banner-mode=off", "--spring.jmx.enabled=false",
+                "--spring.liquibase.enabled=false", "--spring.application.name=shop"));
+        args.addAll(Arrays.asList(extra));
+        return new SpringApplicationBuilder(ShopApplication.class, EarlyWrites.Config.class)
+                .web(WebApplicationType.NONE).run(args.toArray(String[]::new));
+    }
+
+    /** Beans that write as early as Spring lets them. */
+    static class EarlyWrites implements SmartInitializingSingleton, CommandLineRunner {
+
+        final List<Long> invoiceIds = new CopyOnWriteArrayList<>();
+        final List<Long> auditIds = new CopyOnWriteArrayList<>();
+        private final InvoiceRepository invoices;
+
+        EarlyWrites(InvoiceRepository invoices) {
+            this.invoices = invoices;
+        }
+
+        @PostConstruct
+        void duringStartUp() {
+            invoiceIds.add(invoices.save(new Invoice("INV-POSTCONSTRUCT", BigDecimal.ONE)).getId());
+        }
+
+        @Override
+        public void afterSingletonsInstantiated() {
+            invoiceIds.add(invoices.save(new Invoice("INV-SINGLETONS", BigDecimal.ONE)).getId());
+        }
+
+        @Override
+        public void run(String... args) {
+            invoiceIds.add(invoices.save(new Invoice("INV-COMMANDLINE", BigDecimal.ONE)).getId());
+        }
+
+        /**
+         * Writes an invoice through JdbcTemplate with the sequence itself, in its constructor: before the ORM step the
+         * sequence would hand out 1, which the replicated rows hold.
+         */
+        static class JdbcWriter {
+
+            JdbcWriter(org.springframework.jdbc.core.JdbcTemplate jdbc, EarlyWrites writes) {
+                writes.invoiceIds.add(jdbc.queryForObject("INSERT INTO invoice (id, number, amount) "
+                        + "VALUES (nextval('invoice_seq'), 'INV-JDBC', 1) RETURNING id", Long.class));
+            }
+        }
+
+        /** Writes through the raw DataSource, waiting for database initialization as the README says. */
+        @DependsOnDatabaseInitialization
+        static class RawWriter {
+
+            RawWriter(DataSource dataSource, EarlyWrites writes) throws SQLException {
+                try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
+                        ResultSet rs = st.executeQuery(
+                                "INSERT INTO audit_event (message) VALUES ('raw') RETURNING id")) {
+                    rs.next();
+                    writes.auditIds.add(rs.getLong(1));
+                }
+            }
+        }
+
+        @Configuration(proxyBeanMethods = false)
+        static class Config {
+
+            @Bean
+            EarlyWrites earlyWrites(InvoiceRepository invoices) {
+                return new EarlyWrites(invoices);
+            }
+
+            @Bean
+            JdbcWriter jdbcWriter(org.springframework.jdbc.core.JdbcTemplate jdbc, EarlyWrites writes) {
+                return new JdbcWriter(jdbc, writes);
+            }
+
+            @Bean
+            @DependsOnDatabaseInitialization
+            RawWriter rawWriter(DataSource dataSource, EarlyWrites writes) throws SQLException {
+                return new RawWriter(dataSource, writes);
+            }
+        }
+    }
+}
