@@ -52,6 +52,17 @@ public final class BenchMain {
     private final int tenantSchemas = Integer.parseInt(setting("bench.tenants", quick ? "0" : "1000"));
     static final int TABLES_PER_TENANT = 100;
 
+    /**
+     * The parts to run ({@code bench.only}, comma-separated; unset: every part): {@code tables} (100 / 1,000 /
+     * 10,000 tables and the shared sequence, side by side), {@code users} (the command line as a process, the
+     * guard and the API against the recipe and the floor, every sequence behind), {@code start} (the 200-table
+     * application, the command line's first query), {@code heap}, {@code phases}, {@code tenants} (100,000 tables);
+     * on the first major also {@code async}, {@code network}, {@code unindexed}, {@code diagnostics}.
+     */
+    static final List<String> PARTS = List.of("tables", "users", "start", "heap", "phases", "tenants", "async",
+            "network", "unindexed", "diagnostics");
+    private final List<String> only = parts(setting("bench.only", String.join(",", PARTS)));
+
     /** What the machine is, for every major. */
     private final Map<String, String> machine = new LinkedHashMap<>();
     private final List<MajorRun> done = new ArrayList<>();
@@ -73,6 +84,22 @@ public final class BenchMain {
             System.exit(relaunch());
         }
         new BenchMain().run();
+    }
+
+    private static List<String> parts(String list) {
+        List<String> parts = List.of(list.split("\\s*,\\s*"));
+        for (String part : parts) {
+            if (!PARTS.contains(part)) {
+                throw new IllegalArgumentException("bench.only: unknown part '" + part + "'; the parts are "
+                        + String.join(", ", PARTS));
+            }
+        }
+        return parts;
+    }
+
+    /** Whether {@code bench.only} asks for the part. */
+    boolean wants(String part) {
+        return only.contains(part);
     }
 
     /** A system property, or the default when it is unset or blank (Maven passes an unset property as empty). */
@@ -147,26 +174,42 @@ public final class BenchMain {
                 current.wiki = wiki;
                 serverFacts();
                 build();
-                for (int n : sizes) {
-                    measure(workloads.get(tablesName(n)), tableContenders(n == sizes[sizes.length - 1]));
+                if (wants("tables")) {
+                    for (int n : sizes) {
+                        measure(workloads.get(tablesName(n)), tableContenders(n == sizes[sizes.length - 1]));
+                    }
                 }
-                whatUsersRun();
-                if (current.extras) {
+                if (wants("users")) {
+                    whatUsersRun();
+                }
+                if (current.extras && wants("async")) {
                     asyncCommits();
+                }
+                if (current.extras && wants("network")) {
                     overANetwork();
                 }
-                measure(workloads.get("shared sequence"), tableContenders(false));
-                if (current.extras) {
+                if (wants("tables")) {
+                    measure(workloads.get("shared sequence"), tableContenders(false));
+                }
+                if (current.extras && wants("unindexed")) {
                     unindexed();
                 }
-                startup();
-                heapProbes();
-                phases();
-                if (current.extras) {
+                if (wants("start")) {
+                    startup();
+                }
+                if (wants("heap")) {
+                    heapProbes();
+                }
+                if (wants("phases")) {
+                    phases();
+                }
+                if (current.extras && wants("diagnostics")) {
                     stateDiagnostic();
                     shortTimeoutProbe();
                 }
-                tenants();
+                if (wants("tenants")) {
+                    tenants();
+                }
             }
             facts.put("load average at end", loadAverage());
             done.add(current);
@@ -210,16 +253,19 @@ public final class BenchMain {
         workloads.put(shared.name, shared);
         say(String.format(Locale.ROOT, "built %s in %.1f s", shared, (System.nanoTime() - t0) / 1e9));
         t0 = System.nanoTime();
-        Workload big = !current.extras ? null : builder.unindexed(String.format(Locale.ROOT, "unindexed %,d rows + %,d tables", bigRows,
+        Workload big = !current.extras || !wants("unindexed") ? null : builder.unindexed(String.format(Locale.ROOT,
+                "unindexed %,d rows + %,d tables", bigRows,
                 bigOthers), "bench_unindexed", bigRows, bigOthers);
         if (big != null) {
             workloads.put("unindexed", big);
             say(String.format(Locale.ROOT, "built %s in %.1f s", big, (System.nanoTime() - t0) / 1e9));
         }
-        t0 = System.nanoTime();
-        Workload app = StartupContenders.app(pg, "bench_app", work.resolve("migrations"));
-        workloads.put("app", app);
-        say(String.format(Locale.ROOT, "built %s in %.1f s", app, (System.nanoTime() - t0) / 1e9));
+        if (wants("start")) {
+            t0 = System.nanoTime();
+            Workload app = StartupContenders.app(pg, "bench_app", work.resolve("migrations"));
+            workloads.put("app", app);
+            say(String.format(Locale.ROOT, "built %s in %.1f s", app, (System.nanoTime() - t0) / 1e9));
+        }
         int largest = sizes[sizes.length - 1];
         Workload lagging = workloads.get(tablesName(largest)).allBehind(laggingName(), tablesName(largest)
                 + " as above, every sequence reset never called (behind), as a copy of the whole database leaves "
@@ -728,7 +774,8 @@ public final class BenchMain {
         machine.put("flyway", versions.getProperty("flyway.version"));
         machine.put("pgjdbc", versions.getProperty("pgjdbc.version"));
         machine.put("mode", (quick ? "quick" : "full") + ", " + runs + " timed runs after 1 warm-up run; majors "
-                + String.join(", ", majors));
+                + String.join(", ", majors)
+                + (only.size() == PARTS.size() ? "" : "; parts " + String.join(", ", only)));
     }
 
     /** The server of the current major: its version and the settings that matter to the numbers. */

@@ -6,6 +6,9 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import javax.sql.DataSource;
 
 /** Builds the benchmark's databases on the embedded server. */
@@ -40,7 +43,8 @@ final class Workloads {
      */
     Workload tables(String name, String database, int n) throws SQLException {
         DataSource ds = create(database);
-        Workload w = new Workload(name, database, ds, pg.jdbcUrl(database), n + " tables, bigserial primary key, 50-149 rows each inserted "
+        Workload w = new Workload(name, database, ds, pg.jdbcUrl(database),
+                n + " tables, bigserial primary key, 50-149 rows each inserted "
                 + "with explicit ids; odd-numbered sequences never called (behind), even ones 10 above their data");
         addTables(w, ds, "public", n);
         vacuum(ds);
@@ -87,9 +91,9 @@ final class Workloads {
                         + "each inserted with explicit ids; every sequence never called (behind)", schemas,
                 perSchema, schemas * perSchema));
         int sessions = 2;
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(sessions);
+        ExecutorService pool = Executors.newFixedThreadPool(sessions);
         try {
-            List<java.util.concurrent.Future<?>> builds = new ArrayList<>();
+            List<Future<?>> builds = new ArrayList<>();
             for (int part = 0; part < sessions; part++) {
                 String block = """
                         DO $$
@@ -114,7 +118,7 @@ final class Workloads {
                     return null;
                 }));
             }
-            for (java.util.concurrent.Future<?> build : builds) {
+            for (Future<?> build : builds) {
                 build.get();
             }
             builds.clear();
@@ -133,7 +137,7 @@ final class Workloads {
                     return null;
                 }));
             }
-            for (java.util.concurrent.Future<?> vacuum : builds) {
+            for (Future<?> vacuum : builds) {
                 vacuum.get();
             }
         } finally {
@@ -160,7 +164,8 @@ final class Workloads {
      */
     Workload unindexed(String name, String database, long rows, int others) throws SQLException {
         DataSource ds = create(database);
-        Workload w = new Workload(name, database, ds, pg.jdbcUrl(database), String.format(Locale.ROOT, "big.events: %,d rows, bigserial "
+        Workload w = new Workload(name, database, ds, pg.jdbcUrl(database),
+                String.format(Locale.ROOT, "big.events: %,d rows, bigserial "
                 + "column id without any index, sequence behind; beside %,d indexed tables as above in schema rest; "
                 + "max_parallel_workers_per_gather 0 in this database, so that the full scan is one process and "
                 + "leaves the second core to the other reads (with parallel query the scan alone takes both cores of "
@@ -185,7 +190,8 @@ final class Workloads {
      */
     Workload shared(String name, String database) throws SQLException {
         DataSource ds = create(database);
-        Workload w = new Workload(name, database, ds, pg.jdbcUrl(database), "one sequence shared by 50 tables (s_01 owns it, s_02..s_50 "
+        Workload w = new Workload(name, database, ds, pg.jdbcUrl(database),
+                "one sequence shared by 50 tables (s_01 owns it, s_02..s_50 "
                 + "DEFAULT nextval), 100 rows each, the highest id in s_50; the sequence never called (behind)");
         Workload.execute(ds, """
                 DO $$
