@@ -777,7 +777,8 @@ public final class BenchMain {
         try (InputStream in = BenchMain.class.getResourceAsStream("/bench.properties")) {
             versions.load(in);
         }
-        machine.put("seqguard", versions.getProperty("seqguard.version") + setting("bench.commit", ""));
+        String commit = setting("bench.commit", "");
+        machine.put("seqguard", versions.getProperty("seqguard.version") + (commit.isEmpty() ? "" : " " + commit));
         machine.put("flyway", versions.getProperty("flyway.version"));
         machine.put("pgjdbc", versions.getProperty("pgjdbc.version"));
         machine.put("mode", (quick ? "quick" : "full") + ", " + runs + " timed runs after 1 warm-up run; majors "
