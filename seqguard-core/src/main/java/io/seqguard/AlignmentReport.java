@@ -1,5 +1,6 @@
 package io.seqguard;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -152,4 +153,34 @@ public interface AlignmentReport {
 
     /** {@return the JSON form; the shape is documented in the README and versioned by {@code formatVersion}} */
     String toJson();
+
+    /**
+     * Writes {@link #toText()} piece by piece, never holding all of it: the text of 100,000 sequences is some 10 MB.
+     *
+     * @param out where to write it
+     * @throws IOException when {@code out} fails
+     */
+    default void writeText(Appendable out) throws IOException {
+        out.append(toText());
+    }
+
+    /**
+     * Writes {@link #toJson()} piece by piece, never holding all of it: the JSON of 100,000 sequences is some 60 MB.
+     *
+     * @param out where to write it
+     * @throws IOException when {@code out} fails
+     */
+    default void writeJson(Appendable out) throws IOException {
+        out.append(toJson());
+    }
+
+    /**
+     * Writes {@link #toSql()} piece by piece, never holding all of it.
+     *
+     * @param out where to write it
+     * @throws IOException when {@code out} fails
+     */
+    default void writeSql(Appendable out) throws IOException {
+        out.append(toSql());
+    }
 }

@@ -41,10 +41,11 @@ import org.slf4j.LoggerFactory;
  *       at once repair one at a time and a verifying instance waits for a repairing one. The wait polls without
  *       holding a transaction open and is bounded by {@link GuardConfiguration#lockWaitTimeout(Duration)}. A run
  *       whose lock connection dies is no longer serialized and fails.</li>
- *   <li>Verifies first (read-only) and repairs only when sequences are still behind, so an instance that comes after
- *       another one repaired finds everything aligned and passes: no instance fails because another repaired first.
- *       A sequence that looks behind only because running instances advanced it with {@code nextval()} while it was
- *       read is read again and counts as aligned.</li>
+ *   <li>Repairs reading each table once: every forward-only statement checks the sequence where it stands, so an
+ *       instance that comes after another one repaired finds everything aligned and passes (no instance fails
+ *       because another repaired first), and a sequence that running instances advanced with {@code nextval()}
+ *       while it was read is left where it is and counts as aligned. With a source or blocked writers it verifies
+ *       first (read-only) and reads again only the sequences found behind.</li>
  *   <li>Repairs (or verifies), releases the lock, writes the journal row, returns a {@link GuardResult}; or throws a
  *       {@link StartupGuardException} whose message lists each lagging sequence and the fix.</li>
  * </ol>

@@ -46,14 +46,37 @@ public final class BenchMain {
     static final Duration ROUND_TRIP = Duration.ofMillis(1);
     private final long bigTimeoutMillis = Long.parseLong(setting("bench.bigTimeoutMillis", quick ? "30" : "100"));
 
-    private final Map<String, Map<String, Stats>> results = new LinkedHashMap<>();
-    private final Map<String, Workload> workloads = new LinkedHashMap<>();
-    private final Map<String, String> facts = new LinkedHashMap<>();
+    /** The majors to run, in order; the first also runs the extras (async commits, the network, the 10M rows). */
+    private final List<String> majors = List.of(setting("bench.majors", "18,12").split("\\s*,\\s*"));
+    /** The schema-per-tenant database: {@code bench.tenants} schemas of 100 tables (0 to leave it out). */
+    private final int tenantSchemas = Integer.parseInt(setting("bench.tenants", quick ? "0" : "1000"));
+    static final int TABLES_PER_TENANT = 100;
+
+    /**
+     * The parts to run ({@code bench.only}, comma-separated; unset: every part): {@code tables} (100 / 1,000 /
+     * 10,000 tables and the shared sequence, side by side), {@code users} (the command line as a process, the
+     * guard and the API against the recipe and the floor, every sequence behind), {@code start} (the 200-table
+     * application, the command line's first query), {@code heap}, {@code phases}, {@code tenants} (100,000 tables);
+     * on the first major also {@code async}, {@code network}, {@code unindexed}, {@code diagnostics}.
+     */
+    static final List<String> PARTS = List.of("tables", "users", "start", "heap", "phases", "tenants", "async",
+            "network", "unindexed", "diagnostics");
+    private final List<String> only = parts(setting("bench.only", String.join(",", PARTS)));
+
+    /** What the machine is, for every major. */
+    private final Map<String, String> machine = new LinkedHashMap<>();
+    private final List<MajorRun> done = new ArrayList<>();
     private final long started = System.nanoTime();
 
+    // the major being measured
+    private MajorRun current;
+    private Map<String, Map<String, Stats>> results;
+    private Map<String, Workload> workloads;
+    private Map<String, String> facts;
     private EmbeddedPostgres pg;
     private Path work;
     private String childClasspath;
+    private Path cliJar;
     private WikiRecipe wiki;
 
     public static void main(String[] args) throws Exception {
@@ -61,6 +84,22 @@ public final class BenchMain {
             System.exit(relaunch());
         }
         new BenchMain().run();
+    }
+
+    private static List<String> parts(String list) {
+        List<String> parts = List.of(list.split("\\s*,\\s*"));
+        for (String part : parts) {
+            if (!PARTS.contains(part)) {
+                throw new IllegalArgumentException("bench.only: unknown part '" + part + "'; the parts are "
+                        + String.join(", ", PARTS));
+            }
+        }
+        return parts;
+    }
+
+    /** Whether {@code bench.only} asks for the part. */
+    boolean wants(String part) {
+        return only.contains(part);
     }
 
     /** A system property, or the default when it is unset or blank (Maven passes an unset property as empty). */
@@ -92,49 +131,90 @@ public final class BenchMain {
     }
 
     private void say(String line) {
-        System.out.printf(Locale.ROOT, "[%6.1fs] %s%n", (System.nanoTime() - started) / 1e9, line);
+        System.out.printf(Locale.ROOT, "[%6.1fs] [PostgreSQL %s] %s%n", (System.nanoTime() - started) / 1e9,
+                current == null ? "-" : current.major, line);
         System.out.flush();
     }
 
     private void run() throws Exception {
-        facts.put("date (UTC)", ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_LOCAL_DATE_TIME)
+        machine.put("date (UTC)", ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_LOCAL_DATE_TIME)
                 .substring(0, 19));
-        facts.put("load average at start", loadAverage());
+        machine.put("load average at start", loadAverage());
         work = Path.of(System.getProperty("bench.snapshot"));
         childClasspath = System.getProperty("java.class.path");
-        say("starting embedded PostgreSQL " + System.getProperty("pg.version", "18") + (quick ? " (quick mode)" : ""));
-        try (EmbeddedPostgres server = EmbeddedPostgres.builder()
-                // PostgreSQL's own default (the test kit raises it to 200): the lock table is 64 x 100 slots
-                .setting("max_connections", "100")
-                // no background vacuum racing the runs: the harness vacuums each database once after building it
-                .setting("autovacuum", "off")
-                // durable commits as in production (the test kit turns them off): a recipe that commits once per
-                // statement pays a WAL flush per statement, as it does on a real server
-                .setting("fsync", "on")
-                .setting("synchronous_commit", "on")
-                .setting("full_page_writes", "on")
-                // one explicit CHECKPOINT after building; none of its own in the middle of the measurements
-                .setting("max_wal_size", "16GB")
-                .setting("checkpoint_timeout", "1d")
-                .start()) {
-            pg = server;
-            wiki = new WikiRecipe(psql, pg.port(), work);
-            machineFacts();
-            build();
-            for (int n : sizes) {
-                measure(workloads.get(tablesName(n)), tableContenders(n == sizes[sizes.length - 1]));
+        cliJar = work.resolve("seqguard.jar");
+        Files.copy(Path.of(setting("bench.cliJar", "../seqguard-cli/target/seqguard.jar")), cliJar);
+        machineFacts();
+        for (String major : majors) {
+            current = new MajorRun(major, done.isEmpty());
+            results = current.results;
+            workloads = current.workloads;
+            facts = current.facts;
+            facts.put("load average at start", loadAverage());
+            say("starting embedded PostgreSQL " + major + (quick ? " (quick mode)" : ""));
+            try (EmbeddedPostgres server = EmbeddedPostgres.builder().version(major)
+                    // PostgreSQL's own default (the test kit raises it to 200): the lock table is 64 x 100 slots
+                    .setting("max_connections", "100")
+                    // a server sized for the schema-per-tenant database: the catalogs of 100,000 tables alone are
+                    // larger than the default 128MB, which then churns catalog and data pages for every table read
+                    .setting("shared_buffers", "1GB")
+                    // no background vacuum racing the runs: the harness vacuums each database once after building it
+                    .setting("autovacuum", "off")
+                    // durable commits as in production (the test kit turns them off): a recipe that commits once per
+                    // statement pays a WAL flush per statement, as it does on a real server
+                    .setting("fsync", "on")
+                    .setting("synchronous_commit", "on")
+                    .setting("full_page_writes", "on")
+                    // one explicit CHECKPOINT after building; none of its own in the middle of the measurements
+                    .setting("max_wal_size", "16GB")
+                    .setting("checkpoint_timeout", "1d")
+                    .start()) {
+                pg = server;
+                wiki = new WikiRecipe(psql, pg.port(), work);
+                current.wiki = wiki;
+                serverFacts();
+                build();
+                if (wants("tables")) {
+                    for (int n : sizes) {
+                        measure(workloads.get(tablesName(n)), tableContenders(n == sizes[sizes.length - 1]));
+                    }
+                }
+                if (wants("users")) {
+                    whatUsersRun();
+                }
+                if (current.extras && wants("async")) {
+                    asyncCommits();
+                }
+                if (current.extras && wants("network")) {
+                    overANetwork();
+                }
+                if (wants("tables")) {
+                    measure(workloads.get("shared sequence"), tableContenders(false));
+                }
+                if (current.extras && wants("unindexed")) {
+                    unindexed();
+                }
+                if (wants("start")) {
+                    startup();
+                }
+                if (wants("heap")) {
+                    heapProbes();
+                }
+                if (wants("phases")) {
+                    phases();
+                }
+                if (current.extras && wants("diagnostics")) {
+                    stateDiagnostic();
+                    shortTimeoutProbe();
+                }
+                if (wants("tenants")) {
+                    tenants();
+                }
             }
-            asyncCommits();
-            overANetwork();
-            measure(workloads.get("shared sequence"), tableContenders(false));
-            unindexed();
-            startup();
-            heapProbes();
-            phases();
-            stateDiagnostic();
-            shortTimeoutProbe();
+            facts.put("load average at end", loadAverage());
+            done.add(current);
         }
-        facts.put("load average at end", loadAverage());
+        machine.put("load average at end", loadAverage());
         Path out = quick ? dir.resolve("target").resolve("RESULTS-quick.md") : dir.resolve("RESULTS.md");
         Files.createDirectories(out.getParent());
         Files.writeString(out, new ResultsWriter(this).markdown(), StandardCharsets.UTF_8);
@@ -173,17 +253,67 @@ public final class BenchMain {
         workloads.put(shared.name, shared);
         say(String.format(Locale.ROOT, "built %s in %.1f s", shared, (System.nanoTime() - t0) / 1e9));
         t0 = System.nanoTime();
-        Workload big = builder.unindexed(String.format(Locale.ROOT, "unindexed %,d rows + %,d tables", bigRows,
+        Workload big = !current.extras || !wants("unindexed") ? null : builder.unindexed(String.format(Locale.ROOT,
+                "unindexed %,d rows + %,d tables", bigRows,
                 bigOthers), "bench_unindexed", bigRows, bigOthers);
-        workloads.put("unindexed", big);
-        say(String.format(Locale.ROOT, "built %s in %.1f s", big, (System.nanoTime() - t0) / 1e9));
-        t0 = System.nanoTime();
-        Workload app = StartupContenders.app(pg, "bench_app", work.resolve("migrations"));
-        workloads.put("app", app);
-        say(String.format(Locale.ROOT, "built %s in %.1f s", app, (System.nanoTime() - t0) / 1e9));
+        if (big != null) {
+            workloads.put("unindexed", big);
+            say(String.format(Locale.ROOT, "built %s in %.1f s", big, (System.nanoTime() - t0) / 1e9));
+        }
+        if (wants("start")) {
+            t0 = System.nanoTime();
+            Workload app = StartupContenders.app(pg, "bench_app", work.resolve("migrations"));
+            workloads.put("app", app);
+            say(String.format(Locale.ROOT, "built %s in %.1f s", app, (System.nanoTime() - t0) / 1e9));
+        }
+        int largest = sizes[sizes.length - 1];
+        Workload lagging = workloads.get(tablesName(largest)).allBehind(laggingName(), tablesName(largest)
+                + " as above, every sequence reset never called (behind), as a copy of the whole database leaves "
+                + "them: what a cutover leaves, and the most a repair has to move");
+        workloads.put("lagging", lagging);
         t0 = System.nanoTime();
         Workload.execute(pg.dataSource("postgres"), "CHECKPOINT");
         say(String.format(Locale.ROOT, "checkpoint after building took %.1f s", (System.nanoTime() - t0) / 1e9));
+    }
+
+    /** The largest table-count workload with every sequence behind. */
+    String laggingName() {
+        return tablesName(sizes[sizes.length - 1]) + ", every sequence behind";
+    }
+
+    /** The schema-per-tenant workload. */
+    String tenantsName() {
+        return String.format(Locale.ROOT, "%,d tables in %,d schemas, every sequence behind",
+                tenantSchemas * TABLES_PER_TENANT, tenantSchemas);
+    }
+
+    /** The contenders of what users run, on a database a copy left every sequence of behind. */
+    private List<Contender> userContenders(boolean withRecipes, List<String> cliJvmOptions) {
+        List<Contender> list = new ArrayList<>();
+        list.add(new CliRun(CLI_REPAIR, cliJar, work, "repair", cliJvmOptions));
+        list.add(new StartupContenders.Guard());
+        list.add(new SeqguardRun("seqguard repair", true, 2));
+        if (withRecipes) {
+            list.add(wiki);
+        }
+        list.add(new ServerFloor(2));
+        if (withRecipes) {
+            list.add(new ServerFloor(1));
+        }
+        return list;
+    }
+
+    /** The command line's repair, a new JVM per run; with its own time and the time outside its report apart. */
+    static final String CLI_REPAIR = "seqguard CLI repair (java -jar)";
+    static final String CLI_OWN = CLI_REPAIR + ": its own time (the report's durationMillis)";
+    static final String CLI_OUTSIDE = CLI_REPAIR + ": outside its report (JVM start, class loading, parsing, output)";
+
+    /**
+     * What users run, side by side with the recipe and the floor, on the largest database with every sequence behind:
+     * the command line as a process, the startup guard, and the API.
+     */
+    private void whatUsersRun() throws Exception {
+        measure(workloads.get("lagging"), userContenders(true, List.of()));
     }
 
     /** One warm-up round, then the timed rounds; contenders rotate their order from round to round. */
@@ -200,6 +330,10 @@ public final class BenchMain {
                 Stats s = stats.get(c.name());
                 if (round > 0) {
                     s.add(nanos);
+                    if (c instanceof CliRun cli) {
+                        stats.computeIfAbsent(CLI_OWN, k -> new Stats(w.name, k)).add(cli.lastOwnNanos);
+                        stats.computeIfAbsent(CLI_OUTSIDE, k -> new Stats(w.name, k)).add(nanos - cli.lastOwnNanos);
+                    }
                 }
                 s.outcome = c.lastOutcome();
                 if (c.mutates() && !(c instanceof SeqguardRun r && r.partial)) {
@@ -250,7 +384,8 @@ public final class BenchMain {
             remote.setUser("postgres");
             Workload w = largest.via(largest.name + ", " + ROUND_TRIP.toMillis() + " ms round trip", largest.description
                     + "; every connection through a proxy that delays each exchange by " + ROUND_TRIP.toMillis()
-                    + " ms (half each way)", remote);
+                    + " ms (half each way)", remote, "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/"
+                    + largest.database);
             workloads.put("network", w);
             measure(w, List.of(new SeqguardRun("seqguard verify", false, 2),
                     new SeqguardRun("seqguard repair", true, 2), new SeqguardRun("seqguard repair, jobs 1", true, 1),
@@ -305,6 +440,127 @@ public final class BenchMain {
         results.get(app.name).put(coldGuard.contender, coldGuard);
         say(String.format(Locale.ROOT, "cold start: Flyway %s ms, guard %s ms", Stats.ms(coldFlyway.medianMillis()),
                 Stats.ms(coldGuard.medianMillis())));
+        commandLineStart(app);
+    }
+
+    static final String JVM_ALONE = "a JVM alone: java -version, launch to exit";
+    static final String CLI_VERSION = "seqguard --version (java -jar), launch to exit";
+    static final String FIRST_QUERY_VERIFY = "seqguard verify (java -jar), launch to its first query";
+    static final String FIRST_QUERY_REPAIR = "seqguard repair (java -jar), launch to its first query";
+
+    /**
+     * How fast the command line starts, as the database sees it: each run launches {@code java -jar seqguard.jar}
+     * with a URL through {@link FirstQueryProbe}, which notes when the first query arrives; beside it a JVM that
+     * does nothing and the command line's {@code --version}. Runs interleaved, one warm-up round.
+     */
+    private void commandLineStart(Workload app) throws Exception {
+        Map<String, Stats> stats = results.computeIfAbsent("command-line start", k -> new LinkedHashMap<>());
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        try (FirstQueryProbe probe = FirstQueryProbe.start(pg.port())) {
+            String url = "jdbc:postgresql://127.0.0.1:" + probe.port() + "/" + app.database;
+            Map<String, List<String>> commands = new LinkedHashMap<>();
+            commands.put(JVM_ALONE, List.of(java, "-version"));
+            commands.put(CLI_VERSION, List.of(java, "-jar", cliJar.toString(), "--version"));
+            commands.put(FIRST_QUERY_VERIFY, List.of(java, "-jar", cliJar.toString(), "verify", "--url", url,
+                    "--user", "postgres"));
+            commands.put(FIRST_QUERY_REPAIR, List.of(java, "-jar", cliJar.toString(), "repair", "--url", url,
+                    "--user", "postgres"));
+            for (String name : commands.keySet()) {
+                stats.put(name, new Stats("command-line start", name));
+            }
+            for (int round = 0; round <= runs * 2; round++) {
+                for (Map.Entry<String, List<String>> command : commands.entrySet()) {
+                    probe.arm();
+                    long t0 = System.nanoTime();
+                    Process p = new ProcessBuilder(command.getValue()).redirectErrorStream(true)
+                            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                    int code = p.waitFor();
+                    long end = System.nanoTime();
+                    if (code != 0) {
+                        throw new IllegalStateException(command.getValue() + " exited with " + code);
+                    }
+                    boolean probed = command.getKey().contains("first query");
+                    if (probed && probe.firstQueryNanos() == 0) {
+                        throw new IllegalStateException(command.getValue() + " sent no query through the probe");
+                    }
+                    if (round > 0) {
+                        stats.get(command.getKey()).add((probed ? probe.firstQueryNanos() : end) - t0);
+                    }
+                }
+            }
+        }
+        for (Stats s : stats.values()) {
+            say(String.format(Locale.ROOT, "  %-60s median %8s ms", s.contender, Stats.ms(s.medianMillis())));
+        }
+    }
+
+    /**
+     * Schema per tenant, 1,000 schemas of 100 tables, on the first major only: the API, the guard and the command line
+     * (with {@code -Xmx256m}) against the floor, then
+     * the heap of repair and verify in a 256 MB JVM, and whether a person at a terminal sees the progress (the command
+     * line run once with -Xmx256m on a pseudo-terminal by script(1)).
+     */
+    private void tenants() throws Exception {
+        // once, on the first major: building and measuring it takes most of a run's time
+        if (tenantSchemas == 0 || !current.extras) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        Workload w = new Workloads(pg).tenants(tenantsName(), "bench_tenants", tenantSchemas, TABLES_PER_TENANT);
+        workloads.put("tenants", w);
+        facts.put("tenants.build", String.format(Locale.ROOT, "%.0f s", (System.nanoTime() - t0) / 1e9));
+        say(String.format(Locale.ROOT, "built %s in %.1f s", w, (System.nanoTime() - t0) / 1e9));
+        Workload.execute(pg.dataSource("postgres"), "CHECKPOINT");
+        // the command line under the heap cap the target names: a 256 MB JVM must do 100,000 tables
+        measure(w, userContenders(false, List.of("-Xmx256m")));
+        w.reset();
+        try {
+            String line = child("heap", pg.jdbcUrl(w.database), "2");
+            facts.put("heap." + w.name, line.trim() + " " + w.rows);
+            say("heap probe " + w.name + ": " + line.trim());
+        } catch (IllegalStateException e) {
+            // a result, not a broken harness: repair() and verify() of 100,000 tables held in 256 MB did not fit
+            String why = e.getMessage().contains("OutOfMemoryError") ? "OutOfMemoryError" : e.getMessage();
+            facts.put("heapFailure." + w.name, why.length() > 300 ? why.substring(0, 300) : why);
+            say("heap probe " + w.name + " failed: " + facts.get("heapFailure." + w.name));
+        }
+        progressProbe(w);
+    }
+
+    /**
+     * The command line's repair once on a pseudo-terminal ({@code script -qfc}), its report redirected to a file as
+     * a runbook does: counts how often the progress bar was drawn on standard error, and how long the run took.
+     */
+    private void progressProbe(Workload w) throws Exception {
+        Path script = Path.of("/usr/bin/script");
+        if (!Files.isExecutable(script)) {
+            facts.put("progress", "not probed: no /usr/bin/script on this machine");
+            return;
+        }
+        w.reset();
+        Path typescript = work.resolve("progress.typescript");
+        Path report = work.resolve("progress-report.txt");
+        String command = Path.of(System.getProperty("java.home"), "bin", "java") + " -Xmx256m -jar " + cliJar
+                + " repair --url " + w.jdbcUrl + " --user postgres > " + report;
+        long t0 = System.nanoTime();
+        Process p = new ProcessBuilder(script.toString(), "-qfc", command, typescript.toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        int code = p.waitFor();
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        String drawn = Files.readString(typescript, StandardCharsets.ISO_8859_1);
+        int redraws = 0;
+        String lastBar = "";
+        for (String piece : drawn.split("\r")) {
+            if (piece.contains("] ") && piece.contains("/")) {
+                redraws++;
+                lastBar = piece.strip();
+            }
+        }
+        String first = Files.readAllLines(report, StandardCharsets.UTF_8).stream().findFirst().orElse("");
+        facts.put("progress", String.format(Locale.ROOT, "exit %d after %.1f s; the bar was drawn %d times on "
+                + "standard error (a pseudo-terminal), the report went to a file; last bar: `%s`; report: `%s`",
+                code, seconds, redraws, lastBar, first));
+        say("progress probe: " + facts.get("progress"));
     }
 
     /** Heap of repair + verify in a JVM limited to 256 MB, at each size and beside the 10M-row table. */
@@ -316,6 +572,9 @@ public final class BenchMain {
         names.add("unindexed");
         for (String name : names) {
             Workload w = workloads.get(name);
+            if (w == null) {
+                continue;
+            }
             w.reset();
             String line = child("heap", pg.jdbcUrl(w.database), "2");
             facts.put("heap." + w.name, line.trim() + " " + w.rows);
@@ -499,17 +758,36 @@ public final class BenchMain {
             for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
                 if (line.startsWith("MemTotal")) {
                     long kb = Long.parseLong(line.replaceAll("[^0-9]", ""));
-                    facts.put("memory", String.format(Locale.ROOT, "%.1f GiB", kb / 1048576.0));
+                    machine.put("memory", String.format(Locale.ROOT, "%.1f GiB", kb / 1048576.0));
                 }
             }
         } catch (IOException e) {
             // not Linux: leave unknown
         }
-        facts.put("cpu", cpu + ", " + Runtime.getRuntime().availableProcessors() + " cores available to the JVM");
-        facts.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " ("
+        machine.put("cpu", cpu + ", " + Runtime.getRuntime().availableProcessors() + " cores available to the JVM");
+        machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " ("
                 + System.getProperty("os.arch") + ")");
-        facts.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
-                + ", harness heap -Xmx" + (Runtime.getRuntime().maxMemory() / 1048576) + "m");
+        machine.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
+                + ", harness heap -Xmx" + (Runtime.getRuntime().maxMemory() / 1048576) + "m; the command line runs "
+                + "in a JVM of its own with the JVM's defaults (-Xmx256m at 100,000 tables)");
+        Process p = new ProcessBuilder(psql, "--version").redirectErrorStream(true).start();
+        machine.put("psql", new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim());
+        p.waitFor();
+        Properties versions = new Properties();
+        try (InputStream in = BenchMain.class.getResourceAsStream("/bench.properties")) {
+            versions.load(in);
+        }
+        String commit = setting("bench.commit", "");
+        machine.put("seqguard", versions.getProperty("seqguard.version") + (commit.isEmpty() ? "" : " " + commit));
+        machine.put("flyway", versions.getProperty("flyway.version"));
+        machine.put("pgjdbc", versions.getProperty("pgjdbc.version"));
+        machine.put("mode", (quick ? "quick" : "full") + ", " + runs + " timed runs after 1 warm-up run; majors "
+                + String.join(", ", majors)
+                + (only.size() == PARTS.size() ? "" : "; parts " + String.join(", ", only)));
+    }
+
+    /** The server of the current major: its version and the settings that matter to the numbers. */
+    private void serverFacts() throws Exception {
         try (Connection c = pg.dataSource("postgres").getConnection(); Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT version(), current_setting('max_connections'), "
                         + "current_setting('max_locks_per_transaction'), current_setting('shared_buffers'), "
@@ -526,17 +804,6 @@ public final class BenchMain {
                     + ", max_wal_size 16GB and checkpoint_timeout 1d (one CHECKPOINT after building, none during the "
                     + "runs)");
         }
-        Process p = new ProcessBuilder(psql, "--version").redirectErrorStream(true).start();
-        facts.put("psql", new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim());
-        p.waitFor();
-        Properties versions = new Properties();
-        try (InputStream in = BenchMain.class.getResourceAsStream("/bench.properties")) {
-            versions.load(in);
-        }
-        facts.put("seqguard", versions.getProperty("seqguard.version"));
-        facts.put("flyway", versions.getProperty("flyway.version"));
-        facts.put("pgjdbc", versions.getProperty("pgjdbc.version"));
-        facts.put("mode", (quick ? "quick" : "full") + ", " + runs + " timed runs after 1 warm-up run");
     }
 
     private static String loadAverage() {
@@ -549,20 +816,12 @@ public final class BenchMain {
     }
 
     // accessors for ResultsWriter
-    Map<String, Map<String, Stats>> results() {
-        return results;
+    List<MajorRun> majorRuns() {
+        return done;
     }
 
-    Map<String, Workload> workloads() {
-        return workloads;
-    }
-
-    Map<String, String> facts() {
-        return facts;
-    }
-
-    WikiRecipe wiki() {
-        return wiki;
+    Map<String, String> machine() {
+        return machine;
     }
 
     int[] sizes() {

@@ -3,13 +3,9 @@ package io.seqguard.bench;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.locks.LockSupport;
 
@@ -18,20 +14,15 @@ import java.util.concurrent.locks.LockSupport;
  * direction: a database in another availability zone, on a machine whose kernel has no {@code netem}. Every round trip
  * a client makes pays the delay once, as on a real network; bandwidth is not limited.
  */
-final class LatencyProxy implements AutoCloseable {
+final class LatencyProxy extends ServerProxy {
 
     private static final byte[] END = new byte[0];
 
-    private final ServerSocket server;
-    private final int targetPort;
     private final long oneWayNanos;
-    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
 
     private LatencyProxy(int targetPort, Duration roundTrip) throws IOException {
-        this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        this.targetPort = targetPort;
+        super(targetPort, "latency-proxy");
         this.oneWayNanos = roundTrip.toNanos() / 2;
-        daemon("latency-proxy-accept", this::accept);
     }
 
     /** Starts a proxy to {@code 127.0.0.1:targetPort} with the given round trip. */
@@ -39,31 +30,14 @@ final class LatencyProxy implements AutoCloseable {
         return new LatencyProxy(targetPort, roundTrip);
     }
 
-    int port() {
-        return server.getLocalPort();
-    }
-
-    private void accept() {
-        while (!server.isClosed()) {
-            try {
-                Socket client = server.accept();
-                Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
-                for (Socket s : List.of(client, upstream)) {
-                    s.setTcpNoDelay(true);
-                    sockets.add(s);
-                }
-                relay(client, upstream);
-                relay(upstream, client);
-            } catch (IOException e) {
-                if (!server.isClosed()) {
-                    System.err.println("latency proxy: " + e.getMessage());
-                }
-            }
-        }
+    @Override
+    void relay(Socket client, Socket upstream) throws IOException {
+        relayOneWay(client, upstream);
+        relayOneWay(upstream, client);
     }
 
     /** One direction: a reader stamps each chunk with when it may leave, a writer sends it then, in order. */
-    private void relay(Socket from, Socket to) throws IOException {
+    private void relayOneWay(Socket from, Socket to) throws IOException {
         InputStream in = from.getInputStream();
         OutputStream out = to.getOutputStream();
         BlockingQueue<Object[]> queue = new LinkedBlockingQueue<>();
@@ -98,19 +72,5 @@ final class LatencyProxy implements AutoCloseable {
                 // the socket closed, or the proxy did
             }
         });
-    }
-
-    private static void daemon(String name, Runnable body) {
-        Thread thread = new Thread(body, name);
-        thread.setDaemon(true);
-        thread.start();
-    }
-
-    @Override
-    public void close() throws IOException {
-        server.close();
-        for (Socket s : sockets) {
-            s.close();
-        }
     }
 }

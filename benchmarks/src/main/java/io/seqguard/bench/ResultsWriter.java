@@ -10,19 +10,19 @@ final class ResultsWriter {
 
     private final BenchMain bench;
     private final StringBuilder md = new StringBuilder();
+    /** The major whose sections are being written. */
+    private MajorRun run;
 
     ResultsWriter(BenchMain bench) {
         this.bench = bench;
     }
 
     private Stats stats(String workload, String contender) {
-        Map<String, Stats> byContender = bench.results().get(workload);
-        return byContender == null ? null : byContender.get(contender);
+        return run.stats(workload, contender);
     }
 
     private double median(String workload, String contender) {
-        Stats s = stats(workload, contender);
-        return s == null || s.nanos.isEmpty() ? Double.NaN : s.medianMillis();
+        return run.median(workload, contender);
     }
 
     private static String ms(double millis) {
@@ -60,36 +60,168 @@ final class ResultsWriter {
     }
 
     String markdown() {
-        Map<String, String> f = bench.facts();
-        int largest = bench.sizes()[bench.sizes().length - 1];
-        String big = BenchMain.tablesName(largest);
-        String thousand = BenchMain.tablesName(1000);
-        String hundred = BenchMain.tablesName(100);
-
+        Map<String, String> m = bench.machine();
         line("# seqguard benchmark results");
         line("");
         line("Written by the benchmark itself (`mvn -B -pl benchmarks -am -DskipTests -Pbench verify`"
                 + (bench.quick() ? " `-Dbench.quick=true`" : "") + "); see [README.md](README.md) for what each "
                 + "column measures. Times are **medians of " + bench.runs() + " timed runs** (after one warm-up "
                 + "run) in milliseconds, every contender on the same database, contenders interleaved, every "
-                + "sequence reset to the same state before every run.");
+                + "sequence reset to the same state before every run. Every major runs on its own embedded server, "
+                + "one after the other.");
         line("");
         header(2, "", "");
-        for (String key : List.of("date (UTC)", "mode", "cpu", "memory", "os", "java", "postgresql",
-                "server settings", "psql", "seqguard", "flyway", "pgjdbc", "load average at start",
-                "load average at end")) {
-            row(key, f.getOrDefault(key, "unknown"));
+        for (String key : List.of("date (UTC)", "mode", "cpu", "memory", "os", "java", "psql", "seqguard", "flyway",
+                "pgjdbc", "load average at start", "load average at end")) {
+            row(key, m.getOrDefault(key, "unknown"));
         }
+        for (MajorRun r : bench.majorRuns()) {
+            row("PostgreSQL " + r.major, r.facts.getOrDefault("postgresql", "unknown") + "; "
+                    + r.facts.getOrDefault("server settings", "") + "; load average (1, 5, 15 min) at its start "
+                    + r.facts.getOrDefault("load average at start", "?") + ", at its end "
+                    + r.facts.getOrDefault("load average at end", "?"));
+        }
+        line("");
+        usersTargets();
+        for (MajorRun r : bench.majorRuns()) {
+            run = r;
+            major();
+        }
+        return md.toString();
+    }
+
+    /** The targets of what users run, every major side by side. */
+    private void usersTargets() {
+        line("## What users run: the command line and the guard, on every major");
+        line("");
+        line("The largest table-count database with **every sequence behind** (as a copy leaves it), and the "
+                + "schema-per-tenant database. *End to end*: `java -jar seqguard.jar repair ... --format json > file`, "
+                + "launch to exit, a new JVM per run. *Its own time*: the run's duration as its report gives it "
+                + "(`durationMillis`, first connection to report). *Outside*: the rest (JVM start, class loading, "
+                + "command-line parsing, writing the report). Floor: the server-side work alone (a `max()` and a "
+                + "`setval()` per table) on 2 backends.");
+        line("");
+        header(2, "target", "PostgreSQL", "measured", "met?");
+        for (MajorRun r : bench.majorRuns()) {
+            run = r;
+            String lagging = bench.laggingName();
+            double cli = median(lagging, BenchMain.CLI_REPAIR);
+            double own = median(lagging, BenchMain.CLI_OWN);
+            double outside = median(lagging, BenchMain.CLI_OUTSIDE);
+            double wikiMs = median(lagging, "wiki recipe (psql)");
+            double floor = median(lagging, "floor, 2 backends");
+            double guard = median(lagging, "seqguard StartupGuard.run()");
+            double api = median(lagging, "seqguard repair");
+            row("CLI repair of " + lagging + " ≥ 3× faster than the wiki recipe, end to end", r.major,
+                    "wiki " + ms(wikiMs) + " ms ÷ CLI " + ms(cli) + " ms (its own " + ms(own) + " + outside "
+                            + ms(outside) + ") = **" + x(wikiMs / cli) + "**", yes(wikiMs / cli >= 3));
+            row("seqguard's own time ≤ 1.3× the server-side floor", r.major, "CLI's own " + ms(own) + " ms ÷ floor "
+                    + ms(floor) + " ms = **" + x(own / floor) + "**; guard " + ms(guard) + " ms = " + x(guard / floor)
+                    + ", API repair " + ms(api) + " ms = " + x(api / floor), yes(own / floor <= 1.3));
+            double verifyStart = median("command-line start", BenchMain.FIRST_QUERY_VERIFY);
+            double repairStart = median("command-line start", BenchMain.FIRST_QUERY_REPAIR);
+            row("the CLI starts fast: under 300 ms from launch to its first query", r.major, "verify **"
+                    + ms(verifyStart) + " ms**, repair **" + ms(repairStart) + " ms** (a JVM alone: "
+                    + ms(median("command-line start", BenchMain.JVM_ALONE)) + " ms to exit; `--version`: "
+                    + ms(median("command-line start", BenchMain.CLI_VERSION)) + " ms)",
+                    yes(verifyStart < 300 && repairStart < 300));
+            Workload tenants = r.workloads.get("tenants");
+            if (tenants == null) {
+                continue;
+            }
+            String t = tenants.name;
+            List<String> scaled = new ArrayList<>();
+            boolean within = true;
+            for (String c : List.of(BenchMain.CLI_REPAIR, BenchMain.CLI_OWN, "seqguard StartupGuard.run()",
+                    "seqguard repair", "floor, 2 backends")) {
+                double ratio = median(t, c) / median(lagging, c);
+                within &= c.equals("floor, 2 backends") || ratio <= 11;
+                scaled.add(c + " " + ms(median(t, c)) + " ms = **" + x(ratio) + "**");
+            }
+            row("100,000 tables (1,000 schemas × 100) at most 11× the 10,000-table time", r.major,
+                    String.join("; ", scaled), yes(within));
+            String[] heap = heap("tenants");
+            String heapFailure = r.facts.get("heapFailure." + t);
+            row("heap under 256 MB at 100,000 tables", r.major, (heap == null ? heapFailure == null ? "–"
+                    : "API repair + verify holding both reports in a JVM with -Xmx256m: **" + heapFailure + "**"
+                    : "API repair + verify in a JVM with -Xmx256m: peak ≤ " + heap[0] + " MB, " + heap[1]
+                    + " MB live holding the reports") + "; the CLI's repair with -Xmx256m: every timed run completed; "
+                    + "on a terminal: " + r.facts.getOrDefault("progress", "not run").split(";")[0],
+                    heap == null ? "no" : yes(Double.parseDouble(heap[0]) < 256
+                            && r.facts.getOrDefault("progress", "").startsWith("exit 0")));
+            row("no lock-table failure at 100,000 tables", r.major, "every run completed on "
+                    + "max_locks_per_transaction 64, max_connections 100", "yes");
+            row("progress shown at 100,000 tables", r.major, r.facts.getOrDefault("progress", "–"),
+                    yes(r.facts.getOrDefault("progress", "").contains("drawn") && !r.facts.get("progress")
+                            .contains("drawn 0 times")));
+        }
+        line("");
+        for (MajorRun r : bench.majorRuns()) {
+            run = r;
+            usersTable(bench.laggingName());
+            Workload tenants = r.workloads.get("tenants");
+            if (tenants != null) {
+                usersTable(tenants.name);
+            }
+        }
+        line("Command-line start (launch to exit, or to the first query the database sees through a probing proxy; "
+                + "median ms):");
+        line("");
+        List<String> columns = new ArrayList<>(List.of(""));
+        for (MajorRun r : bench.majorRuns()) {
+            columns.add("PostgreSQL " + r.major);
+        }
+        header(columns.toArray(new String[0]));
+        for (String c : List.of(BenchMain.JVM_ALONE, BenchMain.CLI_VERSION, BenchMain.FIRST_QUERY_VERIFY,
+                BenchMain.FIRST_QUERY_REPAIR)) {
+            List<Object> cells = new ArrayList<>();
+            cells.add(c);
+            for (MajorRun r : bench.majorRuns()) {
+                cells.add(ms(r.median("command-line start", c)));
+            }
+            row(cells.toArray());
+        }
+        line("");
+    }
+
+    /** One database of what users run: every contender's median, and the ratios to the floor and the recipe. */
+    private void usersTable(String workload) {
+        Map<String, Stats> byContender = run.results.get(workload);
+        if (byContender == null) {
+            return;
+        }
+        double floor = median(workload, "floor, 2 backends");
+        double wikiMs = median(workload, "wiki recipe (psql)");
+        line("**PostgreSQL " + run.major + ", " + workload + "**");
+        line("");
+        header(1, "contender", "median ms", "÷ floor, 2 backends", "wiki ÷ this", "outcome");
+        for (Stats s : byContender.values()) {
+            row(s.contender, ms(s.medianMillis()), x(s.medianMillis() / floor), x(wikiMs / s.medianMillis()),
+                    s.outcome == null ? "" : s.outcome);
+        }
+        line("");
+    }
+
+    /** The sections of one major. */
+    private void major() {
+        Map<String, String> f = run.facts;
+        int largest = bench.sizes()[bench.sizes().length - 1];
+        String big = BenchMain.tablesName(largest);
+        String thousand = BenchMain.tablesName(1000);
+        String hundred = BenchMain.tablesName(100);
+        line("## PostgreSQL " + run.major);
+        line("");
+        line(f.getOrDefault("postgresql", "") + ".");
         line("");
 
         // ---------------------------------------------------------------------------------------------- targets
-        line("## Targets");
+        line("### Targets");
         line("");
         header(3, "target", "measured", "met?");
         double wikiRatio = median(big, "wiki recipe (psql)") / median(big, "seqguard repair");
         double floorRatio = median(big, "seqguard repair") / median(big, "floor, 2 backends");
         boolean full = largest == 10000;
-        row("repair of 10,000 tables ≥ 3× faster than the wiki recipe",
+        row("API repair of 10,000 tables (half behind) ≥ 3× faster than the wiki recipe",
                 "wiki " + ms(median(big, "wiki recipe (psql)")) + " ms ÷ seqguard repair "
                         + ms(median(big, "seqguard repair")) + " ms = **" + x(wikiRatio) + "**"
                         + (full ? "" : " (at " + big + ", quick mode)"),
@@ -98,7 +230,7 @@ final class ResultsWriter {
                 ms(median(big, "seqguard repair")) + " ms ÷ " + ms(median(big, "floor, 2 backends")) + " ms = **"
                         + x(floorRatio) + "**",
                 full ? yes(floorRatio <= 1.3) : "not measured");
-        Workload asyncW = bench.workloads().get("async");
+        Workload asyncW = run.workloads.get("async");
         if (asyncW != null) {
             String a = asyncW.name;
             row("the same two, with synchronous_commit off (no commit waits for a WAL flush)",
@@ -135,20 +267,30 @@ final class ResultsWriter {
         row("heap under 256 MB at " + big, heap == null ? "–" : "repair + verify ran in a JVM with -Xmx256m; peak "
                 + "heap used ≤ " + heap[0] + " MB (sum of pool peaks), " + heap[1] + " MB live after GC holding the "
                 + "report", heap == null ? "no" : (full ? "yes" : "not measured at 10,000"));
-        row("memory independent of row counts", heap1000 == null || heapBig == null ? "–"
+        if (heapBig != null) {
+            row("memory independent of row counts", heap1000 == null ? "–"
                 : "live heap after repair + verify: " + heap1000[1] + " MB at 1,000 tables / "
                         + String.format(Locale.ROOT, "%,d", Long.parseLong(heap1000[5])) + " rows vs "
                         + heapBig[1] + " MB at 1,001 tables / "
                         + String.format(Locale.ROOT, "%,d", Long.parseLong(heapBig[5])) + " rows",
                 "see Memory");
+        }
         double j1 = median(big, "seqguard repair, jobs 1");
         double j2 = median(big, "seqguard repair");
         double j4 = median(big, "seqguard repair, jobs 4");
         row("parallel workers configurable; speed-up against one worker", "jobs 2: " + x(j1 / j2) + ", jobs 4: "
                 + x(j1 / j4) + " (at " + big + ", 2 cores)", "reported");
         String un = "unindexed";
-        Workload uw = bench.workloads().get(un);
-        String unName = uw.name;
+        Workload uw = run.workloads.get(un);
+        String unName = uw == null ? null : uw.name;
+        if (uw != null) {
+            unindexedTargets(f, unName);
+        }
+        line("");
+        sideBySide(big, unName);
+    }
+
+    private void unindexedTargets(Map<String, String> f, String unName) {
         double all = median(unName, "seqguard repair");
         double bigOnly = median(unName, "seqguard repair, schema big only");
         double restOnly = median(unName, "seqguard repair, schema rest only");
@@ -166,10 +308,21 @@ final class ResultsWriter {
                         + "1,000 tables alone " + ms(restOnly) + " ms = " + ms(bigOnly + restOnly) + " ms",
                 yes(all < bigOnly + restOnly) + String.format(Locale.ROOT, " (%.0f %% of the serial sum)",
                         100 * all / (bigOnly + restOnly)));
-        line("");
+    }
 
+    private void sideBySide(String big, String unName) {
+        Map<String, String> f = run.facts;
+        int largest = bench.sizes()[bench.sizes().length - 1];
+        String thousand = BenchMain.tablesName(1000);
+        String hundred = BenchMain.tablesName(100);
+        boolean full = largest == 10000;
+        String app = "200-table application";
+        Workload uw = run.workloads.get("unindexed");
+        double j1 = median(big, "seqguard repair, jobs 1");
+        double j2 = median(big, "seqguard repair");
+        double j4 = median(big, "seqguard repair, jobs 4");
         // ---------------------------------------------------------------------------------------- side by side
-        line("## Side by side (median ms)");
+        line("### Side by side (median ms)");
         line("");
         line("Each row is one database. Ratios: `wiki ÷ repair` and `naive ÷ repair` are how many times faster "
                 + "seqguard's repair is; `repair ÷ floor` is how close it is to the server-side work alone "
@@ -182,16 +335,18 @@ final class ResultsWriter {
         for (int n : bench.sizes()) {
             rows.add(BenchMain.tablesName(n));
         }
-        Workload async = bench.workloads().get("async");
+        Workload async = run.workloads.get("async");
         if (async != null) {
             rows.add(async.name);
         }
-        Workload network = bench.workloads().get("network");
+        Workload network = run.workloads.get("network");
         if (network != null) {
             rows.add(network.name);
         }
         rows.add("shared sequence");
-        rows.add(unName);
+        if (unName != null) {
+            rows.add(unName);
+        }
         for (String w : rows) {
             double repair = median(w, "seqguard repair");
             row(w, ms(median(w, "seqguard verify")), ms(repair), ms(median(w, "seqguard repair, jobs 1")),
@@ -203,13 +358,13 @@ final class ResultsWriter {
         line("");
         line("Workloads:");
         line("");
-        for (Workload w : bench.workloads().values()) {
+        for (Workload w : run.workloads.values()) {
             line(String.format(Locale.ROOT, "* **%s** (database `%s`, %,d sequences, %,d behind before each run, "
                     + "%,d rows): %s", w.name, w.database, w.sequenceCount(), w.behindAfterReset(), w.rows,
                     w.description));
         }
         line("");
-        WikiRecipe wiki = bench.wiki();
+        WikiRecipe wiki = run.wiki;
         if (!wiki.steps.isEmpty()) {
             line("The wiki recipe's two steps (median ms): ");
             line("");
@@ -228,14 +383,14 @@ final class ResultsWriter {
         }
 
         // ----------------------------------------------------------------------------------------- correctness
-        line("## What each run left behind");
+        line("### What each run left behind");
         line("");
         line("Checked after every run against the known data; the table shows the last run. *Still behind*: "
                 + "sequences whose next value would collide with existing rows. *Moved backwards*: sequences that "
                 + "were ahead of their data (called, 10 above the maximum) and were set lower.");
         line("");
         header(2, "workload", "contender", "still behind", "moved backwards", "contender's own account");
-        for (Map.Entry<String, Map<String, Stats>> e : bench.results().entrySet()) {
+        for (Map.Entry<String, Map<String, Stats>> e : run.results.entrySet()) {
             for (Stats s : e.getValue().values()) {
                 if (s.stillBehind >= 0) {
                     row(e.getKey(), s.contender, s.stillBehind, s.movedBackwards, s.outcome == null ? "" : s.outcome);
@@ -245,7 +400,7 @@ final class ResultsWriter {
         line("");
 
         // ------------------------------------------------------------------------------------------- scaling
-        line("## Scaling");
+        line("### Scaling");
         line("");
         header("contender", "100 → 1,000 tables", "1,000 → 10,000 tables");
         for (String c : List.of("seqguard verify", "seqguard repair", "seqguard repair, jobs 1",
@@ -259,7 +414,7 @@ final class ResultsWriter {
         line("");
 
         // ---------------------------------------------------------------------------------------------- jobs
-        line("## Parallel workers (`jobs`) at " + big);
+        line("### Parallel workers (`jobs`) at " + big);
         line("");
         header("jobs", "seqguard repair (median ms)", "speed-up vs 1");
         row("1", ms(j1), "1.00×");
@@ -273,7 +428,7 @@ final class ResultsWriter {
         // ------------------------------------------------------------------------------------------- network
         if (network != null) {
             String local = BenchMain.tablesName(bench.sizes()[bench.sizes().length - 1]);
-            line("## Over a network (" + BenchMain.ROUND_TRIP.toMillis() + " ms round trip)");
+            line("### Over a network (" + BenchMain.ROUND_TRIP.toMillis() + " ms round trip)");
             line("");
             line("The " + local + " again, every connection through a proxy in the harness that holds each chunk of "
                     + "bytes for half the round trip in each direction (this kernel has no netem), as a database in "
@@ -298,42 +453,17 @@ final class ResultsWriter {
             line("");
         }
 
-        // ----------------------------------------------------------------------------------------- unindexed
-        line("## The unindexed table");
-        line("");
-        line("Database `" + uw.database + "`: " + uw.description + ".");
-        line("");
-        header("run", "median ms");
-        for (String c : List.of("seqguard repair", "seqguard repair, schema big only",
-                "seqguard repair, schema rest only",
-                bench.timeoutName(false), bench.timeoutName(true), "seqguard verify",
-                "wiki recipe (psql)", "naive JDBC loop", "floor, 2 backends", "floor, 1 backend")) {
-            row(c, ms(median(unName, c)));
+        if (uw != null) {
+            unindexedSection(f, uw, unName);
         }
-        line("");
-        line("With `statementTimeout(" + bench.bigTimeoutMillis() + " ms)`, the whole database (last run, verbatim):");
-        line("");
-        line("```");
-        line(f.getOrDefault("unindexed.timeout", "(nothing)"));
-        line("```");
-        line("");
-        line("A short statement timeout also bounds seqguard's catalog queries: "
-                + f.getOrDefault("shortTimeoutProbe", "(not probed)"));
-        line("");
-        line("The same, schema big only:");
-        line("");
-        line("```");
-        line(f.getOrDefault("unindexed.timeoutBig", "(nothing)"));
-        line("```");
-        line("");
 
         // ------------------------------------------------------------------------------------------- start-up
-        line("## Start-up on a 200-table application");
+        line("### Start-up on a 200-table application");
         line("");
-        line(bench.workloads().get("app").description + ".");
+        line(run.workloads.get("app").description + ".");
         line("");
         header(1, "what runs at boot", "median ms", "outcome");
-        for (Stats s : bench.results().get(app).values()) {
+        for (Stats s : run.results.get(app).values()) {
             row(s.contender, ms(s.medianMillis()), s.outcome == null ? "" : s.outcome);
         }
         line("");
@@ -343,23 +473,23 @@ final class ResultsWriter {
         line("");
 
         // ------------------------------------------------------------------------------------------- memory
-        line("## Memory");
+        line("### Memory");
         line("");
         line("`repair()` then `verify()` in a separate JVM started with `-Xmx256m` (it would fail with "
                 + "OutOfMemoryError otherwise).");
         line("");
         header(1, "database", "sequences", "rows", "peak heap used (MB, upper bound)", "live after GC (MB)", "result");
-        for (String name : List.of(hundred, thousand, big, "unindexed")) {
+        for (String name : List.of(hundred, thousand, big, "unindexed", "tenants")) {
             String[] h = heap(name);
             if (h != null) {
-                row(bench.workloads().get(name).name, h[3], String.format(Locale.ROOT, "%,d", Long.parseLong(h[5])),
+                row(run.workloads.get(name).name, h[3], String.format(Locale.ROOT, "%,d", Long.parseLong(h[5])),
                         h[0], h[1], h[4].replace('_', ' ').replace("|", "; verify aligned: "));
             }
         }
         line("");
 
         // ------------------------------------------------------------------------------------------- phases
-        line("## Where seqguard's time goes");
+        line("### Where seqguard's time goes");
         line("");
         line("One `verify()` and one `repair()` (jobs 2) through a data source that times every JDBC call by what "
                 + "its SQL does. Times are summed over all connections, so the parallel `max()` reads add up to "
@@ -391,10 +521,10 @@ final class ResultsWriter {
         }
 
         // ------------------------------------------------------------------------------------------- all runs
-        line("## Every timed run (ms)");
+        line("### Every timed run (ms)");
         line("");
         header(2, "workload", "contender", "median", "min", "max", "runs in order");
-        for (Map.Entry<String, Map<String, Stats>> e : bench.results().entrySet()) {
+        for (Map.Entry<String, Map<String, Stats>> e : run.results.entrySet()) {
             for (Stats s : e.getValue().values()) {
                 if (!s.nanos.isEmpty()) {
                     row(e.getKey(), s.contender, ms(s.medianMillis()), ms(s.minMillis()), ms(s.maxMillis()),
@@ -402,16 +532,47 @@ final class ResultsWriter {
                 }
             }
         }
-        return md.toString();
+        line("");
+    }
+
+    private void unindexedSection(Map<String, String> f, Workload uw, String unName) {
+        line("### The unindexed table");
+        line("");
+        line("Database `" + uw.database + "`: " + uw.description + ".");
+        line("");
+        header("run", "median ms");
+        for (String c : List.of("seqguard repair", "seqguard repair, schema big only",
+                "seqguard repair, schema rest only",
+                bench.timeoutName(false), bench.timeoutName(true), "seqguard verify",
+                "wiki recipe (psql)", "naive JDBC loop", "floor, 2 backends", "floor, 1 backend")) {
+            row(c, ms(median(unName, c)));
+        }
+        line("");
+        line("With `statementTimeout(" + bench.bigTimeoutMillis() + " ms)`, the whole database (last run, verbatim):");
+        line("");
+        line("```");
+        line(f.getOrDefault("unindexed.timeout", "(nothing)"));
+        line("```");
+        line("");
+        line("A short statement timeout also bounds seqguard's catalog queries: "
+                + f.getOrDefault("shortTimeoutProbe", "(not probed)"));
+        line("");
+        line("The same, schema big only:");
+        line("");
+        line("```");
+        line(f.getOrDefault("unindexed.timeoutBig", "(nothing)"));
+        line("```");
+        line("");
+
     }
 
     /** peak, live, max, sequences, counts, rows; null when not measured. */
     private String[] heap(String workloadKey) {
-        Workload w = bench.workloads().get(workloadKey);
+        Workload w = run.workloads.get(workloadKey);
         if (w == null) {
             return null;
         }
-        String line = bench.facts().get("heap." + w.name);
+        String line = run.facts.get("heap." + w.name);
         return line == null ? null : line.split(" ");
     }
 

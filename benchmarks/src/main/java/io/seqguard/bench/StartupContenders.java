@@ -57,7 +57,8 @@ final class StartupContenders {
             throw new IllegalStateException("expected " + MIGRATIONS + " migrations, Flyway ran "
                     + first.migrationsExecuted);
         }
-        Workload w = new Workload("200-table application", database, ds, MIGRATIONS + " Flyway migrations creating "
+        Workload w = new Workload("200-table application", database, ds, pg.jdbcUrl(database), MIGRATIONS
+                + " Flyway migrations creating "
                 + (MIGRATIONS * TABLES_PER_MIGRATION) + " tables (bigserial key, foreign key, index), " + ROWS_PER_TABLE
                 + " rows each inserted through the sequence: nothing to migrate, nothing to repair");
         StringBuilder fill = new StringBuilder("DO $$ BEGIN\n");

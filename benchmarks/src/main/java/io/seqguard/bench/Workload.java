@@ -26,6 +26,8 @@ final class Workload {
     final String name;
     final String database;
     final DataSource dataSource;
+    /** The URL a process (psql, the command line) connects with: the same database as {@link #dataSource}. */
+    final String jdbcUrl;
     final String description;
     int tables;
     long rows;
@@ -34,10 +36,11 @@ final class Workload {
     private final List<Long> resetValue = new ArrayList<>();
     private final List<Boolean> resetCalled = new ArrayList<>();
 
-    Workload(String name, String database, DataSource dataSource, String description) {
+    Workload(String name, String database, DataSource dataSource, String jdbcUrl, String description) {
         this.name = name;
         this.database = database;
         this.dataSource = dataSource;
+        this.jdbcUrl = jdbcUrl;
         this.description = description;
     }
 
@@ -51,18 +54,32 @@ final class Workload {
 
     /** The same database and expectations under another name (for a run with other session settings). */
     Workload renamed(String newName, String newDescription) {
-        return via(newName, newDescription, dataSource);
+        return via(newName, newDescription, dataSource, jdbcUrl);
     }
 
     /** The same database and expectations, reached through another data source (a proxy adding latency). */
-    Workload via(String newName, String newDescription, DataSource newDataSource) {
-        Workload w = new Workload(newName, database, newDataSource, newDescription);
+    Workload via(String newName, String newDescription, DataSource newDataSource, String newJdbcUrl) {
+        Workload w = new Workload(newName, database, newDataSource, newJdbcUrl, newDescription);
         w.tables = tables;
         w.rows = rows;
         w.sequences.addAll(sequences);
         w.dataMax.addAll(dataMax);
         w.resetValue.addAll(resetValue);
         w.resetCalled.addAll(resetCalled);
+        return w;
+    }
+
+    /**
+     * The same database reset with every sequence behind (never called, at 1), as after a copy of the whole
+     * database: what a cutover leaves, and the most a repair has to move.
+     */
+    Workload allBehind(String newName, String newDescription) {
+        Workload w = new Workload(newName, database, dataSource, jdbcUrl, newDescription);
+        w.tables = tables;
+        w.rows = rows;
+        for (int i = 0; i < sequences.size(); i++) {
+            w.expect(sequences.get(i), dataMax.get(i), true);
+        }
         return w;
     }
 

@@ -1,6 +1,8 @@
 package io.seqguard.cli;
 
 import io.seqguard.AllocationRule;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -103,5 +105,29 @@ final class AlignOptions {
     /** {@return the rule --allocation gives, or null when it was not given} */
     AllocationRule allocationRule() {
         return allocation == null ? null : AllocationRule.parse(allocation);
+    }
+
+    /** One way of writing a report. */
+    @FunctionalInterface
+    interface Rendering {
+        void writeTo(Appendable out) throws IOException;
+    }
+
+    /** Writes the rendering {@code --format} asks for. */
+    void write(Appendable out, Rendering text, Rendering json, Rendering sql) {
+        try {
+            switch (format) {
+                case json:
+                    json.writeTo(out);
+                    break;
+                case sql:
+                    sql.writeTo(out);
+                    break;
+                default:
+                    text.writeTo(out);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -42,46 +42,63 @@ final class AlignRun {
         this.environment = environment;
     }
 
-    /** Drawn only for a person at a terminal; tests and pipes get none. */
-    private final ProgressBar progressBar = System.console() != null ? new ProgressBar(System.err) : null;
+    /** Drawn only for a person at a terminal (standard error); tests and pipes get none. */
+    private ProgressBar progressBar = ProgressBar.forTerminal();
+    /** The database to run on instead of the URL's, for a run over several databases; null for the URL's. */
+    private String database;
 
-    int verify() {
-        if (options.format == AlignOptions.Format.sql) {
-            throw new CommandLine.ParameterException(commandLine,
-                    "--format sql lists repair statements: use it with plan or repair");
-        }
-        if (options.allNodes) {
-            return new CitusNodesRun(this, commandLine, options).run(CitusNodesRun.Verb.VERIFY);
-        }
-        AlignmentReport report = aligner(dataSource()).verify();
-        print(report);
-        return ExitCode.of(report.verdict());
+    /** What one command came to on one database: the report (null when refused), the exit code, the refusal. */
+    record Result(AlignmentReport report, int exitCode, String refusal) {
     }
 
-    int plan() {
-        if (options.allNodes) {
-            return new CitusNodesRun(this, commandLine, options).run(CitusNodesRun.Verb.PLAN);
-        }
-        AlignmentReport report = aligner(dataSource()).plan();
-        print(report);
-        return ExitCode.of(report.verdict());
+    /** The same run on another database of the server (the source, if any, on its database of that name). */
+    AlignRun on(String otherDatabase, ProgressBar bar) {
+        AlignRun run = new AlignRun(commandLine, options, environment);
+        run.database = otherDatabase;
+        run.progressBar = bar;
+        return run;
     }
 
     /**
-     * Repairs through the start-up guard, so the command line follows the same rules as every application instance:
-     * serialized by the advisory lock, refused on a standby and while a subscription still feeds the database.
+     * Runs verify, plan or repair and returns what it came to, printing nothing. A failure (connection, server,
+     * unknown name) is thrown; a refused repair is a result. A repair runs through the start-up guard, so the command
+     * line follows the same rules as every application instance: serialized by the advisory lock, refused on a
+     * standby and while a subscription still feeds the database.
      */
-    int repair() {
-        if (options.allNodes) {
-            return new CitusNodesRun(this, commandLine, options).run(CitusNodesRun.Verb.REPAIR);
+    Result result(String command) {
+        return result(command, dataSource());
+    }
+
+    /** Like {@link #result(String)}, on the given database (a node of a Citus cluster). */
+    Result result(String command, DataSource dataSource) {
+        switch (command) {
+            case "verify":
+                if (options.format == AlignOptions.Format.sql) {
+                    throw new CommandLine.ParameterException(commandLine,
+                            "--format sql lists repair statements: use it with plan or repair");
+                }
+                return verdict(aligner(dataSource).verify());
+            case "plan":
+                return verdict(aligner(dataSource).plan());
+            case "repair":
+                try {
+                    return verdict(repairGuard(dataSource).run().report());
+                } catch (StartupGuardException e) {
+                    return refusedOrFailed(e);
+                }
+            default:
+                throw new IllegalArgumentException(command);
         }
-        AlignmentReport report;
-        try {
-            report = repairGuard(dataSource()).run().report();
-        } catch (StartupGuardException e) {
-            return refusedOrFailed(e);
+    }
+
+    /** Prints a result, the report on standard output or the refusal in one line, and returns its exit code. */
+    int printed(Result result) {
+        if (result.report() != null) {
+            print(result.report());
+        } else {
+            commandLine.getErr().println("seqguard: refused: " + result.refusal());
         }
-        return printed(report);
+        return result.exitCode();
     }
 
     /** The startup guard a repair runs through, on the given database. */
@@ -138,7 +155,7 @@ final class AlignRun {
             return e.reason() == CutoverException.Reason.CATCH_UP_TIMEOUT ? ExitCode.FAILURE
                     : e.reason() == CutoverException.Reason.SUBSCRIPTION_NOT_FOUND ? ExitCode.USAGE : ExitCode.DRIFT;
         } catch (StartupGuardException e) {
-            return refusedOrFailed(e);
+            return printed(refusedOrFailed(e));
         }
         if (result.stoppedBeforeRepair()) {
             err.println("seqguard: stopped before the repair, which refuses a subscription that is still enabled. "
@@ -151,21 +168,20 @@ final class AlignRun {
         return ExitCode.of(result.report().verdict());
     }
 
-    /** A guard refusal: said in one line with exit 3, or the report it carries printed, or rethrown as a failure. */
-    private int refusedOrFailed(StartupGuardException e) {
+    /** A guard refusal with exit 3, or the report it carries, or rethrown as a failure. */
+    private static Result refusedOrFailed(StartupGuardException e) {
         switch (e.reason()) {
             case STANDBY:
             case SUBSCRIPTION:
             case SEQUENCE_SYNC:
-                commandLine.getErr().println("seqguard: refused: " + e.getMessage());
-                return ExitCode.DRIFT;
+                return new Result(null, ExitCode.DRIFT, e.getMessage());
             case DRIFT:
             case REPAIR_FAILED:
             case INCOMPLETE:
                 if (e.report() == null) {
                     throw e;
                 }
-                return printed(e.report());
+                return verdict(e.report());
             default:
                 if (e.getCause() instanceof UnknownObjectException unknown) {
                     throw unknown; // a name the user gave: a usage error, said as verify and plan say it
@@ -174,28 +190,16 @@ final class AlignRun {
         }
     }
 
-    /** Prints a repair's report; exit 3 when a repair failed, else the verdict's code. */
-    private int printed(AlignmentReport report) {
-        print(report);
-        if (!report.withAction(RepairAction.FAILED).isEmpty()) {
-            return ExitCode.DRIFT;
-        }
-        return ExitCode.of(report.verdict());
+    /** A report's exit code: 3 when a repair failed, else the verdict's. */
+    private static Result verdict(AlignmentReport report) {
+        boolean failedRepair = !report.withAction(RepairAction.FAILED).isEmpty();
+        return new Result(report, failedRepair ? ExitCode.DRIFT : ExitCode.of(report.verdict()), null);
     }
 
     private void print(AlignmentReport report) {
         finishProgress();
         PrintWriter out = commandLine.getOut();
-        switch (options.format) {
-            case json:
-                out.print(report.toJson());
-                break;
-            case sql:
-                out.print(report.toSql());
-                break;
-            default:
-                out.print(report.toText());
-        }
+        options.write(out, report::writeText, report::writeJson, report::writeSql);
         out.flush();
     }
 
@@ -231,8 +235,17 @@ final class AlignRun {
             if (options.allocationRule() != null) {
                 configuration.allocation(options.allocationRule());
             }
-            if (progressBar != null) {
-                configuration.progressListener(progressBar);
+            ProgressBar bar = progressBar;
+            CompilerBudget budget = Main.compilerBudget();
+            if (bar != null || budget != null) {
+                configuration.progressListener((phase, done, total) -> {
+                    if (budget != null) {
+                        budget.progress(phase, done, total);
+                    }
+                    if (bar != null) {
+                        bar.progress(phase, done, total);
+                    }
+                });
             }
             if (options.sourceUrl != null) {
                 configuration.source(sourceDataSource());
@@ -242,7 +255,7 @@ final class AlignRun {
         }
     }
 
-    /** The database {@code --url} names, as the user, password and parameters given reach it. */
+    /** The database {@code --url} names, or another one on its server, as the user and password given reach it. */
     PGSimpleDataSource dataSource() {
         PGSimpleDataSource dataSource = dataSource("--url", options.url);
         if (options.user != null) {
@@ -253,6 +266,9 @@ final class AlignRun {
         } else if (environment.get("PGPASSWORD") != null) {
             dataSource.setPassword(environment.get("PGPASSWORD"));
         }
+        if (database != null) {
+            dataSource.setDatabaseName(database);
+        }
         dataSource.setApplicationName("seqguard");
         return dataSource;
     }
@@ -260,6 +276,9 @@ final class AlignRun {
     /** The source: its own user and password; the default user is --user's, the password never the target's. */
     private DataSource sourceDataSource() {
         PGSimpleDataSource dataSource = dataSource("--source", options.sourceUrl);
+        if (database != null) {
+            dataSource.setDatabaseName(database);
+        }
         String user = options.sourceUser != null ? options.sourceUser : options.user;
         if (user != null) {
             dataSource.setUser(user);

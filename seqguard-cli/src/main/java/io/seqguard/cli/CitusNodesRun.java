@@ -1,16 +1,14 @@
 package io.seqguard.cli;
 
-import io.seqguard.AlignmentReport;
 import io.seqguard.CitusCluster;
-import io.seqguard.RepairAction;
 import io.seqguard.SeqguardException;
-import io.seqguard.StartupGuardException;
 import io.seqguard.UnknownObjectException;
-import io.seqguard.Verdict;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.postgresql.ds.PGSimpleDataSource;
 import picocli.CommandLine;
 
@@ -22,15 +20,15 @@ import picocli.CommandLine;
  * on identity sequences do not reach the workers) and every timeout. The nodes are the groups the node named by
  * {@code --url} knows (its {@code pg_dist_node}), reached at the address Citus lists with {@code --url}'s database,
  * user, password and parameters. One report per node; the exit code is the worst (failure 1 over drift or refusal 3
- * over incomplete 4 over aligned 0).
+ * over incomplete 4 over aligned 0). Its JSON has the shape of the document of several databases ({@link Part}).
  */
 final class CitusNodesRun {
 
-    /** The verbs that run on every node. */
-    enum Verb { VERIFY, PLAN, REPAIR }
+    /** Bumped when a field of the several-nodes document changes meaning or disappears. */
+    static final int FORMAT_VERSION = 1;
 
-    /** What one node's run gave: its report, or why there is none, and its exit code. */
-    private record NodeResult(long group, String address, AlignmentReport report, String message, int exitCode) {
+    /** One node's part of the run. */
+    private record NodeResult(long group, String address, Part part) {
     }
 
     private final AlignRun run;
@@ -43,7 +41,10 @@ final class CitusNodesRun {
         this.options = options;
     }
 
-    int run(Verb verb) {
+    /** Runs verify, plan or repair on every node and prints one document; returns the worst exit code. */
+    int run(String command) {
+        Instant startedAt = Instant.now();
+        long t0 = System.nanoTime();
         PGSimpleDataSource named = run.dataSource();
         CitusCluster cluster = run.aligner(named).citus();
         if (cluster == null) {
@@ -55,20 +56,17 @@ final class CitusNodesRun {
         for (long group : cluster.groups()) {
             PGSimpleDataSource node = group == cluster.group() ? named : node(cluster, group);
             if (node == null) {
-                results.add(new NodeResult(group, "-", null, "group " + group + (group == 0 ? " (the coordinator)"
-                        : "") + " hands out ids but pg_dist_node lists no address for it (on the coordinator, "
-                        + "citus_set_coordinator_host sets one); run seqguard against it with --url", ExitCode.FAILURE));
+                results.add(new NodeResult(group, "-", new Part(null, "group " + group + (group == 0
+                        ? " (the coordinator)" : "") + " hands out ids but pg_dist_node lists no address for it (on "
+                        + "the coordinator, citus_set_coordinator_host sets one); run seqguard against it with "
+                        + "--url")));
                 continue;
             }
-            results.add(runOn(verb, group, node));
+            results.add(runOn(command, group, node));
         }
         run.finishProgress();
-        print(cluster, results);
-        int worst = ExitCode.ALIGNED;
-        for (NodeResult result : results) {
-            worst = worse(worst, result.exitCode());
-        }
-        return worst;
+        print(command, cluster, results, startedAt, Duration.ofNanos(System.nanoTime() - t0));
+        return worst(results);
     }
 
     /** {@code --url} with the host and port Citus lists for the node of {@code group}; null when it lists none. */
@@ -84,81 +82,51 @@ final class CitusNodesRun {
         return null;
     }
 
-    private NodeResult runOn(Verb verb, long group, PGSimpleDataSource node) {
+    private NodeResult runOn(String command, long group, PGSimpleDataSource node) {
         String address = address(node);
         try {
-            switch (verb) {
-                case VERIFY:
-                    return result(group, address, run.aligner(node).verify());
-                case PLAN:
-                    return result(group, address, run.aligner(node).plan());
-                default:
-                    return repair(group, address, node);
-            }
+            return new NodeResult(group, address, new Part(run.result(command, node), null));
         } catch (UnknownObjectException e) {
             throw e; // a name the user gave: a usage error, as on one node
         } catch (SeqguardException e) {
-            return new NodeResult(group, address, null, e.getMessage(), ExitCode.FAILURE);
+            return new NodeResult(group, address, new Part(null, e.getMessage()));
         }
     }
 
-    private NodeResult repair(long group, String address, PGSimpleDataSource node) {
-        try {
-            return result(group, address, run.repairGuard(node).run().report());
-        } catch (StartupGuardException e) {
-            switch (e.reason()) {
-                case STANDBY:
-                case SUBSCRIPTION:
-                case SEQUENCE_SYNC:
-                    return new NodeResult(group, address, null, "refused: " + e.getMessage(), ExitCode.DRIFT);
-                case DRIFT:
-                case REPAIR_FAILED:
-                case INCOMPLETE:
-                    if (e.report() != null) {
-                        return result(group, address, e.report());
-                    }
-                    return new NodeResult(group, address, null, e.getMessage(), ExitCode.FAILURE);
-                default:
-                    if (e.getCause() instanceof UnknownObjectException unknown) {
-                        throw unknown;
-                    }
-                    return new NodeResult(group, address, null, e.getMessage(), ExitCode.FAILURE);
-            }
-        }
-    }
-
-    private static NodeResult result(long group, String address, AlignmentReport report) {
-        int code = !report.withAction(RepairAction.FAILED).isEmpty() ? ExitCode.DRIFT : ExitCode.of(report.verdict());
-        return new NodeResult(group, address, report, null, code);
-    }
-
-    private void print(CitusCluster cluster, List<NodeResult> results) {
+    private void print(String command, CitusCluster cluster, List<NodeResult> results, Instant startedAt,
+            Duration duration) {
         PrintWriter out = commandLine.getOut();
-        switch (options.format) {
-            case json:
-                out.print(json(cluster, results));
-                break;
-            case sql:
-                for (NodeResult r : results) {
-                    String sql = r.report() == null ? "" : r.report().toSql();
-                    out.print("-- node " + r.address() + " (group " + r.group() + "): " + (r.report() == null
-                            ? oneLine(r.message()) + "\n" : sql.isEmpty() ? "nothing to run\n"
-                                    : "run these on that node; setval() reaches no other\n" + sql));
+        options.write(out, text -> {
+            for (NodeResult r : results) {
+                text.append("== node ").append(r.address()).append(" (group ").append(String.valueOf(r.group()))
+                        .append(r.group() == 0 ? ", coordinator" : ", worker").append(")\n");
+                if (r.part().message() != null) {
+                    text.append("seqguard: ").append(r.part().message()).append('\n');
+                } else {
+                    r.part().result().report().writeText(text);
                 }
-                break;
-            default:
-                for (NodeResult r : results) {
-                    out.print("== node " + r.address() + " (group " + r.group() + (r.group() == 0 ? ", coordinator"
-                            : ", worker") + ")\n" + (r.report() != null ? r.report().toText()
-                                    : "seqguard: " + r.message() + "\n") + "\n");
+                text.append('\n');
+            }
+            text.append("all nodes: ").append(summary(results)).append('\n');
+        }, json -> json(json, command, cluster, results, startedAt, duration), sql -> {
+            for (NodeResult r : results) {
+                sql.append("-- node ").append(r.address()).append(" (group ").append(String.valueOf(r.group()))
+                        .append("): ");
+                if (r.part().message() != null) {
+                    sql.append(oneLine(r.part().message())).append('\n');
+                } else if (r.part().result().report().toSql().isEmpty()) {
+                    sql.append("nothing to run\n");
+                } else {
+                    sql.append("run these on that node; setval() reaches no other\n");
+                    r.part().result().report().writeSql(sql);
                 }
-                out.print("all nodes: " + summary(results) + "\n");
-        }
+            }
+        });
         out.flush();
         for (NodeResult r : results) {
-            if (r.report() == null && options.format != AlignOptions.Format.text) {
+            if (r.part().message() != null && options.format != AlignOptions.Format.text) {
                 commandLine.getErr().println("seqguard: node " + r.address() + " (group " + r.group() + "): "
-                        + r.message());
+                        + r.part().message());
             }
         }
     }
@@ -167,61 +135,53 @@ final class CitusNodesRun {
     private static String summary(List<NodeResult> results) {
         List<String> parts = new ArrayList<>();
         for (NodeResult r : results) {
-            parts.add("group " + r.group() + " " + outcome(r));
+            parts.add("group " + r.group() + " " + r.part().outcome());
         }
         return String.join(", ", parts);
     }
 
-    private static String outcome(NodeResult r) {
-        if (r.report() != null) {
-            return r.exitCode() == ExitCode.DRIFT && r.report().verdict() != Verdict.DRIFT
-                    ? "repair failed" : r.report().verdict().name().toLowerCase(Locale.ROOT);
+    private static int worst(List<NodeResult> results) {
+        return Part.worst(parts(results));
+    }
+
+    private static List<Part> parts(List<NodeResult> results) {
+        List<Part> parts = new ArrayList<>();
+        for (NodeResult r : results) {
+            parts.add(r.part());
         }
-        return r.exitCode() == ExitCode.DRIFT ? "refused" : "failed";
+        return parts;
     }
 
     /**
-     * The JSON of a run on every node: a document of its own (its own {@code formatVersion}), holding each node's
-     * report in the shape of a single database's ({@code AlignmentReport.toJson()}).
+     * The JSON of a run on every node: a document of its own ({@code nodesFormatVersion}), in the shape of the
+     * document of several databases, holding each node's report in the shape of a single database's.
      */
-    private static String json(CitusCluster cluster, List<NodeResult> results) {
-        StringBuilder json = new StringBuilder("{\n  \"formatVersion\": 1,\n  \"citusNodes\": true,\n");
-        json.append("  \"citusVersion\": ").append(string(cluster.version())).append(",\n");
-        int worst = ExitCode.ALIGNED;
-        for (NodeResult r : results) {
-            worst = worse(worst, r.exitCode());
-        }
-        json.append("  \"exitCode\": ").append(worst).append(",\n  \"nodes\": [");
+    private static void json(Appendable out, String command, CitusCluster cluster, List<NodeResult> results,
+            Instant startedAt, Duration duration) throws IOException {
+        StringBuilder json = new StringBuilder("{\n  \"nodesFormatVersion\": ").append(FORMAT_VERSION)
+                .append(",\n  \"citusNodes\": true,\n  \"operation\": ");
+        Json.string(json, command);
+        json.append(",\n  \"citusVersion\": ");
+        Json.string(json, cluster.version());
+        json.append(",\n  \"startedAt\": ");
+        Json.string(json, startedAt.toString());
+        json.append(",\n  \"durationMillis\": ").append(duration.toMillis()).append(",\n  \"outcome\": ");
+        Json.string(json, Part.outcome(parts(results)));
+        json.append(",\n  \"exitCode\": ").append(worst(results)).append(",\n  \"nodes\": [");
         for (int i = 0; i < results.size(); i++) {
             NodeResult r = results.get(i);
-            json.append(i == 0 ? "\n" : ",\n").append("    {\"group\": ").append(r.group())
-                    .append(", \"address\": ").append(string(r.address()))
-                    .append(", \"outcome\": ").append(string(outcome(r)))
-                    .append(", \"exitCode\": ").append(r.exitCode())
-                    .append(", \"message\": ").append(r.message() == null ? "null" : string(r.message()))
-                    .append(",\n     \"report\": ")
-                    .append(r.report() == null ? "null" : r.report().toJson().strip().replace("\n", "\n     "))
-                    .append('}');
+            json.append(i == 0 ? "\n" : ",\n").append("    {\n      \"group\": ").append(r.group())
+                    .append(",\n      \"address\": ");
+            Json.string(json, r.address());
+            r.part().writeJson(out, json, "      ");
+            json.append("\n    }");
         }
-        return json.append(results.isEmpty() ? "]\n}\n" : "\n  ]\n}\n").toString();
+        out.append(json.append(results.isEmpty() ? "]\n}\n" : "\n  ]\n}\n"));
     }
 
     /** The worse of two exit codes: failure over drift (or a refusal) over incomplete over aligned. */
     static int worse(int a, int b) {
-        return rank(a) >= rank(b) ? a : b;
-    }
-
-    private static int rank(int code) {
-        switch (code) {
-            case ExitCode.FAILURE:
-                return 3;
-            case ExitCode.DRIFT:
-                return 2;
-            case ExitCode.INCOMPLETE:
-                return 1;
-            default:
-                return 0;
-        }
+        return ExitCode.worse(a, b);
     }
 
     private static String address(PGSimpleDataSource dataSource) {
@@ -232,20 +192,5 @@ final class CitusNodesRun {
 
     private static String oneLine(String text) {
         return text.replaceAll("[\\r\\n]+", " ");
-    }
-
-    /** A JSON string: quotes, backslashes and control characters escaped. */
-    private static String string(String value) {
-        StringBuilder json = new StringBuilder("\"");
-        for (char c : value.toCharArray()) {
-            if (c == '"' || c == '\\') {
-                json.append('\\').append(c);
-            } else if (c < 0x20 || c == 0x2028 || c == 0x2029) {
-                json.append(String.format("\\u%04x", (int) c));
-            } else {
-                json.append(c);
-            }
-        }
-        return json.append('"').toString();
     }
 }

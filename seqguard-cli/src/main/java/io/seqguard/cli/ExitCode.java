@@ -39,4 +39,22 @@ public final class ExitCode {
                 return DRIFT;
         }
     }
+
+    /** The worse of two exit codes: failure over drift (or a refusal) over incomplete over aligned. */
+    static int worse(int a, int b) {
+        return rank(a) >= rank(b) ? a : b;
+    }
+
+    private static int rank(int code) {
+        switch (code) {
+            case FAILURE:
+                return 3;
+            case DRIFT:
+                return 2;
+            case INCOMPLETE:
+                return 1;
+            default:
+                return 0;
+        }
+    }
 }

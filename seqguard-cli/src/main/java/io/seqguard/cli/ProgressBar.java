@@ -18,6 +18,8 @@ final class ProgressBar implements ProgressListener {
     private final long started = System.nanoTime();
     private long lastDrawn;
     private boolean drawn;
+    /** What the bar is about, before the phase (the database of a run over several); empty for none. */
+    private String label = "";
 
     ProgressBar(PrintStream err) {
         this(err, DELAY_NANOS);
@@ -28,6 +30,26 @@ final class ProgressBar implements ProgressListener {
         this.delayNanos = delayNanos;
     }
 
+    /**
+     * A bar for a person at a terminal: when standard error is one (a report piped or redirected elsewhere keeps
+     * its progress on the screen), else none.
+     */
+    static ProgressBar forTerminal() {
+        return Terminal.stderrIsTerminal() ? new ProgressBar(System.err) : null;
+    }
+
+    /** Shows {@code text} before the phase from now on (the database being read, in a run over several). */
+    synchronized void label(String text) {
+        label = text.isEmpty() ? "" : text + ": ";
+    }
+
+    /** Prints a line of its own (above the bar, which the next progress redraws). */
+    synchronized void line(String text) {
+        finish();
+        err.println(text);
+        err.flush();
+    }
+
     @Override
     public synchronized void progress(String phase, int done, int total) {
         long now = System.nanoTime();
@@ -36,7 +58,8 @@ final class ProgressBar implements ProgressListener {
         }
         lastDrawn = now;
         int filled = (int) ((long) WIDTH * done / total);
-        err.printf("\r%-14s [%s%s] %d/%d", phase, "#".repeat(filled), " ".repeat(WIDTH - filled), done, total);
+        err.printf("\r%s%-14s [%s%s] %d/%d", label, phase, "#".repeat(filled), " ".repeat(WIDTH - filled), done,
+                total);
         err.flush();
         drawn = true;
     }
@@ -44,8 +67,9 @@ final class ProgressBar implements ProgressListener {
     /** Clears the line before the report is printed. */
     synchronized void finish() {
         if (drawn) {
-            err.print("\r" + " ".repeat(WIDTH + 40) + "\r");
+            err.print("\r" + " ".repeat(WIDTH + 40 + label.length()) + "\r");
             err.flush();
+            drawn = false;
         }
     }
 }

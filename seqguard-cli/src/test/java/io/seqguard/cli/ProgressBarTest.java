@@ -30,4 +30,23 @@ class ProgressBarTest {
         bar.finish();
         assertThat(bytes.toString(StandardCharsets.UTF_8)).endsWith("\r");
     }
+
+    @Test
+    void aRunOverSeveralDatabasesLabelsTheBarAndPrintsALinePerDatabase() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ProgressBar bar = new ProgressBar(new PrintStream(bytes, true, StandardCharsets.UTF_8), 0);
+        bar.label("database shop (1 of 2)");
+        bar.progress("reading data", 1, 2);
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).startsWith("\rdatabase shop (1 of 2): reading data");
+        bar.line("seqguard verify: database shop (1 of 2): aligned");
+        assertThat(bytes.toString(StandardCharsets.UTF_8))
+                .endsWith("\rseqguard verify: database shop (1 of 2): aligned" + System.lineSeparator());
+    }
+
+    @Test
+    void standardErrorUnderTheTestRunnerIsNoTerminal() {
+        // surefire captures standard error in a pipe or a file: no bar for it
+        assertThat(Terminal.stderrIsTerminal()).isFalse();
+        assertThat(ProgressBar.forTerminal()).isNull();
+    }
 }

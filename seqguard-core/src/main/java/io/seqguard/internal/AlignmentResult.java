@@ -7,6 +7,7 @@ import io.seqguard.Operation;
 import io.seqguard.SequenceReport;
 import io.seqguard.Vocabulary;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -76,6 +77,21 @@ record AlignmentResult(Operation operation, String database, String serverVersio
     @Override
     public String toJson() {
         return ReportJson.render(this);
+    }
+
+    @Override
+    public void writeText(Appendable out) throws IOException {
+        ReportText.write(this, out);
+    }
+
+    @Override
+    public void writeJson(Appendable out) throws IOException {
+        ReportJson.write(this, out);
+    }
+
+    @Override
+    public void writeSql(Appendable out) throws IOException {
+        ReportText.writeSql(this, out);
     }
 
     /** A one-line summary. */

@@ -28,7 +28,7 @@ final class CatalogReader {
 
     /** The sequences in scope, in schema and name order: cheap, so that the details can be read in parts. */
     private static final String SCOPE = """
-            SELECT s.seqrelid::bigint
+            SELECT s.seqrelid::bigint, format('%I.%I', n.nspname, c.relname)
             FROM pg_sequence s
             JOIN pg_class c ON c.oid = s.seqrelid
             JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -143,18 +143,39 @@ final class CatalogReader {
      * details and columns are read by {@link #readPart}, which can split them over several connections.
      */
     Scope readScope(Connection connection) throws SQLException {
+        return readScope(connection, null);
+    }
+
+    /**
+     * Like {@link #readScope(Connection)}, keeping only the sequences named: the guard's repair of what its verify
+     * found behind reads the details of those alone. Mappings are still checked against the whole scope.
+     *
+     * @param only sequences by their quoted names ({@link SequenceInfo#ident}); null for all
+     */
+    Scope readScope(Connection connection, Set<String> only) throws SQLException {
         checkSchemasExist(connection);
-        List<Long> oids = scopeOids(connection);
+        List<String> idents = new ArrayList<>();
+        List<Long> oids = scopeOids(connection, idents);
         Set<List<String>> excluded = new HashSet<>();
         for (String name : config.getExcludedSequences()) {
             excluded.add(SqlNames.parseQualified(name, "excludeSequences"));
         }
         Set<String> included = new HashSet<>(schemaNames(config.getSchemas(), "schemas"));
         Set<String> excludedSchemas = new HashSet<>(schemaNames(config.getExcludedSchemas(), "excludeSchemas"));
-        return new Scope(oids, Mappings.resolve(connection, config.getMappings(), new HashSet<>(oids),
+        Mappings.Resolution mappings = Mappings.resolve(connection, config.getMappings(), new HashSet<>(oids),
                 schema -> !schema.startsWith("pg_") && !schema.equals("information_schema")
                         && (included.isEmpty() || included.contains(schema)) && !excludedSchemas.contains(schema),
-                excluded, searchPath, config.getVocabulary()));
+                excluded, searchPath, config.getVocabulary());
+        if (only != null) {
+            List<Long> kept = new ArrayList<>();
+            for (int i = 0; i < oids.size(); i++) {
+                if (only.contains(idents.get(i))) {
+                    kept.add(oids.get(i));
+                }
+            }
+            oids = kept;
+        }
+        return new Scope(oids, mappings);
     }
 
     /**
@@ -242,7 +263,7 @@ final class CatalogReader {
      * witness needs. Schemas that do not exist are no error here (the source may lack one the target has).
      */
     Map<Long, SequenceInfo> readSequences(Connection connection) throws SQLException {
-        List<Long> oids = scopeOids(connection);
+        List<Long> oids = scopeOids(connection, new ArrayList<>());
         Map<Long, SequenceInfo> details = readSequences(connection, oids);
         Map<Long, SequenceInfo> sequences = new LinkedHashMap<>();
         for (Long oid : oids) {
@@ -254,7 +275,8 @@ final class CatalogReader {
         return sequences;
     }
 
-    private List<Long> scopeOids(Connection connection) throws SQLException {
+    /** The oids of the sequences in scope, in order; their quoted names go to {@code idents}, in the same order. */
+    private List<Long> scopeOids(Connection connection, List<String> idents) throws SQLException {
         List<Long> oids = new ArrayList<>();
         try (PreparedStatement ps = connection.prepareStatement(SCOPE)) {
             Array include = textArray(connection, schemaNames(config.getSchemas(), "schemas"));
@@ -264,6 +286,7 @@ final class CatalogReader {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     oids.add(rs.getLong(1));
+                    idents.add(rs.getString(2));
                 }
             }
         }

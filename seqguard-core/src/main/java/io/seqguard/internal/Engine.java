@@ -70,7 +70,9 @@ public final class Engine {
         try (Session main = open(readOnly);
                 Workers workers = new Workers(config.getJobs(), main, () -> open(readOnly))) {
             String[] server = main.inCatalogTransaction(Engine::serverInfo);
-            CatalogReader.Scope scope = readCatalog(main, workers);
+            // only the sequences named are read: the catalog's details and the data's bounds are what a second read
+            // would cost again
+            CatalogReader.Scope scope = readCatalog(main, workers, only);
             List<SequenceInfo> sequences = scope.sequences();
             if (only == null) {
                 for (String warning : UnmatchedNames.find(config, sequences)) {
@@ -79,10 +81,6 @@ public final class Engine {
             }
             // a sequence an entity names that does not exist is never behind: only a full run reports it
             List<Mappings.Missing> missing = only == null ? scope.mappings().missing() : List.of();
-            if (only != null) {
-                // the catalog is cheap; the data's bounds are what a second read would cost again
-                sequences.removeIf(s -> !only.contains(s.ident));
-            }
             List<SequenceInfo> inScope = sequences;
             CitusCatalog.Topology citus = main.inCatalogTransaction(connection -> {
                 SequenceSync.note(connection, Integer.parseInt(server[2]), inScope);
@@ -188,11 +186,11 @@ public final class Engine {
      * The sequences in scope with their columns: which sequences on the caller's connection (the other connections
      * open meanwhile), their details and columns split over the workers on a big database.
      */
-    private CatalogReader.Scope readCatalog(Session main, Workers workers) throws SQLException {
+    private CatalogReader.Scope readCatalog(Session main, Workers workers, Set<String> only) throws SQLException {
         // discovered names without a schema are the application's: looked up through its search_path
         List<String> searchPath = Mappings.needSearchPath(config.getMappings()) ? main.searchPath() : List.of();
         CatalogReader catalog = new CatalogReader(config, searchPath);
-        CatalogReader.Scope scope = main.inCatalogTransaction(catalog::readScope);
+        CatalogReader.Scope scope = main.inCatalogTransaction(connection -> catalog.readScope(connection, only));
         workers.run(scope.parts(workers.size(), SEQUENCES_PER_CATALOG_PART), (session, part) ->
                 session.inCatalogTransaction(connection -> {
                     catalog.readPart(connection, part, scope);

@@ -222,11 +222,24 @@ public final class GuardRunner {
     }
 
     /**
-     * Looks first (read-only) and repairs only what is still behind: after another instance repaired, and at every
-     * ordinary boot, nothing needs a read-write transaction. Under the lock only the sequences the verify found
-     * behind are read again, so each table is read once more at most.
+     * Repairs under the lock, reading each table once. Without a source or blocked writers that is one pass, as
+     * {@link SequenceAligner#repair()} runs it: each chunk's data, then its sequences' states, then its forward-only
+     * statements, in one transaction; a sequence already far enough (another instance repaired it, or the
+     * application's {@code nextval()} moved it meanwhile) is left alone by the statement itself. With a source (read
+     * after the target) or blocked writers (the locking repair re-reads under the table lock), it looks first
+     * read-only and then re-reads only what it found behind.
      */
     private AlignmentReport repair(GuardSession session) throws SQLException {
+        AlignerConfiguration alignerConfig = aligner.configuration();
+        if (alignerConfig.getSource() == null && !alignerConfig.isBlockWritersDuringRepair()) {
+            step = "repairing database " + facts.database() + (waited ? " after waiting for another instance" : "");
+            AlignmentReport report = aligner.repair();
+            if (waited && report.isAligned() && report.withAction(RepairAction.REPAIRED).isEmpty()) {
+                notes.add("another instance held the seqguard lock; afterwards every sequence was aligned");
+            }
+            requireLock(session, report);
+            return failedRepairs(report);
+        }
         step = "verifying database " + facts.database() + (waited ? " after waiting for another instance" : "");
         AlignmentReport report = aligner.verify();
         if (report.withStatus(SequenceStatus.BEHIND).isEmpty()) {
@@ -243,8 +256,13 @@ public final class GuardRunner {
         for (SequenceReport s : report.withStatus(SequenceStatus.BEHIND)) {
             behind.add(s.qualifiedName());
         }
-        report = AlignmentResult.merge(report, new Engine(aligner.configuration()).run(Operation.REPAIR, behind));
+        report = AlignmentResult.merge(report, new Engine(alignerConfig).run(Operation.REPAIR, behind));
         requireLock(session, report);
+        return failedRepairs(report);
+    }
+
+    /** The repair's report, or the refusal naming the sequences it could not move. */
+    private AlignmentReport failedRepairs(AlignmentReport report) {
         int failed = report.withAction(RepairAction.FAILED).size();
         if (failed > 0) {
             throw refuse(Reason.REPAIR_FAILED, messages.repairFailed(report, failed), report, null);

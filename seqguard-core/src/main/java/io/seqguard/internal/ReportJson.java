@@ -7,6 +7,7 @@ import io.seqguard.FedColumn;
 import io.seqguard.SequenceReport;
 import io.seqguard.SequenceStatus;
 
+import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -24,7 +25,12 @@ final class ReportJson {
     }
 
     static String render(AlignmentReport report) {
-        StringBuilder json = new StringBuilder(4096 + report.sequences().size() * 600);
+        return ReportText.rendered(report, ReportJson::write, 600);
+    }
+
+    /** Writes the JSON a sequence at a time: the whole of it is never held. */
+    static void write(AlignmentReport report, Appendable out) throws IOException {
+        StringBuilder json = new StringBuilder(4096);
         json.append("{\n");
         field(json, 1, "formatVersion", FORMAT_VERSION, true);
         field(json, 1, "operation", lower(report.operation().name()), true);
@@ -56,9 +62,11 @@ final class ReportJson {
         for (int i = 0; i < sequences.size(); i++) {
             json.append(i == 0 ? "\n" : ",\n");
             sequence(json, sequences.get(i));
+            out.append(json);
+            json.setLength(0);
         }
         json.append(sequences.isEmpty() ? "]\n" : "\n  ]\n").append("}\n");
-        return json.toString();
+        out.append(json);
     }
 
     private static void sequence(StringBuilder json, SequenceReport s) {

@@ -10,6 +10,8 @@ import io.seqguard.Verdict;
 import io.seqguard.Vocabulary;
 import io.seqguard.Witness;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -57,34 +59,64 @@ final class ReportText {
         return text.toString();
     }
 
+    /** Something that writes a rendering of a report piece by piece. */
+    @FunctionalInterface
+    interface Rendering {
+        void write(AlignmentReport report, Appendable out) throws IOException;
+    }
+
+    /** A rendering as one string, for the {@code toText()}, {@code toJson()} and {@code toSql()} of a report. */
+    static String rendered(AlignmentReport report, Rendering rendering, int bytesPerSequence) {
+        StringBuilder text = new StringBuilder(4096 + report.sequences().size() * bytesPerSequence);
+        try {
+            rendering.write(report, text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringBuilder does not fail
+        }
+        return text.toString();
+    }
+
     /** The full text report. */
     static String render(AlignmentReport report) {
-        StringBuilder text = new StringBuilder(summary(report)).append("\n");
+        return rendered(report, ReportText::write, 100);
+    }
+
+    private static final String[] HEADINGS =
+        {"STATUS", "SEQUENCE", "NEXT", "IN USE", "REQUIRED", "ACTION", "ALLOCATION", "USED"};
+
+    /** A sequence's row of the table. */
+    private static String[] cells(SequenceReport s) {
+        return new String[] {label(s.status()), s.qualifiedName(),
+            s.previousNextValue() != null ? s.previousNextValue() + " -> " + s.nextValue() : str(s.nextValue()),
+            str(s.dataBound()), str(s.requiredNextValue()), s.action().name().toLowerCase(Locale.ROOT),
+            allocation(s), s.rangeUsed() == null ? "" : percent(s.rangeUsed())};
+    }
+
+    /**
+     * Writes the full text report a sequence at a time: the rows are made twice, once for the columns' widths and once
+     * to write them, so that the whole table is never held.
+     */
+    static void write(AlignmentReport report, Appendable out) throws IOException {
+        out.append(summary(report)).append('\n');
         if (report.citus() != null) {
-            text.append(citus(report)).append('\n');
+            out.append(citus(report)).append('\n');
         }
-        text.append('\n');
-        List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"STATUS", "SEQUENCE", "NEXT", "IN USE", "REQUIRED", "ACTION", "ALLOCATION", "USED"});
+        out.append('\n');
+        int[] widths = new int[HEADINGS.length];
+        for (int i = 0; i < HEADINGS.length; i++) {
+            widths[i] = HEADINGS[i].length();
+        }
         for (SequenceReport s : report.sequences()) {
-            rows.add(new String[] {label(s.status()), s.qualifiedName(),
-                    s.previousNextValue() != null ? s.previousNextValue() + " -> " + s.nextValue() : str(s.nextValue()),
-                    str(s.dataBound()), str(s.requiredNextValue()), s.action().name().toLowerCase(Locale.ROOT),
-                    allocation(s),
-                    s.rangeUsed() == null ? "" : String.format(Locale.ROOT, "%.1f%%", s.rangeUsed() * 100)});
-        }
-        int[] widths = new int[rows.get(0).length];
-        for (String[] row : rows) {
+            String[] row = cells(s);
             for (int i = 0; i < row.length; i++) {
                 widths[i] = Math.max(widths[i], row[i].length());
             }
         }
-        for (String[] row : rows) {
-            StringBuilder line = new StringBuilder();
-            for (int i = 0; i < row.length; i++) {
-                line.append(String.format("%-" + widths[i] + "s", row[i])).append(i + 1 < row.length ? "  " : "");
-            }
-            text.append(line.toString().stripTrailing()).append('\n');
+        // padded by hand: String.format parses its pattern for every cell, 70,000 times at 10,000 sequences
+        StringBuilder line = new StringBuilder();
+        row(out, line, HEADINGS, widths);
+        for (SequenceReport s : report.sequences()) {
+            row(out, line, cells(s), widths);
         }
         StringBuilder details = new StringBuilder();
         for (SequenceReport s : report.sequences()) {
@@ -98,6 +130,7 @@ final class ReportText {
                     && s.notes().isEmpty()) {
                 continue;
             }
+            details.setLength(0);
             details.append("\n").append(s.qualifiedName()).append(" (").append(label(s.status())).append(")\n");
             for (FedColumn c : s.columns()) {
                 details.append("  feeds ").append(c.qualifiedTable()).append('.').append(c.column()).append(" [")
@@ -127,12 +160,10 @@ final class ReportText {
             if (s.sql() != null) {
                 details.append("  sql: ").append(s.sql()).append(";\n");
             }
-        }
-        if (details.length() > 0) {
-            text.append(details);
+            out.append(details);
         }
         if (!report.sourceOnlySequences().isEmpty()) {
-            text.append("\non the source only (no sequence of that name here): ")
+            out.append("\non the source only (no sequence of that name here): ")
                     .append(String.join(", ", report.sourceOnlySequences())).append('\n');
         }
         List<SequenceReport> acknowledged = new ArrayList<>();
@@ -142,11 +173,27 @@ final class ReportText {
             }
         }
         if (!acknowledged.isEmpty()) {
-            text.append("\nacknowledged as not verified (allowed by configuration): ").append(names(acknowledged))
+            out.append("\nacknowledged as not verified (allowed by configuration): ").append(names(acknowledged))
                     .append('\n');
         }
-        text.append("\nverdict: ").append(verdict(report)).append('\n');
-        return text.toString();
+        out.append("\nverdict: ").append(verdict(report)).append('\n');
+    }
+
+    /** One line of the table, its cells padded to the columns' widths, without trailing blanks. */
+    private static void row(Appendable out, StringBuilder line, String[] cells, int[] widths) throws IOException {
+        line.setLength(0);
+        for (int i = 0; i < cells.length; i++) {
+            line.append(cells[i]);
+            if (i + 1 < cells.length) {
+                line.append(" ".repeat(widths[i] - cells[i].length() + 2));
+            }
+        }
+        int end = line.length();
+        while (end > 0 && Character.isWhitespace(line.charAt(end - 1))) {
+            end--;
+        }
+        line.setLength(end);
+        out.append(line).append('\n');
     }
 
     /** The verdict in a few words: aligned, drift (how many), incomplete (how many not verified). */
@@ -185,29 +232,38 @@ final class ReportText {
 
     /** The statements of a plan or repair, one per line. */
     static String sql(AlignmentReport report) {
-        StringBuilder sql = new StringBuilder();
+        return rendered(report, ReportText::writeSql, 0);
+    }
+
+    /** Writes the statements of a plan or repair, one per line, a sequence at a time. */
+    static void writeSql(AlignmentReport report, Appendable out) throws IOException {
         // A saved script is read later without the run's log: it says first what it does not fix.
-        List<String> uncovered = new ArrayList<>();
-        for (SequenceReport s : report.sequences()) {
-            if (s.sql() == null && (s.status().isDrift() || s.unverified())) {
-                uncovered.add("-- " + oneLine(s.qualifiedName()) + " (" + s.status().name().toLowerCase(Locale.ROOT)
-                        + "): " + oneLine(s.reason() == null ? "" : s.reason()));
+        if (report.verdict() != Verdict.ALIGNED) {
+            List<String> uncovered = new ArrayList<>();
+            for (SequenceReport s : report.sequences()) {
+                if (s.sql() == null && (s.status().isDrift() || s.unverified())) {
+                    uncovered.add("-- " + oneLine(s.qualifiedName()) + " ("
+                            + s.status().name().toLowerCase(Locale.ROOT) + "): "
+                            + oneLine(s.reason() == null ? "" : s.reason()));
+                }
+            }
+            out.append("-- verdict: ").append(report.verdict().name().toLowerCase(Locale.ROOT))
+                    .append(uncovered.isEmpty() ? "\n" : "; not fixed by this script:\n");
+            for (String line : uncovered) {
+                out.append(line).append('\n');
             }
         }
-        if (report.verdict() != Verdict.ALIGNED) {
-            sql.append("-- verdict: ").append(report.verdict().name().toLowerCase(Locale.ROOT));
-            sql.append(uncovered.isEmpty() ? "\n" : "; not fixed by this script:\n");
-            uncovered.forEach(line -> sql.append(line).append('\n'));
-        }
+        StringBuilder sql = new StringBuilder();
         for (SequenceReport s : report.sequences()) {
             if (s.sql() != null) {
                 Long from = s.previousNextValue() != null ? s.previousNextValue() : s.nextValue();
+                sql.setLength(0);
                 sql.append("-- ").append(oneLine(s.qualifiedName())).append(": next value ").append(from)
                         .append(" -> ").append(s.descending() ? "at most " : "at least ").append(s.requiredNextValue())
                         .append('\n').append(s.sql()).append(";\n");
+                out.append(sql);
             }
         }
-        return sql.toString();
     }
 
     /** A name or reason inside a {@code --} comment, where a line break would end the comment early. */
@@ -307,6 +363,12 @@ final class ReportText {
         return s.witness().name().toLowerCase(Locale.ROOT) + " decided (required next value "
                 + str(s.requiredNextValue()) + "; data " + (s.descending() ? "min" : "max") + " in use "
                 + str(s.dataBound()) + ", source next value " + str(s.sourceNextValue()) + ")";
+    }
+
+    /** A share as a percentage with one decimal, as {@code %.1f%%} would print it, rounding half up. */
+    static String percent(double share) {
+        long tenths = Math.round(share * 1000);
+        return tenths / 10 + "." + tenths % 10 + "%";
     }
 
     /** The rule applied and where it came from, for example {@code pooled:50 (entity)}. */

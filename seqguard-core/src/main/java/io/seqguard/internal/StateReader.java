@@ -35,26 +35,45 @@ final class StateReader {
         read(session, sequences, null);
     }
 
+    /** What the tail of a chunk's reads returns before PostgreSQL 18: each sequence's last value, or none. */
+    private record LastValues(Map<Long, Long> byOid) {
+    }
+
     /**
-     * PostgreSQL 18+: one statement reading the states of the given sequences the role may SELECT, as one row of
-     * arrays, to run right after the chunk's reads in their round trip; null when there is none to read that way.
-     * Its row goes to {@link #read(Session, List, Object)}. The oids are numbers from the catalog.
+     * One statement reading the states of the given sequences as one row of arrays, to run right after the chunk's
+     * reads in their round trip (no transaction of its own); null when there is none to read that way. Its row goes to
+     * {@link #read(Session, List, Object)}. PostgreSQL 18+: {@code pg_get_sequence_data} of those the role may SELECT;
+     * before: {@code pg_sequence_last_value} of every one read, the never-called ones then read alone. The oids are
+     * numbers from the catalog.
      */
     BoundReader.Tail batched(List<SequenceInfo> sequences) {
-        if (serverVersionNum < GET_SEQUENCE_DATA_SINCE) {
-            return null;
-        }
+        boolean getSequenceData = serverVersionNum >= GET_SEQUENCE_DATA_SINCE;
         StringBuilder oids = new StringBuilder();
         for (SequenceInfo s : sequences) {
-            if (s.skipReason == null && s.canSelect) {
+            if (s.skipReason == null && (s.canSelect || !getSequenceData)) {
                 oids.append(oids.length() == 0 ? "" : ",").append(s.oid);
             }
         }
         if (oids.length() == 0) {
             return null;
         }
+        String from = "FROM unnest('{" + oids + "}'::oid[]) AS o";
+        if (!getSequenceData) {
+            return new BoundReader.Tail("SELECT array_agg(o::bigint), array_agg(pg_sequence_last_value(o::regclass)) "
+                    + from, rs -> {
+                        Long[] oid = (Long[]) rs.getArray(1).getArray();
+                        Long[] last = (Long[]) rs.getArray(2).getArray();
+                        Map<Long, Long> values = new HashMap<>();
+                        for (int i = 0; i < oid.length; i++) {
+                            if (last[i] != null) {
+                                values.put(oid[i], last[i]);
+                            }
+                        }
+                        return new LastValues(values);
+                    });
+        }
         return new BoundReader.Tail("SELECT array_agg(o::bigint), array_agg(d.last_value), array_agg(d.is_called) "
-                + "FROM unnest('{" + oids + "}'::oid[]) AS o, pg_get_sequence_data(o::regclass) AS d", rs -> {
+                + from + ", pg_get_sequence_data(o::regclass) AS d", rs -> {
                     Long[] oid = (Long[]) rs.getArray(1).getArray();
                     Long[] last = (Long[]) rs.getArray(2).getArray();
                     Boolean[] called = (Boolean[]) rs.getArray(3).getArray();
@@ -106,7 +125,7 @@ final class StateReader {
         for (List<SequenceInfo> chunk : Chunks.of(readable, LAST_VALUE_CHUNK)) {
             Map<Long, Long> lastValues;
             try {
-                lastValues = lastValues(session, chunk);
+                lastValues = batchedRow instanceof LastValues batched ? batched.byOid() : lastValues(session, chunk);
             } catch (SQLException e) {
                 Failures.rethrowIfBroken(e);
                 // one sequence spoiled the chunk (dropped meanwhile): those it may SELECT are read alone below

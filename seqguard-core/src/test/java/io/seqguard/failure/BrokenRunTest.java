@@ -130,7 +130,7 @@ class BrokenRunTest {
                         .aligner(a -> a.schemas(q(SCHEMA))).load().run());
         assertThat(e.reason()).isEqualTo(StartupGuardException.Reason.DATABASE_ERROR);
         assertThat(e.report()).isNull();
-        assertThat(e.getMessage()).contains("failed while verifying database " + db.name())
+        assertThat(e.getMessage()).contains("failed while repairing database " + db.name())
                 .satisfies(BrokenRunTest::saysTheSessionWasLost);
     }
 }

@@ -3,6 +3,7 @@ package io.seqguard.guard;
 import static io.seqguard.guard.GuardFixture.q;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.seqguard.GuardMode;
 import io.seqguard.GuardOutcome;
 import io.seqguard.StartupGuard;
 import io.seqguard.test.PostgresTest;
@@ -45,8 +46,13 @@ class LentConnectionsTest {
             assertThat(StartupGuard.configure().dataSource(pool(db.dataSource(), lent))
                     .aligner(a -> a.schemas(q(schema)).jobs(2)).load().run().outcome())
                     .isEqualTo(GuardOutcome.REPAIRED);
+            // the guard in mode verify reads on read-only sessions
+            assertThat(StartupGuard.configure().dataSource(pool(db.dataSource(), lent)).mode(GuardMode.VERIFY)
+                    .aligner(a -> a.schemas(q(schema)).jobs(2)).load().run().outcome())
+                    .isEqualTo(GuardOutcome.ALIGNED);
 
-            assertThat(lent).hasSizeGreaterThanOrEqualTo(3); // the lock's, and the aligner's for verify and repair
+            // each run: the lock's, and the aligner's (read-write for the repair, read-only for the verify)
+            assertThat(lent).hasSizeGreaterThanOrEqualTo(4);
             for (Connection physical : lent) {
                 assertThat(physical.isClosed()).isFalse();
                 assertThat(physical.unwrap(PGConnection.class).getPrepareThreshold())

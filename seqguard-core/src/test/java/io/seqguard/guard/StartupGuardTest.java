@@ -231,7 +231,7 @@ class StartupGuardTest {
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
             assertThat(e.reason()).isEqualTo(StartupGuardException.Reason.TIME_LIMIT);
             assertThat(e.getMessage())
-                    .startsWith("seqguard startup guard did not finish within timeLimit (1500 ms); it was verifying "
+                    .startsWith("seqguard startup guard did not finish within timeLimit (1500 ms); it was repairing "
                             + "database " + db.name())
                     .contains("raise timeLimit");
             assertThat(millis).isBetween(1400L, 5_000L);

@@ -1,0 +1,157 @@
+package io.seqguard.guard;
+
+import static io.seqguard.guard.GuardFixture.q;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.seqguard.GuardOutcome;
+import io.seqguard.GuardResult;
+import io.seqguard.RepairAction;
+import io.seqguard.StartupGuard;
+import io.seqguard.test.PostgresTest;
+import io.seqguard.test.TestDatabase;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the guard's repair reads, counted from the SQL it sends to a real server: without a source each table's
+ * {@code max()} is read once, in the pass that repairs; with a source it verifies first and reads again only the
+ * tables of the sequences it found behind.
+ */
+@PostgresTest
+class GuardReadsEachTableOnceTest {
+
+    private static final int EXTRA_TABLES = 12;
+    /** An identifier as the server quotes it: plain, or in double quotes with quotes doubled. */
+    private static final String IDENT = "(?:\"(?:[^\"]|\"\")*\"|\\w+)";
+    /** {@code max("id") FROM "schema"."table"}: the column and table as the server quoted them. */
+    private static final Pattern MAX_READ = Pattern.compile("max\\(" + IDENT + "\\) FROM (" + IDENT + "\\." + IDENT
+            + ")");
+
+    private final TestDatabase db;
+
+    GuardReadsEachTableOnceTest(TestDatabase db) {
+        this.db = db;
+    }
+
+    @Test
+    void aRepairWithoutSourceReadsEveryTableOnce() throws Exception {
+        String schema = GuardFixture.SCHEMA + " once";
+        List<String> tables = GuardFixture.laggingSchema(db.dataSource(), schema, EXTRA_TABLES);
+        aheadOfTheirData(schema, 4);
+        List<String> sent = new ArrayList<>();
+        GuardResult result = StartupGuard.configure().dataSource(recording(db.dataSource(), sent))
+                .aligner(a -> a.schemas(q(schema))).load().run();
+
+        assertThat(result.outcome()).isEqualTo(GuardOutcome.REPAIRED);
+        assertThat(result.report().isAligned()).isTrue();
+        // the fixture's 5 lagging sequences and the extra tables' less the 4 moved ahead
+        assertThat(result.report().withAction(RepairAction.REPAIRED)).hasSize(5 + EXTRA_TABLES - 4);
+        Map<String, Integer> reads = maxReads(sent);
+        assertThat(reads.keySet()).hasSize(tables.size());
+        assertThat(reads.values()).containsOnly(1);
+    }
+
+    @Test
+    void aRepairWithASourceReadsAgainOnlyTheTablesOfSequencesBehind() throws Exception {
+        String schema = GuardFixture.SCHEMA + " twice";
+        List<String> tables = GuardFixture.laggingSchema(db.dataSource(), schema, EXTRA_TABLES);
+        List<String> ahead = aheadOfTheirData(schema, 4);
+        List<String> sent = new ArrayList<>();
+        // the database as its own witness: the source adds nothing the data does not say, and is read after it
+        GuardResult result = StartupGuard.configure().dataSource(recording(db.dataSource(), sent))
+                .aligner(a -> a.schemas(q(schema)).source(db.dataSource())).load().run();
+
+        assertThat(result.outcome()).isEqualTo(GuardOutcome.REPAIRED);
+        assertThat(result.report().isAligned()).isTrue();
+        Map<String, Integer> reads = maxReads(sent);
+        assertThat(reads.keySet()).hasSize(tables.size());
+        for (Map.Entry<String, Integer> read : reads.entrySet()) {
+            boolean wasAhead = ahead.stream().anyMatch(t -> read.getKey().endsWith(t));
+            assertThat(read.getValue()).as(read.getKey()).isEqualTo(wasAhead ? 1 : 2);
+        }
+    }
+
+    /** Moves the sequences of the first {@code count} extra tables past their data; returns those tables' names. */
+    private List<String> aheadOfTheirData(String schema, int count) throws Exception {
+        List<String> sql = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String table = String.format("Tåble %02d; --", i);
+            sql.add("SELECT setval(pg_get_serial_sequence('" + GuardFixture.table(schema, table).replace("'", "''")
+                    + "', 'id'), 1000)");
+            names.add(q(table));
+        }
+        GuardFixture.execute(db.dataSource(), sql);
+        return names;
+    }
+
+    /** Every table seqguard read {@code max()} of, quoted as sent, and how often. */
+    private static Map<String, Integer> maxReads(List<String> sent) {
+        Map<String, Integer> reads = new TreeMap<>();
+        synchronized (sent) {
+            for (String sql : sent) {
+                Matcher m = MAX_READ.matcher(sql);
+                while (m.find()) {
+                    reads.merge(m.group(1), 1, Integer::sum);
+                }
+            }
+        }
+        return reads;
+    }
+
+    /** The data source, recording the SQL of every statement run on its connections. */
+    private static DataSource recording(DataSource real, List<String> sent) {
+        return proxy(DataSource.class, real, (target, method, args) -> {
+            Object result = method.invoke(target, args);
+            return result instanceof Connection c ? proxy(Connection.class, c, (conn, m, a) -> {
+                Object r = m.invoke(conn, a);
+                if (m.getName().equals("prepareStatement")) {
+                    record(sent, (String) a[0]);
+                }
+                return r instanceof Statement s && m.getName().equals("createStatement")
+                        ? proxy(Statement.class, s, (st, sm, sa) -> {
+                            if (sm.getName().startsWith("execute") && sa != null && sa[0] instanceof String sql) {
+                                record(sent, sql);
+                            }
+                            return sm.invoke(st, sa);
+                        })
+                        : r;
+            }) : result;
+        });
+    }
+
+    private static void record(List<String> sent, String sql) {
+        synchronized (sent) {
+            sent.add(sql);
+        }
+    }
+
+    /** A proxy that hands each call to {@code handler} with the real object; exceptions come out unwrapped. */
+    @SuppressWarnings("unchecked")
+    private static <T> T proxy(Class<T> type, T target, Handler<T> handler) {
+        InvocationHandler invocation = (p, method, args) -> {
+            try {
+                return handler.invoke(target, method, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+        };
+        return (T) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, invocation);
+    }
+
+    @FunctionalInterface
+    private interface Handler<T> {
+        Object invoke(T target, java.lang.reflect.Method method, Object[] args) throws Throwable;
+    }
+}
