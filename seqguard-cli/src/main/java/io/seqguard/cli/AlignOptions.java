@@ -90,13 +90,15 @@ final class AlignOptions {
     Duration lockWaitTimeout;
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
-            description = "text, json or sql (the repair statements) (default: ${DEFAULT-VALUE}).")
+            description = "text, json or sql (the repair statements: plan and repair only) (default: "
+                    + "${DEFAULT-VALUE}).")
     Format format;
 
     @Option(names = "--all-nodes",
-            description = "On a Citus cluster: run on every node that hands out ids (the coordinator and each worker "
-                    + "with metadata, at the address pg_dist_node gives), one report per node; setval() reaches no "
-                    + "other node, and each node's sequences are judged within its own range.")
+            description = "verify, plan and repair on a Citus cluster: run on every node that hands out ids (the "
+                    + "coordinator and each worker with metadata, at the address pg_dist_node gives), one report per "
+                    + "node; setval() reaches no other node, and each node's sequences are judged within its own "
+                    + "range.")
     boolean allNodes;
 
     @Option(names = "--verbose", description = "Log what seqguard does, and print stack traces of failures.")

@@ -97,8 +97,29 @@ final class AlignRun {
             print(result.report());
         } else {
             commandLine.getErr().println("seqguard: refused: " + result.refusal());
+            printRefusal("repair", "refused", result.exitCode(), result.refusal());
         }
         return result.exitCode();
+    }
+
+    /**
+     * With {@code --format json}, a refusal is a document too, so that a runbook that saves standard output keeps
+     * what happened and a gate on {@code .aligned} reads false: the report's first fields, no report.
+     */
+    private void printRefusal(String operation, String outcome, int exitCode, String refusal) {
+        if (options.format != AlignOptions.Format.json) {
+            return;
+        }
+        finishProgress();
+        StringBuilder json = new StringBuilder("{\n  \"formatVersion\": 1,\n  \"operation\": ");
+        Json.string(json, operation);
+        json.append(",\n  \"aligned\": false,\n  \"verdict\": null,\n  \"outcome\": ");
+        Json.string(json, outcome);
+        json.append(",\n  \"exitCode\": ").append(exitCode).append(",\n  \"refusal\": ");
+        Json.string(json, refusal);
+        PrintWriter out = commandLine.getOut();
+        out.print(json.append("\n}\n"));
+        out.flush();
     }
 
     /** The startup guard a repair runs through, on the given database. */
@@ -152,16 +173,22 @@ final class AlignRun {
             throw new CommandLine.ParameterException(commandLine, CliVocabulary.INSTANCE.inOptionWords(e));
         } catch (CutoverException e) {
             err.println("seqguard: " + e.getMessage());
-            return e.reason() == CutoverException.Reason.CATCH_UP_TIMEOUT ? ExitCode.FAILURE
+            int code = e.reason() == CutoverException.Reason.CATCH_UP_TIMEOUT ? ExitCode.FAILURE
                     : e.reason() == CutoverException.Reason.SUBSCRIPTION_NOT_FOUND ? ExitCode.USAGE : ExitCode.DRIFT;
+            if (code == ExitCode.DRIFT) {
+                printRefusal("cutover", "refused", code, e.getMessage());
+            }
+            return code;
         } catch (StartupGuardException e) {
             return printed(refusedOrFailed(e));
         }
         if (result.stoppedBeforeRepair()) {
-            err.println("seqguard: stopped before the repair, which refuses a subscription that is still enabled. "
+            String stopped = "stopped before the repair, which refuses a subscription that is still enabled. "
                     + "Next: run this cutover again with --disable-subscription (it disables the subscription once "
                     + "caught up, then repairs), or run " + result.nextStatement() + " yourself and then seqguard "
-                    + "repair with the same --url and --source.");
+                    + "repair with the same --url and --source.";
+            err.println("seqguard: " + stopped);
+            printRefusal("cutover", "stopped before the repair", ExitCode.DRIFT, stopped);
             return ExitCode.DRIFT;
         }
         print(result.repair().report());

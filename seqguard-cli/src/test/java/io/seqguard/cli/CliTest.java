@@ -297,6 +297,15 @@ class CliTest {
             Run repair = run("repair", "--url", db.jdbcUrl(), "--user", "postgres", "--schema", "cli");
             assertThat(repair.code()).isEqualTo(ExitCode.DRIFT);
             assertThat(repair.err()).startsWith("seqguard: refused:").contains("still feeding");
+            assertThat(repair.out()).as("text: the refusal is on standard error only").isEmpty();
+            // a runbook saving the JSON keeps what happened, and a gate on .aligned reads false
+            Run json = run("repair", "--url", db.jdbcUrl(), "--user", "postgres", "--schema", "cli", "--format",
+                    "json");
+            assertThat(json.code()).isEqualTo(ExitCode.DRIFT);
+            assertThat(json.out()).startsWith("{\n  \"formatVersion\": 1,\n  \"operation\": \"repair\",\n"
+                    + "  \"aligned\": false,\n  \"verdict\": null,\n  \"outcome\": \"refused\",\n  \"exitCode\": 3,\n"
+                    + "  \"refusal\": \"seqguard repair refuses to repair database " + db.name())
+                    .contains("still feeding").endsWith("\"\n}\n");
             assertThat(db.queryForLong("SELECT count(*) FROM pg_sequences WHERE schemaname = 'cli' "
                     + "AND last_value IS NOT NULL")).as("nothing repaired").isZero();
         } finally {

@@ -62,9 +62,13 @@ class CutoverCliTest {
                 .contains("seqguard cutover: step 3/6: the subscription has applied everything up to ")
                 .contains("seqguard: stopped before the repair, which refuses a subscription that is still enabled. "
                         + "Next: run this cutover again with --disable-subscription")
-                .contains("or run ALTER SUBSCRIPTION \"from old ü\" DISABLE yourself and then seqguard repair with the "
-                        + "same --url and --source.");
+                .contains("or run ALTER SUBSCRIPTION \"from old ü\" DISABLE yourself and then seqguard repair with "
+                        + "the same --url and --source.");
         assertThat(stopped.out()).isEmpty();
+        CliTest.Run stoppedJson = cutover("--format", "json");
+        assertThat(stoppedJson.code()).isEqualTo(ExitCode.DRIFT);
+        assertThat(stoppedJson.out()).contains("\"operation\": \"cutover\"").contains("\"aligned\": false")
+                .contains("\"outcome\": \"stopped before the repair\"").contains("--disable-subscription");
         assertThat(newDb.queryForLong("SELECT count(*) FROM " + SCHEMA + ".\"orders; x\"")).isEqualTo(30);
 
         CliTest.Run done = cutover("--disable-subscription", "--format", "json");
