@@ -18,8 +18,6 @@ import io.seqguard.StartupGuardException;
 import io.seqguard.StartupGuardException.Reason;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,12 +38,6 @@ import org.slf4j.LoggerFactory;
 public final class GuardRunner {
 
     private static final Logger log = LoggerFactory.getLogger(StartupGuard.class);
-
-    private static final String LOCK_HOLDERS = "SELECT l.pid, l.mode, a.application_name, a.client_addr::text,"
-            + " a.backend_start FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid"
-            + " WHERE l.locktype = 'advisory' AND l.granted AND l.classid::bigint = ? AND l.objid::bigint = ?"
-            + " AND l.objsubid = 1 AND l.pid <> pg_backend_pid()"
-            + " AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) ORDER BY l.pid";
 
     private final GuardConfiguration config;
     private final SequenceAligner aligner;
@@ -301,7 +293,7 @@ public final class GuardRunner {
         }
         long remaining = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
         long waitMillis = Math.min(config.getLockWaitTimeout().toMillis(), remaining);
-        String holders = describeHolders(session);
+        String holders = session.lockHolders(statementMillis, lockMillis);
         step = "waiting up to " + waitMillis + " ms for the seqguard lock, held by " + holders;
         log.info("seqguard startup guard: another instance holds the seqguard lock ({}); waiting up to {} ms",
                 holders, waitMillis);
@@ -311,7 +303,8 @@ public final class GuardRunner {
         lockWait = Duration.ofNanos(System.nanoTime() - w0);
         if (!got) {
             checkAbandoned();
-            throw refuse(Reason.LOCK_TIMEOUT, messages.lockTimeout(lockWait, describeHolders(session)), null, null);
+            String stillHolding = session.lockHolders(statementMillis, lockMillis);
+            throw refuse(Reason.LOCK_TIMEOUT, messages.lockTimeout(lockWait, stillHolding), null, null);
         }
     }
 
@@ -323,32 +316,6 @@ public final class GuardRunner {
         String loss = session.lockLoss();
         if (loss != null) {
             throw refuse(Reason.DATABASE_ERROR, GuardMessages.lockLost(step, loss), report, null);
-        }
-    }
-
-    private String describeHolders(GuardSession session) {
-        try {
-            return session.inTransaction(statementMillis, lockMillis, c -> {
-                List<String> holders = new ArrayList<>();
-                try (PreparedStatement ps = c.prepareStatement(LOCK_HOLDERS)) {
-                    ps.setLong(1, StartupGuard.ADVISORY_LOCK_KEY >>> 32);
-                    ps.setLong(2, StartupGuard.ADVISORY_LOCK_KEY & 0xffffffffL);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            String name = rs.getString(3);
-                            holders.add("pid " + rs.getInt(1) + " (" + rs.getString(2)
-                                    + (name != null && !name.isEmpty() ? ", application '" + name + "'" : "")
-                                    + (rs.getString(4) != null ? ", from " + rs.getString(4) : "")
-                                    + (rs.getTimestamp(5) != null
-                                            ? ", connected since " + rs.getTimestamp(5).toInstant() : "")
-                                    + ")");
-                        }
-                    }
-                }
-                return holders.isEmpty() ? "a session that has released it meanwhile" : String.join(", ", holders);
-            });
-        } catch (SQLException e) {
-            return "another session (pg_locks not readable: " + e.getMessage() + ")";
         }
     }
 

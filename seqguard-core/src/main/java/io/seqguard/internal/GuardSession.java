@@ -3,9 +3,12 @@ package io.seqguard.internal;
 import io.seqguard.StartupGuard;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +46,12 @@ final class GuardSession implements AutoCloseable {
             + " WHERE locktype = 'advisory' AND granted AND pid = pg_catalog.pg_backend_pid()"
             + " AND classid::bigint = " + (StartupGuard.ADVISORY_LOCK_KEY >>> 32)
             + " AND objid::bigint = " + (StartupGuard.ADVISORY_LOCK_KEY & 0xffffffffL) + " AND objsubid = 1";
+    private static final String LOCK_HOLDERS = "SELECT l.pid, l.mode, a.application_name, a.client_addr::text,"
+            + " a.backend_start FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid"
+            + " WHERE l.locktype = 'advisory' AND l.granted AND l.classid::bigint = ? AND l.objid::bigint = ?"
+            + " AND l.objsubid = 1 AND l.pid <> pg_backend_pid()"
+            + " AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) ORDER BY l.pid";
+
     private static final long FIRST_POLL_MILLIS = 10;
     private static final long MAX_POLL_MILLIS = 200;
 
@@ -143,6 +152,36 @@ final class GuardSession implements AutoCloseable {
      *
      * @return null while it is held; else what happened, for a message
      */
+    /**
+     * Who else holds the seqguard lock in this database, for a message: pid, lock mode, application, client address
+     * and connection time of each.
+     */
+    String lockHolders(long statementMillis, long lockMillis) {
+        try {
+            return inTransaction(statementMillis, lockMillis, c -> {
+                List<String> holders = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement(LOCK_HOLDERS)) {
+                    ps.setLong(1, StartupGuard.ADVISORY_LOCK_KEY >>> 32);
+                    ps.setLong(2, StartupGuard.ADVISORY_LOCK_KEY & 0xffffffffL);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            String name = rs.getString(3);
+                            holders.add("pid " + rs.getInt(1) + " (" + rs.getString(2)
+                                    + (name != null && !name.isEmpty() ? ", application '" + name + "'" : "")
+                                    + (rs.getString(4) != null ? ", from " + rs.getString(4) : "")
+                                    + (rs.getTimestamp(5) != null
+                                            ? ", connected since " + rs.getTimestamp(5).toInstant() : "")
+                                    + ")");
+                        }
+                    }
+                }
+                return holders.isEmpty() ? "a session that has released it meanwhile" : String.join(", ", holders);
+            });
+        } catch (SQLException e) {
+            return "another session (pg_locks not readable: " + e.getMessage() + ")";
+        }
+    }
+
     String lockLoss() {
         if (held == null) {
             return "the seqguard lock was not held";
