@@ -92,6 +92,15 @@ class CliWordsTest {
         assertThat(source.err()).contains("--source").contains("--source-user");
     }
 
+    /** The guard's failures speak as the command that ran it, not as an application's startup guard. */
+    @Test
+    void aRepairThatCannotConnectSpeaksAsTheCommand() {
+        CliTest.Run run = CliTest.run(Map.of(), "repair", "--url", "jdbc:postgresql://127.0.0.1:1/none");
+        assertThat(run.code()).isEqualTo(ExitCode.FAILURE);
+        assertThat(run.err()).startsWith("seqguard: seqguard repair could not borrow a connection: ")
+                .doesNotContain("startup guard");
+    }
+
     @Test
     void aHostPortTypoIsAUsageError() {
         for (String url : new String[] {"jdbc:postgresql://127.0.0.1:5432:99/shop", "jdbc:postgresql://[::1/shop"}) {

@@ -10,7 +10,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * What the startup guard says: every refusal, note and warning, in the words of the interface in use
@@ -29,18 +28,18 @@ final class GuardMessages {
         this.facts = facts;
     }
 
-    static String borrowFailed(SQLException e) {
-        return "seqguard startup guard could not borrow a connection: " + DriverMessages.clause(e) + ". Check the "
+    static String borrowFailed(Vocabulary words, SQLException e) {
+        return words.guard(null) + " could not borrow a connection: " + DriverMessages.clause(e) + ". Check the "
                 + "JDBC URL, user, password and that the server accepts connections; the guard holds one connection "
                 + "for its lock and the aligner needs at least one more (jobs for full speed).";
     }
 
-    static String prepareFailed(SQLException e) {
-        return "seqguard startup guard could not prepare its connection: " + e.getMessage();
+    static String prepareFailed(Vocabulary words, SQLException e) {
+        return words.guard(null) + " could not prepare its connection: " + e.getMessage();
     }
 
-    static String failedWhile(GuardMode mode, String step, String what) {
-        return "seqguard startup guard (mode " + lower(mode) + ") failed while " + step + ": " + what;
+    static String failedWhile(Vocabulary words, GuardMode mode, String step, String what) {
+        return words.guard(mode) + " failed while " + step + ": " + what;
     }
 
     String abandoned(String step) {
@@ -244,8 +243,8 @@ final class GuardMessages {
                 + "can be ended with pg_terminate_backend(pid)).";
     }
 
-    static String lockLost(String step, String loss) {
-        return "seqguard startup guard lost the seqguard lock while " + step + ": " + loss + ". From then on the run "
+    static String lockLost(Vocabulary words, String step, String loss) {
+        return words.guard(null) + " lost the seqguard lock while " + step + ": " + loss + ". From then on the run "
                 + "was not serialized with other instances, so it fails. Nothing was moved backwards and running the "
                 + "guard again is safe; if it recurs, find what ends that connection (pg_terminate_backend, a proxy's "
                 + "timeouts such as PgBouncer's idle_transaction_timeout or server_lifetime, a network cut).";
@@ -281,9 +280,5 @@ final class GuardMessages {
 
     private String problems(AlignmentReport report) {
         return ReportText.problems(report, words());
-    }
-
-    private static String lower(GuardMode mode) {
-        return mode.name().toLowerCase(Locale.ROOT);
     }
 }

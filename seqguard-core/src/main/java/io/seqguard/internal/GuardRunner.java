@@ -92,14 +92,14 @@ public final class GuardRunner {
         try {
             connection = Session.connect(config.getDataSource());
         } catch (SQLException e) {
-            throw refuse(Reason.DATABASE_ERROR, GuardMessages.borrowFailed(e), null, e);
+            throw refuse(Reason.DATABASE_ERROR, GuardMessages.borrowFailed(config.getVocabulary(), e), null, e);
         }
         GuardSession session;
         try {
             session = new GuardSession(connection);
         } catch (SQLException e) {
             Transactions.closeQuietly(connection);
-            throw refuse(Reason.DATABASE_ERROR, GuardMessages.prepareFailed(e), null, e);
+            throw refuse(Reason.DATABASE_ERROR, GuardMessages.prepareFailed(config.getVocabulary(), e), null, e);
         }
         GuardJournal journal = null;
         try {
@@ -149,7 +149,7 @@ public final class GuardRunner {
 
     private StartupGuardException failed(GuardSession session, GuardJournal journal, String what, Exception e) {
         StartupGuardException failure = refuse(Reason.DATABASE_ERROR,
-                GuardMessages.failedWhile(config.getMode(), step, what), null, e);
+                GuardMessages.failedWhile(config.getVocabulary(), config.getMode(), step, what), null, e);
         journal(session, journal, config.getMode(), "FAILED_DATABASE_ERROR", null, failure.getMessage());
         log.debug("seqguard startup guard: {}", failure.getMessage());
         return failure;
@@ -315,7 +315,8 @@ public final class GuardRunner {
     private void requireLock(GuardSession session, AlignmentReport report) {
         String loss = session.lockLoss();
         if (loss != null) {
-            throw refuse(Reason.DATABASE_ERROR, GuardMessages.lockLost(step, loss), report, null);
+            throw refuse(Reason.DATABASE_ERROR, GuardMessages.lockLost(config.getVocabulary(), step, loss), report,
+                    null);
         }
     }
 
