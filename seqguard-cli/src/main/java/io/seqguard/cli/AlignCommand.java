@@ -42,7 +42,7 @@ abstract class AlignCommand implements Callable<Integer> {
         }
         if (command.equals("verify") && options.format == AlignOptions.Format.sql) {
             throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--format sql lists repair statements: use it with plan or repair");
+                    AlignOptions.SQL_FORMAT_ELSEWHERE);
         }
         return explained(() -> {
             AlignRun run = run();
@@ -67,21 +67,28 @@ abstract class AlignCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "verify", mixinStandardHelpOptions = true, versionProvider = SeqguardCommand.Version.class,
-            sortOptions = false, description = "Compare every sequence with its data; change nothing.",
-            footer = {"", "Example:", "  seqguard verify --url jdbc:postgresql://db/shop --user app --schema public",
-                "", SeqguardCommand.EXIT_CODES, SeqguardCommand.EXIT_CODES_CONTINUED})
-    static final class Verify extends AlignCommand {
+    /** verify, plan and repair: the command's name is the verb, run on the databases the options name. */
+    abstract static class OnDatabases extends AlignCommand {
         @Mixin
         DatabaseOptions databases;
 
-        Verify(Map<String, String> environment) {
+        OnDatabases(Map<String, String> environment) {
             super(environment);
         }
 
         @Override
         public Integer call() {
-            return align("verify", databases);
+            return align(spec.name(), databases);
+        }
+    }
+
+    @Command(name = "verify", mixinStandardHelpOptions = true, versionProvider = SeqguardCommand.Version.class,
+            sortOptions = false, description = "Compare every sequence with its data; change nothing.",
+            footer = {"", "Example:", "  seqguard verify --url jdbc:postgresql://db/shop --user app --schema public",
+                "", SeqguardCommand.EXIT_CODES, SeqguardCommand.EXIT_CODES_CONTINUED})
+    static final class Verify extends OnDatabases {
+        Verify(Map<String, String> environment) {
+            super(environment);
         }
     }
 
@@ -89,38 +96,23 @@ abstract class AlignCommand implements Callable<Integer> {
             sortOptions = false, description = "Like verify, and list the forward-only SQL a repair would run.",
             footer = {"", "Example:", "  seqguard plan --url jdbc:postgresql://db/shop --user app --format sql", "",
                 SeqguardCommand.EXIT_CODES, SeqguardCommand.EXIT_CODES_CONTINUED})
-    static final class Plan extends AlignCommand {
-        @Mixin
-        DatabaseOptions databases;
-
+    static final class Plan extends OnDatabases {
         Plan(Map<String, String> environment) {
             super(environment);
-        }
-
-        @Override
-        public Integer call() {
-            return align("plan", databases);
         }
     }
 
     @Command(name = "repair", mixinStandardHelpOptions = true, versionProvider = SeqguardCommand.Version.class,
             sortOptions = false,
             description = {"Move every lagging sequence forward (never backwards).",
-                "Follows the startup guard's rules: takes the seqguard advisory lock (waits at most 60 s for another "
-                        + "instance), refuses a standby and a database an enabled subscription still feeds."},
+                "Follows the startup guard's rules: takes the seqguard advisory lock (waits for another instance at "
+                        + "most --lock-wait-timeout), refuses a standby and a database an enabled subscription still "
+                        + "feeds."},
             footer = {"", "Example:", "  seqguard repair --url jdbc:postgresql://db/shop --user admin --format json",
                 "", SeqguardCommand.EXIT_CODES, SeqguardCommand.EXIT_CODES_CONTINUED})
-    static final class Repair extends AlignCommand {
-        @Mixin
-        DatabaseOptions databases;
-
+    static final class Repair extends OnDatabases {
         Repair(Map<String, String> environment) {
             super(environment);
-        }
-
-        @Override
-        public Integer call() {
-            return align("repair", databases);
         }
     }
 

@@ -11,6 +11,9 @@ import picocli.CommandLine.Option;
 /** The options verify, plan and repair share. */
 final class AlignOptions {
 
+    /** The usage error of {@code --format sql} with a command that repairs nothing by statements. */
+    static final String SQL_FORMAT_ELSEWHERE = "--format sql lists repair statements: use it with plan or repair";
+
     /** Output formats. */
     enum Format { text, json, sql }
 

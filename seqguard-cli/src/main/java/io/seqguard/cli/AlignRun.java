@@ -72,11 +72,7 @@ final class AlignRun {
     /** Like {@link #result(String)}, on the given database (a node of a Citus cluster). */
     Result result(String command, DataSource dataSource) {
         switch (command) {
-            case "verify":
-                if (options.format == AlignOptions.Format.sql) {
-                    throw new CommandLine.ParameterException(commandLine,
-                            "--format sql lists repair statements: use it with plan or repair");
-                }
+            case "verify": // AlignCommand has refused --format sql for it
                 return verdict(aligner(dataSource).verify());
             case "plan":
                 return verdict(aligner(dataSource).plan());
@@ -149,7 +145,7 @@ final class AlignRun {
         }
         if (options.format == AlignOptions.Format.sql) {
             throw new CommandLine.ParameterException(commandLine,
-                    "--format sql lists repair statements: use it with plan or repair");
+                    AlignOptions.SQL_FORMAT_ELSEWHERE);
         }
         if (options.allNodes) {
             throw new CommandLine.ParameterException(commandLine, "--all-nodes works with verify, plan and repair; "
