@@ -13,7 +13,7 @@ public interface ProgressListener {
     /**
      * @param phase what is being done: {@code "reading data"}, or {@code "repairing"} after it when a repair has a
      *     source or blocks writers (otherwise a repair moves each sequence while reading, in {@code "reading data"})
-     * @param done items finished in this phase
+     * @param done items finished in this phase: 0 once when the phase starts, then after each part
      * @param total items in this phase
      */
     void progress(String phase, int done, int total);

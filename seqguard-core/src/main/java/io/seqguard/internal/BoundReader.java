@@ -12,8 +12,8 @@ import java.util.Map;
 
 /**
  * Reads the highest (lowest, for descending sequences) value in use in each compared column. The cost is one
- * {@code max()} per table on the server, so the engine spreads chunks of reads over its workers; each chunk is sent as
- * separate statements in one round trip and one transaction, bounded by the locks it takes.
+ * {@code max()} per table on the server, so the engine spreads chunks of reads over its workers; each chunk is one
+ * statement ({@link UnionAll}) in one round trip and one transaction, bounded by the locks it takes.
  */
 final class BoundReader {
 
@@ -53,7 +53,15 @@ final class BoundReader {
             if (column.citusRanges != null) {
                 return CitusBounds.sql(column.tableIdent, column.columnIdent, column.indexed, column.citusRanges);
             }
-            return "SELECT " + (max ? "max(" : "min(") + column.columnIdent + ") FROM " + column.tableIdent;
+            return "SELECT " + aggregate(column, max) + " FROM " + column.tableIdent;
+        }
+
+        String aggregate() {
+            return aggregate(column, max);
+        }
+
+        private static String aggregate(ColumnInfo column, boolean max) {
+            return (max ? "max(" : "min(") + column.columnIdent + ")";
         }
 
         /** Reads its row: the value, and on a Citus coordinator the one above every group's slice. */
@@ -183,9 +191,21 @@ final class BoundReader {
     Object read(Session session, List<Read> reads, Tail tail) throws SQLException {
         List<String> statements = new ArrayList<>(reads.size() + 1);
         List<Session.RowReader<?>> readers = new ArrayList<>(reads.size() + 1);
-        for (Read read : reads) {
-            statements.add(read.sql());
-            readers.add(read::row);
+        // a Citus read returns two columns and a statement of its own
+        boolean union = reads.size() > 1 && reads.stream().allMatch(read -> read.column.citusRanges == null);
+        if (union) {
+            List<String> branches = new ArrayList<>(reads.size());
+            for (Read read : reads) {
+                // numeric: the branches' columns (smallint, integer, bigint, numeric) must resolve to one type
+                branches.add(read.aggregate() + "::numeric FROM " + read.column.tableIdent);
+            }
+            statements.add(UnionAll.of(branches));
+            readers.add(UnionAll.rows(reads.size(), rs -> rs.getBigDecimal(2)));
+        } else {
+            for (Read read : reads) {
+                statements.add(read.sql());
+                readers.add(read::row);
+            }
         }
         if (tail != null) {
             statements.add(tail.sql());
@@ -197,9 +217,9 @@ final class BoundReader {
         try {
             List<Object> rows = session.queryEach(statements, readers);
             for (int i = 0; i < reads.size(); i++) {
-                reads.get(i).value = (BigDecimal) rows.get(i);
+                reads.get(i).value = (BigDecimal) (union ? ((List<?>) rows.get(0)).get(i) : rows.get(i));
             }
-            return tail == null ? null : rows.get(reads.size());
+            return tail == null ? null : rows.get(statements.size() - 1);
         } catch (SQLException e) {
             Failures.rethrowIfBroken(e);
             if (tail != null) {

@@ -92,15 +92,14 @@ public final class Engine {
             // reads every sequence page back.
             boolean inPass = operation == Operation.REPAIR && config.getSource() == null
                     && !config.isBlockWritersDuringRepair();
-            readData(workers, sequences, Integer.parseInt(server[2]), inPass ? (session, chunk) -> {
-                List<Judged> judged = new ArrayList<>();
-                for (SequenceInfo s : chunk.sequences) {
-                    Judged j = judge.judge(s, null);
-                    judged.add(j);
-                    repairedInPass.put(s, j);
+            StateReader states = new StateReader(Integer.parseInt(server[2]));
+            PassRepairer pass = !inPass ? null : new PassRepairer(judge, states,
+                    judged -> outcomes(null, judged, attempted), attempted, config.getVocabulary());
+            readData(workers, sequences, states, pass == null ? null : (session, chunk) -> {
+                for (Judged j : pass.run(session, chunk)) {
+                    repairedInPass.put(j.sequence, j);
                 }
-                new Repairer().runChunk(session, outcomes(null, judged, attempted));
-            } : null);
+            });
             // The source last: its sequences only ever move forward, so a later read covers at least as much.
             Map<List<String>, SequenceInfo> sources = config.getSource() == null ? null
                     : new SourceReader(config).read();
@@ -217,26 +216,30 @@ public final class Engine {
     }
 
     /**
-     * Reads the data's bounds and then the sequences' states, chunk by chunk on the workers, and hands each chunk to
-     * {@code then} (when given) on the same session. States after data: an id in the data was handed out by
-     * nextval() before it was written, so a state read later covers it even while the application inserts. The other
-     * order reports false drift.
+     * Reads the data's bounds and then the sequences' states, chunk by chunk on the workers; with a repair in the pass
+     * ({@code pass}), the pass reads the states and moves the sequences on the same session. States after data: an id
+     * in the data was handed out by nextval() before it was written, so a state read later covers it even while the
+     * application inserts. The other order reports false drift.
      */
-    private void readData(Workers workers, List<SequenceInfo> sequences, int serverVersionNum,
-            Workers.Work<BoundReader.Chunk> then) throws SQLException {
+    private void readData(Workers workers, List<SequenceInfo> sequences, StateReader states,
+            Workers.Work<BoundReader.Chunk> pass) throws SQLException {
         List<BoundReader.Chunk> chunks = BoundReader.plan(sequences, workers.size());
         BoundReader bounds = new BoundReader(config.getStatementTimeout().toMillis(), config.getVocabulary());
-        StateReader states = new StateReader(serverVersionNum);
         int total = chunks.stream().mapToInt(chunk -> chunk.reads.size()).sum();
         AtomicInteger done = new AtomicInteger();
+        // before the first chunk: a progress bar shows how much there is at once
+        config.getProgressListener().progress("reading data", 0, total);
         workers.run(chunks, (session, chunk) -> {
-            // on PostgreSQL 18 the states come in the reads' round trip, after them; not after a full scan, whose
-            // statement timeout would spoil them and have the scan run twice
-            Object batchedStates = bounds.read(session, chunk.reads,
-                    chunk.indexedOnly() ? states.batched(chunk.sequences) : null);
-            states.read(session, chunk.sequences, batchedStates);
-            if (then != null) {
-                then.run(session, chunk);
+            if (pass != null) {
+                // the pass reads the states itself, most of them in the statements that move the sequences
+                bounds.read(session, chunk.reads, null);
+                pass.run(session, chunk);
+            } else {
+                // the states come in the reads' round trip, after them; not after a full scan, whose statement
+                // timeout would spoil them and have the scan run twice
+                Object batchedStates = bounds.read(session, chunk.reads,
+                        chunk.indexedOnly() ? states.batched(chunk.sequences) : null);
+                states.read(session, chunk.sequences, batchedStates);
             }
             config.getProgressListener().progress("reading data", done.addAndGet(chunk.reads.size()), total);
         });
@@ -318,7 +321,7 @@ public final class Engine {
             }
             if (outcome.repaired) {
                 j.action = RepairAction.REPAIRED;
-                j.previousNext = j.next;
+                j.previousNext = outcome.beforeUnknown ? null : j.next;
                 j.next = outcome.targetLast.add(BigInteger.valueOf(j.sequence.increment));
                 j.status = SequenceStatus.ALIGNED;
                 // one line per sequence is 10,000 lines on a big database: the summary line is at INFO

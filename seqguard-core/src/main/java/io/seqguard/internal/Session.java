@@ -115,6 +115,9 @@ final class Session implements AutoCloseable {
         }
         List<Object> rows = new ArrayList<>(statements.size());
         try (Statement statement = connection.createStatement()) {
+            // no JDBC escapes ({fn ...}) in seqguard's statements: the driver's search for them costs a pass over
+            // every character of a chunk's text
+            statement.setEscapeProcessing(false);
             boolean isResult = statement.execute(sql.toString());
             int index = -Transactions.LIMIT_STATEMENTS; // the SET LOCAL commands come first
             while (true) {

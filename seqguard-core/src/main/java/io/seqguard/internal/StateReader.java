@@ -164,15 +164,17 @@ final class StateReader {
         }
     }
 
-    /** Reads the exact state of each sequence with one {@code SELECT} per sequence, batched. */
+    /** Reads the exact state of each sequence with one {@code SELECT} per sequence, as one statement. */
     static void selectStates(Session session, List<SequenceInfo> chunk) throws SQLException {
+        List<String> branches = new ArrayList<>(chunk.size());
         List<String> statements = new ArrayList<>(chunk.size());
         for (SequenceInfo s : chunk) {
+            branches.add("last_value, is_called FROM " + s.ident);
             statements.add("SELECT last_value, is_called FROM " + s.ident);
         }
         try {
-            List<SequenceState> states = session.queryEach(statements,
-                    rs -> new SequenceState(rs.getLong(1), rs.getBoolean(2)));
+            List<SequenceState> states = session.queryEach(List.of(UnionAll.of(branches)),
+                    UnionAll.rows(chunk.size(), rs -> new SequenceState(rs.getLong(2), rs.getBoolean(3)))).get(0);
             for (int i = 0; i < chunk.size(); i++) {
                 chunk.get(i).state = states.get(i);
             }

@@ -1,0 +1,193 @@
+package io.seqguard.internal;
+
+import io.seqguard.SequenceStatus;
+import io.seqguard.Vocabulary;
+
+import java.math.BigInteger;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * The repair inside the read pass: right after a chunk's data was read, each sequence the data puts behind is read
+ * and moved forward by one statement ({@link #branch}), instead of a state read and then a repair statement. On
+ * a freshly copied database (every sequence behind, never called) that halves the statements per sequence: before
+ * PostgreSQL 18 a never-called sequence's state costs a {@code SELECT} of its own, and every state read opens the
+ * sequence once more.
+ *
+ * <p>Whether the data puts a sequence behind does not depend on its state: the verdict's required next value and
+ * repair target come from the data and the allocation rules alone, and a sequence is behind exactly when its next
+ * value is short of the required one ({@link Arithmetic}). So a sequence judged behind from its lowest possible state
+ * is one a repair may have to move, and the statement's own condition, the same comparison on the state it reads,
+ * decides whether it does. The sequence is judged again on that state, so its report is as a state read would have
+ * made it. Every other sequence (empty, exhausted, mismatched, unreadable, on a Citus node) goes the usual way: its
+ * state is read, it is judged, and it is repaired when behind.
+ */
+final class PassRepairer {
+
+    /** Decides which of the sequences judged behind may be tried, and how the usual repair runs: the engine's. */
+    interface Repairs {
+        List<Repairer.Outcome> outcomes(List<Judged> judged) throws SQLException;
+    }
+
+    /** A sequence to read and move in one statement, with the target its data gives it. */
+    private record Pending(SequenceInfo sequence, BigInteger targetLast, String branch) {
+    }
+
+    /** What the statement found and did. */
+    private record Row(long lastValue, boolean isCalled, boolean moved) {
+    }
+
+    private final Judge judge;
+    private final StateReader states;
+    private final Repairs repairs;
+    /** Every sequence moved, so that a run that breaks off later can say what it moved. */
+    private final Collection<Judged> moved;
+    private final Vocabulary vocabulary;
+
+    PassRepairer(Judge judge, StateReader states, Repairs repairs, Collection<Judged> moved, Vocabulary vocabulary) {
+        this.judge = judge;
+        this.vocabulary = vocabulary;
+        this.states = states;
+        this.repairs = repairs;
+        this.moved = moved;
+    }
+
+    /**
+     * Judges and repairs the chunk's sequences on the session that read their data.
+     *
+     * @return every sequence of the chunk, judged, with what the repair did
+     */
+    List<Judged> run(Session session, BoundReader.Chunk chunk) throws SQLException {
+        List<Pending> pending = new ArrayList<>();
+        List<SequenceInfo> usual = new ArrayList<>();
+        for (SequenceInfo s : chunk.sequences) {
+            Pending p = pending(s);
+            if (p == null) {
+                usual.add(s);
+            } else {
+                pending.add(p);
+            }
+        }
+        List<Judged> judged = new ArrayList<>();
+        List<Judged> behind = new ArrayList<>();
+        if (!pending.isEmpty()) {
+            readAndMove(session, pending, judged, behind);
+        }
+        states.read(session, usual, null);
+        for (SequenceInfo s : usual) {
+            Judged j = judge.judge(s, null);
+            judged.add(j);
+            if (j.status == SequenceStatus.BEHIND) {
+                behind.add(j);
+            }
+        }
+        new Repairer().runChunk(session, repairs.outcomes(behind));
+        return judged;
+    }
+
+    /**
+     * The sequence's repair when its data puts it behind whatever its state, and the role may read and move it; null
+     * when it goes the usual way.
+     */
+    private Pending pending(SequenceInfo s) {
+        if (s.skipReason != null || s.citus != null || Repairer.missingPrivilege(s) != null) {
+            return null;
+        }
+        // the lowest state a sequence can be in: next value at its start
+        s.state = new SequenceState(s.descending() ? s.maxValue : s.minValue, false);
+        Judged lowest = judge.judge(s, null);
+        s.state = null;
+        if (lowest.status != SequenceStatus.BEHIND) {
+            return null;
+        }
+        BigInteger target = lowest.verdict.targetLast();
+        return new Pending(s, target, branch(s, lowest.verdict.requiredNext(), target));
+    }
+
+    /**
+     * Reads the state and, while the next value is short of the required one, moves the sequence to the target, in
+     * one statement that always returns the state it read (without its {@code SELECT}, a branch of
+     * {@link UnionAll}). The identifiers were quoted by the server; the numbers are ours.
+     */
+    static String branch(SequenceInfo s, BigInteger requiredNext, BigInteger targetLast) {
+        String shortOf = s.descending() ? " > " : " < ";
+        BigInteger requiredLast = requiredNext.subtract(BigInteger.valueOf(s.increment));
+        return "last_value, is_called, CASE WHEN CASE WHEN is_called THEN last_value" + shortOf + requiredLast
+                + " ELSE last_value" + shortOf + requiredNext + " END THEN setval(" + s.literal + ", " + targetLast
+                + ", true) END FROM " + s.ident;
+    }
+
+    private void readAndMove(Session session, List<Pending> pending, List<Judged> judged, List<Judged> behind)
+            throws SQLException {
+        List<String> branches = new ArrayList<>(pending.size());
+        for (Pending p : pending) {
+            branches.add(p.branch());
+        }
+        List<Row> rows;
+        try {
+            rows = session.queryEach(List.of(UnionAll.of(branches)), UnionAll.rows(pending.size(), PassRepairer::row))
+                    .get(0);
+        } catch (SQLException batchFailure) {
+            Failures.rethrowIfBroken(batchFailure);
+            // the moves before the failing branch took effect (setval() is not transactional): each alone again
+            for (Pending p : pending) {
+                alone(session, p, judged, behind);
+            }
+            return;
+        }
+        for (int i = 0; i < pending.size(); i++) {
+            settle(pending.get(i), rows.get(i), false, judged, behind);
+        }
+    }
+
+    private static Row row(java.sql.ResultSet rs) throws SQLException {
+        return new Row(rs.getLong(2), rs.getBoolean(3), rs.getObject(4) != null);
+    }
+
+    private void alone(Session session, Pending p, List<Judged> judged, List<Judged> behind) throws SQLException {
+        Row row;
+        try {
+            row = session.queryEach(List.of(UnionAll.of(List.of(p.branch()))), PassRepairer::row).get(0);
+        } catch (SQLException e) {
+            Failures.rethrowIfBroken(e);
+            // the state alone may still be readable (a lock held on the sequence stops setval(), not a read): then
+            // it is judged as usual and its repair failed with this failure
+            SequenceInfo s = p.sequence();
+            StateReader.selectStates(session, List.of(s));
+            Judged j = judge.judge(s, null);
+            judged.add(j);
+            if (j.status == SequenceStatus.BEHIND) {
+                j.outcome = new Repairer.Outcome(s, p.targetLast(), Repairer.statement(s, p.targetLast()));
+                j.outcome.error = e.getMessage() + Engine.hint(e, vocabulary);
+            }
+            return;
+        }
+        settle(p, row, true, judged, behind);
+    }
+
+    /** Judges the sequence on the state the statement read, and records what the statement did. */
+    private void settle(Pending p, Row row, boolean afterFailedBatch, List<Judged> judged, List<Judged> behind) {
+        SequenceInfo s = p.sequence();
+        s.state = new SequenceState(row.lastValue(), row.isCalled());
+        Judged j = judge.judge(s, null);
+        judged.add(j);
+        if (row.moved()) {
+            j.outcome = new Repairer.Outcome(s, p.targetLast(), Repairer.statement(s, p.targetLast()));
+            j.outcome.repaired = true;
+            moved.add(j);
+        } else if (afterFailedBatch && row.isCalled() && BigInteger.valueOf(row.lastValue()).equals(p.targetLast())) {
+            // standing exactly at its target after a failed batch: the batch moved it before it failed
+            j.outcome = new Repairer.Outcome(s, p.targetLast(), Repairer.statement(s, p.targetLast()));
+            j.outcome.repaired = true;
+            j.outcome.beforeUnknown = true;
+            j.extraNotes.add("moved forward by this repair in a batch of statements that then failed, so its next "
+                    + "value before is not known");
+            moved.add(j);
+        } else if (j.status == SequenceStatus.BEHIND) {
+            // cannot happen (the statement compared as the verdict does), but if it does the usual repair decides
+            behind.add(j);
+        }
+    }
+}
