@@ -9,10 +9,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The runnable command line as a runbook gets it: io.seqguard:seqguard-cli:jar:all, fetched by dependency:copy with
- * the BOM's version, run with java -jar.
+ * the BOM's version, run with java -jar; and the distribution, io.seqguard:seqguard-cli:tar.gz:dist, unpacked and run
+ * with its launcher.
  */
 @PostgresTest
 class CliByCoordinatesTest {
@@ -42,11 +44,30 @@ class CliByCoordinatesTest {
         assertThat(db.queryForLong("SELECT nextval(pg_get_serial_sequence('invoice', 'no'))")).isEqualTo(43);
     }
 
+    @Test
+    void theDistributionsLauncherRepairs(TestDatabase db, @TempDir Path unpacked) throws Exception {
+        Process tar = new ProcessBuilder("tar", "xzf", System.getProperty("seqguard.cli.dist"), "-C",
+                unpacked.toString()).inheritIO().start();
+        assertThat(tar.waitFor()).isZero();
+        String launcher = unpacked.resolve("seqguard-" + System.getProperty("seqguard.version")).resolve("bin")
+                .resolve("seqguard").toString();
+        db.execute("CREATE TABLE payment (id bigserial PRIMARY KEY)", "INSERT INTO payment VALUES (7)");
+        Run repair = run(List.of(launcher, "repair", "--url", db.jdbcUrl(), "--user", "postgres"));
+        assertThat(repair.code()).as(repair.output()).isZero();
+        assertThat(db.queryForLong("SELECT nextval(pg_get_serial_sequence('payment', 'id'))")).isEqualTo(8);
+    }
+
     private static Run java(String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR));
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        return run(command);
+    }
+
+    private static Run run(List<String> command) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process process = builder.redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         return new Run(process.waitFor(), output);
     }
