@@ -77,6 +77,8 @@ public final class BenchMain {
     private Path work;
     private String childClasspath;
     private Path cliJar;
+    /** The distribution's bin/seqguard, unpacked into the work directory. */
+    private Path launcher;
     private WikiRecipe wiki;
 
     public static void main(String[] args) throws Exception {
@@ -144,6 +146,7 @@ public final class BenchMain {
         childClasspath = System.getProperty("java.class.path");
         cliJar = work.resolve("seqguard.jar");
         Files.copy(Path.of(setting("bench.cliJar", "../seqguard-cli/target/seqguard.jar")), cliJar);
+        launcher = unpackDistribution();
         machineFacts();
         for (String major : majors) {
             current = new MajorRun(major, done.isEmpty());
@@ -276,6 +279,38 @@ public final class BenchMain {
         say(String.format(Locale.ROOT, "checkpoint after building took %.1f s", (System.nanoTime() - t0) / 1e9));
     }
 
+    /**
+     * Unpacks the command line's distribution ({@code bench.cliDist}, default the one {@code seqguard-cli} built) into
+     * the work directory, as a user does.
+     *
+     * @return its bin/seqguard
+     */
+    private Path unpackDistribution() throws IOException, InterruptedException {
+        Path archive;
+        String given = setting("bench.cliDist", "");
+        if (!given.isEmpty()) {
+            archive = Path.of(given);
+        } else {
+            try (var found = Files.newDirectoryStream(Path.of("../seqguard-cli/target"),
+                    "seqguard-cli-*-dist.tar.gz")) {
+                var it = found.iterator();
+                if (!it.hasNext()) {
+                    throw new IllegalStateException("no seqguard-cli/target/seqguard-cli-*-dist.tar.gz: build "
+                            + "seqguard-cli first (the bench command does), or give -Dbench.cliDist");
+                }
+                archive = it.next();
+            }
+        }
+        Path into = Files.createDirectories(work.resolve("dist"));
+        Process tar = new ProcessBuilder("tar", "xzf", archive.toString(), "-C", into.toString()).inheritIO().start();
+        if (tar.waitFor() != 0) {
+            throw new IllegalStateException("tar xzf " + archive + " failed");
+        }
+        try (var homes = Files.newDirectoryStream(into, "seqguard-*")) {
+            return homes.iterator().next().resolve("bin").resolve("seqguard");
+        }
+    }
+
     /** The largest table-count workload with every sequence behind. */
     String laggingName() {
         return tablesName(sizes[sizes.length - 1]) + ", every sequence behind";
@@ -290,7 +325,10 @@ public final class BenchMain {
     /** The contenders of what users run, on a database a copy left every sequence of behind. */
     private List<Contender> userContenders(boolean withRecipes, List<String> cliJvmOptions) {
         List<Contender> list = new ArrayList<>();
-        list.add(new CliRun(CLI_REPAIR, cliJar, work, "repair", cliJvmOptions));
+        list.add(new CliRun(CLI_REPAIR, CliRun.javaJar(cliJar, cliJvmOptions), work, "repair"));
+        if (withRecipes) {
+            list.add(new CliRun(CLI_LAUNCHER_REPAIR, List.of(launcher.toString()), work, "repair"));
+        }
         list.add(new StartupContenders.Guard());
         list.add(new SeqguardRun("seqguard repair", true, 2));
         if (withRecipes) {
@@ -305,8 +343,12 @@ public final class BenchMain {
 
     /** The command line's repair, a new JVM per run; with its own time and the time outside its report apart. */
     static final String CLI_REPAIR = "seqguard CLI repair (java -jar)";
-    static final String CLI_OWN = CLI_REPAIR + ": its own time (the report's durationMillis)";
-    static final String CLI_OUTSIDE = CLI_REPAIR + ": outside its report (JVM start, class loading, parsing, output)";
+    /** The same through the distribution's launcher (the quick compiler only, the serial collector). */
+    static final String CLI_LAUNCHER_REPAIR = "seqguard CLI repair (bin/seqguard)";
+    static final String OWN = ": its own time (the report's durationMillis)";
+    static final String OUTSIDE = ": outside its report (JVM start, class loading, parsing, output)";
+    static final String CLI_OWN = CLI_REPAIR + OWN;
+    static final String CLI_OUTSIDE = CLI_REPAIR + OUTSIDE;
 
     /**
      * What users run, side by side with the recipe and the floor, on the largest database with every sequence behind:
@@ -331,8 +373,9 @@ public final class BenchMain {
                 if (round > 0) {
                     s.add(nanos);
                     if (c instanceof CliRun cli) {
-                        stats.computeIfAbsent(CLI_OWN, k -> new Stats(w.name, k)).add(cli.lastOwnNanos);
-                        stats.computeIfAbsent(CLI_OUTSIDE, k -> new Stats(w.name, k)).add(nanos - cli.lastOwnNanos);
+                        stats.computeIfAbsent(c.name() + OWN, k -> new Stats(w.name, k)).add(cli.lastOwnNanos);
+                        stats.computeIfAbsent(c.name() + OUTSIDE, k -> new Stats(w.name, k))
+                                .add(nanos - cli.lastOwnNanos);
                     }
                 }
                 s.outcome = c.lastOutcome();
@@ -447,6 +490,7 @@ public final class BenchMain {
     static final String CLI_VERSION = "seqguard --version (java -jar), launch to exit";
     static final String FIRST_QUERY_VERIFY = "seqguard verify (java -jar), launch to its first query";
     static final String FIRST_QUERY_REPAIR = "seqguard repair (java -jar), launch to its first query";
+    static final String FIRST_QUERY_LAUNCHER = "seqguard verify (bin/seqguard), launch to its first query";
 
     /**
      * How fast the command line starts, as the database sees it: each run launches {@code java -jar seqguard.jar}
@@ -465,6 +509,8 @@ public final class BenchMain {
                     "--user", "postgres"));
             commands.put(FIRST_QUERY_REPAIR, List.of(java, "-jar", cliJar.toString(), "repair", "--url", url,
                     "--user", "postgres"));
+            commands.put(FIRST_QUERY_LAUNCHER, List.of(launcher.toString(), "verify", "--url", url, "--user",
+                    "postgres"));
             for (String name : commands.keySet()) {
                 stats.put(name, new Stats("command-line start", name));
             }
@@ -472,8 +518,10 @@ public final class BenchMain {
                 for (Map.Entry<String, List<String>> command : commands.entrySet()) {
                     probe.arm();
                     long t0 = System.nanoTime();
-                    Process p = new ProcessBuilder(command.getValue()).redirectErrorStream(true)
-                            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                    ProcessBuilder builder = new ProcessBuilder(command.getValue());
+                    builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+                    Process p = builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                            .start();
                     int code = p.waitFor();
                     long end = System.nanoTime();
                     if (code != 0) {

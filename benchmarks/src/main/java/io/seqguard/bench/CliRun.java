@@ -10,10 +10,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The command line as users run it: {@code java -jar seqguard.jar repair --url ... --format json > report.json}, a
- * new JVM per run, timed from launch to exit. "seqguard's own time" is the run's duration as its report gives it
- * ({@code durationMillis}, from the first connection to the report); the rest of the end-to-end time, JVM start,
- * class loading, command-line parsing and writing the report, is reported apart.
+ * The command line as users run it: {@code java -jar seqguard.jar repair --url ... --format json > report.json}, or
+ * the distribution's {@code bin/seqguard repair ...}, a new JVM per run, timed from launch to exit. "seqguard's own
+ * time" is the run's duration as its report gives it ({@code durationMillis}, from the first connection to the
+ * report); the rest of the end-to-end time, JVM start, class loading, command-line parsing and writing the report, is
+ * reported apart.
  */
 final class CliRun implements Contender {
 
@@ -21,20 +22,30 @@ final class CliRun implements Contender {
     private static final Pattern SEQUENCES = Pattern.compile("\"counts\": \\{([^}]*)}");
 
     private final String name;
-    private final Path jar;
+    private final List<String> launch;
     private final Path work;
     private final String command;
-    private final List<String> jvmOptions;
     /** The last run's own duration as its report gives it, in nanoseconds (the report has milliseconds). */
     long lastOwnNanos;
     private String last;
 
-    CliRun(String name, Path jar, Path work, String command, List<String> jvmOptions) {
+    /**
+     * @param launch what starts the command line: {@code java [options] -jar seqguard.jar}, or the launcher
+     */
+    CliRun(String name, List<String> launch, Path work, String command) {
         this.name = name;
-        this.jar = jar;
+        this.launch = List.copyOf(launch);
         this.work = work;
         this.command = command;
-        this.jvmOptions = List.copyOf(jvmOptions);
+    }
+
+    /** {@code java [options] -jar jar}, with the harness's Java. */
+    static List<String> javaJar(Path jar, List<String> jvmOptions) {
+        List<String> launch = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString()));
+        launch.addAll(jvmOptions);
+        launch.addAll(List.of("-jar", jar.toString()));
+        return launch;
     }
 
     @Override
@@ -51,14 +62,13 @@ final class CliRun implements Contender {
     public long run(Workload w) throws Exception {
         Path report = work.resolve("cli-report-" + w.database + ".json");
         Path err = work.resolve("cli-err.txt");
-        List<String> commandLine = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString()));
-        commandLine.addAll(jvmOptions);
-        commandLine.addAll(List.of("-jar", jar.toString(), command, "--url", w.jdbcUrl, "--user", "postgres",
-                "--format", "json"));
+        List<String> commandLine = new ArrayList<>(launch);
+        commandLine.addAll(List.of(command, "--url", w.jdbcUrl, "--user", "postgres", "--format", "json"));
+        ProcessBuilder builder = new ProcessBuilder(commandLine);
+        // the launcher's Java is the harness's
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         long t0 = System.nanoTime();
-        Process p = new ProcessBuilder(commandLine).redirectOutput(report.toFile()).redirectError(err.toFile())
-                .start();
+        Process p = builder.redirectOutput(report.toFile()).redirectError(err.toFile()).start();
         int code = p.waitFor();
         long elapsed = System.nanoTime() - t0;
         if (code != 0 && code != 3 && code != 4) {
