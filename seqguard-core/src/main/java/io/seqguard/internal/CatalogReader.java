@@ -126,8 +126,22 @@ final class CatalogReader {
             + "its value";
 
     private final AlignerConfiguration config;
+    /**
+     * One copy of each name and type that repeats (schemas, column names, types, the role): the driver makes a new
+     * string per row, and 100,000 sequences' reports, held by an API caller, are otherwise mostly copies of "public",
+     * "id" and "bigint". Parts are read on several workers at once.
+     */
+    private final Map<String, String> shared = new ConcurrentHashMap<>();
     /** The application's search_path, for discovered mappings' unqualified names. */
     private final List<String> searchPath;
+
+    private String shared(String value) {
+        if (value == null) {
+            return null;
+        }
+        String first = shared.putIfAbsent(value, value);
+        return first == null ? value : first;
+    }
 
     CatalogReader(AlignerConfiguration config) {
         this(config, List.of());
@@ -293,17 +307,17 @@ final class CatalogReader {
         return oids;
     }
 
-    private static Map<Long, SequenceInfo> readSequences(Connection connection, List<Long> oids)
+    private Map<Long, SequenceInfo> readSequences(Connection connection, List<Long> oids)
             throws SQLException {
         Map<Long, SequenceInfo> sequences = new HashMap<>();
         try (PreparedStatement ps = connection.prepareStatement(SEQUENCES)) {
             ps.setArray(1, connection.createArrayOf("bigint", oids.toArray(new Long[0])));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    SequenceInfo s = new SequenceInfo(rs.getLong(1), rs.getString(2), rs.getString(3),
-                            rs.getString(4), rs.getString(5), rs.getString(6), rs.getLong(7), rs.getLong(8),
+                    SequenceInfo s = new SequenceInfo(rs.getLong(1), shared(rs.getString(2)), rs.getString(3),
+                            rs.getString(4), rs.getString(5), shared(rs.getString(6)), rs.getLong(7), rs.getLong(8),
                             rs.getLong(9), rs.getBoolean(10), rs.getBoolean(11), rs.getBoolean(12),
-                            rs.getBoolean(13), rs.getBoolean(14), rs.getString(15));
+                            rs.getBoolean(13), rs.getBoolean(14), shared(rs.getString(15)));
                     if (rs.getBoolean(16)) {
                         s.notes.add(UNLOGGED);
                     }
@@ -371,8 +385,9 @@ final class CatalogReader {
                     SequenceInfo s = sequences.get(rs.getLong(1));
                     String relkind = rs.getString(13);
                     int indexes = rs.getInt(16);
-                    ColumnInfo c = new ColumnInfo(rs.getLong(2), rs.getInt(3), rs.getString(6), rs.getString(7),
-                            rs.getString(8), rs.getString(9), rs.getString(10), rs.getString(11), rs.getInt(12),
+                    ColumnInfo c = new ColumnInfo(rs.getLong(2), rs.getInt(3), shared(rs.getString(6)),
+                            rs.getString(7), shared(rs.getString(8)), rs.getString(9), shared(rs.getString(10)),
+                            shared(rs.getString(11)), rs.getInt(12),
                             relkind.charAt(0), rs.getBoolean(14), rs.getBoolean(15), 1 + indexes);
                     for (String source : rs.getString(4).split(",")) {
                         c.sources.add(ColumnSource.valueOf(source));

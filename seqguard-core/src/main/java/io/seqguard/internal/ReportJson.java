@@ -194,7 +194,13 @@ final class ReportJson {
     /** Writes a JSON string, escaping what RFC 8259 requires (and nothing a reader would trip over). */
     static void string(StringBuilder json, String value) {
         json.append('"');
-        for (int i = 0; i < value.length(); i++) {
+        int plain = 0;
+        while (plain < value.length() && !needsEscape(value.charAt(plain))) {
+            plain++;
+        }
+        // most names and reasons need no escape: appended at once rather than character by character
+        json.append(value, 0, plain);
+        for (int i = plain; i < value.length(); i++) {
             char c = value.charAt(i);
             switch (c) {
                 case '"':
@@ -221,6 +227,10 @@ final class ReportJson {
             }
         }
         json.append('"');
+    }
+
+    private static boolean needsEscape(char c) {
+        return c == '"' || c == '\\' || c < 0x20 || c == 0x2028 || c == 0x2029;
     }
 
     private static String lower(String name) {
