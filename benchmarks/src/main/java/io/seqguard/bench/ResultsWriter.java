@@ -151,11 +151,12 @@ final class ResultsWriter {
             String heapFailure = r.facts.get("heapFailure." + t);
             row("heap under 256 MB at 100,000 tables", r.major, (heap == null ? heapFailure == null ? "–"
                     : "API repair + verify holding both reports in a JVM with -Xmx256m: **" + heapFailure + "**"
-                    : "API repair + verify in a JVM with -Xmx256m: peak ≤ " + heap[0] + " MB, " + heap[1]
+                    : "API repair + verify completed in a JVM with -Xmx256m (the heap pools' peaks add up to "
+                    + heap[0] + " MB, an upper bound: each pool peaks at its own moment), " + heap[1]
                     + " MB live holding the reports") + "; the CLI's repair with -Xmx256m: every timed run completed; "
                     + "on a terminal: " + r.facts.getOrDefault("progress", "not run").split(";")[0],
-                    heap == null ? "no" : yes(Double.parseDouble(heap[0]) < 256
-                            && r.facts.getOrDefault("progress", "").startsWith("exit 0")));
+                    // the cap is the proof: a JVM with -Xmx256m that completes used at most 256 MB of heap
+                    yes(heap != null && r.facts.getOrDefault("progress", "").startsWith("exit 0")));
             row("no lock-table failure at 100,000 tables", r.major, "every run completed on "
                     + "max_locks_per_transaction 64, max_connections 100", "yes");
             row("progress shown at 100,000 tables", r.major, r.facts.getOrDefault("progress", "–"),
