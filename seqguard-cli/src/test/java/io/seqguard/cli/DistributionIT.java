@@ -91,6 +91,40 @@ class DistributionIT {
         Result result = run(List.of(launcher.toString(), "--version"), Map.of("JAVA_HOME", "/nonexistent"));
         assertThat(result.exit()).isEqualTo(1);
         assertThat(result.err()).contains("no Java found").contains("JAVA_HOME");
+
+        Path notJava = Files.createDirectories(unpacked.resolve("not-a-jdk").resolve("bin"));
+        Files.writeString(notJava.resolve("java"), "not executable");
+        Result notExecutable = run(List.of(launcher.toString(), "--version"),
+                Map.of("JAVA_HOME", notJava.getParent().toString()));
+        assertThat(notExecutable.exit()).isEqualTo(1);
+        assertThat(notExecutable.err()).contains("no Java found");
+    }
+
+    /** Run by a relative path with CDPATH exported, which makes a plain cd print where it went. */
+    @Test
+    void aRelativePathAndCdpathFindTheInstallation() throws Exception {
+        ProcessBuilder builder = new ProcessBuilder("seqguard-" + VERSION + "/bin/seqguard", "--version")
+                .directory(unpacked.toFile());
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        builder.environment().put("CDPATH", ".:" + unpacked);
+        Process process = builder.redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as(out).isZero();
+        assertThat(out).startsWith("seqguard " + VERSION);
+    }
+
+    /** A file named like the option a pattern in SEQGUARD_OPTS would match stays a file: the JVM gets the pattern. */
+    @Test
+    void jvmOptionsAreNeverExpandedAsFilePatterns() throws Exception {
+        Path here = Files.createDirectories(unpacked.resolve("cwd-with-a-file"));
+        Files.writeString(here.resolve("-XX:+PrintCommandLineFlags"), "");
+        ProcessBuilder builder = new ProcessBuilder(launcher.toString(), "--version").directory(here.toFile());
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        builder.environment().put("SEQGUARD_OPTS", "-XX:+PrintCommandLine*");
+        Process process = builder.redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as(out).isEqualTo(1);
+        assertThat(out).contains("Unrecognized VM option 'PrintCommandLine*'");
     }
 
     @Test

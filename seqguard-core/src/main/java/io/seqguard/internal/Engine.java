@@ -321,7 +321,7 @@ public final class Engine {
             }
             if (outcome.repaired) {
                 j.action = RepairAction.REPAIRED;
-                j.previousNext = outcome.beforeUnknown ? null : j.next;
+                j.previousNext = j.next;
                 j.next = outcome.targetLast.add(BigInteger.valueOf(j.sequence.increment));
                 j.status = SequenceStatus.ALIGNED;
                 // one line per sequence is 10,000 lines on a big database: the summary line is at INFO

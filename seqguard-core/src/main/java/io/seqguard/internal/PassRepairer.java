@@ -131,10 +131,7 @@ final class PassRepairer {
                     .get(0);
         } catch (SQLException batchFailure) {
             Failures.rethrowIfBroken(batchFailure);
-            // the moves before the failing branch took effect (setval() is not transactional): each alone again
-            for (Pending p : pending) {
-                alone(session, p, judged, behind);
-            }
+            afterFailedBatch(session, pending, judged, behind);
             return;
         }
         for (int i = 0; i < pending.size(); i++) {
@@ -142,33 +139,62 @@ final class PassRepairer {
         }
     }
 
+    /**
+     * The chunk's statement failed, after its branches before the failing one had moved their sequences (setval() is
+     * not transactional): each runs alone again. A branch that fails alone would have failed the statement too, so
+     * the statement never reached the branches after the first such one, and what they do alone is the whole story.
+     * A sequence before it found exactly at its target may have been moved by the failed statement or left there by
+     * an earlier repair: it is not claimed as moved.
+     */
+    private void afterFailedBatch(Session session, List<Pending> pending, List<Judged> judged, List<Judged> behind)
+            throws SQLException {
+        Row[] rows = new Row[pending.size()];
+        SQLException[] failures = new SQLException[pending.size()];
+        int firstFailure = -1;
+        for (int i = 0; i < pending.size(); i++) {
+            try {
+                rows[i] = session.queryEach(List.of(UnionAll.of(List.of(pending.get(i).branch()))),
+                        PassRepairer::row).get(0);
+            } catch (SQLException e) {
+                Failures.rethrowIfBroken(e);
+                failures[i] = e;
+                firstFailure = firstFailure < 0 ? i : firstFailure;
+            }
+        }
+        for (int i = 0; i < pending.size(); i++) {
+            if (rows[i] != null) {
+                settle(pending.get(i), rows[i], firstFailure < 0 || i < firstFailure, judged, behind);
+            } else {
+                failedAlone(session, pending.get(i), failures[i], judged);
+            }
+        }
+    }
+
     private static Row row(java.sql.ResultSet rs) throws SQLException {
         return new Row(rs.getLong(2), rs.getBoolean(3), rs.getObject(4) != null);
     }
 
-    private void alone(Session session, Pending p, List<Judged> judged, List<Judged> behind) throws SQLException {
-        Row row;
-        try {
-            row = session.queryEach(List.of(UnionAll.of(List.of(p.branch()))), PassRepairer::row).get(0);
-        } catch (SQLException e) {
-            Failures.rethrowIfBroken(e);
-            // the state alone may still be readable (a lock held on the sequence stops setval(), not a read): then
-            // it is judged as usual and its repair failed with this failure
-            SequenceInfo s = p.sequence();
-            StateReader.selectStates(session, List.of(s));
-            Judged j = judge.judge(s, null);
-            judged.add(j);
-            if (j.status == SequenceStatus.BEHIND) {
-                j.outcome = new Repairer.Outcome(s, p.targetLast(), Repairer.statement(s, p.targetLast()));
-                j.outcome.error = e.getMessage() + Engine.hint(e, vocabulary);
-            }
-            return;
+    /**
+     * The sequence's statement failed alone too. Its state may still be readable (a lock held on the sequence stops
+     * setval(), not a read): then it is judged as usual and its repair failed with this failure.
+     */
+    private void failedAlone(Session session, Pending p, SQLException e, List<Judged> judged) throws SQLException {
+        SequenceInfo s = p.sequence();
+        StateReader.selectStates(session, List.of(s));
+        Judged j = judge.judge(s, null);
+        judged.add(j);
+        if (j.status == SequenceStatus.BEHIND) {
+            j.outcome = new Repairer.Outcome(s, p.targetLast(), Repairer.statement(s, p.targetLast()));
+            j.outcome.error = e.getMessage() + Engine.hint(e, vocabulary);
         }
-        settle(p, row, true, judged, behind);
     }
 
-    /** Judges the sequence on the state the statement read, and records what the statement did. */
-    private void settle(Pending p, Row row, boolean afterFailedBatch, List<Judged> judged, List<Judged> behind) {
+    /**
+     * Judges the sequence on the state the statement read, and records what the statement did.
+     *
+     * @param mayHaveMoved whether a failed statement may have moved it before this one read it
+     */
+    private void settle(Pending p, Row row, boolean mayHaveMoved, List<Judged> judged, List<Judged> behind) {
         SequenceInfo s = p.sequence();
         s.state = new SequenceState(row.lastValue(), row.isCalled());
         Judged j = judge.judge(s, null);
@@ -177,14 +203,9 @@ final class PassRepairer {
             j.outcome = new Repairer.Outcome(s, p.targetLast(), Repairer.statement(s, p.targetLast()));
             j.outcome.repaired = true;
             moved.add(j);
-        } else if (afterFailedBatch && row.isCalled() && BigInteger.valueOf(row.lastValue()).equals(p.targetLast())) {
-            // standing exactly at its target after a failed batch: the batch moved it before it failed
-            j.outcome = new Repairer.Outcome(s, p.targetLast(), Repairer.statement(s, p.targetLast()));
-            j.outcome.repaired = true;
-            j.outcome.beforeUnknown = true;
-            j.extraNotes.add("moved forward by this repair in a batch of statements that then failed, so its next "
-                    + "value before is not known");
-            moved.add(j);
+        } else if (mayHaveMoved && row.isCalled() && BigInteger.valueOf(row.lastValue()).equals(p.targetLast())) {
+            j.extraNotes.add("found exactly at the repair's target after a statement of this repair failed: that "
+                    + "statement may have moved it there, or an earlier repair did");
         } else if (j.status == SequenceStatus.BEHIND) {
             // cannot happen (the statement compared as the verdict does), but if it does the usual repair decides
             behind.add(j);

@@ -24,8 +24,6 @@ final class Repairer {
         final BigInteger targetLast;
         final String sql;
         boolean repaired;
-        /** Moved by a batch that failed afterwards: where it stood before is not known. */
-        boolean beforeUnknown;
         /** The state found afterwards when the statement did not change it. */
         SequenceState stateAfter;
         String error;
