@@ -11,8 +11,9 @@ public interface ProgressListener {
     ProgressListener NONE = (phase, done, total) -> { };
 
     /**
-     * @param phase what is being done: {@code "reading data"}, or {@code "repairing"} after it when a repair has a
-     *     source or blocks writers (otherwise a repair moves each sequence while reading, in {@code "reading data"})
+     * @param phase what is being done: {@code "reading catalog"} (the sequences' details and columns), then
+     *     {@code "reading data"}, then {@code "repairing"} when a repair has a source or blocks writers (otherwise a
+     *     repair moves each sequence while reading, in {@code "reading data"})
      * @param done items finished in this phase: 0 once when the phase starts, then after each part
      * @param total items in this phase
      */

@@ -58,7 +58,7 @@ final class ProgressBar implements ProgressListener {
         }
         lastDrawn = now;
         int filled = (int) ((long) WIDTH * done / total);
-        err.printf("\r%s%-14s [%s%s] %d/%d", label, phase, "#".repeat(filled), " ".repeat(WIDTH - filled), done,
+        err.printf("\r%s%-15s [%s%s] %d/%d", label, phase, "#".repeat(filled), " ".repeat(WIDTH - filled), done,
                 total);
         err.flush();
         drawn = true;

@@ -193,11 +193,18 @@ public final class Engine {
         List<String> searchPath = Mappings.needSearchPath(config.getMappings()) ? main.searchPath() : List.of();
         CatalogReader catalog = new CatalogReader(config, searchPath);
         CatalogReader.Scope scope = main.inCatalogTransaction(connection -> catalog.readScope(connection, only));
-        workers.run(scope.parts(workers.size(), SEQUENCES_PER_CATALOG_PART), (session, part) ->
-                session.inCatalogTransaction(connection -> {
-                    catalog.readPart(connection, part, scope);
-                    return null;
-                }));
+        // at 100,000 sequences the details take seconds: a progress bar shows them, and the command line's compiler
+        // budget knows the run is large before the bulk of the catalog is read
+        int total = scope.oids().size();
+        AtomicInteger done = new AtomicInteger();
+        config.getProgressListener().progress("reading catalog", 0, total);
+        workers.run(scope.parts(workers.size(), SEQUENCES_PER_CATALOG_PART), (session, part) -> {
+            session.inCatalogTransaction(connection -> {
+                catalog.readPart(connection, part, scope);
+                return null;
+            });
+            config.getProgressListener().progress("reading catalog", done.addAndGet(part.size()), total);
+        });
         return scope;
     }
 
