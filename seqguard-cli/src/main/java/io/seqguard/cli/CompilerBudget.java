@@ -5,6 +5,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.management.ObjectName;
 
@@ -15,12 +16,15 @@ import javax.management.ObjectName;
  * fast enough for a process that ends within seconds. Once the run turns out large, it adds a compiler directive
  * excluding C2 (the {@code compilerDirectivesAdd} diagnostic command, what {@code jcmd PID Compiler.directives_add}
  * does) on a thread of its own. Only the command line does this: a library never touches its host's JIT. On a JVM
- * without that command it does nothing.
+ * without that command it does nothing, and on one already started without C2 (the distribution's {@code bin/seqguard}
+ * runs {@code -XX:TieredStopAtLevel=1}) it does not start the platform MBean server, which alone costs some 100 ms of
+ * CPU.
  */
 final class CompilerBudget implements ProgressListener {
 
     /** Below this many reads C2 compiles little, and the platform MBean server costs more than it saves. */
     static final int LARGE_RUN = 2000;
+    private static final String STOP_AT_LEVEL = "-XX:TieredStopAtLevel=";
     private static final String DIRECTIVE = "[{ match: \"*.*\", c2: { Exclude: true } }]";
 
     private final AtomicBoolean decided = new AtomicBoolean();
@@ -36,6 +40,9 @@ final class CompilerBudget implements ProgressListener {
 
     private static void excludeC2() {
         try {
+            if (!optimizingCompilerOn(ManagementFactory.getRuntimeMXBean().getInputArguments())) {
+                return;
+            }
             Path file = Files.createTempFile("seqguard-compiler-directive", ".json");
             try {
                 Files.writeString(file, DIRECTIVE, StandardCharsets.UTF_8);
@@ -48,5 +55,19 @@ final class CompilerBudget implements ProgressListener {
         } catch (Exception | LinkageError e) {
             // not HotSpot, or no management: the run is the same, only its compiler works more
         }
+    }
+
+    /**
+     * {@return false when the JVM's arguments stop tiered compilation below C2's level (the last such option wins, as
+     * in HotSpot)}
+     */
+    static boolean optimizingCompilerOn(List<String> jvmArguments) {
+        String level = null;
+        for (String argument : jvmArguments) {
+            if (argument.startsWith(STOP_AT_LEVEL)) {
+                level = argument.substring(STOP_AT_LEVEL.length());
+            }
+        }
+        return level == null || level.equals("4");
     }
 }
