@@ -1,31 +1,17 @@
 package io.seqguard.micronaut;
 
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.util.StringUtils;
-import io.seqguard.AlignmentReport;
-import io.seqguard.SequenceStatus;
+import io.seqguard.micrometer.SeqguardMeters;
 import jakarta.inject.Singleton;
 
-import java.util.concurrent.TimeUnit;
 
 /**
- * Micrometer meters for the startup guard, the same as seqguard's Spring Boot starter's (names, types, tags, units),
- * one set per guarded data source (tag {@code datasource}), each showing the data source's latest run:
- * <ul>
- *   <li>{@value #SEQUENCES} (gauge, tag {@code status}: one per {@link io.seqguard.SequenceStatus}, in lower case,
- *       {@code aligned}, {@code behind}, {@code not_verifiable} and so on): sequences by status in the
- *       latest run's report (after a repair, the repaired ones count as aligned);</li>
- *   <li>{@value #UNVERIFIED} (gauge): sequences that could not be verified and are not acknowledged
- *       ({@code allow-unverified}); above 0 means the run was incomplete;</li>
- *   <li>{@value #RANGE_USED_MAX} (gauge, 0 to 1): the highest share of its range any sequence has used;</li>
- *   <li>{@value #GUARD_DURATION} (time gauge): how long the latest run took, lock wait included.</li>
- * </ul>
- * The two gauges appear once a run has a report (a guard in mode off has none); they read NaN when a later run has
- * none.
+ * Binds the startup guard's Micrometer meters ({@link SeqguardMeters}: the same names, types, tags and units as
+ * seqguard's Spring Boot and Quarkus modules) for every guarded data source (tag {@code datasource}) as its guard
+ * runs, each showing the data source's latest run.
  *
  * <p>A {@link MeterBinder}: Micronaut Micrometer binds it to the application's registry when metrics are enabled
  * ({@code micronaut.metrics.enabled}, default true) and the registry is created, whichever comes first, the
@@ -36,17 +22,6 @@ import java.util.concurrent.TimeUnit;
 @Requires(property = "micronaut.metrics.enabled", notEquals = StringUtils.FALSE)
 @Requires(property = SeqguardDataSourceListener.ENABLED, notEquals = StringUtils.FALSE)
 public class SeqguardMetrics implements MeterBinder {
-
-    /** Gauge: sequences by status. */
-    public static final String SEQUENCES = "seqguard.sequences";
-    /** Gauge: sequences not verified and not acknowledged. */
-    public static final String UNVERIFIED = "seqguard.sequences.unverified";
-    /** Gauge: the highest share of its range any sequence has used. */
-    public static final String RANGE_USED_MAX = "seqguard.range.used.max";
-    /** Time gauge: how long the latest guard run took. */
-    public static final String GUARD_DURATION = "seqguard.guard.duration";
-
-    private static final String DATASOURCE = "datasource";
 
     private final SeqguardRuns runs;
 
@@ -59,63 +34,6 @@ public class SeqguardMetrics implements MeterBinder {
 
     @Override
     public void bindTo(MeterRegistry registry) {
-        runs.observe(run -> register(registry, run));
-    }
-
-    private void register(MeterRegistry registry, GuardRun run) {
-        String name = run.dataSource();
-        // registering a meter again returns the existing one, which reads the latest run from the runs
-        TimeGauge.builder(GUARD_DURATION, runs, TimeUnit.MILLISECONDS, r -> durationMillis(r, name))
-                .tag(DATASOURCE, name)
-                .description("How long the last seqguard startup guard run took")
-                .strongReference(true)
-                .register(registry);
-        if (run.report() == null) {
-            return;
-        }
-        for (SequenceStatus status : SequenceStatus.values()) {
-            Gauge.builder(SEQUENCES, runs, r -> count(r, name, status))
-                    .tag(DATASOURCE, name)
-                    .tag("status", SeqguardHealthIndicator.lower(status))
-                    .baseUnit("sequences")
-                    .description("Sequences by status in the last seqguard startup guard run")
-                    .strongReference(true)
-                    .register(registry);
-        }
-        Gauge.builder(UNVERIFIED, runs, r -> unverified(r, name))
-                .tag(DATASOURCE, name)
-                .baseUnit("sequences")
-                .description("Sequences the last seqguard startup guard run could not verify and that are not "
-                        + "acknowledged")
-                .strongReference(true)
-                .register(registry);
-        Gauge.builder(RANGE_USED_MAX, runs, r -> rangeUsed(r, name))
-                .tag(DATASOURCE, name)
-                .description("Highest share of its range (0 to 1) any sequence has used")
-                .strongReference(true)
-                .register(registry);
-    }
-
-    private static double durationMillis(SeqguardRuns runs, String name) {
-        return runs.latest(name).map(run -> run.duration().toNanos() / 1e6).orElse(Double.NaN);
-    }
-
-    private static double count(SeqguardRuns runs, String name, SequenceStatus status) {
-        AlignmentReport report = report(runs, name);
-        return report == null ? Double.NaN : report.countsByStatus().get(status);
-    }
-
-    private static double unverified(SeqguardRuns runs, String name) {
-        AlignmentReport report = report(runs, name);
-        return report == null ? Double.NaN : report.unverified().size();
-    }
-
-    private static double rangeUsed(SeqguardRuns runs, String name) {
-        AlignmentReport report = report(runs, name);
-        return report == null ? Double.NaN : report.maxRangeUsed();
-    }
-
-    private static AlignmentReport report(SeqguardRuns runs, String name) {
-        return runs.latest(name).map(GuardRun::report).orElse(null);
+        runs.observe(run -> SeqguardMeters.register(registry, runs, run.dataSource()));
     }
 }

@@ -1,7 +1,11 @@
 package io.seqguard.micronaut;
 
+import io.seqguard.AlignmentReport;
+import io.seqguard.micrometer.GuardRuns;
+
 import jakarta.inject.Singleton;
 
+import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +21,7 @@ import java.util.function.Consumer;
  * <p>Thread-safe.
  */
 @Singleton
-public class SeqguardRuns {
+public class SeqguardRuns implements GuardRuns {
 
     private final Map<String, GuardRun> latest = new TreeMap<>();
     private final Map<String, String> unguarded = new TreeMap<>();
@@ -71,5 +75,16 @@ public class SeqguardRuns {
     synchronized void observe(Consumer<GuardRun> observer) {
         observers.add(observer);
         latest.values().forEach(observer);
+    }
+
+    // the meters read the latest run (io.seqguard.micrometer.SeqguardMeters)
+    @Override
+    public Optional<Duration> duration(String dataSource) {
+        return latest(dataSource).map(GuardRun::duration);
+    }
+
+    @Override
+    public Optional<AlignmentReport> report(String dataSource) {
+        return latest(dataSource).map(GuardRun::report);
     }
 }

@@ -14,6 +14,7 @@ import io.seqguard.GuardResult;
 import io.seqguard.SequenceReport;
 import io.seqguard.SequenceStatus;
 import io.seqguard.StartupGuardException;
+import io.seqguard.micrometer.SeqguardMeters;
 import io.seqguard.test.TestDatabase;
 
 import java.util.List;
@@ -109,7 +110,7 @@ class IncompleteRunTest {
                 "seqguard.datasources.default.allow-unverified", "public.invoice_number_seq")))) {
             assertThat(context.getBean(SeqguardRuns.class).latest("default").orElseThrow().result().report()
                     .unverified()).isEmpty();
-            assertThat(context.getBean(MeterRegistry.class).get(SeqguardMetrics.UNVERIFIED)
+            assertThat(context.getBean(MeterRegistry.class).get(SeqguardMeters.UNVERIFIED)
                     .tag("datasource", "default").gauge().value()).isZero();
         }
     }
@@ -123,7 +124,7 @@ class IncompleteRunTest {
             assertThat(health.getStatus()).isEqualTo(HealthStatus.UP);
             assertThat(details(health)).containsEntry("verdict", "incomplete")
                     .containsEntry("unverified", List.of("public.invoice_number_seq"));
-            assertThat(context.getBean(MeterRegistry.class).get(SeqguardMetrics.UNVERIFIED)
+            assertThat(context.getBean(MeterRegistry.class).get(SeqguardMeters.UNVERIFIED)
                     .tag("datasource", "default").gauge().value()).isEqualTo(1);
         }
     }
@@ -145,7 +146,7 @@ class IncompleteRunTest {
             assertThat(details(down)).containsEntry("status", "DOWN").containsEntry("reason", "incomplete")
                     .containsEntry("verdict", "incomplete").containsEntry("unverified", List.of("public.audit_no_seq"))
                     .containsKeys("lastRun", "durationMillis", "counts", "error");
-            assertThat(context.getBean(MeterRegistry.class).get(SeqguardMetrics.UNVERIFIED)
+            assertThat(context.getBean(MeterRegistry.class).get(SeqguardMeters.UNVERIFIED)
                     .tag("datasource", "default").gauge().value()).isEqualTo(1);
 
             invoices.execute("DROP SEQUENCE audit_no_seq");

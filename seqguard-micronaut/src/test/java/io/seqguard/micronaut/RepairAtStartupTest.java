@@ -16,6 +16,7 @@ import io.seqguard.GuardMode;
 import io.seqguard.GuardOutcome;
 import io.seqguard.GuardResult;
 import io.seqguard.SequenceReport;
+import io.seqguard.micrometer.SeqguardMeters;
 import io.seqguard.test.TestDatabase;
 import jakarta.inject.Inject;
 
@@ -126,15 +127,15 @@ class RepairAtStartupTest implements TestPropertyProvider {
     @Test
     void metricsHaveTheStartersNames() {
         MeterRegistry registry = context.getBean(MeterRegistry.class);
-        double sequences = registry.get(SeqguardMetrics.SEQUENCES).tag("datasource", "default").gauges().stream()
+        double sequences = registry.get(SeqguardMeters.SEQUENCES).tag("datasource", "default").gauges().stream()
                 .mapToDouble(g -> g.value()).sum();
         assertThat(sequences).isEqualTo(1.0);
-        assertThat(registry.get(SeqguardMetrics.SEQUENCES).tag("datasource", "default").tag("status", "behind")
+        assertThat(registry.get(SeqguardMeters.SEQUENCES).tag("datasource", "default").tag("status", "behind")
                 .gauge().value()).isZero();
-        assertThat(registry.get(SeqguardMetrics.RANGE_USED_MAX).tag("datasource", "default").gauge().value())
+        assertThat(registry.get(SeqguardMeters.RANGE_USED_MAX).tag("datasource", "default").gauge().value())
                 .isBetween(0.0, 0.01);
         double millis = runs.latest("default").orElseThrow().duration().toNanos() / 1e6;
-        assertThat(registry.get(SeqguardMetrics.GUARD_DURATION).tag("datasource", "default").timeGauge()
+        assertThat(registry.get(SeqguardMeters.GUARD_DURATION).tag("datasource", "default").timeGauge()
                 .value(TimeUnit.MILLISECONDS)).isPositive().isCloseTo(millis, within(0.001));
     }
 }

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.QuarkusUnitTest;
+import io.seqguard.micrometer.SeqguardMeters;
 import io.seqguard.quarkus.runtime.SeqguardGuards;
 import io.seqguard.quarkus.runtime.SeqguardHealthCheck;
-import io.seqguard.quarkus.runtime.SeqguardMetrics;
 
 import jakarta.inject.Inject;
 import java.sql.Connection;
@@ -74,12 +74,12 @@ class RepairAtStartTest {
 
     @Test
     void metricsUnderTheNamesOfTheOtherAdapters() {
-        assertThat(registry.get(SeqguardMetrics.SEQUENCES).tag("datasource", "<default>").tag("status", "aligned")
+        assertThat(registry.get(SeqguardMeters.SEQUENCES).tag("datasource", "<default>").tag("status", "aligned")
                 .gauge().value()).isEqualTo(3.0);
-        assertThat(registry.get(SeqguardMetrics.SEQUENCES).tag("status", "behind").gauge().value()).isZero();
-        assertThat(registry.get(SeqguardMetrics.UNVERIFIED).tag("datasource", "<default>").gauge().value()).isZero();
-        assertThat(registry.get(SeqguardMetrics.RANGE_USED_MAX).gauge().value()).isBetween(0.0, 1.0);
-        assertThat(registry.get(SeqguardMetrics.GUARD_DURATION).timeGauge().value()).isPositive();
+        assertThat(registry.get(SeqguardMeters.SEQUENCES).tag("status", "behind").gauge().value()).isZero();
+        assertThat(registry.get(SeqguardMeters.UNVERIFIED).tag("datasource", "<default>").gauge().value()).isZero();
+        assertThat(registry.get(SeqguardMeters.RANGE_USED_MAX).gauge().value()).isBetween(0.0, 1.0);
+        assertThat(registry.get(SeqguardMeters.GUARD_DURATION).timeGauge().value()).isPositive();
     }
 
     private long query(String sql) throws SQLException {

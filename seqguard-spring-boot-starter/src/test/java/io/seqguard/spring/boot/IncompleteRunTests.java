@@ -9,8 +9,8 @@ import io.seqguard.GuardResult;
 import io.seqguard.SequenceReport;
 import io.seqguard.SequenceStatus;
 import io.seqguard.StartupGuardException;
+import io.seqguard.micrometer.SeqguardMeters;
 import io.seqguard.spring.boot.actuate.SeqguardHealthIndicator;
-import io.seqguard.spring.boot.actuate.SeqguardMetrics;
 import io.seqguard.spring.boot.autoconfigure.SeqguardAutoConfiguration;
 import io.seqguard.spring.boot.autoconfigure.SeqguardHealthContributorAutoConfiguration;
 import io.seqguard.spring.boot.autoconfigure.SeqguardInitializer;
@@ -99,7 +99,7 @@ class IncompleteRunTests {
             GuardResult result = context.getBean(SeqguardResults.class).get("dataSource").orElseThrow();
             assertThat(result.outcome()).isEqualTo(GuardOutcome.REPAIRED);
             assertThat(result.report().unverified()).isEmpty();
-            assertThat(context.getBean(MeterRegistry.class).get(SeqguardMetrics.UNVERIFIED)
+            assertThat(context.getBean(MeterRegistry.class).get(SeqguardMeters.UNVERIFIED)
                     .tag("datasource", "dataSource").gauge().value()).isZero();
         });
     }
@@ -128,9 +128,9 @@ class IncompleteRunTests {
             assertThat(details).containsEntry("verdict", "incomplete")
                     .containsEntry("unverified", List.of("public.Invoice No; DROP TABLE x"));
             MeterRegistry registry = context.getBean(MeterRegistry.class);
-            assertThat(registry.get(SeqguardMetrics.UNVERIFIED).tag("datasource", "dataSource").gauge().value())
+            assertThat(registry.get(SeqguardMeters.UNVERIFIED).tag("datasource", "dataSource").gauge().value())
                     .isEqualTo(1);
-            assertThat(registry.get(SeqguardMetrics.SEQUENCES).tag("status", "not_verifiable").gauge().value())
+            assertThat(registry.get(SeqguardMeters.SEQUENCES).tag("status", "not_verifiable").gauge().value())
                     .isEqualTo(1);
         });
     }
@@ -156,7 +156,7 @@ class IncompleteRunTests {
             assertThat(details).containsEntry("status", "DOWN").containsEntry("reason", "incomplete")
                     .containsEntry("verdict", "incomplete").containsEntry("unverified", List.of("public.audit_no_seq"))
                     .containsKeys("durationMillis", "counts", "error");
-            assertThat(context.getBean(MeterRegistry.class).get(SeqguardMetrics.UNVERIFIED).gauge().value())
+            assertThat(context.getBean(MeterRegistry.class).get(SeqguardMeters.UNVERIFIED).gauge().value())
                     .isEqualTo(1);
 
             // a later run that passes replaces the refusal

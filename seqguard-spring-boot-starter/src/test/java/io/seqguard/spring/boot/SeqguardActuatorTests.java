@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.TimeGauge;
 import io.seqguard.SequenceStatus;
+import io.seqguard.micrometer.SeqguardMeters;
 import io.seqguard.spring.boot.actuate.SeqguardHealthIndicator;
 import io.seqguard.spring.boot.actuate.SeqguardMetrics;
 import io.seqguard.spring.boot.autoconfigure.SeqguardAutoConfiguration;
@@ -78,13 +79,13 @@ class SeqguardActuatorTests {
         runner.withPropertyValues(Databases.springDataSource(db)).run(context -> {
             assertThat(context).hasNotFailed().hasSingleBean(SeqguardMetrics.class);
             MeterRegistry registry = context.getBean(MeterRegistry.class);
-            assertThat(registry.get(SeqguardMetrics.SEQUENCES).tag("datasource", "dataSource").tag("status", "aligned")
+            assertThat(registry.get(SeqguardMeters.SEQUENCES).tag("datasource", "dataSource").tag("status", "aligned")
                     .gauge().value()).isEqualTo(2);
-            assertThat(registry.get(SeqguardMetrics.SEQUENCES).tag("status", "empty").gauge().value()).isEqualTo(1);
-            assertThat(registry.get(SeqguardMetrics.SEQUENCES).tag("status", "behind").gauge().value()).isZero();
-            assertThat(registry.get(SeqguardMetrics.SEQUENCES).gauges()).hasSize(SequenceStatus.values().length);
-            assertThat(registry.get(SeqguardMetrics.RANGE_USED_MAX).gauge().value()).isBetween(0.0, 0.001);
-            TimeGauge duration = registry.get(SeqguardMetrics.GUARD_DURATION).tag("datasource", "dataSource")
+            assertThat(registry.get(SeqguardMeters.SEQUENCES).tag("status", "empty").gauge().value()).isEqualTo(1);
+            assertThat(registry.get(SeqguardMeters.SEQUENCES).tag("status", "behind").gauge().value()).isZero();
+            assertThat(registry.get(SeqguardMeters.SEQUENCES).gauges()).hasSize(SequenceStatus.values().length);
+            assertThat(registry.get(SeqguardMeters.RANGE_USED_MAX).gauge().value()).isBetween(0.0, 0.001);
+            TimeGauge duration = registry.get(SeqguardMeters.GUARD_DURATION).tag("datasource", "dataSource")
                     .timeGauge();
             assertThat(duration.value(TimeUnit.MILLISECONDS)).isPositive();
         });

@@ -7,8 +7,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.seqguard.GuardOutcome;
 import io.seqguard.GuardResult;
 import io.seqguard.SequenceReport;
+import io.seqguard.micrometer.SeqguardMeters;
 import io.seqguard.spring.boot.actuate.SeqguardHealthIndicator;
-import io.seqguard.spring.boot.actuate.SeqguardMetrics;
 import io.seqguard.spring.boot.app.AuditLog;
 import io.seqguard.spring.boot.app.ShopApplication;
 import io.seqguard.spring.boot.app.StartUpWrites;
@@ -59,7 +59,7 @@ class SeqguardApplicationTests {
             // actuator: health and meters
             assertThat(context.getBean(SeqguardHealthIndicator.class).health().getStatus()).isEqualTo(Status.UP);
             MeterRegistry registry = context.getBean(MeterRegistry.class);
-            assertThat(registry.get(SeqguardMetrics.SEQUENCES).tag("status", "aligned").gauge().value()).isEqualTo(3);
+            assertThat(registry.get(SeqguardMeters.SEQUENCES).tag("status", "aligned").gauge().value()).isEqualTo(3);
         }
     }
 
