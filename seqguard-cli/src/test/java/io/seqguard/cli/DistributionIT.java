@@ -9,16 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledOnOs;
@@ -133,134 +127,6 @@ class DistributionIT {
         assertThat(out).contains("Unrecognized VM option 'PrintCommandLine*'");
     }
 
-    /**
-     * On Java 19 or later a command that reads a database writes the class-data archive as it exits, and the next run
-     * maps it; nothing about it reaches the run's output. A closed port is enough: the archive holds what the run
-     * loaded.
-     */
-    @Test
-    void onANewerJavaTheFirstDatabaseCommandWritesAClassArchiveTheNextMaps(@TempDir Path cache) throws Exception {
-        Path newer = newerJava();
-        Map<String, String> environment = Map.of("JAVA_HOME", newer.toString(), "SEQGUARD_CACHE", cache.toString());
-
-        Result version = run(List.of(launcher.toString(), "--version"), environment);
-        assertThat(version.exit()).as(version.err()).isZero();
-        assertThat(cache).as("--version writes no archive").isEmptyDirectory();
-
-        Result first = verifyOnAClosedPort(environment);
-        assertThat(first.exit()).isEqualTo(1);
-        assertThat(first.err()).contains("refused").doesNotContain("cds").doesNotContain("warning");
-        List<Path> archives = archives(cache);
-        assertThat(archives).hasSize(1);
-
-        Path classes = cache.resolve("classes.log");
-        Map<String, String> logged = new HashMap<>(environment);
-        logged.put("SEQGUARD_OPTS", "-Xlog:class+load=info:file=" + classes);
-        Result second = verifyOnAClosedPort(logged);
-        assertThat(second.exit()).isEqualTo(1);
-        assertThat(second.err()).contains("refused").doesNotContain("cds");
-        assertThat(Files.readString(classes)).contains("io.seqguard.cli.Main source: shared objects file (top)");
-    }
-
-    /** A run killed while the JVM wrote the archive leaves its header zero; the launcher removes it to be rewritten. */
-    @Test
-    void anArchiveWhoseHeaderWasNeverWrittenIsWrittenAgain(@TempDir Path cache) throws Exception {
-        Map<String, String> environment = Map.of("JAVA_HOME", newerJava().toString(), "SEQGUARD_CACHE",
-                cache.toString());
-        verifyOnAClosedPort(environment);
-        Path archive = archives(cache).get(0);
-        Files.write(archive, new byte[4096]);
-
-        Result again = verifyOnAClosedPort(environment);
-        assertThat(again.err()).contains("refused").doesNotContain("cds");
-        assertThat(Files.size(archive)).isGreaterThan(4096);
-        byte[] header = Arrays.copyOf(Files.readAllBytes(archive), 4);
-        assertThat(header).isNotEqualTo(new byte[4]);
-    }
-
-    /** No archive where it cannot be written or is turned off, nor on Java 17, and the run is the same. */
-    @Test
-    void withoutAWritableCacheOrWhenTurnedOffThereIsNoArchive(@TempDir Path dir) throws Exception {
-        Path newer = newerJava();
-        Path file = Files.writeString(dir.resolve("a-file"), "");
-        Result unwritable = verifyOnAClosedPort(Map.of("JAVA_HOME", newer.toString(), "SEQGUARD_CACHE",
-                file.resolve("cache").toString()));
-        assertThat(unwritable.exit()).isEqualTo(1);
-        assertThat(unwritable.err()).contains("refused").doesNotContain("mkdir").doesNotContain("cds");
-
-        Path home = Files.createDirectories(dir.resolve("home"));
-        Result off = verifyOnAClosedPort(Map.of("JAVA_HOME", newer.toString(), "SEQGUARD_CACHE", "none",
-                "HOME", home.toString()));
-        assertThat(off.exit()).isEqualTo(1);
-        assertThat(home).isEmptyDirectory();
-        assertThat(dir.resolve("none")).doesNotExist();
-
-        if (Runtime.version().feature() < 19) {
-            Result old = verifyOnAClosedPort(Map.of("SEQGUARD_CACHE", dir.resolve("old").toString()));
-            assertThat(old.exit()).isEqualTo(1);
-            assertThat(dir.resolve("old")).doesNotExist();
-        }
-    }
-
-    /** The default place: the XDG cache directory, else ~/.cache. */
-    @Test
-    void theArchiveGoesToTheUsersCacheDirectory(@TempDir Path dir) throws Exception {
-        Path home = Files.createDirectories(dir.resolve("home"));
-        Map<String, String> environment = new HashMap<>(Map.of("JAVA_HOME", newerJava().toString(),
-                "HOME", home.toString()));
-        environment.put("SEQGUARD_CACHE", "");
-        environment.put("XDG_CACHE_HOME", "");
-        verifyOnAClosedPort(environment);
-        assertThat(archives(home.resolve(".cache").resolve("seqguard"))).hasSize(1);
-
-        environment.put("XDG_CACHE_HOME", dir.resolve("xdg").toString());
-        verifyOnAClosedPort(environment);
-        assertThat(archives(dir.resolve("xdg").resolve("seqguard"))).hasSize(1);
-    }
-
-    private static Result verifyOnAClosedPort(Map<String, String> environment) throws Exception {
-        int closed;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closed = socket.getLocalPort();
-        }
-        return run(List.of(launcher.toString(), "verify", "--url", "jdbc:postgresql://127.0.0.1:" + closed + "/shop",
-                "--user", "app"), environment);
-    }
-
-    private static List<Path> archives(Path cache) throws IOException {
-        try (Stream<Path> files = Files.list(cache)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".jsa")).toList();
-        }
-    }
-
-    /**
-     * A Java 19 or later: {@code -Dseqguard.newerJava=<home>}, else the first under /usr/lib/jvm (the build machine has
-     * one beside its Java 17); without one the archive's tests are skipped, and say so.
-     */
-    private static Path newerJava() throws IOException {
-        String given = System.getProperty("seqguard.newerJava", "");
-        List<Path> candidates = new ArrayList<>();
-        if (!given.isEmpty()) {
-            candidates.add(Path.of(given));
-        } else if (Files.isDirectory(Path.of("/usr/lib/jvm"))) {
-            try (Stream<Path> homes = Files.list(Path.of("/usr/lib/jvm"))) {
-                homes.sorted().forEach(candidates::add);
-            }
-        }
-        for (Path home : candidates) {
-            Path release = home.resolve("release");
-            if (Files.isRegularFile(release) && Files.isExecutable(home.resolve("bin").resolve("java"))) {
-                Matcher m = Pattern.compile("(?m)^JAVA_VERSION=\"(\\d+)").matcher(Files.readString(release));
-                if (m.find() && Integer.parseInt(m.group(1)) >= 19) {
-                    return home;
-                }
-            }
-        }
-        Assumptions.abort("no Java 19 or later here (give one with -Dseqguard.newerJava=<home>): the launcher's "
-                + "class-data archive is not tested");
-        return null;
-    }
-
     @Test
     void theWindowsLauncherHasWindowsLineEnds() throws IOException {
         Path zip = Path.of(ARCHIVE.toString().replaceFirst("\\.tar\\.gz$", ".zip"));
@@ -278,8 +144,6 @@ class DistributionIT {
     private static Result run(List<String> command, Map<String, String> environment) throws Exception {
         ProcessBuilder builder = new ProcessBuilder(new ArrayList<>(command));
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        // never the user's own cache: a test that wants the default place clears this
-        builder.environment().put("SEQGUARD_CACHE", unpacked.resolve("cache").toString());
         builder.environment().putAll(environment);
         Path err = Files.createTempFile("seqguard-dist", ".err");
         try {
