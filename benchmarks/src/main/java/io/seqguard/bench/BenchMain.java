@@ -22,9 +22,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
@@ -82,8 +79,6 @@ public final class BenchMain {
     private Path cliJar;
     /** The distribution's bin/seqguard, unpacked into the work directory. */
     private Path launcher;
-    /** A Java 19 or later beside the harness's, on which bin/seqguard keeps a class-data archive; null without. */
-    private Path newerJava;
     private WikiRecipe wiki;
 
     public static void main(String[] args) throws Exception {
@@ -152,7 +147,6 @@ public final class BenchMain {
         cliJar = work.resolve("seqguard.jar");
         Files.copy(Path.of(setting("bench.cliJar", "../seqguard-cli/target/seqguard.jar")), cliJar);
         launcher = unpackDistribution();
-        newerJava = newerJava();
         machineFacts();
         for (String major : majors) {
             current = new MajorRun(major, done.isEmpty());
@@ -317,44 +311,6 @@ public final class BenchMain {
         }
     }
 
-    /**
-     * A Java 19 or later for the launcher's class-data archive: {@code bench.newerJava} (a Java home; {@code none} for
-     * none), else the newest under /usr/lib/jvm.
-     */
-    private Path newerJava() throws IOException {
-        String given = setting("bench.newerJava", "");
-        if (given.equals("none")) {
-            return null;
-        }
-        List<Path> candidates = new ArrayList<>();
-        if (!given.isEmpty()) {
-            candidates.add(Path.of(given));
-        } else if (Files.isDirectory(Path.of("/usr/lib/jvm"))) {
-            try (Stream<Path> homes = Files.list(Path.of("/usr/lib/jvm"))) {
-                homes.forEach(candidates::add);
-            }
-        }
-        Path newest = null;
-        int newestMajor = 18;
-        for (Path home : candidates) {
-            Path release = home.resolve("release");
-            if (Files.isRegularFile(release) && Files.isExecutable(home.resolve("bin").resolve("java"))) {
-                Matcher m = Pattern.compile("(?m)^JAVA_VERSION=\"((\\d+)[^\"]*)\"").matcher(Files.readString(release));
-                if (m.find() && Integer.parseInt(m.group(2)) > newestMajor) {
-                    newestMajor = Integer.parseInt(m.group(2));
-                    newest = home;
-                    machine.put("newer java", "Java " + m.group(1) + " at " + home + " (bin/seqguard's class-data "
-                            + "archive)");
-                }
-            }
-        }
-        if (newest == null && !given.isEmpty()) {
-            throw new IllegalArgumentException("bench.newerJava: " + given + " is no Java 19 or later (its release file"
-                    + " says otherwise or is missing)");
-        }
-        return newest;
-    }
-
     /** The largest table-count workload with every sequence behind. */
     String laggingName() {
         return tablesName(sizes[sizes.length - 1]) + ", every sequence behind";
@@ -372,10 +328,6 @@ public final class BenchMain {
         list.add(new CliRun(CLI_REPAIR, CliRun.javaJar(cliJar, cliJvmOptions), work, "repair"));
         if (withRecipes) {
             list.add(new CliRun(CLI_LAUNCHER_REPAIR, List.of(launcher.toString()), work, "repair"));
-            if (newerJava != null) {
-                list.add(new CliRun(CLI_NEWER_JAVA_REPAIR, List.of(launcher.toString()), work, "repair",
-                        newerJava));
-            }
         }
         list.add(new StartupContenders.Guard());
         list.add(new SeqguardRun("seqguard repair", true, 2));
@@ -393,8 +345,6 @@ public final class BenchMain {
     static final String CLI_REPAIR = "seqguard CLI repair (java -jar)";
     /** The same through the distribution's launcher (the quick compiler only, the serial collector). */
     static final String CLI_LAUNCHER_REPAIR = "seqguard CLI repair (bin/seqguard)";
-    /** The launcher on a Java 19 or later, with the class-data archive its warm-up run wrote. */
-    static final String CLI_NEWER_JAVA_REPAIR = "seqguard CLI repair (bin/seqguard, newer Java, class-data archive)";
     static final String OWN = ": its own time (the report's durationMillis)";
     static final String OUTSIDE = ": outside its report (JVM start, class loading, parsing, output)";
     static final String CLI_OWN = CLI_REPAIR + OWN;

@@ -25,8 +25,6 @@ final class CliRun implements Contender {
     private final List<String> launch;
     private final Path work;
     private final String command;
-    /** The Java the launcher runs on: the harness's, or a newer one. */
-    private final Path javaHome;
     /** The last run's own duration as its report gives it, in nanoseconds (the report has milliseconds). */
     long lastOwnNanos;
     private String last;
@@ -35,19 +33,10 @@ final class CliRun implements Contender {
      * @param launch what starts the command line: {@code java [options] -jar seqguard.jar}, or the launcher
      */
     CliRun(String name, List<String> launch, Path work, String command) {
-        this(name, launch, work, command, Path.of(System.getProperty("java.home")));
-    }
-
-    /**
-     * @param javaHome the {@code JAVA_HOME} the launcher runs on; its class-data archive (Java 19 or later) is kept in
-     *     the work directory, written by the warm-up run
-     */
-    CliRun(String name, List<String> launch, Path work, String command, Path javaHome) {
         this.name = name;
         this.launch = List.copyOf(launch);
         this.work = work;
         this.command = command;
-        this.javaHome = javaHome;
     }
 
     /** {@code java [options] -jar jar}, with the harness's Java. */
@@ -76,8 +65,8 @@ final class CliRun implements Contender {
         List<String> commandLine = new ArrayList<>(launch);
         commandLine.addAll(List.of(command, "--url", w.jdbcUrl, "--user", "postgres", "--format", "json"));
         ProcessBuilder builder = new ProcessBuilder(commandLine);
-        builder.environment().put("JAVA_HOME", javaHome.toString());
-        builder.environment().put("SEQGUARD_CACHE", work.resolve("seqguard-cache").toString());
+        // the launcher's Java is the harness's
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         long t0 = System.nanoTime();
         Process p = builder.redirectOutput(report.toFile()).redirectError(err.toFile()).start();
         int code = p.waitFor();

@@ -71,8 +71,8 @@ final class ResultsWriter {
                 + "one after the other.");
         line("");
         header(2, "", "");
-        for (String key : List.of("date (UTC)", "mode", "cpu", "memory", "os", "java", "newer java", "psql", "seqguard",
-                "flyway", "pgjdbc", "load average at start", "load average at end")) {
+        for (String key : List.of("date (UTC)", "mode", "cpu", "memory", "os", "java", "psql", "seqguard", "flyway",
+                "pgjdbc", "load average at start", "load average at end")) {
             row(key, m.getOrDefault(key, "unknown"));
         }
         for (MajorRun r : bench.majorRuns()) {
@@ -120,13 +120,6 @@ final class ResultsWriter {
             row("the same through the distribution's bin/seqguard (quick compiler, serial collector)", r.major,
                     "wiki " + ms(wikiMs) + " ms ÷ bin/seqguard " + ms(launcher) + " ms (its own " + ms(launcherOwn)
                             + ") = **" + x(wikiMs / launcher) + "**", yes(wikiMs / launcher >= 3));
-            double newer = median(lagging, BenchMain.CLI_NEWER_JAVA_REPAIR);
-            if (!Double.isNaN(newer)) {
-                double newerOwn = median(lagging, BenchMain.CLI_NEWER_JAVA_REPAIR + BenchMain.OWN);
-                row("the same on a newer Java, with the class-data archive bin/seqguard keeps there", r.major,
-                        "wiki " + ms(wikiMs) + " ms ÷ bin/seqguard " + ms(newer) + " ms (its own " + ms(newerOwn)
-                                + ") = **" + x(wikiMs / newer) + "**", yes(wikiMs / newer >= 3));
-            }
             row("seqguard's own time ≤ 1.3× the server-side floor", r.major, "CLI's own " + ms(own) + " ms ÷ floor "
                     + ms(floor) + " ms = **" + x(own / floor) + "** (bin/seqguard " + x(launcherOwn / floor)
                     + "); guard " + ms(guard) + " ms = " + x(guard / floor) + ", API repair " + ms(api) + " ms = "
