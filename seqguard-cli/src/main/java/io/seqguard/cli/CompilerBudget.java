@@ -1,11 +1,11 @@
 package io.seqguard.cli;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
 import io.seqguard.ProgressListener;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.management.ObjectName;
 
@@ -24,7 +24,6 @@ final class CompilerBudget implements ProgressListener {
 
     /** Below this many reads C2 compiles little, and the platform MBean server costs more than it saves. */
     static final int LARGE_RUN = 2000;
-    private static final String STOP_AT_LEVEL = "-XX:TieredStopAtLevel=";
     private static final String DIRECTIVE = "[{ match: \"*.*\", c2: { Exclude: true } }]";
 
     private final AtomicBoolean decided = new AtomicBoolean();
@@ -40,7 +39,9 @@ final class CompilerBudget implements ProgressListener {
 
     private static void excludeC2() {
         try {
-            if (!optimizingCompilerOn(ManagementFactory.getRuntimeMXBean().getInputArguments())) {
+            HotSpotDiagnosticMXBean flags = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+            if (!optimizingCompilerOn(flags.getVMOption("TieredCompilation").getValue(),
+                    flags.getVMOption("TieredStopAtLevel").getValue())) {
                 return;
             }
             Path file = Files.createTempFile("seqguard-compiler-directive", ".json");
@@ -58,16 +59,13 @@ final class CompilerBudget implements ProgressListener {
     }
 
     /**
-     * {@return false when the JVM's arguments stop tiered compilation below C2's level (the last such option wins, as
-     * in HotSpot)}
+     * Whether HotSpot compiles with C2, from its flags' values: without tiered compilation it is the only compiler;
+     * with it, tier 4 is C2's.
+     *
+     * @param tieredCompilation the value of {@code TieredCompilation}
+     * @param tieredStopAtLevel the value of {@code TieredStopAtLevel}
      */
-    static boolean optimizingCompilerOn(List<String> jvmArguments) {
-        String level = null;
-        for (String argument : jvmArguments) {
-            if (argument.startsWith(STOP_AT_LEVEL)) {
-                level = argument.substring(STOP_AT_LEVEL.length());
-            }
-        }
-        return level == null || level.equals("4");
+    static boolean optimizingCompilerOn(String tieredCompilation, String tieredStopAtLevel) {
+        return !Boolean.parseBoolean(tieredCompilation) || tieredStopAtLevel.equals("4");
     }
 }

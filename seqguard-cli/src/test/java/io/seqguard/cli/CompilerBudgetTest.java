@@ -2,30 +2,36 @@ package io.seqguard.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.List;
+import com.sun.management.HotSpotDiagnosticMXBean;
+import java.lang.management.ManagementFactory;
 import org.junit.jupiter.api.Test;
 
 class CompilerBudgetTest {
 
     @Test
-    void aJvmWithoutOptionsHasItsOptimizingCompiler() {
-        assertThat(CompilerBudget.optimizingCompilerOn(List.of())).isTrue();
-        assertThat(CompilerBudget.optimizingCompilerOn(List.of("-Xmx256m", "-XX:+UseSerialGC"))).isTrue();
+    void theDefaultsCompileWithC2() {
+        assertThat(CompilerBudget.optimizingCompilerOn("true", "4")).isTrue();
     }
 
+    /** bin/seqguard runs -XX:TieredStopAtLevel=1: there is no C2 to keep out. */
     @Test
-    void theLaunchersQuickCompilerOnlyNeedsNoBudget() {
-        assertThat(CompilerBudget.optimizingCompilerOn(
-                List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xlog:disable"))).isFalse();
-        assertThat(CompilerBudget.optimizingCompilerOn(List.of("-XX:TieredStopAtLevel=3"))).isFalse();
+    void tiersBelowFourHaveNoC2() {
+        assertThat(CompilerBudget.optimizingCompilerOn("true", "1")).isFalse();
+        assertThat(CompilerBudget.optimizingCompilerOn("true", "3")).isFalse();
     }
 
+    /** -XX:-TieredCompilation leaves C2 alone, whatever the level says. */
     @Test
-    void theLastLevelGivenWinsAsInHotSpot() {
-        // SEQGUARD_OPTS comes after the launcher's own options and may bring C2 back
-        assertThat(CompilerBudget.optimizingCompilerOn(
-                List.of("-XX:TieredStopAtLevel=1", "-XX:TieredStopAtLevel=4"))).isTrue();
-        assertThat(CompilerBudget.optimizingCompilerOn(
-                List.of("-XX:TieredStopAtLevel=4", "-XX:TieredStopAtLevel=1"))).isFalse();
+    void withoutTiersC2IsTheOnlyCompiler() {
+        assertThat(CompilerBudget.optimizingCompilerOn("false", "1")).isTrue();
+        assertThat(CompilerBudget.optimizingCompilerOn("false", "4")).isTrue();
+    }
+
+    /** The flags are read by the names HotSpot gives them, and this JVM (the build's) compiles with C2. */
+    @Test
+    void theFlagsAreReadFromTheRunningJvm() {
+        HotSpotDiagnosticMXBean flags = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+        assertThat(CompilerBudget.optimizingCompilerOn(flags.getVMOption("TieredCompilation").getValue(),
+                flags.getVMOption("TieredStopAtLevel").getValue())).isTrue();
     }
 }
