@@ -8,8 +8,10 @@ import io.seqguard.SequenceStatus;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The startup guard's meters, one set per guarded data source (tag {@code datasource}), each reading the data source's
@@ -45,28 +47,32 @@ public final class SeqguardMeters {
 
     /**
      * Registers the meters of one data source, after each of its runs: registering again returns the meters already
-     * there, which read the latest run, and adds the report's gauges once a run has a report. The meters hold
-     * {@code runs} strongly.
+     * there, which read the latest run through the same suppliers, and adds the report's gauges once a run has a
+     * report. The meters hold the suppliers strongly.
      *
      * @param registry where the meters go
-     * @param runs the runs they read
-     * @param dataSource the data source's name, the tag {@code datasource}
+     * @param dataSource the data source's name in the application, the tag {@code datasource}
+     * @param duration how long its latest run took, lock wait included; empty before its first run
+     * @param report the report of its latest run; empty when that run has none (mode off, or it failed before its
+     *     report)
      */
-    public static void register(MeterRegistry registry, GuardRuns runs, String dataSource) {
+    public static void register(MeterRegistry registry, String dataSource, Supplier<Optional<Duration>> duration,
+            Supplier<Optional<AlignmentReport>> report) {
         Objects.requireNonNull(registry, "registry");
-        Objects.requireNonNull(runs, "runs");
         Objects.requireNonNull(dataSource, "dataSource");
-        TimeGauge.builder(GUARD_DURATION, runs, TimeUnit.MILLISECONDS,
-                r -> r.duration(dataSource).map(Duration::toNanos).map(n -> n / 1e6).orElse(Double.NaN))
+        Latest latest = new Latest(Objects.requireNonNull(duration, "duration"), Objects.requireNonNull(report,
+                "report"));
+        TimeGauge.builder(GUARD_DURATION, latest, TimeUnit.MILLISECONDS,
+                l -> l.duration().get().map(Duration::toNanos).map(n -> n / 1e6).orElse(Double.NaN))
                 .tag(DATASOURCE, dataSource)
                 .description("How long the last seqguard startup guard run took")
                 .strongReference(true)
                 .register(registry);
-        if (runs.report(dataSource).isEmpty()) {
+        if (report.get().isEmpty()) {
             return;
         }
         for (SequenceStatus status : SequenceStatus.values()) {
-            Gauge.builder(SEQUENCES, runs, r -> read(r, dataSource, report -> report.countsByStatus().get(status)))
+            Gauge.builder(SEQUENCES, latest, l -> l.read(r -> r.countsByStatus().get(status)))
                     .tag(DATASOURCE, dataSource)
                     .tag("status", status.name().toLowerCase(Locale.ROOT))
                     .baseUnit("sequences")
@@ -74,21 +80,24 @@ public final class SeqguardMeters {
                     .strongReference(true)
                     .register(registry);
         }
-        Gauge.builder(UNVERIFIED, runs, r -> read(r, dataSource, report -> report.unverified().size()))
+        Gauge.builder(UNVERIFIED, latest, l -> l.read(r -> r.unverified().size()))
                 .tag(DATASOURCE, dataSource)
                 .baseUnit("sequences")
                 .description("Sequences the last seqguard startup guard run could not verify and that are not "
                         + "acknowledged")
                 .strongReference(true)
                 .register(registry);
-        Gauge.builder(RANGE_USED_MAX, runs, r -> read(r, dataSource, AlignmentReport::maxRangeUsed))
+        Gauge.builder(RANGE_USED_MAX, latest, l -> l.read(AlignmentReport::maxRangeUsed))
                 .tag(DATASOURCE, dataSource)
                 .description("Highest share of its range (0 to 1) any sequence has used")
                 .strongReference(true)
                 .register(registry);
     }
 
-    private static double read(GuardRuns runs, String dataSource, Function<AlignmentReport, Number> value) {
-        return runs.report(dataSource).map(value).map(Number::doubleValue).orElse(Double.NaN);
+    /** What the meters of one data source read. */
+    private record Latest(Supplier<Optional<Duration>> duration, Supplier<Optional<AlignmentReport>> report) {
+        double read(Function<AlignmentReport, Number> value) {
+            return report.get().map(value).map(Number::doubleValue).orElse(Double.NaN);
+        }
     }
 }

@@ -27,7 +27,7 @@ class SeqguardMetersTest {
     }
 
     /** The runs as a framework module keeps them: the latest per data source. */
-    private static final class Runs implements GuardRuns {
+    private static final class Runs {
         private final Map<String, Duration> durations = new HashMap<>();
         private final Map<String, AlignmentReport> reports = new HashMap<>();
 
@@ -40,14 +40,10 @@ class SeqguardMetersTest {
             }
         }
 
-        @Override
-        public Optional<Duration> duration(String dataSource) {
-            return Optional.ofNullable(durations.get(dataSource));
-        }
-
-        @Override
-        public Optional<AlignmentReport> report(String dataSource) {
-            return Optional.ofNullable(reports.get(dataSource));
+        /** Registers the meters of a data source as a framework module does, over the latest run. */
+        void register(MeterRegistry registry, String dataSource) {
+            SeqguardMeters.register(registry, dataSource, () -> Optional.ofNullable(durations.get(dataSource)),
+                    () -> Optional.ofNullable(reports.get(dataSource)));
         }
     }
 
@@ -68,7 +64,7 @@ class SeqguardMetersTest {
         Runs runs = new Runs();
 
         runs.record("orders", Duration.ofMillis(120), verify());
-        SeqguardMeters.register(registry, runs, "orders");
+        runs.register(registry, "orders");
         assertThat(gauge(registry, SeqguardMeters.SEQUENCES, "orders", "behind")).isEqualTo(1);
         assertThat(gauge(registry, SeqguardMeters.SEQUENCES, "orders", "aligned")).isEqualTo(1);
         assertThat(gauge(registry, SeqguardMeters.SEQUENCES, "orders", "not_verifiable")).isZero();
@@ -79,10 +75,20 @@ class SeqguardMetersTest {
                 .value(TimeUnit.MILLISECONDS)).isEqualTo(120);
         int meters = registry.getMeters().size();
 
+        // another data source has meters of its own, apart by their tag
+        runs.record("archive", Duration.ofMillis(7), null);
+        runs.register(registry, "archive");
+        assertThat(registry.get(SeqguardMeters.GUARD_DURATION).tag("datasource", "archive").timeGauge()
+                .value(TimeUnit.MILLISECONDS)).isEqualTo(7);
+        assertThat(registry.get(SeqguardMeters.GUARD_DURATION).tag("datasource", "orders").timeGauge()
+                .value(TimeUnit.MILLISECONDS)).isEqualTo(120);
+        assertThat(registry.getMeters()).hasSize(meters + 1);
+        meters++;
+
         // the next run: the meters already there read it, none is added twice
         db.execute("select setval(pg_get_serial_sequence('\"Shop; x\".\"Order Lines\"', 'id'), 40)");
         runs.record("orders", Duration.ofMillis(80), verify());
-        SeqguardMeters.register(registry, runs, "orders");
+        runs.register(registry, "orders");
         assertThat(registry.getMeters()).hasSize(meters);
         assertThat(gauge(registry, SeqguardMeters.SEQUENCES, "orders", "behind")).isZero();
         assertThat(gauge(registry, SeqguardMeters.SEQUENCES, "orders", "aligned")).isEqualTo(2);
@@ -100,7 +106,7 @@ class SeqguardMetersTest {
         MeterRegistry registry = new SimpleMeterRegistry();
         Runs runs = new Runs();
         runs.record("reporting", Duration.ofMillis(3), null);
-        SeqguardMeters.register(registry, runs, "reporting");
+        runs.register(registry, "reporting");
         assertThat(registry.getMeters()).hasSize(1);
         assertThat(registry.get(SeqguardMeters.GUARD_DURATION).tag("datasource", "reporting").timeGauge()
                 .value(TimeUnit.MILLISECONDS)).isEqualTo(3);

@@ -7,7 +7,6 @@ import io.micronaut.core.util.StringUtils;
 import io.seqguard.micrometer.SeqguardMeters;
 import jakarta.inject.Singleton;
 
-
 /**
  * Binds the startup guard's Micrometer meters ({@link SeqguardMeters}: the same names, types, tags and units as
  * seqguard's Spring Boot and Quarkus modules) for every guarded data source (tag {@code datasource}) as its guard
@@ -34,6 +33,8 @@ public class SeqguardMetrics implements MeterBinder {
 
     @Override
     public void bindTo(MeterRegistry registry) {
-        runs.observe(run -> SeqguardMeters.register(registry, runs, run.dataSource()));
+        runs.observe(run -> SeqguardMeters.register(registry, run.dataSource(),
+                () -> runs.latest(run.dataSource()).map(GuardRun::duration),
+                () -> runs.latest(run.dataSource()).map(GuardRun::report)));
     }
 }

@@ -1,11 +1,7 @@
 package io.seqguard.micronaut;
 
-import io.seqguard.AlignmentReport;
-import io.seqguard.micrometer.GuardRuns;
-
 import jakarta.inject.Singleton;
 
-import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +17,7 @@ import java.util.function.Consumer;
  * <p>Thread-safe.
  */
 @Singleton
-public class SeqguardRuns implements GuardRuns {
+public class SeqguardRuns {
 
     private final Map<String, GuardRun> latest = new TreeMap<>();
     private final Map<String, String> unguarded = new TreeMap<>();
@@ -75,16 +71,5 @@ public class SeqguardRuns implements GuardRuns {
     synchronized void observe(Consumer<GuardRun> observer) {
         observers.add(observer);
         latest.values().forEach(observer);
-    }
-
-    // the meters read the latest run (io.seqguard.micrometer.SeqguardMeters)
-    @Override
-    public Optional<Duration> duration(String dataSource) {
-        return latest(dataSource).map(GuardRun::duration);
-    }
-
-    @Override
-    public Optional<AlignmentReport> report(String dataSource) {
-        return latest(dataSource).map(GuardRun::report);
     }
 }

@@ -22,6 +22,8 @@ public class SeqguardMetrics implements MeterBinder {
     @Override
     public void bindTo(MeterRegistry registry) {
         SeqguardRuns runs = guards.runs();
-        runs.observe(run -> SeqguardMeters.register(registry, runs, run.dataSource()));
+        runs.observe(run -> SeqguardMeters.register(registry, run.dataSource(),
+                () -> runs.latest(run.dataSource()).map(GuardRun::duration),
+                () -> runs.latest(run.dataSource()).map(GuardRun::report)));
     }
 }

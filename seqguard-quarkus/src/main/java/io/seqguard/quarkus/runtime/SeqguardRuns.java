@@ -1,9 +1,6 @@
 package io.seqguard.quarkus.runtime;
 
-import io.seqguard.AlignmentReport;
-import io.seqguard.micrometer.GuardRuns;
 import java.util.ArrayList;
-import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +12,7 @@ import java.util.function.Consumer;
  * The latest guard run of each datasource, and the datasources the guard does not run on with the reason; what the
  * readiness check and the metrics show. Thread-safe: persistence units start on threads of their own.
  */
-public final class SeqguardRuns implements GuardRuns {
+public final class SeqguardRuns {
 
     private final Map<String, GuardRun> latest = new TreeMap<>();
     private final Map<String, String> unguarded = new TreeMap<>();
@@ -77,16 +74,5 @@ public final class SeqguardRuns implements GuardRuns {
     /** {@return the datasources not guarded, with the reason} */
     public synchronized Map<String, String> unguarded() {
         return Collections.unmodifiableMap(new TreeMap<>(unguarded));
-    }
-
-    // the meters read the latest run (io.seqguard.micrometer.SeqguardMeters)
-    @Override
-    public Optional<Duration> duration(String dataSource) {
-        return latest(dataSource).map(GuardRun::duration);
-    }
-
-    @Override
-    public Optional<AlignmentReport> report(String dataSource) {
-        return latest(dataSource).map(GuardRun::report);
     }
 }

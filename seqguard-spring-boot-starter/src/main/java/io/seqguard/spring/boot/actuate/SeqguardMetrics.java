@@ -24,6 +24,7 @@ public class SeqguardMetrics implements MeterBinder {
 
     @Override
     public void bindTo(MeterRegistry registry) {
-        results.onRun(name -> SeqguardMeters.register(registry, results, name));
+        results.onRun(name -> SeqguardMeters.register(registry, name, () -> results.duration(name),
+                () -> results.report(name)));
     }
 }

@@ -2,7 +2,6 @@ package io.seqguard.spring.boot.autoconfigure;
 
 import io.seqguard.AlignmentReport;
 import io.seqguard.GuardResult;
-import io.seqguard.micrometer.GuardRuns;
 
 import java.time.Duration;
 import java.util.Collections;
@@ -24,7 +23,7 @@ import java.util.function.Consumer;
  * <p>A refusal stops start-up, so a running application shows one only when its {@link SeqguardInitializer} was run
  * again ({@link SeqguardInitializer#run()}) and refused.
  */
-public final class SeqguardResults implements GuardRuns {
+public final class SeqguardResults {
 
     private final Map<String, GuardResult> results = new LinkedHashMap<>();
     private final Map<String, SeqguardStartupException> failures = new LinkedHashMap<>();
@@ -75,7 +74,6 @@ public final class SeqguardResults implements GuardRuns {
      * @param dataSourceName the bean name
      * @return the report, if there is one
      */
-    @Override
     public synchronized Optional<AlignmentReport> report(String dataSourceName) {
         GuardResult result = results.get(dataSourceName);
         if (result != null) {
@@ -91,7 +89,6 @@ public final class SeqguardResults implements GuardRuns {
      * @param dataSourceName the bean name
      * @return the duration, if it has run
      */
-    @Override
     public synchronized Optional<Duration> duration(String dataSourceName) {
         GuardResult result = results.get(dataSourceName);
         return result != null ? Optional.of(result.duration()) : Optional.ofNullable(failureDurations.get(
