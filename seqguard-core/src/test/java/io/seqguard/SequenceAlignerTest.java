@@ -226,6 +226,18 @@ class SequenceAlignerTest {
         assertThat(oneOfTwo.unverified()).extracting(SequenceReport::displayName).containsExactly("app.inv_code_seq");
     }
 
+    /** The names a report lists as acknowledged are the ones allowUnverified takes: a hostile one comes quoted. */
+    @Test
+    void acknowledgedSequencesAreListedByTheNamesTheOptionTakes() {
+        String orphan = HOSTILE_SCHEMA + ".\"Orphan; seq\"";
+        db.execute("CREATE SEQUENCE " + orphan);
+        AlignmentReport acknowledged = SequenceAligner.configure().dataSource(db.dataSource())
+                .schemas(HOSTILE_SCHEMA).allowUnverified(orphan).load().verify();
+        assertThat(acknowledged.unverified()).isEmpty();
+        assertThat(acknowledged.toText()).contains("acknowledged as not verified (allowed by configuration): "
+                + orphan + "\n");
+    }
+
     @Test
     void anAcknowledgedSequenceThatIsBehindIsStillDrift() {
         AlignmentReport report = SequenceAligner.configure().dataSource(db.dataSource())

@@ -218,11 +218,14 @@ final class ReportText {
         }
     }
 
-    /** Display names, at most {@value #NAMES_LISTED}, then how many more. */
+    /**
+     * Names as the options take them (quoted where needed, to be copied into allowUnverified or a mapping), at most
+     * {@value #NAMES_LISTED}, then how many more.
+     */
     static String names(List<SequenceReport> sequences) {
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < Math.min(sequences.size(), NAMES_LISTED); i++) {
-            text.append(i == 0 ? "" : ", ").append(sequences.get(i).displayName());
+            text.append(i == 0 ? "" : ", ").append(sequences.get(i).qualifiedName());
         }
         if (sequences.size() > NAMES_LISTED) {
             text.append(" and ").append(sequences.size() - NAMES_LISTED).append(" more");
