@@ -33,6 +33,10 @@ final class PassRepairer {
 
     /** A sequence to read and move in one statement, with the target its data gives it. */
     private record Pending(SequenceInfo sequence, BigInteger targetLast, String branch) {
+        /** The repair of it, as the report shows it: to the target, by the usual statement. */
+        Repairer.Outcome outcome() {
+            return new Repairer.Outcome(sequence, targetLast, Repairer.statement(sequence, targetLast));
+        }
     }
 
     /** What the statement found and did. */
@@ -184,7 +188,7 @@ final class PassRepairer {
         Judged j = judge.judge(s, null);
         judged.add(j);
         if (j.status == SequenceStatus.BEHIND) {
-            j.outcome = new Repairer.Outcome(s, p.targetLast(), Repairer.statement(s, p.targetLast()));
+            j.outcome = p.outcome();
             j.outcome.error = e.getMessage() + Engine.hint(e, vocabulary);
         }
     }
@@ -200,7 +204,7 @@ final class PassRepairer {
         Judged j = judge.judge(s, null);
         judged.add(j);
         if (row.moved()) {
-            j.outcome = new Repairer.Outcome(s, p.targetLast(), Repairer.statement(s, p.targetLast()));
+            j.outcome = p.outcome();
             j.outcome.repaired = true;
             moved.add(j);
         } else if (mayHaveMoved && row.isCalled() && BigInteger.valueOf(row.lastValue()).equals(p.targetLast())) {

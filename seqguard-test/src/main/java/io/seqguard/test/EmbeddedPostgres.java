@@ -725,17 +725,13 @@ public final class EmbeddedPostgres implements PostgresServer, AutoCloseable {
         long started = System.nanoTime();
         try {
             if (process != null && process.isAlive()) {
-                ServerUser.Result result = user.run(List.of(user.path(binDirectory.resolve("pg_ctl")), "stop",
-                        "-D", user.path(dataDirectory), "-m", "fast", "-w", "-t", "60"), instanceDirectory,
-                        COMMAND_TIMEOUT);
+                ServerUser.Result result = pgCtlStop("fast", 60);
                 if (result.exitCode() != 0) {
                     // PostgreSQL 18 and 19 never end a fast shutdown requested during crash recovery: immediate
                     // mode (SIGQUIT) still stops them; a test server's data is thrown away anyway
                     LOG.warn("pg_ctl stop failed for {}: {}; stopping it in immediate mode", dataDirectory,
                             result.output().trim());
-                    user.run(List.of(user.path(binDirectory.resolve("pg_ctl")), "stop", "-D",
-                            user.path(dataDirectory), "-m", "immediate", "-w", "-t", "10"), instanceDirectory,
-                            COMMAND_TIMEOUT);
+                    pgCtlStop("immediate", 10);
                 }
                 if (!process.waitFor(30, TimeUnit.SECONDS)) {
                     LOG.warn("PostgreSQL in {} did not stop; killing it", dataDirectory);
@@ -755,6 +751,12 @@ public final class EmbeddedPostgres implements PostgresServer, AutoCloseable {
             primary.dropSlot(slot);
         }
         LOG.debug("Stopped PostgreSQL on port {} in {} ms", port, (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /** {@code pg_ctl stop} in the given mode, waiting at most that many seconds, as the server's OS user. */
+    private ServerUser.Result pgCtlStop(String mode, int seconds) {
+        return user.run(List.of(user.path(binDirectory.resolve("pg_ctl")), "stop", "-D", user.path(dataDirectory),
+                "-m", mode, "-w", "-t", String.valueOf(seconds)), instanceDirectory, COMMAND_TIMEOUT);
     }
 
     /** Drops a standby's slot; its WAL sender may take a moment to notice that the standby is gone. */
