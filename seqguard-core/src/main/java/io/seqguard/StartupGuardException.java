@@ -106,7 +106,7 @@ public class StartupGuardException extends SeqguardException {
                     count));
             details.put("counts", counts);
             details.put("maxRangeUsed", report.maxRangeUsed());
-            List<String> unverified = report.unverified().stream().map(SequenceReport::displayName)
+            List<String> unverified = report.unverified().stream().map(SequenceReport::qualifiedName)
                     .collect(Collectors.toList());
             if (!unverified.isEmpty()) {
                 details.put("unverified", unverified);

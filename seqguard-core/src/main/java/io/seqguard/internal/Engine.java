@@ -167,7 +167,7 @@ public final class Engine {
         List<String> moved = new ArrayList<>();
         for (Judged j : judged) {
             if (j.outcome != null && j.outcome.repaired) {
-                moved.add(j.sequence.displayName() + " to next value "
+                moved.add(j.sequence.ident + " to next value "
                         + j.outcome.targetLast.add(BigInteger.valueOf(j.sequence.increment)));
             }
         }
@@ -332,7 +332,7 @@ public final class Engine {
                 j.next = outcome.targetLast.add(BigInteger.valueOf(j.sequence.increment));
                 j.status = SequenceStatus.ALIGNED;
                 // one line per sequence is 10,000 lines on a big database: the summary line is at INFO
-                log.debug("seqguard moved {} forward: next value {} -> {}", j.sequence.displayName(), j.previousNext,
+                log.debug("seqguard moved {} forward: next value {} -> {}", j.sequence.ident, j.previousNext,
                         j.next);
             } else if (outcome.stateAfter != null) {
                 // someone else moved it at least as far meanwhile; it is aligned without us
@@ -342,7 +342,7 @@ public final class Engine {
             } else {
                 j.action = RepairAction.FAILED;
                 j.reason = "setval() failed: " + outcome.error;
-                log.warn("seqguard could not repair {}: {}", j.sequence.displayName(), outcome.error);
+                log.warn("seqguard could not repair {}: {}", j.sequence.ident, outcome.error);
             }
         }
     }

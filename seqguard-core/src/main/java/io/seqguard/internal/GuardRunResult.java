@@ -57,8 +57,9 @@ record GuardRunResult(GuardMode mode, GuardMode applied, GuardOutcome outcome, S
             }
             details.put("counts", counts);
             details.put("maxRangeUsed", report.maxRangeUsed());
-            details.put("repaired", repaired().stream().map(SequenceReport::displayName).collect(Collectors.toList()));
-            List<String> unverified = report.unverified().stream().map(SequenceReport::displayName)
+            details.put("repaired", repaired().stream().map(SequenceReport::qualifiedName)
+                    .collect(Collectors.toList()));
+            List<String> unverified = report.unverified().stream().map(SequenceReport::qualifiedName)
                     .collect(Collectors.toList());
             if (!unverified.isEmpty()) {
                 details.put("unverified", unverified);

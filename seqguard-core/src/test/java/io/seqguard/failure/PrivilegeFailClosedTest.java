@@ -168,7 +168,7 @@ class PrivilegeFailClosedTest {
         assertThat(warned.notes()).anySatisfy(n -> assertThat(n).contains("2 sequence(s) could not be verified"));
         Map<String, Object> details = warned.toDetails();
         assertThat(details).containsEntry("verdict", "incomplete")
-                .containsEntry("unverified", List.of(APP + ".credit_seq", "billing.shared_seq"));
+                .containsEntry("unverified", List.of(q(APP) + ".credit_seq", "billing.shared_seq"));
 
         GuardResult acknowledged = guard.aligner(a -> a.allowUnverified(q(APP) + ".credit_seq", "billing.shared_seq"))
                 .onIncomplete(IncompleteAction.FAIL).load().run();

@@ -126,7 +126,7 @@ class IncompleteRunTests {
             @SuppressWarnings("unchecked")
             Map<String, Object> details = (Map<String, Object>) health.getDetails().get("dataSource");
             assertThat(details).containsEntry("verdict", "incomplete")
-                    .containsEntry("unverified", List.of("public.Invoice No; DROP TABLE x"));
+                    .containsEntry("unverified", List.of("public.\"Invoice No; DROP TABLE x\""));
             MeterRegistry registry = context.getBean(MeterRegistry.class);
             assertThat(registry.get(SeqguardMeters.UNVERIFIED).tag("datasource", "dataSource").gauge().value())
                     .isEqualTo(1);
