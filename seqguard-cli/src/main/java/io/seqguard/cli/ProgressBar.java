@@ -12,6 +12,9 @@ final class ProgressBar implements ProgressListener {
     private static final int WIDTH = 30;
     private static final long DELAY_NANOS = 1_000_000_000L;
     private static final long INTERVAL_NANOS = 100_000_000L;
+    /** The phase padded to the longest the engine names, so the bar stays in place from one phase to the next. */
+    private static final String LINE = "\r%s%-" + Math.max(READING_CATALOG.length(), Math.max(READING_DATA.length(),
+            REPAIRING.length())) + "s [%s%s] %d/%d";
 
     private final PrintStream err;
     private final long delayNanos;
@@ -58,8 +61,7 @@ final class ProgressBar implements ProgressListener {
         }
         lastDrawn = now;
         int filled = (int) ((long) WIDTH * done / total);
-        err.printf("\r%s%-15s [%s%s] %d/%d", label, phase, "#".repeat(filled), " ".repeat(WIDTH - filled), done,
-                total);
+        err.printf(LINE, label, phase, "#".repeat(filled), " ".repeat(WIDTH - filled), done, total);
         err.flush();
         drawn = true;
     }

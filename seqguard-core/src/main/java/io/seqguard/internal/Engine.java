@@ -4,6 +4,7 @@ import io.seqguard.AlignerConfiguration;
 import io.seqguard.AlignmentReport;
 import io.seqguard.CitusCluster;
 import io.seqguard.Operation;
+import io.seqguard.ProgressListener;
 import io.seqguard.RepairAction;
 import io.seqguard.SeqguardException;
 import io.seqguard.SequenceReport;
@@ -197,13 +198,13 @@ public final class Engine {
         // budget knows the run is large before the bulk of the catalog is read
         int total = scope.oids().size();
         AtomicInteger done = new AtomicInteger();
-        config.getProgressListener().progress("reading catalog", 0, total);
+        config.getProgressListener().progress(ProgressListener.READING_CATALOG, 0, total);
         workers.run(scope.parts(workers.size(), SEQUENCES_PER_CATALOG_PART), (session, part) -> {
             session.inCatalogTransaction(connection -> {
                 catalog.readPart(connection, part, scope);
                 return null;
             });
-            config.getProgressListener().progress("reading catalog", done.addAndGet(part.size()), total);
+            config.getProgressListener().progress(ProgressListener.READING_CATALOG, done.addAndGet(part.size()), total);
         });
         return scope;
     }
@@ -235,7 +236,7 @@ public final class Engine {
         int total = chunks.stream().mapToInt(chunk -> chunk.reads.size()).sum();
         AtomicInteger done = new AtomicInteger();
         // before the first chunk: a progress bar shows how much there is at once
-        config.getProgressListener().progress("reading data", 0, total);
+        config.getProgressListener().progress(ProgressListener.READING_DATA, 0, total);
         workers.run(chunks, (session, chunk) -> {
             if (pass != null) {
                 // the pass reads the states itself, most of them in the statements that move the sequences
@@ -248,7 +249,8 @@ public final class Engine {
                         chunk.indexedOnly() ? states.batched(chunk.sequences) : null);
                 states.read(session, chunk.sequences, batchedStates);
             }
-            config.getProgressListener().progress("reading data", done.addAndGet(chunk.reads.size()), total);
+            config.getProgressListener().progress(ProgressListener.READING_DATA, done.addAndGet(chunk.reads.size()),
+                    total);
         });
     }
 

@@ -66,7 +66,7 @@ final class Repairer {
         AtomicInteger done = new AtomicInteger();
         workers.run(Chunks.of(outcomes, CHUNK), (session, chunk) -> {
             runChunk(session, chunk);
-            progress.progress("repairing", done.addAndGet(chunk.size()), outcomes.size());
+            progress.progress(ProgressListener.REPAIRING, done.addAndGet(chunk.size()), outcomes.size());
         });
     }
 
