@@ -36,7 +36,22 @@ class PrivilegeTest {
                 // read-only on both: verify works, repair lacks UPDATE
                 "CREATE TABLE priv.readable (id serial PRIMARY KEY)", "INSERT INTO priv.readable VALUES (10)",
                 "GRANT SELECT ON priv.readable TO " + ROLE,
-                "GRANT SELECT ON SEQUENCE priv.readable_id_seq TO " + ROLE);
+                "GRANT SELECT ON SEQUENCE priv.readable_id_seq TO " + ROLE,
+                // SELECT on a partitioned table and on an inheritance parent only, as people grant it: the
+                // partitions and children, which hold the highest ids, are read through their parent
+                "CREATE TABLE priv.events (id bigserial, day date NOT NULL) PARTITION BY RANGE (day)",
+                "CREATE TABLE priv.\"events 2024; x\" PARTITION OF priv.events FOR VALUES FROM ('2024-01-01') "
+                        + "TO ('2025-01-01')",
+                "CREATE TABLE priv.events_2025 PARTITION OF priv.events FOR VALUES FROM ('2025-01-01') "
+                        + "TO ('2026-01-01')",
+                "INSERT INTO priv.events (id, day) VALUES (100, '2024-06-01'), (3000, '2025-06-01')",
+                "GRANT SELECT ON priv.events TO " + ROLE,
+                "GRANT SELECT ON SEQUENCE priv.events_id_seq TO " + ROLE,
+                "CREATE TABLE priv.notes (id serial PRIMARY KEY)",
+                "CREATE TABLE priv.archived_notes () INHERITS (priv.notes)",
+                "INSERT INTO priv.archived_notes VALUES (70)",
+                "GRANT SELECT ON priv.notes TO " + ROLE,
+                "GRANT SELECT ON SEQUENCE priv.notes_id_seq TO " + ROLE);
     }
 
     @AfterAll
@@ -70,6 +85,19 @@ class PrivilegeTest {
         SequenceReport secret = find(aligner().verify(), "secret_id_seq");
         assertThat(secret.status()).isEqualTo(SequenceStatus.NO_PRIVILEGE);
         assertThat(secret.reason()).contains("GRANT SELECT ON priv.secret TO " + ROLE);
+    }
+
+    @Test
+    void partitionsAndChildrenAreReadThroughTheParentTheRoleMayRead() {
+        AlignmentReport report = aligner().verify();
+        SequenceReport events = find(report, "events_id_seq");
+        assertThat(events.status()).isEqualTo(SequenceStatus.BEHIND);
+        assertThat(events.dataBound()).isEqualTo(3000L);
+        assertThat(events.columns()).filteredOn(c -> c.table().equals("events 2024; x")).singleElement()
+                .satisfies(c -> assertThat(c.note()).contains("covered by the read of parent table priv.events"));
+        SequenceReport notes = find(report, "notes_id_seq");
+        assertThat(notes.status()).isEqualTo(SequenceStatus.BEHIND);
+        assertThat(notes.dataBound()).isEqualTo(70L);
     }
 
     @Test

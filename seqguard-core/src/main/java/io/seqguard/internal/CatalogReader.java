@@ -420,12 +420,16 @@ final class CatalogReader {
                 c.readDirectly = c.compared;
             }
             for (ColumnInfo c : s.columns) {
-                if (!c.compared) {
+                // PostgreSQL checks privileges on the table a query names only: a partition or child the role may
+                // not read itself is read through a parent it may read
+                if (!c.compared && !c.unreadable) {
                     continue;
                 }
                 for (ColumnInfo parent : s.columns) {
                     if (parent != c && parent.compared && parent.readDirectly && parent.column.equals(c.column)
                             && descendants.getOrDefault(parent.relOid, Set.of()).contains(c.relOid)) {
+                        c.compared = true;
+                        c.unreadable = false;
                         c.readDirectly = false;
                         c.note = "covered by the read of parent table " + parent.schema + "." + parent.table;
                         break;
