@@ -12,7 +12,9 @@ final class FailureHandler implements IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception e, CommandLine commandLine, ParseResult parseResult) {
         boolean verbose = parseResult.subcommand() != null && parseResult.subcommand().hasMatchedOption("--verbose");
-        commandLine.getErr().println("seqguard: " + e.getMessage());
+        // a name the engine parses only when it runs (an --exclude pattern) fails there, in the method's words
+        commandLine.getErr().println("seqguard: " + (e instanceof IllegalArgumentException
+                ? CliVocabulary.INSTANCE.inOptionWords((IllegalArgumentException) e) : e.getMessage()));
         if (verbose) {
             e.printStackTrace(commandLine.getErr());
         }

@@ -72,6 +72,13 @@ class CliWordsTest {
         assertThat(list.code()).isEqualTo(ExitCode.USAGE);
         assertThat(list.err()).startsWith("seqguard: --allow-unverified: ").doesNotContain("allowUnverified");
 
+        // a name the engine parses only when it runs
+        CliTest.Run quote = CliTest.run(Map.of(), "verify", "--url", db.jdbcUrl(), "--user", "postgres",
+                "--exclude", "words.or\"ders");
+        assertThat(quote.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(quote.err()).startsWith("seqguard: --exclude: 'words.or\"ders' has an unclosed double quote")
+                .doesNotContain("excludeSequences");
+
         CliTest.Run bare = CliTest.run(Map.of(), "verify", "--url", db.jdbcUrl(), "--lock-timeout", "10");
         assertThat(bare.code()).as("a bare number is not guessed to be milliseconds").isEqualTo(ExitCode.USAGE);
         assertThat(bare.err()).contains("'10' has no unit: write 10s, 10ms or 10m");
