@@ -156,6 +156,17 @@ class SequenceAlignerTest {
     }
 
     @Test
+    void theSummaryCountsOneSequenceInTheSingular() {
+        db.execute("DROP SCHEMA IF EXISTS one_seq CASCADE", "CREATE SCHEMA one_seq",
+                "CREATE TABLE one_seq.t (id serial PRIMARY KEY)", "INSERT INTO one_seq.t VALUES (5)");
+        AlignmentReport one = SequenceAligner.configure().dataSource(db.dataSource()).schemas("one_seq").load()
+                .verify();
+        assertThat(one.sequences()).hasSize(1);
+        assertThat(one.toString()).contains(": drift (1 sequence behind or exhausted); 1 sequence, 1 behind");
+        assertThat(aligner().verify().toString()).containsPattern("; [0-9]+ sequences, ");
+    }
+
+    @Test
     void repairMakesEveryApplicationInsertSucceed() {
         AlignmentReport repaired = aligner().repair();
 

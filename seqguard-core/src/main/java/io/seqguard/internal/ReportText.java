@@ -36,7 +36,7 @@ final class ReportText {
                     .append(report.citus().group()).append(')');
         }
         text.append(": ").append(verdict(report)).append("; ")
-                .append(report.sequences().size()).append(" sequences");
+                .append(report.sequences().size()).append(report.sequences().size() == 1 ? " sequence" : " sequences");
         for (Map.Entry<SequenceStatus, Integer> entry : report.countsByStatus().entrySet()) {
             if (entry.getValue() > 0) {
                 text.append(", ").append(entry.getValue()).append(' ').append(label(entry.getKey()));
