@@ -100,7 +100,10 @@ final class DatabasesRun {
         }
     }
 
-    /** A database named that does not exist, or that the role may not connect to, said with the fix. */
+    /**
+     * A database named that does not exist, that the role may not connect to, or that accepts no connections, said
+     * with the fix.
+     */
     private String connectionRefusal(String name, SeqguardException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLException sql && "3D000".equals(sql.getSQLState())) {
@@ -112,6 +115,10 @@ final class DatabasesRun {
                 return "the role may not connect to database " + DatabasesReport.quoted(name)
                         + " (permission denied): GRANT CONNECT ON DATABASE " + DatabasesReport.quoted(name) + " TO "
                         + role + ", or leave it out";
+            }
+            if (t instanceof SQLException sql && "55000".equals(sql.getSQLState())) {
+                return "database " + DatabasesReport.quoted(name) + " does not accept connections (ALTER DATABASE "
+                        + DatabasesReport.quoted(name) + " ALLOW_CONNECTIONS true to check it, or leave it out)";
             }
         }
         return e.getMessage();

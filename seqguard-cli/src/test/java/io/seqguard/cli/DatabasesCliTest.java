@@ -145,6 +145,19 @@ class DatabasesCliTest {
         assertThat(locked.out()).contains("== database locked (1 of 2): failed")
                 .contains("the role may not connect to database locked (permission denied): GRANT CONNECT ON "
                         + "DATABASE locked TO \"app \"\"reader\"\"\"");
+
+        // a database that accepts no connections (datallowconn false), named: a failure with the fix
+        admin.execute("DROP DATABASE IF EXISTS closed", "CREATE DATABASE closed",
+                "ALTER DATABASE closed ALLOW_CONNECTIONS false");
+        try {
+            CliTest.Run closed = run("verify", "--url", server.jdbcUrl("postgres"), "--user", "postgres",
+                    "--database", "closed");
+            assertThat(closed.code()).isEqualTo(ExitCode.FAILURE);
+            assertThat(closed.out()).contains("database closed does not accept connections (ALTER DATABASE closed "
+                    + "ALLOW_CONNECTIONS true to check it, or leave it out)");
+        } finally {
+            admin.execute("DROP DATABASE closed");
+        }
     }
 
     @Test
