@@ -42,6 +42,14 @@ final class ServerProbe {
      * @return the explanation, or null when there is none better than the failure's own message
      */
     static String explain(Throwable failure, Map<String, String> urls) {
+        if (isCredentialFailure(failure)) {
+            // the driver's words name neither the option nor the variable a password comes from
+            return failure.getMessage() + (failure.getMessage().startsWith("--source ")
+                    ? " For --source: the user is --source-user (or user= in its URL), the password PGSOURCEPASSWORD"
+                            + " or --source-password (asked for without a value); PGPASSWORD is never used for it."
+                    : " The user is --user (or user= in the URL), the password PGPASSWORD or --password (asked for "
+                            + "without a value).");
+        }
         if (!isConnectionFailure(failure)) {
             return null;
         }
@@ -149,6 +157,17 @@ final class ServerProbe {
             shown.append(c >= 0x20 && c < 0x7f ? c : '?');
         }
         return shown.toString();
+    }
+
+    /** A wrong password (28P01), a role refused (28000), or a password the server asked for and none was given. */
+    private static boolean isCredentialFailure(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null && (sql.getSQLState().startsWith("28")
+                    || "08004".equals(sql.getSQLState()) && String.valueOf(sql.getMessage()).contains("password"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isConnectionFailure(Throwable failure) {

@@ -251,7 +251,15 @@ class CliTest {
                     "SELECT pg_reload_conf()");
             Run wrong = run(Map.of("PGPASSWORD", "wrong"), "verify", "--url", admin.jdbcUrl(), "--user", "app_user");
             assertThat(wrong.code()).isEqualTo(ExitCode.FAILURE);
-            assertThat(wrong.err()).contains("password authentication failed").doesNotContain("\tat ");
+            assertThat(wrong.err()).contains("password authentication failed").doesNotContain("\tat ")
+                    .contains("The user is --user (or user= in the URL), the password PGPASSWORD or --password");
+            assertThat(wrong.err().lines()).hasSize(1);
+            // the old primary's password comes from its own variable: PGPASSWORD alone does not reach it
+            Run source = run(Map.of("PGPASSWORD", "right"), "plan", "--url", admin.jdbcUrl(), "--user", "app_user",
+                    "--source", admin.jdbcUrl(), "--source-user", "app_user");
+            assertThat(source.code()).as(source.err()).isEqualTo(ExitCode.FAILURE);
+            assertThat(source.err()).startsWith("seqguard: --source (the old primary): ")
+                    .contains("the password PGSOURCEPASSWORD or --source-password");
             Run right = run(Map.of("PGPASSWORD", "right"), "verify", "--url", admin.jdbcUrl(), "--user", "app_user");
             assertThat(right.code()).as(right.err()).isEqualTo(ExitCode.ALIGNED);
         }
