@@ -26,6 +26,8 @@ final class ServerProbe {
 
     /** PostgreSQL answers an SSL request at once; anything slower is something else. */
     static final int ANSWER_TIMEOUT_MILLIS = 2000;
+    private static final String SILENT = "it did not answer PostgreSQL's first message within "
+            + ANSWER_TIMEOUT_MILLIS / 1000 + " s";
     /** After its one-byte answer PostgreSQL waits for the client; a server that goes on talking is not PostgreSQL. */
     private static final int SILENCE_MILLIS = 200;
     private static final int SSL_REQUEST_CODE = 80877103;
@@ -68,6 +70,14 @@ final class ServerProbe {
         for (Map.Entry<String, String> url : urls.entrySet()) {
             for (Endpoint endpoint : endpoints(url.getValue())) {
                 String answer = notPostgres(endpoint);
+                if (SILENT.equals(answer)) {
+                    // an overloaded PostgreSQL is silent too: say what was seen, not what it must be
+                    return url.getKey() + ": " + endpoint + " accepted the connection but never answered: the driver"
+                            + " gave up after its login timeout, and a second try did not answer PostgreSQL's first"
+                            + " message within " + ANSWER_TIMEOUT_MILLIS / 1000 + " s either. Something other than"
+                            + " PostgreSQL listens there (check the port in the JDBC URL), or the server is too busy"
+                            + " to answer; a loginTimeout=SECONDS parameter in the URL sets the wait.";
+                }
                 if (answer != null) {
                     return url.getKey() + ": " + endpoint + " is not a PostgreSQL server: " + answer
                             + ". Check the port in the JDBC URL (PostgreSQL listens on 5432 unless configured "
@@ -124,7 +134,7 @@ final class ServerProbe {
             try {
                 length = in.read(answer);
             } catch (SocketTimeoutException e) {
-                return "it did not answer PostgreSQL's first message within " + ANSWER_TIMEOUT_MILLIS / 1000 + " s";
+                return SILENT;
             }
             if (length < 0) {
                 return "it closed the connection without answering";
