@@ -57,8 +57,9 @@ final class AlignOptions {
 
     @Option(names = "--allow-unverified", paramLabel = "SEQUENCE",
             description = "A sequence knowingly not verified (an invoice number only application code uses): it no "
-                    + "longer makes the run incomplete (exit 4). Repeatable; 'all' for every sequence (a sequence "
-                    + "named all is written public.all).")
+                    + "longer makes the run incomplete (exit 4). Repeatable; 'all' for every sequence, whatever kept "
+                    + "it unverified, a missing GRANT or a lock timeout too (a sequence named all is written "
+                    + "public.all).")
     List<String> allowUnverified = new ArrayList<>();
 
     /** Null unless given, so that the report says the rule is seqguard's default rather than this option's. */
