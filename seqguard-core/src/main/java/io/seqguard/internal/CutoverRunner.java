@@ -87,10 +87,14 @@ public final class CutoverRunner {
             String ident = (String) sub[2];
             String slot = (String) sub[1];
             if (!(Boolean) sub[0]) {
+                // the likeliest cause is a cutover that already finished: say that first, since enabling
+                // replication again once the application writes here would bring the old primary's rows back
                 throw refuse(Reason.SUBSCRIPTION_DISABLED, "subscription '" + config.getSubscription() + "' is "
-                        + "disabled, so it cannot catch up with the old primary: enable it (ALTER SUBSCRIPTION " + ident
-                        + " ENABLE) and run the cutover again, or, if it had caught up before it was disabled, repair "
-                        + "with the old primary as witness");
+                        + "disabled, so it cannot catch up with the old primary. If an earlier cutover disabled it "
+                        + "after its repair, that cutover is done: verify this database, and do not enable the "
+                        + "subscription again once the application writes here. Otherwise enable it (ALTER "
+                        + "SUBSCRIPTION " + ident + " ENABLE) and run the cutover again, or, if it had caught up "
+                        + "before it was disabled, repair with the old primary as witness");
             }
             int targetVersion = version(target);
             step(2, "subscription '" + config.getSubscription() + "' (slot " + slot + ") is enabled");
