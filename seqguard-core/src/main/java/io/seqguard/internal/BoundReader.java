@@ -222,12 +222,14 @@ final class BoundReader {
             return tail == null ? null : rows.get(statements.size() - 1);
         } catch (SQLException e) {
             Failures.rethrowIfBroken(e);
-            if (tail != null) {
+            if (tail != null && !LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
                 // the tail may be what failed: the reads again without it (the caller then runs what it does)
                 read(session, reads, null);
                 return null;
             }
-            if (reads.size() == 1) {
+            // after a lock timeout the reads together again would wait as long once more: each is run alone, which
+            // also tells a locked table from a locked sequence in the tail
+            if (reads.size() == 1 && tail == null) {
                 reads.get(0).error = describe(reads.get(0), e);
                 reads.get(0).noPrivilege = Failures.noPrivilege(e);
                 return null;

@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.seqguard.GuardOutcome;
 import io.seqguard.GuardResult;
+import io.seqguard.AlignmentReport;
 import io.seqguard.RepairAction;
+import io.seqguard.SequenceAligner;
+import io.seqguard.SequenceReport;
+import io.seqguard.SequenceStatus;
 import io.seqguard.StartupGuard;
 import io.seqguard.test.PostgresTest;
 import io.seqguard.test.TestDatabase;
@@ -14,6 +18,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -80,6 +85,35 @@ class GuardReadsEachTableOnceTest {
             boolean wasAhead = ahead.stream().anyMatch(t -> read.getKey().endsWith(t));
             assertThat(read.getValue()).as(read.getKey()).isEqualTo(wasAhead ? 1 : 2);
         }
+    }
+
+    /**
+     * A table another session holds locked fails its chunk's read with a lock timeout: the chunk's reads are then
+     * run one by one, the locked table waited for once more, not twice (the chunk again without its state reads,
+     * then alone), which made {@code lockTimeout} a third of the wait a user met.
+     */
+    @Test
+    void aLockedTableIsWaitedForInItsChunkAndOnceAlone() throws Exception {
+        String schema = GuardFixture.SCHEMA + " locked";
+        List<String> tables = GuardFixture.laggingSchema(db.dataSource(), schema, EXTRA_TABLES);
+        String locked = tables.get(tables.size() - 1);
+        List<String> sent = new ArrayList<>();
+        try (Connection holder = db.dataSource().getConnection(); Statement st = holder.createStatement()) {
+            holder.setAutoCommit(false);
+            st.execute("LOCK TABLE " + locked + " IN ACCESS EXCLUSIVE MODE");
+            AlignmentReport report = SequenceAligner.configure().dataSource(recording(db.dataSource(), sent))
+                    .schemas(q(schema)).lockTimeout(Duration.ofMillis(300)).jobs(1).load().verify();
+            holder.rollback();
+
+            SequenceReport blocked = report.sequences().stream()
+                    .filter(s -> s.columns().stream().anyMatch(c -> locked.endsWith(q(c.table()))))
+                    .findFirst().orElseThrow();
+            assertThat(blocked.status()).isEqualTo(SequenceStatus.NOT_VERIFIABLE);
+            assertThat(blocked.reason()).contains("lock timeout");
+        }
+        Map<String, Integer> reads = maxReads(sent);
+        assertThat(reads).as("the locked table: in its chunk, then alone").containsEntry(locked, 2);
+        assertThat(reads.values()).as("every table of the failed chunk: together, then alone").containsOnly(2);
     }
 
     /** Moves the sequences of the first {@code count} extra tables past their data; returns those tables' names. */
