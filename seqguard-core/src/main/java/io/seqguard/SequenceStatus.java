@@ -15,9 +15,10 @@ public enum SequenceStatus {
      */
     NOT_VERIFIABLE,
     /**
-     * Not verified because the connecting role may not read the sequence, its schema, or a table it feeds; the reason
-     * names the {@code GRANT} that fixes it. The run is {@linkplain Verdict#INCOMPLETE incomplete} unless the sequence
-     * is acknowledged.
+     * Not verified because the connecting role may not read the sequence, its schema, or a table it feeds, or may
+     * read only some of that table's rows (row-level security applies to it); the reason names the fix (the
+     * {@code GRANT}, or connecting as the table's owner or a role with {@code BYPASSRLS}). The run is
+     * {@linkplain Verdict#INCOMPLETE incomplete} unless the sequence is acknowledged.
      */
     NO_PRIVILEGE,
     /** Not looked at: excluded by configuration ({@code excludeSequences}, or every table it feeds excluded). */

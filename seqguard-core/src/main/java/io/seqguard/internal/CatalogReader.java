@@ -87,7 +87,11 @@ final class CatalogReader {
                    format('%I.%I', tn.nspname, t.relname), quote_ident(a.attname),
                    format_type(a.atttypid, a.atttypmod), a.atttypid::int, t.relkind::text,
                    has_schema_privilege(tn.oid, 'USAGE') AND has_column_privilege(t.oid, a.attnum, 'SELECT'),
-                   ix.leading_btree, ix.indexes, has_schema_privilege(tn.oid, 'USAGE')
+                   ix.leading_btree, ix.indexes, has_schema_privilege(tn.oid, 'USAGE'),
+                   -- null: every row is visible to the role; otherwise policies filter what it sees, true when
+                   -- only because the table forces them on its owner
+                   CASE WHEN t.relrowsecurity AND row_security_active(t.oid)
+                       THEN t.relforcerowsecurity AND pg_has_role(t.relowner, 'USAGE') END
             FROM feeds f
             JOIN pg_class t ON t.oid = f.rel
             JOIN pg_namespace tn ON tn.oid = t.relnamespace
@@ -120,6 +124,7 @@ final class CatalogReader {
             "^\\(*nextval\\('(?:[^']|'')+'::regclass\\)\\)*(?:::(?:bigint|integer|smallint|numeric))?\\)*$");
 
     private static final String UNREADABLE = "the connecting role may not read it: ";
+    private static final String FILTERED = "row-level security hides some of its rows from the connecting role";
     /** Unlogged sequences are written to no WAL: nothing that replicates a database carries them. */
     static final String UNLOGGED = "unlogged: no replication carries it (logical replication of sequences skips it, "
             + "a promoted standby and crash recovery reset it): give the old primary as a witness (source) to carry "
@@ -394,6 +399,9 @@ final class CatalogReader {
                     }
                     c.defaultExpression = rs.getString(5);
                     c.schemaUsage = rs.getBoolean(17);
+                    boolean forcedOnOwner = rs.getBoolean(18);
+                    c.rowsFiltered = !rs.wasNull();
+                    c.filteredForOwner = c.rowsFiltered && forcedOnOwner;
                     c.entities.addAll(entities.getOrDefault(List.of(s.oid, c.relOid, (long) c.attnum), List.of()));
                     s.columns.add(c);
                 }
@@ -415,7 +423,7 @@ final class CatalogReader {
             for (ColumnInfo c : s.columns) {
                 c.excluded = excludedTables.contains(List.of(c.schema, c.table));
                 c.note = whyNotCompared(c, excludedTables, s.role, config.getVocabulary().name("excludeTables"));
-                c.unreadable = c.note != null && !c.canRead && c.note.startsWith(UNREADABLE);
+                c.unreadable = c.note != null && (c.note.startsWith(UNREADABLE) || c.note.startsWith(FILTERED));
                 c.compared = c.note == null;
                 c.readDirectly = c.compared;
             }
@@ -466,6 +474,14 @@ final class CatalogReader {
         if (!c.canRead) {
             return UNREADABLE + (c.schemaUsage ? "" : "GRANT USAGE ON SCHEMA " + quoteForHint(c.schema) + " TO " + role
                     + "; ") + "GRANT SELECT ON " + c.tableIdent + " TO " + role + " to check it";
+        }
+        if (c.rowsFiltered) {
+            // a max() over the rows a policy lets through could miss the highest id
+            return FILTERED + (c.filteredForOwner
+                    ? " (it forces row-level security on its owner): ALTER TABLE " + c.tableIdent
+                            + " NO FORCE ROW LEVEL SECURITY, or connect as a role with BYPASSRLS, to check it"
+                    : ": connect as its owner or as a role with BYPASSRLS (ALTER ROLE " + role + " BYPASSRLS) to "
+                            + "check it");
         }
         return null;
     }

@@ -45,7 +45,14 @@ final class ColumnInfo {
     boolean excluded;
     /** Whether the connecting role may use the table's schema. */
     boolean schemaUsage;
-    /** Whether it would be compared but the connecting role may not read it: the sequence cannot be verified. */
+    /** Whether row-level security policies decide which of its rows the connecting role sees. */
+    boolean rowsFiltered;
+    /** Whether they do only because the table forces them on its owner, the connecting role. */
+    boolean filteredForOwner;
+    /**
+     * Whether it would be compared but the connecting role may not read it, or not every row of it: the sequence
+     * cannot be verified.
+     */
     boolean unreadable;
     /** Whether its data decides the sequence's requirement. */
     boolean compared;

@@ -130,7 +130,8 @@ final class Judge {
                     + config.getVocabulary().name("excludeTables") + ")";
             return j;
         }
-        // a table the role may not read could hold the highest id: judging by the others would be a guess
+        // a table the role may not read (or not every row of) could hold the highest id: judging by the others would
+        // be a guess
         List<String> unreadable = new ArrayList<>();
         for (ColumnInfo c : s.columns) {
             if (c.unreadable) {
@@ -140,7 +141,8 @@ final class Judge {
         if (!unreadable.isEmpty()) {
             j.status = SequenceStatus.NO_PRIVILEGE;
             j.reason = "it feeds " + (unreadable.size() == 1 ? "a column" : "columns")
-                    + " the connecting role may not read, which may hold higher ids: " + String.join("; ", unreadable);
+                    + " the connecting role may not read in full, which may hold higher ids: "
+                    + String.join("; ", unreadable);
             return j;
         }
         if (compared.isEmpty()) {

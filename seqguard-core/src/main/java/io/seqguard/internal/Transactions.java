@@ -21,17 +21,21 @@ final class Transactions {
     }
 
     /** How many statements {@link #limits} returns, for callers that count results. */
-    static final int LIMIT_STATEMENTS = 3;
+    static final int LIMIT_STATEMENTS = 4;
 
     /**
      * The statements that set a transaction's limits; numbers only, so nothing from outside reaches the text. They
      * also pin {@code search_path} to {@code pg_catalog} (temporary objects last), so that no catalog lookup, cast,
      * function or operator in seqguard's statements can be redirected by a schema the session's search_path puts
-     * first: every other name seqguard sends is schema-qualified.
+     * first: every other name seqguard sends is schema-qualified. And they turn {@code row_security} off: a read of a
+     * table whose row-level security policies would filter the rows seqguard sees then fails (insufficient
+     * privilege) instead of returning the maximum of the visible rows. The catalog read already leaves such tables
+     * out; this holds for one whose policies were enabled since.
      */
     static String limits(long statementMillis, long lockMillis) {
         return "SET LOCAL statement_timeout = " + Math.max(1, statementMillis) + "; SET LOCAL lock_timeout = "
-                + Math.max(1, lockMillis) + "; SET LOCAL search_path = pg_catalog, pg_temp";
+                + Math.max(1, lockMillis) + "; SET LOCAL search_path = pg_catalog, pg_temp"
+                + "; SET LOCAL row_security = off";
     }
 
     /** Runs the work after the limits and commits; on failure rolls back and rethrows. */
