@@ -44,7 +44,14 @@ final class ServerProbe {
      * @return the explanation, or null when there is none better than the failure's own message
      */
     static String explain(Throwable failure, Map<String, String> urls) {
-        if (isCredentialFailure(failure)) {
+        String refused = authenticationState(failure);
+        if ("28000".equals(refused) && String.valueOf(failure.getMessage()).contains("pg_hba.conf")) {
+            // the server's own rules keep this host, user or database out: no password or option changes that
+            return failure.getMessage() + " That is the server's setting: a line of its pg_hba.conf must let this "
+                    + "client address, user and database in (ask its administrator; where only hostssl lines match, "
+                    + "add sslmode=require to the URL).";
+        }
+        if (refused != null) {
             // the driver's words name neither the option nor the variable a password comes from
             return failure.getMessage() + (failure.getMessage().startsWith("--source ")
                     ? " For --source: the user is --source-user (or user= in its URL), the password PGSOURCEPASSWORD"
@@ -170,14 +177,18 @@ final class ServerProbe {
     }
 
     /** A wrong password (28P01), a role refused (28000), or a password the server asked for and none was given. */
-    private static boolean isCredentialFailure(Throwable failure) {
+    /**
+     * The SQLState of a refused authentication (class 28: a wrong password, an unknown role, a pg_hba.conf rule; or the
+     * driver's 08004 for a password the server asked for and was not given), or null for any other failure.
+     */
+    private static String authenticationState(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof SQLException sql && sql.getSQLState() != null && (sql.getSQLState().startsWith("28")
                     || "08004".equals(sql.getSQLState()) && String.valueOf(sql.getMessage()).contains("password"))) {
-                return true;
+                return sql.getSQLState();
             }
         }
-        return false;
+        return null;
     }
 
     private static boolean isConnectionFailure(Throwable failure) {

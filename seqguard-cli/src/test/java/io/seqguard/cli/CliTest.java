@@ -247,8 +247,9 @@ class CliTest {
             String hba = admin.queryForString("SHOW hba_file");
             // password authentication for everyone but the superuser, then reload: no restart needed
             admin.execute("COPY (SELECT line FROM (VALUES (1, 'host all postgres 127.0.0.1/32 trust'), "
-                    + "(2, 'host all all 127.0.0.1/32 scram-sha-256')) v(n, line) ORDER BY n) TO '" + hba + "'",
-                    "SELECT pg_reload_conf()");
+                    + "(2, 'host all kept_out 127.0.0.1/32 reject'), "
+                    + "(3, 'host all all 127.0.0.1/32 scram-sha-256')) v(n, line) ORDER BY n) TO '" + hba + "'",
+                    "CREATE ROLE kept_out LOGIN PASSWORD 'right'", "SELECT pg_reload_conf()");
             Run wrong = run(Map.of("PGPASSWORD", "wrong"), "verify", "--url", admin.jdbcUrl(), "--user", "app_user");
             assertThat(wrong.code()).isEqualTo(ExitCode.FAILURE);
             assertThat(wrong.err()).contains("password authentication failed").doesNotContain("\tat ")
@@ -260,6 +261,13 @@ class CliTest {
             assertThat(source.code()).as(source.err()).isEqualTo(ExitCode.FAILURE);
             assertThat(source.err()).startsWith("seqguard: --source (the old primary): ")
                     .contains("the password PGSOURCEPASSWORD or --source-password");
+            // a rule of the server's keeps the role out: the fix is there, not in a password
+            Run rejected = run(Map.of("PGPASSWORD", "right"), "verify", "--url", admin.jdbcUrl(), "--user",
+                    "kept_out");
+            assertThat(rejected.code()).isEqualTo(ExitCode.FAILURE);
+            assertThat(rejected.err()).contains("pg_hba.conf rejects connection")
+                    .contains("a line of its pg_hba.conf must let this client address, user and database in")
+                    .doesNotContain("PGPASSWORD");
             Run right = run(Map.of("PGPASSWORD", "right"), "verify", "--url", admin.jdbcUrl(), "--user", "app_user");
             assertThat(right.code()).as(right.err()).isEqualTo(ExitCode.ALIGNED);
         }
