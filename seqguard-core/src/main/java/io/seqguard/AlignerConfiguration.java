@@ -172,7 +172,9 @@ public final class AlignerConfiguration {
     }
 
     /**
-     * Tables whose data is not compared (a sequence feeding only these is reported as skipped).
+     * Tables whose data is not compared (a sequence feeding only these is reported as skipped). A partitioned table or
+     * inheritance parent is excluded with its partitions and children; a partition or child alone is still counted
+     * when its parent is read (a parent's {@code max()} sees every row below it), and its column's note says so.
      *
      * @param tables each {@code NAME} (in schema public) or {@code SCHEMA.NAME}
      * @return this configuration
@@ -182,7 +184,9 @@ public final class AlignerConfiguration {
     }
 
     /**
-     * Tables whose data is not compared (a sequence feeding only these is reported as skipped).
+     * Tables whose data is not compared (a sequence feeding only these is reported as skipped). A partitioned table or
+     * inheritance parent is excluded with its partitions and children; a partition or child alone is still counted
+     * when its parent is read (a parent's {@code max()} sees every row below it), and its column's note says so.
      *
      * @param tables each {@code NAME} (in schema public) or {@code SCHEMA.NAME}
      * @return this configuration

@@ -77,7 +77,8 @@ public final class GuardOption<T> {
             AlignerConfiguration::excludeSequences);
     /** See {@link AlignerConfiguration#excludeTables(java.util.Collection)}. */
     public static final GuardOption<List<String>> EXCLUDE_TABLES = aligner("exclude-tables", "excludeTables",
-            List.of(), "Tables whose data is not compared; a sequence that feeds only these is skipped.",
+            List.of(), "Tables whose data is not compared (a partitioned table or parent with its partitions and "
+                    + "children); a sequence that feeds only these is skipped.",
             AlignerConfiguration::excludeTables);
     /** See {@link AlignerConfiguration#mappings(java.util.Collection)}; each entry as {@link SequenceMapping#parse}. */
     public static final GuardOption<List<String>> MAPPINGS = aligner("mappings", "mappings", List.of(),

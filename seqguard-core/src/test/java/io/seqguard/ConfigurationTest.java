@@ -118,4 +118,33 @@ class ConfigurationTest {
                 .satisfies(c -> assertThat(c.note()).contains("excludeTables"));
         assertThat(tableExcluded.action()).isEqualTo(RepairAction.NONE);
     }
+
+    @Test
+    void anExcludedParentTakesItsPartitionsWithItAndAnExcludedPartitionStillCountsThroughItsParent() {
+        db.execute("CREATE TABLE public.\"Ex Parts; x\" (id bigserial, day date NOT NULL) PARTITION BY RANGE (day)",
+                "CREATE TABLE public.ex_parts_2024 PARTITION OF public.\"Ex Parts; x\" FOR VALUES FROM "
+                        + "('2024-01-01') TO ('2025-01-01')",
+                "CREATE TABLE public.ex_parts_2025 PARTITION OF public.\"Ex Parts; x\" FOR VALUES FROM "
+                        + "('2025-01-01') TO ('2026-01-01')",
+                "INSERT INTO public.\"Ex Parts; x\" VALUES (100, '2024-06-01'), (5000, '2025-06-01')");
+        AlignmentReport parentExcluded = SequenceAligner.configure().dataSource(db.dataSource()).schemas("public")
+                .excludeTables("public.\"Ex Parts; x\"").load().verify();
+        SequenceReport skipped = find(parentExcluded, "Ex Parts; x_id_seq");
+        assertThat(skipped.status()).as("the partitions are not read on their own").isEqualTo(SequenceStatus.SKIPPED);
+        assertThat(skipped.columns()).filteredOn(c -> c.table().equals("ex_parts_2025")).singleElement()
+                .satisfies(c -> assertThat(c.note()).contains("excluded with its parent table public.Ex Parts; x"));
+
+        AlignmentReport partitionExcluded = SequenceAligner.configure().dataSource(db.dataSource())
+                .schemas("public").excludeTables("public.ex_parts_2025").load().verify();
+        SequenceReport counted = find(partitionExcluded, "Ex Parts; x_id_seq");
+        assertThat(counted.status()).isEqualTo(SequenceStatus.BEHIND);
+        assertThat(counted.dataBound()).as("the parent's max() sees the partition's rows").isEqualTo(5000L);
+        assertThat(counted.columns()).filteredOn(c -> c.table().equals("ex_parts_2025")).singleElement()
+                .satisfies(c -> assertThat(c.note()).contains("but its rows still count")
+                        .contains("exclude the parent to leave them out"));
+    }
+
+    private static SequenceReport find(AlignmentReport report, String name) {
+        return report.sequences().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+    }
 }

@@ -48,7 +48,9 @@ final class AlignOptions {
     List<String> schemas = new ArrayList<>();
 
     @Option(names = "--exclude", paramLabel = "NAME",
-            description = "A sequence to skip, or a table whose data is not compared; repeatable.")
+            description = "A sequence to skip, or a table whose data is not compared (a partitioned table or parent "
+                    + "with its partitions and children; a partition alone still counts in its parent's read); "
+                    + "repeatable.")
     List<String> excludes = new ArrayList<>();
 
     @Option(names = "--map", paramLabel = "SEQUENCE=TABLE.COLUMN",

@@ -427,19 +427,41 @@ final class CatalogReader {
                 c.compared = c.note == null;
                 c.readDirectly = c.compared;
             }
+            for (ColumnInfo parent : s.columns) {
+                // an excluded partitioned table or inheritance parent takes its partitions and children with it
+                if (!parent.excluded) {
+                    continue;
+                }
+                for (ColumnInfo c : s.columns) {
+                    if (!c.excluded && below(parent, c, descendants)) {
+                        c.excluded = true;
+                        c.compared = false;
+                        c.unreadable = false;
+                        c.readDirectly = false;
+                        c.note = "excluded with its parent table " + parent.displayTable() + " ("
+                                + config.getVocabulary().name("excludeTables") + ")";
+                    }
+                }
+            }
             for (ColumnInfo c : s.columns) {
                 // PostgreSQL checks privileges on the table a query names only: a partition or child the role may
-                // not read itself is read through a parent it may read
-                if (!c.compared && !c.unreadable) {
+                // not read itself is read through a parent it may read. An excluded one is read there too: a
+                // parent's max() sees every row below it
+                if (!c.compared && !c.unreadable && !c.excluded) {
                     continue;
                 }
                 for (ColumnInfo parent : s.columns) {
-                    if (parent != c && parent.compared && parent.readDirectly && parent.column.equals(c.column)
-                            && descendants.getOrDefault(parent.relOid, Set.of()).contains(c.relOid)) {
+                    if (parent.compared && parent.readDirectly && below(parent, c, descendants)) {
+                        c.note = c.excluded
+                                ? "excluded by configuration (" + config.getVocabulary().name("excludeTables")
+                                        + "), but its rows still count: the read of parent table "
+                                        + parent.displayTable() + " covers them (exclude the parent to leave them "
+                                        + "out)"
+                                : "covered by the read of parent table " + parent.displayTable();
+                        c.excluded = false;
                         c.compared = true;
                         c.unreadable = false;
                         c.readDirectly = false;
-                        c.note = "covered by the read of parent table " + parent.schema + "." + parent.table;
                         break;
                     }
                 }
@@ -452,6 +474,12 @@ final class CatalogReader {
                 }
             }
         }
+    }
+
+    /** Whether {@code c} is the same column of a partition or child, at any depth, of {@code parent}'s table. */
+    private static boolean below(ColumnInfo parent, ColumnInfo c, Map<Long, Set<Long>> descendants) {
+        return parent != c && parent.column.equals(c.column)
+                && descendants.getOrDefault(parent.relOid, Set.of()).contains(c.relOid);
     }
 
     private static String whyNotCompared(ColumnInfo c, Set<List<String>> excludedTables, String role,

@@ -124,6 +124,10 @@ final class ColumnInfo {
     }
 
     String displayName() {
-        return schema + "." + table + "." + column;
+        return displayTable() + "." + column;
+    }
+
+    String displayTable() {
+        return schema + "." + table;
     }
 }

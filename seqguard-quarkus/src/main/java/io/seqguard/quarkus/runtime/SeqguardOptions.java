@@ -54,7 +54,8 @@ public interface SeqguardOptions {
     Optional<String> excludeSequences();
 
     /**
-     * Tables whose data is not compared, comma-separated; a sequence that feeds only these is skipped.
+     * Tables whose data is not compared (a partitioned table or parent with its partitions and children),
+     * comma-separated; a sequence that feeds only these is skipped.
      *
      * @return the text
      */

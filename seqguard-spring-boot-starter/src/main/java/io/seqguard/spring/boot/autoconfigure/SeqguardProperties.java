@@ -34,7 +34,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param schemas Schemas to check. When empty, every schema but PostgreSQL's own. Each must exist.
  * @param excludeSchemas Schemas to leave out.
  * @param excludeSequences Sequences never to check or touch (reported as skipped), for example 'billing.legacy_seq'.
- * @param excludeTables Tables whose data is not compared; a sequence that feeds only these is skipped.
+ * @param excludeTables Tables whose data is not compared (a partitioned table or parent with its partitions and
+ *     children); a sequence that feeds only these is skipped.
  * @param mappings Columns a sequence feeds that the catalog cannot show (the sequence is used by application code), as
  *     'SEQUENCE=TABLE.COLUMN', for example 'billing.invoice_number_seq=billing.invoice.number'.
  * @param allowUnverified Sequences knowingly not verified (an invoice number only application code hands out), which
