@@ -3,6 +3,7 @@ package io.seqguard;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -124,6 +125,23 @@ public interface AlignmentReport {
      */
     default List<SequenceReport> unverified() {
         return sequences().stream().filter(SequenceReport::unverified).collect(Collectors.toList());
+    }
+
+    /**
+     * {@return the names to give {@link AlignerConfiguration#allowUnverified(java.util.Collection)} so that a run like
+     * this one is no longer incomplete: the sequences acknowledged already, then the {@link #unverified()} ones, each
+     * as {@link SequenceReport#qualifiedName()}. A setting replaces the list it had, so the first stay in it}
+     */
+    default List<String> acknowledgingAll() {
+        List<String> names = new ArrayList<>();
+        for (boolean acknowledged : new boolean[] {true, false}) {
+            for (SequenceReport s : sequences()) {
+                if (s.status().isUnverified() && s.acknowledged() == acknowledged) {
+                    names.add(s.qualifiedName());
+                }
+            }
+        }
+        return names;
     }
 
     /** {@return the highest share of its range any sequence has used, 0 when none is known} */

@@ -235,6 +235,11 @@ class SequenceAlignerTest {
                 .schemas("app", "other", HOSTILE_SCHEMA).allocation(AllocationRule.plain())
                 .allowUnverified("app.orphan_seq").load().verify();
         assertThat(oneOfTwo.unverified()).extracting(SequenceReport::displayName).containsExactly("app.inv_code_seq");
+        // what to set so that the run is no longer incomplete keeps the acknowledgement already made
+        assertThat(oneOfTwo.acknowledgingAll()).containsExactly("app.orphan_seq", "app.inv_code_seq");
+        assertThat(SequenceAligner.configure().dataSource(db.dataSource()).schemas("app", "other", HOSTILE_SCHEMA)
+                .allocation(AllocationRule.plain()).allowUnverified(oneOfTwo.acknowledgingAll()).load().verify()
+                .verdict()).isEqualTo(Verdict.ALIGNED);
     }
 
     /** The names a report lists as acknowledged are the ones allowUnverified takes: a hostile one comes quoted. */

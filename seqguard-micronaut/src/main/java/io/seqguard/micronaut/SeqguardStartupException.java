@@ -1,9 +1,6 @@
 package io.seqguard.micronaut;
 
-import io.seqguard.SequenceReport;
 import io.seqguard.StartupGuardException;
-
-import java.util.stream.Collectors;
 
 /**
  * The startup guard refused to let the application start on one Micronaut data source. The message is the guard's
@@ -31,8 +28,7 @@ public class SeqguardStartupException extends RuntimeException {
         if (cause.reason() != StartupGuardException.Reason.INCOMPLETE || cause.report() == null) {
             return "";
         }
-        String names = cause.report().unverified().stream().map(SequenceReport::qualifiedName)
-                .collect(Collectors.joining(","));
+        String names = String.join(",", cause.report().acknowledgingAll());
         return "\nTo acknowledge the ones that are knowingly not verified (a value only application code hands out), "
                 + "set " + prefix + "allow-unverified=" + names + "; to start while they stay unverified (the "
                 + "health endpoint then lists them), set " + prefix + "on-incomplete=warn.";

@@ -200,6 +200,36 @@ class SeqguardFailureAnalyzerTests {
     }
 
     /**
+     * An application role that row-level security lets see its tenant's rows only: the guard's pool is the fix. The
+     * acknowledgement proposed keeps the one already made (the property replaces the list).
+     */
+    @Test
+    void aTableTheApplicationsRoleSeesOnlyPartOfNamesAnotherPoolForTheGuard() {
+        String role = db.name() + "_tenant_app";
+        db.createRole(role, "secret");
+        db.execute("CREATE TABLE \"Tenant Orders; x\" (id bigserial PRIMARY KEY, tenant_id int NOT NULL)",
+                "INSERT INTO \"Tenant Orders; x\" VALUES (400, 2)",
+                "ALTER TABLE \"Tenant Orders; x\" ENABLE ROW LEVEL SECURITY",
+                "CREATE POLICY tenant_isolation ON \"Tenant Orders; x\""
+                        + " USING (tenant_id = current_setting('app.tenant_id', true)::int)",
+                "GRANT SELECT, INSERT ON \"Tenant Orders; x\" TO " + role,
+                "GRANT USAGE, SELECT, UPDATE ON SEQUENCE \"Tenant Orders; x_id_seq\" TO " + role,
+                "CREATE SEQUENCE \"Invoice No; x\"", "GRANT SELECT ON SEQUENCE \"Invoice No; x\" TO " + role);
+        Refusal refusal = refuse("spring.datasource.username=" + role, "spring.datasource.password=secret",
+                "seqguard.allow-unverified=public.\"Invoice No; x\"");
+        assertThat(refusal.guard.reason()).isEqualTo(Reason.INCOMPLETE);
+        assertThat(refusal.guard.report().unverified()).extracting(SequenceReport::status)
+                .containsExactly(SequenceStatus.NO_PRIVILEGE);
+        assertThat(refusal.analysis.getDescription()).contains("row-level security hides some of its rows");
+        assertThat(refusal.analysis.getAction()).contains("Where the connecting role (" + role + ") may not read a "
+                + "table, or every row of it (no privilege above), the guard can use another pool: a "
+                + "SeqguardConfigurationCustomizer bean calling guard.dataSource(...)")
+                .contains("set seqguard.allow-unverified=public.\"Invoice No; x\",public.\"Tenant Orders; x_id_seq\" ");
+        assertThat(db.queryForLong("SELECT last_value FROM \"Tenant Orders; x_id_seq\"")).as("not moved")
+                .isEqualTo(1L);
+    }
+
+    /**
      * The whole text a user reads for an incomplete run, word for word: a change to it is a change to what users
      * read, made on purpose. The database's name and URL differ from run to run and are put in afterwards.
      */
