@@ -52,13 +52,32 @@ class RowSecurityTest {
                         + "TO ('2026-01-01')",
                 "INSERT INTO rls.events (id, day) VALUES (3000, '2025-06-01')",
                 "ALTER TABLE rls.events_2025 ENABLE ROW LEVEL SECURITY",
+                // policies on a partitioned table, as multi-tenant schemas have them, filter only the queries that
+                // name it: its partitions, read one by one, show every row
+                "CREATE TABLE rls.visits (id bigserial, tenant_id int NOT NULL, day date NOT NULL) "
+                        + "PARTITION BY RANGE (day)",
+                "CREATE TABLE rls.\"visits 2025; x\" PARTITION OF rls.visits FOR VALUES FROM ('2025-01-01') "
+                        + "TO ('2026-01-01')",
+                "CREATE TABLE rls.visits_2026 PARTITION OF rls.visits FOR VALUES FROM ('2026-01-01') "
+                        + "TO ('2027-01-01')",
+                "INSERT INTO rls.visits (id, tenant_id, day) VALUES (10, 1, '2025-03-01'), (900, 2, '2026-03-01')",
+                "ALTER TABLE rls.visits ENABLE ROW LEVEL SECURITY",
+                "CREATE POLICY tenant_isolation ON rls.visits"
+                        + " USING (tenant_id = current_setting('app.tenant_id', true)::int)",
+                // and one whose partition the role may not read: not every row can be seen
+                "CREATE TABLE rls.stays (id bigserial, tenant_id int NOT NULL, day date NOT NULL) "
+                        + "PARTITION BY RANGE (day)",
+                "CREATE TABLE rls.stays_2025 PARTITION OF rls.stays FOR VALUES FROM ('2025-01-01') "
+                        + "TO ('2026-01-01')",
+                "ALTER TABLE rls.stays ENABLE ROW LEVEL SECURITY",
                 "ALTER SCHEMA rls OWNER TO " + owner,
                 "ALTER TABLE rls.\"Tenant Orders; x\" OWNER TO " + owner,
                 "ALTER TABLE rls.audit OWNER TO " + owner,
                 "ALTER TABLE rls.events OWNER TO " + owner,
                 "ALTER TABLE rls.events_2025 OWNER TO " + owner,
                 "GRANT USAGE ON SCHEMA rls TO " + app + ", " + bypass,
-                "GRANT SELECT ON rls.\"Tenant Orders; x\", rls.audit, rls.events TO " + app + ", " + bypass,
+                "GRANT SELECT ON rls.\"Tenant Orders; x\", rls.audit, rls.events, rls.visits, rls.\"visits 2025; x\", "
+                        + "rls.visits_2026, rls.stays TO " + app + ", " + bypass,
                 "GRANT SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA rls TO " + app + ", " + bypass);
     }
 
@@ -112,6 +131,21 @@ class RowSecurityTest {
         assertThat(events.status()).as("verified (another test's repair may have moved it)")
                 .isIn(SequenceStatus.BEHIND, SequenceStatus.ALIGNED);
         assertThat(events.dataBound()).isEqualTo(3000L);
+    }
+
+    @Test
+    void aPartitionedTablesPoliciesDoNotHideTheRowsOfPartitionsReadOneByOne() {
+        AlignmentReport report = aligner(app).verify();
+        SequenceReport visits = find(report, "visits_id_seq");
+        assertThat(visits.status()).isIn(SequenceStatus.BEHIND, SequenceStatus.ALIGNED);
+        assertThat(visits.dataBound()).isEqualTo(900L);
+        assertThat(visits.columns()).filteredOn(c -> c.table().equals("visits")).singleElement()
+                .satisfies(c -> assertThat(c.note()).contains("row-level security")
+                        .contains("a partitioned table holds no rows of its own: each of its partitions is read"));
+        SequenceReport stays = find(report, "stays_id_seq");
+        assertThat(stays.status()).isEqualTo(SequenceStatus.NO_PRIVILEGE);
+        assertThat(stays.reason()).contains("rls.stays.id: row-level security")
+                .contains("rls.stays_2025.id: the connecting role may not read it");
     }
 
     @Test

@@ -113,7 +113,8 @@ final class CatalogReader {
                 UNION
                 SELECT down.root, i.inhrelid FROM down JOIN pg_inherits i ON i.inhparent = down.rel
             )
-            SELECT root::bigint, rel::bigint FROM down
+            SELECT down.root::bigint, down.rel::bigint, c.relkind = 'p'
+            FROM down JOIN pg_class c ON c.oid = down.rel
             """;
 
     /**
@@ -418,7 +419,8 @@ final class CatalogReader {
         for (String name : config.getExcludedTables()) {
             excludedTables.add(SqlNames.parseQualified(name, "excludeTables"));
         }
-        Map<Long, Set<Long>> descendants = descendants(connection, sequences);
+        Set<Long> partitioned = new HashSet<>();
+        Map<Long, Set<Long>> descendants = descendants(connection, sequences, partitioned);
         for (SequenceInfo s : sequences.values()) {
             for (ColumnInfo c : s.columns) {
                 c.excluded = excludedTables.contains(List.of(c.schema, c.table));
@@ -467,6 +469,16 @@ final class CatalogReader {
                 }
             }
             for (ColumnInfo c : s.columns) {
+                // a partitioned table holds no rows of its own: when the role may not read it (or not every row:
+                // policies on it filter only queries that name it) but reads each of its partitions, it is covered
+                if (c.unreadable && c.relkind == 'p'
+                        && everyPartitionCompared(c, s.columns, descendants, partitioned)) {
+                    c.note = "not read itself (" + c.note + "), but a partitioned table holds no rows of its own: "
+                            + "each of its partitions is read";
+                    c.unreadable = false;
+                }
+            }
+            for (ColumnInfo c : s.columns) {
                 Set<Long> below = descendants.get(c.relOid);
                 if (below != null && c.readDirectly) {
                     // a max() over a parent locks every descendant and its indexes too
@@ -474,6 +486,19 @@ final class CatalogReader {
                 }
             }
         }
+    }
+
+    /** Whether every partition below the partitioned table that holds rows has the column compared. */
+    private static boolean everyPartitionCompared(ColumnInfo parent, List<ColumnInfo> columns,
+            Map<Long, Set<Long>> descendants, Set<Long> partitioned) {
+        Set<Long> leaves = new HashSet<>(descendants.getOrDefault(parent.relOid, Set.of()));
+        leaves.removeAll(partitioned);
+        for (ColumnInfo c : columns) {
+            if (c.compared && below(parent, c, descendants)) {
+                leaves.remove(c.relOid);
+            }
+        }
+        return leaves.isEmpty();
     }
 
     /** Whether {@code c} is the same column of a partition or child, at any depth, of {@code parent}'s table. */
@@ -514,8 +539,9 @@ final class CatalogReader {
         return null;
     }
 
-    private static Map<Long, Set<Long>> descendants(Connection connection, Map<Long, SequenceInfo> sequences)
-            throws SQLException {
+    /** Each table's partitions and children at any depth; the partitioned ones among them go to {@code partitioned}. */
+    private static Map<Long, Set<Long>> descendants(Connection connection, Map<Long, SequenceInfo> sequences,
+            Set<Long> partitioned) throws SQLException {
         Set<Long> tables = new HashSet<>();
         for (SequenceInfo s : sequences.values()) {
             for (ColumnInfo c : s.columns) {
@@ -531,6 +557,9 @@ final class CatalogReader {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     result.computeIfAbsent(rs.getLong(1), k -> new HashSet<>()).add(rs.getLong(2));
+                    if (rs.getBoolean(3)) {
+                        partitioned.add(rs.getLong(2));
+                    }
                 }
             }
         }
