@@ -82,9 +82,13 @@ class PrivilegeTest {
 
     @Test
     void anUnreadableTableMakesTheSequenceUnverifiedWithTheGrantToAdd() {
-        SequenceReport secret = find(aligner().verify(), "secret_id_seq");
+        AlignmentReport report = aligner().verify();
+        SequenceReport secret = find(report, "secret_id_seq");
         assertThat(secret.status()).isEqualTo(SequenceStatus.NO_PRIVILEGE);
         assertThat(secret.reason()).contains("GRANT SELECT ON priv.secret TO " + ROLE);
+        assertThat(secret.columns()).singleElement().satisfies(c -> assertThat(c.note()).contains("GRANT SELECT"));
+        assertThat(report.toText().split("GRANT SELECT ON priv.secret TO ", -1)).as("the text says it once")
+                .hasSize(2);
     }
 
     @Test

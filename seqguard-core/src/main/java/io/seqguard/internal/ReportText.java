@@ -143,7 +143,8 @@ final class ReportText {
                 if (c.citusTable() != null) {
                     details.append(" (Citus ").append(c.citusTable()).append(" table)");
                 }
-                if (c.note() != null) {
+                // an unreadable column's note is quoted whole in the reason below: once is enough
+                if (c.note() != null && (s.reason() == null || !s.reason().contains(c.note()))) {
                     details.append(": ").append(c.note());
                 }
                 details.append('\n');
