@@ -155,6 +155,36 @@ class SequenceAlignerTest {
                 .as("verify never calls or sets a sequence").isEqualTo(1L);
     }
 
+    /** An id column of a domain over an integer type, as schemas that name their key types have it. */
+    @Test
+    void aColumnOfADomainIsComparedAsTheTypeItIsOver() {
+        db.execute("DROP SCHEMA IF EXISTS dom CASCADE", "CREATE SCHEMA dom",
+                "CREATE DOMAIN dom.\"Customer Id; x\" AS bigint CHECK (VALUE > 0)",
+                "CREATE DOMAIN dom.vip_id AS dom.\"Customer Id; x\"",
+                "CREATE DOMAIN dom.small_id AS smallint",
+                // a domain cannot be serial or identity: the default names the sequence, as a Flyway script has it
+                "CREATE SEQUENCE dom.customer_id_seq",
+                "CREATE TABLE dom.customer (id dom.\"Customer Id; x\" PRIMARY KEY "
+                        + "DEFAULT nextval('dom.customer_id_seq'))",
+                "CREATE TABLE dom.vip (id dom.vip_id PRIMARY KEY)",
+                "CREATE SEQUENCE dom.vip_id_seq OWNED BY dom.vip.id",
+                "ALTER TABLE dom.vip ALTER COLUMN id SET DEFAULT nextval('dom.vip_id_seq')",
+                "CREATE TABLE dom.tiny (id dom.small_id PRIMARY KEY)",
+                "CREATE SEQUENCE dom.tiny_id_seq OWNED BY dom.tiny.id",
+                "INSERT INTO dom.customer VALUES (300)", "INSERT INTO dom.vip VALUES (40)",
+                "INSERT INTO dom.tiny VALUES (7)");
+        AlignmentReport repaired = SequenceAligner.configure().dataSource(db.dataSource()).schemas("dom")
+                .allocation(AllocationRule.plain()).load().repair();
+        Map<String, SequenceReport> seq = bySequence(repaired);
+        assertThat(seq.get("dom.customer_id_seq").dataBound()).isEqualTo(300L);
+        assertThat(seq.get("dom.customer_id_seq").nextValue()).isEqualTo(301L);
+        assertThat(seq.get("dom.vip_id_seq").dataBound()).as("a domain over a domain").isEqualTo(40L);
+        assertThat(seq.get("dom.tiny_id_seq").dataBound()).isEqualTo(7L);
+        assertThat(repaired.verdict()).isEqualTo(Verdict.ALIGNED);
+        assertThatCode(() -> db.execute("INSERT INTO dom.customer DEFAULT VALUES",
+                "INSERT INTO dom.vip DEFAULT VALUES")).doesNotThrowAnyException();
+    }
+
     @Test
     void theSummaryCountsOneSequenceInTheSingular() {
         db.execute("DROP SCHEMA IF EXISTS one_seq CASCADE", "CREATE SCHEMA one_seq",

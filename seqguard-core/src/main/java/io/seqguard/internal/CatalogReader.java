@@ -85,7 +85,9 @@ final class CatalogReader {
                        (SELECT pg_get_expr(ad.adbin, ad.adrelid) FROM pg_attrdef ad WHERE ad.oid = f.attrdef) END,
                    tn.nspname, t.relname, a.attname,
                    format('%I.%I', tn.nspname, t.relname), quote_ident(a.attname),
-                   format_type(a.atttypid, a.atttypmod), a.atttypid::int, t.relkind::text,
+                   format_type(a.atttypid, a.atttypmod),
+                   -- a domain is compared as the type it is over (two levels deep; a deeper one is not compared)
+                   coalesce(nullif(b1.typbasetype, 0), nullif(ty.typbasetype, 0), a.atttypid)::int, t.relkind::text,
                    has_schema_privilege(tn.oid, 'USAGE') AND has_column_privilege(t.oid, a.attnum, 'SELECT'),
                    ix.leading_btree, ix.indexes, has_schema_privilege(tn.oid, 'USAGE'),
                    -- null: every row is visible to the role; otherwise policies filter what it sees, true when
@@ -96,6 +98,8 @@ final class CatalogReader {
             JOIN pg_class t ON t.oid = f.rel
             JOIN pg_namespace tn ON tn.oid = t.relnamespace
             JOIN pg_attribute a ON a.attrelid = f.rel AND a.attnum = f.att AND NOT a.attisdropped
+            JOIN pg_type ty ON ty.oid = a.atttypid
+            LEFT JOIN pg_type b1 ON b1.oid = ty.typbasetype
             -- one pass over the table's indexes: how many (a max() locks them all) and whether a plain btree leads
             -- with the column (max() then reads one index entry instead of the table)
             CROSS JOIN LATERAL (
