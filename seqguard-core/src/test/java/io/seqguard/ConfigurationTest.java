@@ -82,6 +82,18 @@ class ConfigurationTest {
                 .verify()).isInstanceOf(SeqguardException.class).hasMessageContaining("schema nope does not exist");
     }
 
+    /** An unquoted name folds to lower case, as in SQL: the schema spelled with capitals is named, quoted. */
+    @Test
+    void aSchemaNamedWithoutItsQuotesNamesTheQuotedSpelling() {
+        db.execute("CREATE SCHEMA IF NOT EXISTS \"Billing EU; x\"");
+        assertThatThrownBy(() -> SequenceAligner.configure().dataSource(db.dataSource()).schemas("Billing EU; x")
+                .load().verify()).isInstanceOf(UnknownObjectException.class)
+                .hasMessageContaining("schema billing eu; x does not exist in this database. This database has "
+                        + "\"Billing EU; x\": write the name in double quotes, as SQL does, to keep its case");
+        assertThat(SequenceAligner.configure().dataSource(db.dataSource()).schemas("\"Billing EU; x\"").load()
+                .verify().sequences()).isEmpty();
+    }
+
     @Test
     void aMappingToSomethingMissingFailsNamingIt() {
         db.execute("CREATE SEQUENCE IF NOT EXISTS public.cfg_seq", "CREATE TABLE IF NOT EXISTS public.cfg_t (n int)");

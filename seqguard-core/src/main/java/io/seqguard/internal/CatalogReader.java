@@ -275,10 +275,23 @@ final class CatalogReader {
             }
         }
         if (!wanted.isEmpty()) {
+            // a name given unquoted folds to lower case: a schema spelled otherwise is the likely meaning
+            List<String> spelledOtherwise = new ArrayList<>();
+            try (PreparedStatement ps = connection.prepareStatement(
+                    "SELECT nspname FROM pg_namespace WHERE lower(nspname) = ANY (?::text[]) ORDER BY nspname")) {
+                ps.setArray(1, textArray(connection, wanted));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        spelledOtherwise.add(SqlNames.quote(rs.getString(1)));
+                    }
+                }
+            }
             throw new UnknownObjectException(config.getVocabulary().name("schemas") + ": schema "
-                    + String.join(", ", wanted)
-                    + " does not exist in this database. Check the name (unquoted names fold to lower case) or "
-                    + "remove it from the configured schemas.");
+                    + String.join(", ", wanted) + " does not exist in this database. "
+                    + (spelledOtherwise.isEmpty() ? "Check the name (unquoted names fold to lower case)"
+                            : "This database has " + String.join(", ", spelledOtherwise) + ": write the name in double "
+                                    + "quotes, as SQL does, to keep its case (" + spelledOtherwise.get(0) + ")")
+                    + " or remove it from the configured schemas.");
         }
     }
 
