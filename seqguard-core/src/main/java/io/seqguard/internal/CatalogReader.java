@@ -505,13 +505,16 @@ final class CatalogReader {
         }
     }
 
-    /** Whether every partition below the partitioned table that holds rows has the column compared. */
+    /**
+     * Whether every partition below the partitioned table that holds rows has the column compared (or excluded by
+     * configuration: its rows are not to count).
+     */
     private static boolean everyPartitionCompared(ColumnInfo parent, List<ColumnInfo> columns,
             Map<Long, Set<Long>> descendants, Set<Long> partitioned) {
         Set<Long> leaves = new HashSet<>(descendants.getOrDefault(parent.relOid, Set.of()));
         leaves.removeAll(partitioned);
         for (ColumnInfo c : columns) {
-            if (c.compared && below(parent, c, descendants)) {
+            if ((c.compared || c.excluded) && below(parent, c, descendants)) {
                 leaves.remove(c.relOid);
             }
         }
