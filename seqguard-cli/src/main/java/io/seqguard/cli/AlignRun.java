@@ -328,9 +328,12 @@ final class AlignRun {
     /** A password given or typed; none at all (no terminal to ask at, an empty line) is a usage error. */
     private String typed(String option, char[] password, String variable) {
         if (password.length == 0) {
+            // without a terminal (a script, a pipe) there is no prompt to type at: only the variable helps
             throw new CommandLine.ParameterException(commandLine, option + ": no password was given"
-                    + (System.console() == null ? " (there is no terminal to ask at)" : "") + "; type it at the "
-                    + "prompt, or set the " + variable + " variable and leave " + option + " out");
+                    + (System.console() == null ? " and there is no terminal to ask at: set the " + variable
+                            + " variable and leave " + option + " out"
+                            : "; type it at the prompt, or set the " + variable + " variable and leave " + option
+                                    + " out"));
         }
         return new String(password);
     }
