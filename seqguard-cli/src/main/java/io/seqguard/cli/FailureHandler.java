@@ -13,8 +13,11 @@ final class FailureHandler implements IExecutionExceptionHandler {
     public int handleExecutionException(Exception e, CommandLine commandLine, ParseResult parseResult) {
         boolean verbose = parseResult.subcommand() != null && parseResult.subcommand().hasMatchedOption("--verbose");
         // a name the engine parses only when it runs (an --exclude pattern) fails there, in the method's words
-        commandLine.getErr().println("seqguard: " + (e instanceof IllegalArgumentException
-                ? CliVocabulary.INSTANCE.inOptionWords((IllegalArgumentException) e) : e.getMessage()));
+        String message = e instanceof IllegalArgumentException
+                ? CliVocabulary.INSTANCE.inOptionWords((IllegalArgumentException) e) : String.valueOf(e.getMessage());
+        // the guard's messages begin with the command ("seqguard repair could not ..."): said once after the prefix
+        commandLine.getErr().println("seqguard: " + (message.startsWith("seqguard ")
+                ? message.substring("seqguard ".length()) : message));
         if (verbose) {
             e.printStackTrace(commandLine.getErr());
         }

@@ -104,7 +104,7 @@ class CliWordsTest {
     void aRepairThatCannotConnectSpeaksAsTheCommand() {
         CliTest.Run run = CliTest.run(Map.of(), "repair", "--url", "jdbc:postgresql://127.0.0.1:1/none");
         assertThat(run.code()).isEqualTo(ExitCode.FAILURE);
-        assertThat(run.err()).startsWith("seqguard: seqguard repair could not borrow a connection: ")
+        assertThat(run.err()).startsWith("seqguard: repair could not borrow a connection: ")
                 .doesNotContain("startup guard");
     }
 
