@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 
 /**
  * Finds every sequence in scope and every column it feeds, through {@code pg_depend} (never by name patterns): owned
@@ -110,26 +109,6 @@ final class CatalogReader {
                 FROM pg_index i WHERE i.indrelid = t.oid) ix
             """;
 
-    /** Every (ancestor, descendant) pair below the given tables, at any depth (partitions and inheritance). */
-    private static final String DESCENDANTS = """
-            WITH RECURSIVE down(root, rel) AS (
-                SELECT inhparent, inhrelid FROM pg_inherits WHERE inhparent = ANY (?::oid[])
-                UNION
-                SELECT down.root, i.inhrelid FROM down JOIN pg_inherits i ON i.inhparent = down.rel
-            )
-            SELECT down.root::bigint, down.rel::bigint, c.relkind = 'p'
-            FROM down JOIN pg_class c ON c.oid = down.rel
-            """;
-
-    /**
-     * A default that hands out the sequence's value as it is: {@code nextval('x'::regclass)}, possibly cast to an
-     * integer type. Anything else ({@code 'INV-' || nextval('x')}, {@code nextval('x') * 10}) cannot be compared.
-     */
-    private static final Pattern PLAIN_NEXTVAL = Pattern.compile(
-            "^\\(*nextval\\('(?:[^']|'')+'::regclass\\)\\)*(?:::(?:bigint|integer|smallint|numeric))?\\)*$");
-
-    private static final String UNREADABLE = "the connecting role may not read it: ";
-    private static final String FILTERED = "row-level security hides some of its rows from the connecting role";
     /** Unlogged sequences are written to no WAL: nothing that replicates a database carries them. */
     static final String UNLOGGED = "unlogged: no replication carries it (logical replication of sequences skips it, "
             + "a promoted standby and crash recovery reset it): give the old primary as a witness (source) to carry "
@@ -142,6 +121,7 @@ final class CatalogReader {
      * "id" and "bigint". Parts are read on several workers at once.
      */
     private final Map<String, String> shared = new ConcurrentHashMap<>();
+    private final ColumnClassifier classifier;
     /** The application's search_path, for discovered mappings' unqualified names. */
     private final List<String> searchPath;
 
@@ -159,6 +139,7 @@ final class CatalogReader {
 
     CatalogReader(AlignerConfiguration config, List<String> searchPath) {
         this.config = config;
+        this.classifier = new ColumnClassifier(config);
         this.searchPath = List.copyOf(searchPath);
     }
 
@@ -256,7 +237,7 @@ final class CatalogReader {
             s.mappingNotes.addAll(scope.mappings().notes().getOrDefault(s.oid, List.of()));
         }
         readColumns(connection, sequences, mapped);
-        classify(connection, sequences);
+        classifier.classify(connection, sequences);
         scope.read().putAll(sequences);
     }
 
@@ -362,12 +343,12 @@ final class CatalogReader {
             } else if (!s.schemaUsage || !(s.canSelect || s.canUsage)) {
                 List<String> grants = new ArrayList<>();
                 if (!s.schemaUsage) {
-                    grants.add("GRANT USAGE ON SCHEMA " + quoteForHint(s.schema) + " TO " + s.role);
+                    grants.add("GRANT USAGE ON SCHEMA " + SqlNames.quote(s.schema) + " TO " + s.role);
                 }
                 if (!(s.canSelect || s.canUsage)) {
                     grants.add("GRANT SELECT ON SEQUENCE " + s.ident + " TO " + s.role);
                 }
-                s.skipReason = "the connecting role may not read it: " + String.join("; ", grants) + " to check it";
+                s.skipReason = ColumnClassifier.UNREADABLE + String.join("; ", grants) + " to check it";
                 s.noPrivilege = true;
             }
         }
@@ -430,162 +411,6 @@ final class CatalogReader {
         }
     }
 
-    /** Decides which columns are compared, and which are covered by a parent table's read. */
-    private void classify(Connection connection, Map<Long, SequenceInfo> sequences) throws SQLException {
-        Set<List<String>> excludedTables = new HashSet<>();
-        for (String name : config.getExcludedTables()) {
-            excludedTables.add(SqlNames.parseQualified(name, "excludeTables"));
-        }
-        Set<Long> partitioned = new HashSet<>();
-        Map<Long, Set<Long>> descendants = descendants(connection, sequences, partitioned);
-        for (SequenceInfo s : sequences.values()) {
-            for (ColumnInfo c : s.columns) {
-                c.excluded = excludedTables.contains(List.of(c.schema, c.table));
-                c.note = whyNotCompared(c, excludedTables, s.role, config.getVocabulary().name("excludeTables"));
-                c.unreadable = c.note != null && (c.note.startsWith(UNREADABLE) || c.note.startsWith(FILTERED));
-                c.compared = c.note == null;
-                c.readDirectly = c.compared;
-            }
-            for (ColumnInfo parent : s.columns) {
-                // an excluded partitioned table or inheritance parent takes its partitions and children with it
-                if (!parent.excluded) {
-                    continue;
-                }
-                for (ColumnInfo c : s.columns) {
-                    if (!c.excluded && below(parent, c, descendants)) {
-                        c.excluded = true;
-                        c.compared = false;
-                        c.unreadable = false;
-                        c.readDirectly = false;
-                        c.note = "excluded with its parent table " + parent.displayTable() + " ("
-                                + config.getVocabulary().name("excludeTables") + ")";
-                    }
-                }
-            }
-            for (ColumnInfo c : s.columns) {
-                // PostgreSQL checks privileges on the table a query names only: a partition or child the role may
-                // not read itself is read through a parent it may read. An excluded one is read there too: a
-                // parent's max() sees every row below it
-                if (!c.compared && !c.unreadable && !c.excluded) {
-                    continue;
-                }
-                for (ColumnInfo parent : s.columns) {
-                    if (parent.compared && parent.readDirectly && below(parent, c, descendants)) {
-                        c.note = c.excluded
-                                ? "excluded by configuration (" + config.getVocabulary().name("excludeTables")
-                                        + "), but its rows still count: the read of parent table "
-                                        + parent.displayTable() + " covers them (exclude the parent to leave them "
-                                        + "out)"
-                                : "covered by the read of parent table " + parent.displayTable();
-                        c.excluded = false;
-                        c.compared = true;
-                        c.unreadable = false;
-                        c.readDirectly = false;
-                        break;
-                    }
-                }
-            }
-            for (ColumnInfo c : s.columns) {
-                // a partitioned table holds no rows of its own: when the role may not read it (or not every row:
-                // policies on it filter only queries that name it) but reads each of its partitions, it is covered
-                if (c.unreadable && c.relkind == 'p'
-                        && everyPartitionCompared(c, s.columns, descendants, partitioned)) {
-                    c.note = "not read itself (" + c.note + "), but a partitioned table holds no rows of its own: "
-                            + "each of its partitions is read";
-                    c.unreadable = false;
-                }
-            }
-            for (ColumnInfo c : s.columns) {
-                Set<Long> below = descendants.get(c.relOid);
-                if (below != null && c.readDirectly) {
-                    // a max() over a parent locks every descendant and its indexes too
-                    c.lockWeightExtra = below.size() * 2;
-                }
-            }
-        }
-    }
-
-    /**
-     * Whether every partition below the partitioned table that holds rows has the column compared (or excluded by
-     * configuration: its rows are not to count).
-     */
-    private static boolean everyPartitionCompared(ColumnInfo parent, List<ColumnInfo> columns,
-            Map<Long, Set<Long>> descendants, Set<Long> partitioned) {
-        Set<Long> leaves = new HashSet<>(descendants.getOrDefault(parent.relOid, Set.of()));
-        leaves.removeAll(partitioned);
-        for (ColumnInfo c : columns) {
-            if ((c.compared || c.excluded) && below(parent, c, descendants)) {
-                leaves.remove(c.relOid);
-            }
-        }
-        return leaves.isEmpty();
-    }
-
-    /** Whether {@code c} is the same column of a partition or child, at any depth, of {@code parent}'s table. */
-    private static boolean below(ColumnInfo parent, ColumnInfo c, Map<Long, Set<Long>> descendants) {
-        return parent != c && parent.column.equals(c.column)
-                && descendants.getOrDefault(parent.relOid, Set.of()).contains(c.relOid);
-    }
-
-    private static String whyNotCompared(ColumnInfo c, Set<List<String>> excludedTables, String role,
-            String excludeTables) {
-        if (excludedTables.contains(List.of(c.schema, c.table))) {
-            return "table excluded by configuration (" + excludeTables + ")";
-        }
-        if ("rp".indexOf(c.relkind) < 0) {
-            return "not a table (relkind '" + c.relkind + "'): its rows live elsewhere";
-        }
-        boolean declared = c.sources.contains(ColumnSource.OWNED) || c.sources.contains(ColumnSource.IDENTITY)
-                || c.sources.contains(ColumnSource.MAPPED) || c.sources.contains(ColumnSource.ENTITY);
-        if (!declared && c.defaultExpression != null && !PLAIN_NEXTVAL.matcher(c.defaultExpression).matches()) {
-            return "default " + c.defaultExpression + " is not a plain nextval(); its values cannot be compared "
-                    + "(map the sequence to a numeric column if one holds its values)";
-        }
-        if (!c.numericType()) {
-            return "column type " + c.dataType + " cannot be compared with a sequence value";
-        }
-        if (!c.canRead) {
-            return UNREADABLE + (c.schemaUsage ? "" : "GRANT USAGE ON SCHEMA " + quoteForHint(c.schema) + " TO " + role
-                    + "; ") + "GRANT SELECT ON " + c.tableIdent + " TO " + role + " to check it";
-        }
-        if (c.rowsFiltered) {
-            // a max() over the rows a policy lets through could miss the highest id
-            return FILTERED + (c.filteredForOwner
-                    ? " (it forces row-level security on its owner): ALTER TABLE " + c.tableIdent
-                            + " NO FORCE ROW LEVEL SECURITY, or connect as a role with BYPASSRLS, to check it"
-                    : ": connect as its owner or as a role with BYPASSRLS (ALTER ROLE " + role + " BYPASSRLS) to "
-                            + "check it");
-        }
-        return null;
-    }
-
-    /** Each table's partitions and children at any depth; the partitioned ones among them go to {@code partitioned}. */
-    private static Map<Long, Set<Long>> descendants(Connection connection, Map<Long, SequenceInfo> sequences,
-            Set<Long> partitioned) throws SQLException {
-        Set<Long> tables = new HashSet<>();
-        for (SequenceInfo s : sequences.values()) {
-            for (ColumnInfo c : s.columns) {
-                tables.add(c.relOid);
-            }
-        }
-        Map<Long, Set<Long>> result = new HashMap<>();
-        if (tables.isEmpty()) {
-            return result;
-        }
-        try (PreparedStatement ps = connection.prepareStatement(DESCENDANTS)) {
-            ps.setArray(1, connection.createArrayOf("bigint", tables.toArray(new Long[0])));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    result.computeIfAbsent(rs.getLong(1), k -> new HashSet<>()).add(rs.getLong(2));
-                    if (rs.getBoolean(3)) {
-                        partitioned.add(rs.getLong(2));
-                    }
-                }
-            }
-        }
-        return result;
-    }
-
     private static List<String> schemaNames(List<String> names, String property) {
         List<String> result = new ArrayList<>();
         for (String name : names) {
@@ -600,9 +425,5 @@ final class CatalogReader {
 
     private static Array textArray(Connection connection, java.util.Collection<String> values) throws SQLException {
         return connection.createArrayOf("text", values.toArray(new String[0]));
-    }
-
-    private static String quoteForHint(String name) {
-        return SqlNames.quote(name);
     }
 }
