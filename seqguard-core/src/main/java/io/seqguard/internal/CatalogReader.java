@@ -90,9 +90,8 @@ final class CatalogReader {
                    has_schema_privilege(tn.oid, 'USAGE') AND has_column_privilege(t.oid, a.attnum, 'SELECT'),
                    ix.leading_btree, ix.indexes, has_schema_privilege(tn.oid, 'USAGE'),
                    -- null: every row is visible to the role; otherwise policies filter what it sees, true when
-                   -- only because the table forces them on its owner
-                   CASE WHEN t.relrowsecurity AND row_security_active(t.oid)
-                       THEN t.relforcerowsecurity AND pg_has_role(t.relowner, 'USAGE') END
+                   -- the table forces them on its owner too
+                   CASE WHEN t.relrowsecurity AND row_security_active(t.oid) THEN t.relforcerowsecurity END
             FROM feeds f
             JOIN pg_class t ON t.oid = f.rel
             JOIN pg_namespace tn ON tn.oid = t.relnamespace
@@ -398,9 +397,8 @@ final class CatalogReader {
                     }
                     c.defaultExpression = rs.getString(5);
                     c.schemaUsage = rs.getBoolean(17);
-                    boolean forcedOnOwner = rs.getBoolean(18);
+                    c.forcedOnOwner = rs.getBoolean(18);
                     c.rowsFiltered = !rs.wasNull();
-                    c.filteredForOwner = c.rowsFiltered && forcedOnOwner;
                     c.entities.addAll(entities.getOrDefault(List.of(s.oid, c.relOid, (long) c.attnum), List.of()));
                     s.columns.add(c);
                 }

@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -55,12 +56,13 @@ final class ColumnClassifier {
         for (String name : config.getExcludedTables()) {
             excludedTables.add(SqlNames.parseQualified(name, "excludeTables"));
         }
+        String excludeTables = config.getVocabulary().name("excludeTables");
         Set<Long> partitioned = new HashSet<>();
         Map<Long, Set<Long>> descendants = descendants(connection, sequences, partitioned);
         for (SequenceInfo s : sequences.values()) {
             for (ColumnInfo c : s.columns) {
                 c.excluded = excludedTables.contains(List.of(c.schema, c.table));
-                c.note = whyNotCompared(c, excludedTables, s.role, config.getVocabulary().name("excludeTables"));
+                c.note = whyNotCompared(c, excludedTables, s.role, excludeTables);
                 c.unreadable = c.note != null && (c.note.startsWith(UNREADABLE) || c.note.startsWith(FILTERED));
                 c.compared = c.note == null;
                 c.readDirectly = c.compared;
@@ -76,8 +78,8 @@ final class ColumnClassifier {
                         c.compared = false;
                         c.unreadable = false;
                         c.readDirectly = false;
-                        c.note = "excluded with its parent table " + parent.displayTable() + " ("
-                                + config.getVocabulary().name("excludeTables") + ")";
+                        c.note = "excluded with its parent table " + parent.displayTable() + " (" + excludeTables
+                                + ")";
                     }
                 }
             }
@@ -91,10 +93,9 @@ final class ColumnClassifier {
                 for (ColumnInfo parent : s.columns) {
                     if (parent.compared && parent.readDirectly && below(parent, c, descendants)) {
                         c.note = c.excluded
-                                ? "excluded by configuration (" + config.getVocabulary().name("excludeTables")
-                                        + "), but its rows still count: the read of parent table "
-                                        + parent.displayTable() + " covers them (exclude the parent to leave them "
-                                        + "out)"
+                                ? "excluded by configuration (" + excludeTables + "), but its rows still count: "
+                                        + "the read of parent table " + parent.displayTable() + " covers them "
+                                        + "(exclude the parent to leave them out)"
                                 : "covered by the read of parent table " + parent.displayTable();
                         c.excluded = false;
                         c.compared = true;
@@ -107,11 +108,29 @@ final class ColumnClassifier {
             for (ColumnInfo c : s.columns) {
                 // a partitioned table holds no rows of its own: when the role may not read it (or not every row:
                 // policies on it filter only queries that name it) but reads each of its partitions, it is covered
-                if (c.unreadable && c.relkind == 'p'
-                        && everyPartitionCompared(c, s.columns, descendants, partitioned)) {
+                if (!c.unreadable || c.relkind != 'p') {
+                    continue;
+                }
+                // an excluded partition still counts, as it does in the parent's read: then it is read on its own
+                List<ColumnInfo> excluded = new ArrayList<>();
+                for (ColumnInfo d : s.columns) {
+                    if (d.excluded && below(c, d, descendants) && !partitioned.contains(d.relOid)
+                            && whyNotCompared(d, Set.of(), s.role, excludeTables) == null) {
+                        excluded.add(d);
+                    }
+                }
+                if (everyPartitionCompared(c, s.columns, descendants, partitioned, excluded)) {
                     c.note = "not read itself (" + c.note + "), but a partitioned table holds no rows of its own: "
                             + "each of its partitions is read";
                     c.unreadable = false;
+                    for (ColumnInfo d : excluded) {
+                        d.note = "excluded by configuration (" + excludeTables + "), but its rows still count, as in "
+                                + "a read of parent table " + c.displayTable() + ", which is read through its "
+                                + "partitions (exclude the parent to leave them out)";
+                        d.excluded = false;
+                        d.compared = true;
+                        d.readDirectly = true;
+                    }
                 }
             }
             for (ColumnInfo c : s.columns) {
@@ -125,15 +144,15 @@ final class ColumnClassifier {
     }
 
     /**
-     * Whether every partition below the partitioned table that holds rows has the column compared (or excluded by
-     * configuration: its rows are not to count).
+     * Whether every partition below the partitioned table that holds rows has the column compared, or is one of
+     * {@code alsoRead}.
      */
     private static boolean everyPartitionCompared(ColumnInfo parent, List<ColumnInfo> columns,
-            Map<Long, Set<Long>> descendants, Set<Long> partitioned) {
+            Map<Long, Set<Long>> descendants, Set<Long> partitioned, List<ColumnInfo> alsoRead) {
         Set<Long> leaves = new HashSet<>(descendants.getOrDefault(parent.relOid, Set.of()));
         leaves.removeAll(partitioned);
         for (ColumnInfo c : columns) {
-            if ((c.compared || c.excluded) && below(parent, c, descendants)) {
+            if ((c.compared || alsoRead.contains(c)) && below(parent, c, descendants)) {
                 leaves.remove(c.relOid);
             }
         }
@@ -164,16 +183,19 @@ final class ColumnClassifier {
             return "column type " + c.dataType + " cannot be compared with a sequence value";
         }
         if (!c.canRead) {
-            return UNREADABLE + (c.schemaUsage ? "" : "GRANT USAGE ON SCHEMA " + SqlNames.quote(c.schema) + " TO " + role
-                    + "; ") + "GRANT SELECT ON " + c.tableIdent + " TO " + role + " to check it";
+            return UNREADABLE + (c.schemaUsage ? "" : "GRANT USAGE ON SCHEMA " + SqlNames.quote(c.schema) + " TO "
+                    + role + "; ") + "GRANT SELECT ON " + c.tableIdent + " TO " + role + " to check it";
         }
         if (c.rowsFiltered) {
             // a max() over the rows a policy lets through could miss the highest id
-            return FILTERED + (c.filteredForOwner
-                    ? " (it forces row-level security on its owner): ALTER TABLE " + c.tableIdent
-                            + " NO FORCE ROW LEVEL SECURITY, or connect as a role with BYPASSRLS, to check it"
-                    : ": connect as its owner or as a role with BYPASSRLS (ALTER ROLE " + role + " BYPASSRLS) to "
-                            + "check it");
+            // BYPASSRLS on the application's own role would end the isolation its policies give: a role of its own
+            String bypass = "a role with BYPASSRLS (one of its own for seqguard, as a migration role is, not the "
+                    + "application's)";
+            return FILTERED + (c.forcedOnOwner
+                    ? " (it forces row-level security on its owner too): connect as " + bypass + ", or run ALTER "
+                            + "TABLE " + c.tableIdent + " NO FORCE ROW LEVEL SECURITY and connect as its owner, to "
+                            + "check it"
+                    : ": connect as its owner or as " + bypass + " to check it");
         }
         return null;
     }

@@ -47,8 +47,8 @@ final class ColumnInfo {
     boolean schemaUsage;
     /** Whether row-level security policies decide which of its rows the connecting role sees. */
     boolean rowsFiltered;
-    /** Whether they do only because the table forces them on its owner, the connecting role. */
-    boolean filteredForOwner;
+    /** Whether the table forces its policies on its owner too ({@code FORCE ROW LEVEL SECURITY}). */
+    boolean forcedOnOwner;
     /**
      * Whether it would be compared but the connecting role may not read it, or not every row of it: the sequence
      * cannot be verified.
