@@ -74,6 +74,15 @@ class RowSecurityTest {
                         + "TO ('2027-01-01')",
                 "INSERT INTO rls.stays (id, tenant_id, day) VALUES (55, 1, '2026-02-01')",
                 "ALTER TABLE rls.stays ENABLE ROW LEVEL SECURITY",
+                // and one with a partition attached as a table of its own: no default links it to the sequence
+                "CREATE TABLE rls.metrics (id bigserial, day date NOT NULL) PARTITION BY RANGE (day)",
+                "CREATE TABLE rls.metrics_2025 PARTITION OF rls.metrics FOR VALUES FROM ('2025-01-01') "
+                        + "TO ('2026-01-01')",
+                "CREATE TABLE rls.\"metrics old\" (id bigint NOT NULL, day date NOT NULL)",
+                "INSERT INTO rls.\"metrics old\" VALUES (700, '2024-05-01')",
+                "ALTER TABLE rls.metrics ATTACH PARTITION rls.\"metrics old\" FOR VALUES FROM ('2024-01-01') "
+                        + "TO ('2025-01-01')",
+                "ALTER TABLE rls.metrics ENABLE ROW LEVEL SECURITY",
                 "ALTER SCHEMA rls OWNER TO " + owner,
                 "ALTER TABLE rls.\"Tenant Orders; x\" OWNER TO " + owner,
                 "ALTER TABLE rls.audit OWNER TO " + owner,
@@ -81,7 +90,8 @@ class RowSecurityTest {
                 "ALTER TABLE rls.events_2025 OWNER TO " + owner,
                 "GRANT USAGE ON SCHEMA rls TO " + app + ", " + bypass,
                 "GRANT SELECT ON rls.\"Tenant Orders; x\", rls.audit, rls.events, rls.visits, rls.\"visits 2025; x\", "
-                        + "rls.visits_2026, rls.stays, rls.stays_2026 TO " + app + ", " + bypass,
+                        + "rls.visits_2026, rls.stays, rls.stays_2026, rls.metrics, rls.metrics_2025, "
+                        + "rls.\"metrics old\" TO " + app + ", " + bypass,
                 "GRANT SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA rls TO " + app + ", " + bypass);
     }
 
@@ -151,6 +161,10 @@ class RowSecurityTest {
         assertThat(visits.columns()).filteredOn(c -> c.table().equals("visits")).singleElement()
                 .satisfies(c -> assertThat(c.note()).contains("row-level security")
                         .contains("a partitioned table holds no rows of its own: each of its partitions is read"));
+        SequenceReport metrics = find(report, "metrics_id_seq");
+        assertThat(metrics.status()).isEqualTo(SequenceStatus.NO_PRIVILEGE);
+        assertThat(metrics.reason()).contains("its partitions cannot be read instead: rls.\"metrics old\" has no "
+                + "default naming the sequence");
         SequenceReport stays = find(report, "stays_id_seq");
         assertThat(stays.status()).isEqualTo(SequenceStatus.NO_PRIVILEGE);
         assertThat(stays.reason()).contains("rls.stays.id: row-level security")

@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -30,8 +31,8 @@ final class ColumnClassifier {
                 UNION
                 SELECT down.root, i.inhrelid FROM down JOIN pg_inherits i ON i.inhparent = down.rel
             )
-            SELECT down.root::bigint, down.rel::bigint, c.relkind = 'p'
-            FROM down JOIN pg_class c ON c.oid = down.rel
+            SELECT down.root::bigint, down.rel::bigint, c.relkind = 'p', format('%I.%I', n.nspname, c.relname)
+            FROM down JOIN pg_class c ON c.oid = down.rel JOIN pg_namespace n ON n.oid = c.relnamespace
             """;
 
     /**
@@ -58,7 +59,8 @@ final class ColumnClassifier {
         }
         String excludeTables = config.getVocabulary().name("excludeTables");
         Set<Long> partitioned = new HashSet<>();
-        Map<Long, Set<Long>> descendants = descendants(connection, sequences, partitioned);
+        Map<Long, String> names = new HashMap<>();
+        Map<Long, Set<Long>> descendants = descendants(connection, sequences, partitioned, names);
         for (SequenceInfo s : sequences.values()) {
             for (ColumnInfo c : s.columns) {
                 c.excluded = excludedTables.contains(List.of(c.schema, c.table));
@@ -119,7 +121,22 @@ final class ColumnClassifier {
                         excluded.add(d);
                     }
                 }
-                if (everyPartitionCompared(c, s.columns, descendants, partitioned, excluded)) {
+                Set<Long> unread = partitionsNotCompared(c, s.columns, descendants, partitioned, excluded);
+                if (!unread.isEmpty()) {
+                    // the partitions with a reason of their own say it; one the sequence does not feed says nothing
+                    for (ColumnInfo d : s.columns) {
+                        unread.remove(d.relOid);
+                    }
+                    List<String> unlinked = new ArrayList<>();
+                    for (Long oid : unread) {
+                        unlinked.add(names.get(oid));
+                    }
+                    if (!unlinked.isEmpty()) {
+                        Collections.sort(unlinked);
+                        c.note += " (its partitions cannot be read instead: " + String.join(", ", unlinked)
+                                + (unlinked.size() == 1 ? " has" : " have") + " no default naming the sequence)";
+                    }
+                } else {
                     c.note = "not read itself (" + c.note + "), but a partitioned table holds no rows of its own: "
                             + "each of its partitions is read";
                     c.unreadable = false;
@@ -144,10 +161,10 @@ final class ColumnClassifier {
     }
 
     /**
-     * Whether every partition below the partitioned table that holds rows has the column compared, or is one of
-     * {@code alsoRead}.
+     * The partitions below the partitioned table that hold rows and have the column neither compared nor among
+     * {@code alsoRead}: none when reading the partitions covers the table.
      */
-    private static boolean everyPartitionCompared(ColumnInfo parent, List<ColumnInfo> columns,
+    private static Set<Long> partitionsNotCompared(ColumnInfo parent, List<ColumnInfo> columns,
             Map<Long, Set<Long>> descendants, Set<Long> partitioned, List<ColumnInfo> alsoRead) {
         Set<Long> leaves = new HashSet<>(descendants.getOrDefault(parent.relOid, Set.of()));
         leaves.removeAll(partitioned);
@@ -156,7 +173,7 @@ final class ColumnClassifier {
                 leaves.remove(c.relOid);
             }
         }
-        return leaves.isEmpty();
+        return leaves;
     }
 
     /** Whether {@code c} is the same column of a partition or child, at any depth, of {@code parent}'s table. */
@@ -200,9 +217,12 @@ final class ColumnClassifier {
         return null;
     }
 
-    /** Each table's partitions and children at any depth; the partitioned ones among them go to {@code partitioned}. */
+    /**
+     * Each table's partitions and children at any depth; the partitioned ones among them go to {@code partitioned},
+     * their names, quoted, to {@code names}.
+     */
     private static Map<Long, Set<Long>> descendants(Connection connection, Map<Long, SequenceInfo> sequences,
-            Set<Long> partitioned) throws SQLException {
+            Set<Long> partitioned, Map<Long, String> names) throws SQLException {
         Set<Long> tables = new HashSet<>();
         for (SequenceInfo s : sequences.values()) {
             for (ColumnInfo c : s.columns) {
@@ -221,6 +241,7 @@ final class ColumnClassifier {
                     if (rs.getBoolean(3)) {
                         partitioned.add(rs.getLong(2));
                     }
+                    names.put(rs.getLong(2), rs.getString(4));
                 }
             }
         }
