@@ -264,8 +264,8 @@ final class BoundReader {
             // the catalog said the role may read every row: a GRANT was revoked, or row-level security turned on,
             // since (row_security is off in every read, so that policies fail a read instead of filtering it)
             return failed + " (the connecting role needs SELECT on " + read.column.tableIdent + " and must see every "
-                    + "row: where row-level security is enabled, connect as the table's owner or a role with "
-                    + "BYPASSRLS)";
+                    + "row: where row-level security is enabled, connect as the table's owner or "
+                    + ColumnClassifier.BYPASS_ROLE + ")";
         }
         return failed;
     }
