@@ -176,7 +176,6 @@ final class ServerProbe {
         return shown.toString();
     }
 
-    /** A wrong password (28P01), a role refused (28000), or a password the server asked for and none was given. */
     /**
      * The SQLState of a refused authentication (class 28: a wrong password, an unknown role, a pg_hba.conf rule; or the
      * driver's 08004 for a password the server asked for and was not given), or null for any other failure.
