@@ -169,8 +169,8 @@ class SequenceAlignerTest {
                 "CREATE TABLE dom.vip (id dom.vip_id PRIMARY KEY)",
                 "CREATE SEQUENCE dom.vip_id_seq OWNED BY dom.vip.id",
                 "ALTER TABLE dom.vip ALTER COLUMN id SET DEFAULT nextval('dom.vip_id_seq')",
-                "CREATE TABLE dom.tiny (id dom.small_id PRIMARY KEY)",
-                "CREATE SEQUENCE dom.tiny_id_seq OWNED BY dom.tiny.id",
+                "CREATE SEQUENCE dom.tiny_id_seq",
+                "CREATE TABLE dom.tiny (id dom.small_id PRIMARY KEY DEFAULT nextval('dom.tiny_id_seq'))",
                 "INSERT INTO dom.customer VALUES (300)", "INSERT INTO dom.vip VALUES (40)",
                 "INSERT INTO dom.tiny VALUES (7)");
         AlignmentReport repaired = SequenceAligner.configure().dataSource(db.dataSource()).schemas("dom")
