@@ -94,13 +94,15 @@ class SeqguardFailureAnalyzer extends AbstractFailureAnalyzer<StartupGuardExcept
                 actions.add("Make each sequence above verifiable as its line says, or acknowledge the ones that are "
                         + "knowingly not verified (a value only application code hands out): set "
                         + target.property("allow-unverified", names) + ".");
-                if (report != null && !report.withStatus(SequenceStatus.NO_PRIVILEGE).isEmpty()) {
+                if (report != null && report.unverified().stream()
+                        .anyMatch(s -> s.status() == SequenceStatus.NO_PRIVILEGE)) {
                     // an application's role often may not read everything (row-level security, no GRANT), as a
                     // migration tool's user may
                     actions.add("Where the connecting role" + (target.user != null ? " (" + target.user + ")" : "")
                             + " may not read a table, or every row of it (no privilege above), the guard can use "
                             + "another pool: a SeqguardConfigurationCustomizer bean calling guard.dataSource(...) "
-                            + "with the tables' owner, or a role with BYPASSRLS where row-level security applies.");
+                            + "with the tables' owner, or a role of its own with BYPASSRLS where row-level security "
+                            + "applies.");
                 }
                 actions.add("To start while they stay unverified (the health endpoint then lists them), set "
                         + target.property("on-incomplete", "warn") + ".");
