@@ -16,6 +16,9 @@ import java.util.List;
  * PostgreSQL 18 a never-called sequence's state costs a {@code SELECT} of its own, and every state read opens the
  * sequence once more.
  *
+ * <p>On PostgreSQL 18+ the chunk's statement is one plan for all its sequences ({@link #sequenceData}): a branch per
+ * sequence makes the server plan a scan of each, which costs more than moving it.
+ *
  * <p>Whether the data puts a sequence behind does not depend on its state: the verdict's required next value and
  * repair target come from the data and the allocation rules alone, and a sequence is behind exactly when its next
  * value is short of the required one ({@link Arithmetic}). So a sequence judged behind from its lowest possible state
@@ -31,8 +34,8 @@ final class PassRepairer {
         List<Repairer.Outcome> outcomes(List<Judged> judged) throws SQLException;
     }
 
-    /** A sequence to read and move in one statement, with the target its data gives it. */
-    private record Pending(SequenceInfo sequence, BigInteger targetLast, String branch) {
+    /** A sequence to read and move in one statement, with what its data requires and the target it gives. */
+    private record Pending(SequenceInfo sequence, BigInteger requiredNext, BigInteger targetLast, String branch) {
         /** The repair of it, as the report shows it: to the target, by the usual statement. */
         Repairer.Outcome outcome() {
             return new Repairer.Outcome(sequence, targetLast, Repairer.statement(sequence, targetLast));
@@ -77,7 +80,7 @@ final class PassRepairer {
         List<Judged> judged = new ArrayList<>();
         List<Judged> behind = new ArrayList<>();
         if (!pending.isEmpty()) {
-            readAndMove(session, pending, judged, behind);
+            readAndMove(session, pending, judged, behind, states.hasSequenceData());
         }
         states.read(session, usual, null);
         for (SequenceInfo s : usual) {
@@ -107,7 +110,8 @@ final class PassRepairer {
             return null;
         }
         BigInteger target = lowest.verdict.targetLast();
-        return new Pending(s, target, branch(s, lowest.verdict.requiredNext(), target));
+        BigInteger required = lowest.verdict.requiredNext();
+        return new Pending(s, required, target, branch(s, required, target));
     }
 
     /**
@@ -123,23 +127,67 @@ final class PassRepairer {
                 + ", true) END FROM " + s.ident;
     }
 
-    private void readAndMove(Session session, List<Pending> pending, List<Judged> judged, List<Judged> behind)
-            throws SQLException {
-        List<String> branches = new ArrayList<>(pending.size());
+    /**
+     * The same as the {@link #branch}es of the sequences, as one statement planned once: PostgreSQL 18's
+     * {@code pg_get_sequence_data} reads each state, and the rows come numbered as {@link UnionAll}'s do, in the order
+     * given (the arrays' order, which {@code setval()} follows too). A sequence whose state it cannot read (privilege
+     * revoked meanwhile) comes back without one, unmoved. The numbers are ours, the oids the catalog's.
+     */
+    private static String sequenceData(List<Pending> pending) {
+        StringBuilder oids = new StringBuilder();
+        StringBuilder requiredLast = new StringBuilder();
+        StringBuilder requiredNext = new StringBuilder();
+        StringBuilder targets = new StringBuilder();
+        StringBuilder directions = new StringBuilder();
         for (Pending p : pending) {
-            branches.add(p.branch());
+            String comma = oids.length() == 0 ? "" : ",";
+            SequenceInfo s = p.sequence();
+            oids.append(comma).append(s.oid);
+            requiredLast.append(comma).append(p.requiredNext().subtract(BigInteger.valueOf(s.increment)));
+            requiredNext.append(comma).append(p.requiredNext());
+            targets.append(comma).append(p.targetLast());
+            directions.append(comma).append(s.descending() ? -1 : 1);
+        }
+        // short of the required value: below it for an ascending sequence (direction 1), above it for a descending one
+        return "SELECT x.n - 1, d.last_value, d.is_called, CASE WHEN x.direction * (d.last_value - CASE WHEN "
+                + "d.is_called THEN x.required_last ELSE x.required_next END) < 0 THEN setval(x.o::regclass, "
+                + "x.target, true) END FROM unnest('{" + oids + "}'::oid[], '{" + requiredLast + "}'::numeric[], '{"
+                + requiredNext + "}'::numeric[], '{" + targets + "}'::bigint[], '{" + directions + "}'::int[]) "
+                + "WITH ORDINALITY AS x(o, required_last, required_next, target, direction, n), "
+                + "pg_get_sequence_data(x.o::regclass) AS d";
+    }
+
+    private void readAndMove(Session session, List<Pending> pending, List<Judged> judged, List<Judged> behind,
+            boolean planOnce) throws SQLException {
+        String statement;
+        if (planOnce) {
+            statement = sequenceData(pending);
+        } else {
+            List<String> branches = new ArrayList<>(pending.size());
+            for (Pending p : pending) {
+                branches.add(p.branch());
+            }
+            statement = UnionAll.of(branches);
         }
         List<Row> rows;
         try {
-            rows = session.queryEach(List.of(UnionAll.of(branches)), UnionAll.rows(pending.size(), PassRepairer::row))
-                    .get(0);
+            rows = session.queryEach(List.of(statement), UnionAll.rows(pending.size(), PassRepairer::row)).get(0);
         } catch (SQLException batchFailure) {
             Failures.rethrowIfBroken(batchFailure);
             afterFailedBatch(session, pending, judged, behind);
             return;
         }
+        List<Pending> unread = new ArrayList<>();
         for (int i = 0; i < pending.size(); i++) {
-            settle(pending.get(i), rows.get(i), false, judged, behind);
+            if (rows.get(i) == null) {
+                unread.add(pending.get(i)); // left unmoved; its branch says why
+            } else {
+                settle(pending.get(i), rows.get(i), false, judged, behind);
+            }
+        }
+        if (!unread.isEmpty()) {
+            // a branch always returns its state (or fails): only the statement planned once leaves some unread
+            readAndMove(session, unread, judged, behind, false);
         }
     }
 
@@ -174,8 +222,10 @@ final class PassRepairer {
         }
     }
 
+    /** The row of a branch, or of {@link #sequenceData}: null when it could not read the state. */
     private static Row row(java.sql.ResultSet rs) throws SQLException {
-        return new Row(rs.getLong(2), rs.getBoolean(3), rs.getObject(4) != null);
+        long lastValue = rs.getLong(2);
+        return rs.wasNull() ? null : new Row(lastValue, rs.getBoolean(3), rs.getObject(4) != null);
     }
 
     /**

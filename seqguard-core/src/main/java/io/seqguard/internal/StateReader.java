@@ -35,6 +35,11 @@ final class StateReader {
         read(session, sequences, null);
     }
 
+    /** {@return whether the server reads the states of many sequences in one planned statement (18+)} */
+    boolean hasSequenceData() {
+        return serverVersionNum >= GET_SEQUENCE_DATA_SINCE;
+    }
+
     /** What the tail of a chunk's reads returns before PostgreSQL 18: each sequence's last value, or none. */
     private record LastValues(Map<Long, Long> byOid) {
     }
@@ -47,7 +52,7 @@ final class StateReader {
      * numbers from the catalog.
      */
     BoundReader.Tail batched(List<SequenceInfo> sequences) {
-        boolean getSequenceData = serverVersionNum >= GET_SEQUENCE_DATA_SINCE;
+        boolean getSequenceData = hasSequenceData();
         StringBuilder oids = new StringBuilder();
         for (SequenceInfo s : sequences) {
             if (s.skipReason == null && (s.canSelect || !getSequenceData)) {
@@ -98,7 +103,7 @@ final class StateReader {
                 readable.add(s);
             }
         }
-        if (serverVersionNum >= GET_SEQUENCE_DATA_SINCE) {
+        if (hasSequenceData()) {
             List<SequenceInfo> selectable = new ArrayList<>();
             List<SequenceInfo> rest = new ArrayList<>();
             for (SequenceInfo s : readable) {
