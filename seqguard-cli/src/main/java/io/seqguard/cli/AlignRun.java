@@ -16,7 +16,9 @@ import io.seqguard.StartupGuardException;
 import io.seqguard.SubscriptionAction;
 import io.seqguard.UnknownObjectException;
 import java.time.Duration;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -93,7 +95,7 @@ final class AlignRun {
             print(result.report());
         } else {
             commandLine.getErr().println("seqguard: refused: " + result.refusal());
-            printRefusal("repair", "refused", result.exitCode(), result.refusal());
+            printRefusal(result.exitCode(), result.refusal());
         }
         return result.exitCode();
     }
@@ -102,15 +104,13 @@ final class AlignRun {
      * With {@code --format json}, a refusal is a document too, so that a runbook that saves standard output keeps
      * what happened and a gate on {@code .aligned} reads false: the report's first fields, no report.
      */
-    private void printRefusal(String operation, String outcome, int exitCode, String refusal) {
+    private void printRefusal(int exitCode, String refusal) {
         if (options.format != AlignOptions.Format.json) {
             return;
         }
         finishProgress();
-        StringBuilder json = new StringBuilder("{\n  \"formatVersion\": 1,\n  \"operation\": ");
-        Json.string(json, operation);
-        json.append(",\n  \"aligned\": false,\n  \"verdict\": null,\n  \"outcome\": ");
-        Json.string(json, outcome);
+        StringBuilder json = new StringBuilder("{\n  \"formatVersion\": 1,\n  \"operation\": \"repair\",\n  "
+                + "\"aligned\": false,\n  \"verdict\": null,\n  \"outcome\": \"refused\"");
         json.append(",\n  \"exitCode\": ").append(exitCode).append(",\n  \"refusal\": ");
         Json.string(json, refusal);
         PrintWriter out = commandLine.getOut();
@@ -136,8 +136,9 @@ final class AlignRun {
     }
 
     /**
-     * The cutover as one command: every step's state on standard error as it happens, the repair's report (the
-     * change record) on standard output, the exit code of the final verify, or of the step that refused.
+     * The cutover as one command: every step's state on standard error as it happens; on standard output the repair's
+     * report (the change record), or with {@code --format json} the cutover's own document ({@link CutoverDocument});
+     * the exit code of the final verify, or of the step that refused.
      */
     int cutover(CutoverOptions cutover) {
         if (options.sourceUrl == null) {
@@ -152,12 +153,14 @@ final class AlignRun {
                     + "a cutover into Citus ends with seqguard repair --all-nodes");
         }
         PrintWriter err = commandLine.getErr();
+        List<String> steps = new ArrayList<>();
         CutoverResult result;
         try {
             result = Cutover.configure().newPrimary(dataSource()).oldPrimary(sourceDataSource())
                     .subscription(cutover.subscription).disableSubscription(cutover.disableSubscription)
                     .catchUpTimeout(cutover.catchUpTimeout)
                     .listener(line -> {
+                        steps.add(line);
                         err.println("seqguard cutover: " + line);
                         err.flush();
                     })
@@ -169,14 +172,22 @@ final class AlignRun {
             throw new CommandLine.ParameterException(commandLine, CliVocabulary.INSTANCE.inOptionWords(e));
         } catch (CutoverException e) {
             err.println("seqguard: " + e.getMessage());
-            int code = e.reason() == CutoverException.Reason.CATCH_UP_TIMEOUT ? ExitCode.FAILURE
-                    : e.reason() == CutoverException.Reason.SUBSCRIPTION_NOT_FOUND ? ExitCode.USAGE : ExitCode.DRIFT;
-            if (code == ExitCode.DRIFT) {
-                printRefusal("cutover", "refused", code, e.getMessage());
+            if (e.reason() == CutoverException.Reason.SUBSCRIPTION_NOT_FOUND) {
+                return ExitCode.USAGE; // a name the user gave, as every usage error: no document
             }
+            boolean timedOut = e.reason() == CutoverException.Reason.CATCH_UP_TIMEOUT;
+            int code = timedOut ? ExitCode.FAILURE : ExitCode.DRIFT;
+            printCutover(new CutoverDocument(cutover.subscription, steps, timedOut ? "failed" : "refused", code,
+                    timedOut ? e.getMessage() : null, timedOut ? null : e.getMessage(), null, null, null));
             return code;
         } catch (StartupGuardException e) {
-            return printed(refusedOrFailed(e));
+            Result repair = refusedOrFailed(e);
+            if (repair.report() == null) {
+                err.println("seqguard: refused: " + repair.refusal());
+            }
+            printCutover(new CutoverDocument(cutover.subscription, steps, new Part(repair, null).outcome(),
+                    repair.exitCode(), null, repair.refusal(), null, repair.report(), null));
+            return repair.exitCode();
         }
         if (result.stoppedBeforeRepair()) {
             String stopped = "stopped before the repair, which refuses a subscription that is still enabled. "
@@ -184,11 +195,34 @@ final class AlignRun {
                     + "caught up, then repairs), or run " + result.nextStatement() + " yourself and then seqguard "
                     + "repair with the same --url and --source.";
             err.println("seqguard: " + stopped);
-            printRefusal("cutover", "stopped before the repair", ExitCode.DRIFT, stopped);
+            printCutover(new CutoverDocument(cutover.subscription, steps, "stopped before the repair",
+                    ExitCode.DRIFT, null, stopped, result.nextStatement(), null, null));
             return ExitCode.DRIFT;
         }
-        print(result.repair().report());
-        return ExitCode.of(result.report().verdict());
+        Result verified = verdict(result.report());
+        printCutover(new CutoverDocument(cutover.subscription, steps, new Part(verified, null).outcome(),
+                verified.exitCode(), null, null, null, result.repair().report(), result.report()));
+        return verified.exitCode();
+    }
+
+    /**
+     * The cutover's document with {@code --format json}; in the other formats the repair's report when there is one
+     * (as a repair prints it), else nothing: the steps and why it stopped went to standard error.
+     */
+    private void printCutover(CutoverDocument document) {
+        finishProgress();
+        PrintWriter out = commandLine.getOut();
+        AlignmentReport repair = document.repair();
+        if (options.format == AlignOptions.Format.json) {
+            try {
+                document.writeJson(out);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        } else if (repair != null) {
+            options.write(out, repair::writeText, repair::writeJson, repair::writeSql);
+        }
+        out.flush();
     }
 
     /** A guard refusal with exit 3, or the report it carries, or rethrown as a failure. */

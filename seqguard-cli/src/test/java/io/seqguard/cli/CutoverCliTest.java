@@ -2,8 +2,12 @@ package io.seqguard.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.seqguard.test.EmbeddedPostgres;
 import io.seqguard.test.TestDatabase;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,6 +49,12 @@ class CutoverCliTest {
         }
     }
 
+    private static List<String> texts(JsonNode array) {
+        List<String> texts = new ArrayList<>();
+        array.forEach(element -> texts.add(element.asText()));
+        return texts;
+    }
+
     private static CliTest.Run cutover(String... more) {
         String[] base = {"cutover", "--url", newDb.jdbcUrl(), "--user", "postgres", "--source", oldDb.jdbcUrl(),
             "--schema", SCHEMA, "--subscription", "from old ü", "--catch-up-timeout", "60s"};
@@ -55,7 +65,7 @@ class CutoverCliTest {
     }
 
     @Test
-    void stopsBeforeTheRepairUnlessToldToDisableThenRepairsAndPrintsTheChangeRecord() {
+    void stopsBeforeTheRepairUnlessToldToDisableThenRepairsAndPrintsTheChangeRecord() throws Exception {
         CliTest.Run stopped = cutover();
         assertThat(stopped.code()).as(stopped.err()).isEqualTo(ExitCode.DRIFT);
         assertThat(stopped.err()).contains("seqguard cutover: step 1/6: old primary: database " + oldDb.name())
@@ -67,16 +77,41 @@ class CutoverCliTest {
         assertThat(stopped.out()).isEmpty();
         CliTest.Run stoppedJson = cutover("--format", "json");
         assertThat(stoppedJson.code()).isEqualTo(ExitCode.DRIFT);
-        assertThat(stoppedJson.out()).contains("\"operation\": \"cutover\"").contains("\"aligned\": false")
-                .contains("\"outcome\": \"stopped before the repair\"").contains("--disable-subscription");
+        JsonNode record = new ObjectMapper().readTree(stoppedJson.out());
+        assertThat(record.get("cutoverFormatVersion").asInt()).isEqualTo(CutoverDocument.FORMAT_VERSION);
+        assertThat(record.get("operation").asText()).isEqualTo("cutover");
+        assertThat(record.get("subscription").asText()).isEqualTo("from old ü");
+        assertThat(record.get("aligned").asBoolean()).isFalse();
+        assertThat(record.get("outcome").asText()).isEqualTo("stopped before the repair");
+        assertThat(record.get("exitCode").asInt()).isEqualTo(ExitCode.DRIFT);
+        assertThat(record.get("refusal").asText()).contains("--disable-subscription");
+        assertThat(record.get("nextStatement").asText()).isEqualTo("ALTER SUBSCRIPTION \"from old ü\" DISABLE");
+        assertThat(texts(record.get("steps"))).as("every step that ran, as standard error showed it")
+                .anyMatch(step -> step.startsWith("step 1/6: old primary: database " + oldDb.name()))
+                .anyMatch(step -> step.startsWith("step 3/6: the subscription has applied everything up to "))
+                .allMatch(step -> stoppedJson.err().contains("seqguard cutover: " + step + "\n"));
+        assertThat(record.get("repair").isNull()).isTrue();
+        assertThat(record.get("verify").isNull()).isTrue();
         assertThat(newDb.queryForLong("SELECT count(*) FROM " + SCHEMA + ".\"orders; x\"")).isEqualTo(30);
 
         CliTest.Run done = cutover("--disable-subscription", "--format", "json");
         assertThat(done.code()).as(done.err()).isEqualTo(ExitCode.ALIGNED);
         assertThat(done.err()).contains("step 5/6: subscription 'from old ü' disabled")
                 .contains("step 6/6: verified: verify of database " + newDb.name() + ": aligned");
-        assertThat(done.out()).startsWith("{").contains("\"operation\": \"repair\"")
-                .contains("\"action\": \"repaired\"").contains("\"nextValue\": 31");
+        JsonNode change = new ObjectMapper().readTree(done.out());
+        assertThat(change.get("outcome").asText()).isEqualTo("aligned");
+        assertThat(change.get("aligned").asBoolean()).isTrue();
+        assertThat(change.get("exitCode").asInt()).isEqualTo(ExitCode.ALIGNED);
+        assertThat(change.get("refusal").isNull()).isTrue();
+        assertThat(texts(change.get("steps"))).last().asString().startsWith("step 6/6: verified");
+        JsonNode repair = change.get("repair");
+        assertThat(repair.get("formatVersion").asInt()).as("the report keeps its own shape").isEqualTo(1);
+        assertThat(repair.get("operation").asText()).isEqualTo("repair");
+        JsonNode orders = repair.get("sequences").get(0);
+        assertThat(orders.get("action").asText()).isEqualTo("repaired");
+        assertThat(orders.get("nextValue").asLong()).isEqualTo(31);
+        assertThat(change.get("verify").get("operation").asText()).isEqualTo("verify");
+        assertThat(change.get("verify").get("verdict").asText()).isEqualTo("aligned");
         newDb.execute("INSERT INTO " + SCHEMA + ".\"orders; x\" (note) VALUES ('first write on the new primary')");
 
         CliTest.Run noSource = CliTest.run(Map.of(), "cutover", "--url", newDb.jdbcUrl(), "--subscription", "x");
