@@ -329,7 +329,9 @@ public final class AlignerConfiguration {
      * Acknowledges sequences that are knowingly not verified — an invoice number only application code hands out,
      * say — so that they no longer make a run {@linkplain Verdict#INCOMPLETE incomplete}. They are still read and
      * reported (as acknowledged) and a sequence that turns out behind is still drift. {@code all} acknowledges every
-     * sequence; a sequence literally named {@code all} is written {@code public.all}. Names follow SQL rules; without a
+     * sequence no read can verify (no column uses it, none of its columns can be compared, it does not exist), not one
+     * that this run could not read (a missing GRANT, row-level security, a lock or statement timeout): that one is
+     * acknowledged by its name. A sequence literally named {@code all} is written {@code public.all}. Names follow SQL rules; without a
      * schema, {@code public}. Excluded sequences ({@link #excludeSequences(String...)}) are not looked at at all.
      *
      * @param sequences sequence names, or {@code all}

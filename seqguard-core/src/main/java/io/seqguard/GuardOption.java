@@ -94,7 +94,9 @@ public final class GuardOption<T> {
     /** See {@link AlignerConfiguration#allowUnverified(java.util.Collection)}. */
     public static final GuardOption<List<String>> ALLOW_UNVERIFIED = aligner("allow-unverified", "allowUnverified",
             List.of(), "Sequences knowingly not verified (an invoice number only application code hands out), which "
-                    + "then no longer make the run incomplete; 'all' for every sequence.",
+                    + "then no longer make the run incomplete; 'all' for every sequence no read can verify (no column "
+                    + "uses it), not one a missing GRANT, row-level security or a timeout kept unread: that one by "
+                    + "its name.",
             AlignerConfiguration::allowUnverified);
     /** See {@link AlignerConfiguration#allocation(AllocationRule)}. */
     public static final GuardOption<AllocationRule> ALLOCATION = alignerOption("allocation", "allocation",

@@ -68,6 +68,44 @@ class PrivilegeTest {
         return report.sequences().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
     }
 
+    /**
+     * {@code all} is written before anyone knows which tables a run will fail to read: it acknowledges the sequences
+     * no read can verify (no column uses it), while one left unverified by a missing GRANT keeps the run incomplete
+     * until it is named.
+     */
+    @Test
+    void allAcknowledgesWhatNoReadCanVerifyButNotWhatTheRoleCouldNotRead() {
+        String schema = "\"ack all; x\"";
+        db.execute("CREATE SCHEMA " + schema, "GRANT USAGE ON SCHEMA " + schema + " TO " + ROLE,
+                "CREATE SEQUENCE " + schema + ".\"ticket no\"",
+                "GRANT SELECT ON SEQUENCE " + schema + ".\"ticket no\" TO " + ROLE,
+                "CREATE TABLE " + schema + ".orders (id serial PRIMARY KEY)",
+                "INSERT INTO " + schema + ".orders VALUES (10)",
+                "GRANT SELECT ON SEQUENCE " + schema + ".orders_id_seq TO " + ROLE);
+        try {
+            AlignerConfiguration config = SequenceAligner.configure().dataSource(db.dataSource(ROLE, "secret"))
+                    .schemas(schema);
+            AlignmentReport report = config.allowUnverified("all").load().verify();
+
+            SequenceReport ticket = find(report, "ticket no");
+            assertThat(ticket.status()).isEqualTo(SequenceStatus.NOT_VERIFIABLE);
+            assertThat(ticket.acknowledged()).as("no column uses it: all covers it").isTrue();
+            SequenceReport orders = find(report, "orders_id_seq");
+            assertThat(orders.status()).isEqualTo(SequenceStatus.NO_PRIVILEGE);
+            assertThat(orders.acknowledged()).as("a missing GRANT is not what all acknowledged").isFalse();
+            assertThat(orders.reason()).contains("GRANT SELECT ON " + schema + ".orders TO " + ROLE)
+                    .contains("allowUnverified all does not cover it, only sequences no read can verify")
+                    .contains("name it to acknowledge it anyway (allowUnverified " + schema + ".orders_id_seq)");
+            assertThat(report.verdict()).isEqualTo(Verdict.INCOMPLETE);
+            assertThat(report.unverified()).extracting(SequenceReport::name).containsExactly("orders_id_seq");
+
+            assertThat(config.allowUnverified("all", schema + ".orders_id_seq").load().verify().verdict())
+                    .as("named, it is acknowledged").isEqualTo(Verdict.ALIGNED);
+        } finally {
+            db.execute("DROP SCHEMA " + schema + " CASCADE");
+        }
+    }
+
     @Test
     void aSequenceWithoutPrivilegeHasItsOwnStatusWithTheGrantToAdd() {
         AlignmentReport report = aligner().verify();

@@ -59,9 +59,9 @@ final class AlignOptions {
 
     @Option(names = "--allow-unverified", paramLabel = "SEQUENCE",
             description = "A sequence knowingly not verified (an invoice number only application code uses): it no "
-                    + "longer makes the run incomplete (exit 4). Repeatable; 'all' for every sequence, whatever kept "
-                    + "it unverified, a missing GRANT or a lock timeout too (a sequence named all is written "
-                    + "public.all).")
+                    + "longer makes the run incomplete (exit 4). Repeatable; 'all' for every sequence no read can "
+                    + "verify (no column uses it), not one a missing GRANT, row-level security or a timeout kept "
+                    + "unread: that one by its name (a sequence named all is written public.all).")
     List<String> allowUnverified = new ArrayList<>();
 
     /** Null unless given, so that the report says the rule is seqguard's default rather than this option's. */

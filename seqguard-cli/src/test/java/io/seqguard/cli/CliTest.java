@@ -86,6 +86,32 @@ class CliTest {
                 "cli.ticket_seq=cli.ticket.no").code()).isEqualTo(ExitCode.ALIGNED);
     }
 
+    /**
+     * The runbook that quiets an application-only sequence with {@code all}: a table left unread by a lock timeout is
+     * not what it acknowledged, so the run stays incomplete (4) and says how to acknowledge that one.
+     */
+    @Test
+    void allowUnverifiedAllDoesNotCoverATableALockTimeoutLeftUnread() throws Exception {
+        db.execute("SELECT setval('cli.orders_id_seq', 25)", "SELECT setval('cli.\"Odd; Name_id_seq\"', 7)");
+        try (Connection migration = db.dataSource().getConnection()) {
+            migration.setAutoCommit(false);
+            try (Statement st = migration.createStatement()) {
+                st.execute("LOCK TABLE cli.\"Odd; Name\" IN ACCESS EXCLUSIVE MODE");
+                Run run = run("verify", "--url", db.jdbcUrl(), "--user", "postgres", "--schema", "cli",
+                        "--allow-unverified", "all", "--lock-timeout", "300ms");
+                assertThat(run.code()).as(run.out() + run.err()).isEqualTo(ExitCode.INCOMPLETE);
+                assertThat(run.out()).contains("waited longer than the lock timeout")
+                        .contains("--allow-unverified all does not cover it")
+                        .contains("(--allow-unverified cli.\"Odd; Name_id_seq\")")
+                        .contains("acknowledged as not verified (allowed by configuration): cli.ticket_seq");
+            } finally {
+                migration.rollback();
+            }
+        }
+        assertThat(run("verify", "--url", db.jdbcUrl(), "--user", "postgres", "--schema", "cli",
+                "--allow-unverified", "all").code()).as("once the lock is gone").isEqualTo(ExitCode.ALIGNED);
+    }
+
     /** A sequence no column uses cannot be verified: the run is incomplete (4), not aligned, until acknowledged. */
     @Test
     void anUnverifiedSequenceMakesTheRunIncompleteUntilAcknowledged() {

@@ -161,6 +161,7 @@ final class Judge {
                 return stateUnknown(j, s);
             }
             j.status = SequenceStatus.NOT_VERIFIABLE;
+            j.unverifiableByAnyRead = true;
             Vocabulary words = config.getVocabulary();
             j.reason = s.columns.isEmpty()
                     ? "no column uses it (a value handed out by application code?): map it to the column it fills ("
@@ -250,6 +251,7 @@ final class Judge {
         int block = j.allocation.blockSize() > 0 ? j.allocation.blockSize() : 1;
         Vocabulary words = config.getVocabulary();
         j.status = SequenceStatus.NOT_VERIFIABLE;
+        j.unverifiableByAnyRead = true;
         j.reason = "it does not exist" + (m.searchPath().isEmpty() ? ""
                 : " (looked up through the search_path " + Mappings.path(m.searchPath()) + ")") + ", yet "
                 + String.join(", ", uses) + " takes its ids from it: those inserts fail. Create it (CREATE SEQUENCE "

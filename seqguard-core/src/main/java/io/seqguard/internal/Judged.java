@@ -26,6 +26,11 @@ final class Judged {
     String reason;
     /** How to acknowledge it ({@code allowUnverified}), added to the reason unless the configuration already does. */
     String acknowledgeAdvice = "";
+    /**
+     * Whether no read can verify it: no column uses it, none of its columns can be compared, it does not exist. Only
+     * then does {@code allowUnverified all} acknowledge it ({@link Acknowledgements}).
+     */
+    boolean unverifiableByAnyRead;
     BigInteger next;
     BigInteger previousNext;
     BigInteger low;
@@ -85,12 +90,19 @@ final class Judged {
         if (verdict != null && verdict.marginNarrowed()) {
             notes.add("the margin was narrowed to stay within the sequence's range");
         }
-        boolean acknowledged = status.isUnverified() && acknowledgements.covers(s);
+        boolean acknowledged = status.isUnverified() && acknowledgements.covers(s, unverifiableByAnyRead);
+        String advice = acknowledgeAdvice;
+        if (status.isUnverified() && !acknowledged && acknowledgements.all()) {
+            String option = config.getVocabulary().name("allowUnverified");
+            advice += "; " + option + " all does not cover it, only sequences no read can verify (no column uses "
+                    + "it): fix what kept it unverified, or name it to acknowledge it anyway (" + option + " " + s.ident
+                    + ")";
+        }
         return new SequenceResult(s.schema, s.name, s.ident, s.dataType, s.increment, s.minValue, s.maxValue,
                 s.cycle, columns, toLong(previousNext), toLong(next),
                 bound == null ? null : wholeBound(bound, s.descending()),
                 verdict == null ? null : toLong(verdict.requiredNext()), status,
-                acknowledged || reason == null ? reason : reason + acknowledgeAdvice, action, sql, used,
+                acknowledged || reason == null ? reason : reason + advice, action, sql, used,
                 notes, verdict == null ? Witness.NONE : verdict.witness(), toLong(sourceNext), acknowledged,
                 s.citus == null ? null : s.citus.rangeStart(), s.citus == null ? null : s.citus.rangeEnd(), s.exists,
                 verdict != null ? verdict.rule() : allocation, allocationSource);

@@ -39,7 +39,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param mappings Columns a sequence feeds that the catalog cannot show (the sequence is used by application code), as
  *     'SEQUENCE=TABLE.COLUMN', for example 'billing.invoice_number_seq=billing.invoice.number'.
  * @param allowUnverified Sequences knowingly not verified (an invoice number only application code hands out), which
- *     then no longer make the run incomplete; 'all' for every sequence.
+ *     then no longer make the run incomplete; 'all' for every sequence no read can verify (no column uses it), not one
+ *     a missing GRANT, row-level security or a timeout kept unread: that one by its name.
  * @param allocation How the application turns sequence values into ids, for sequences whose entity does not say:
  *     'plain', 'pooled' (Hibernate's default optimizer for an allocation size above 1, and the strictest rule),
  *     'pooled-lo', 'pooled:SIZE', 'pooled-lo:SIZE' or 'hilo:SIZE'.
