@@ -330,9 +330,10 @@ public final class AlignerConfiguration {
      * say — so that they no longer make a run {@linkplain Verdict#INCOMPLETE incomplete}. They are still read and
      * reported (as acknowledged) and a sequence that turns out behind is still drift. {@code all} acknowledges every
      * sequence no read can verify (no column uses it, none of its columns can be compared, it does not exist), not one
-     * that this run could not read (a missing GRANT, row-level security, a lock or statement timeout): that one is
-     * acknowledged by its name. A sequence literally named {@code all} is written {@code public.all}. Names follow SQL rules; without a
-     * schema, {@code public}. Excluded sequences ({@link #excludeSequences(String...)}) are not looked at at all.
+     * that this run could not read (a missing GRANT, row-level security, a lock or statement timeout, a source that
+     * could not be read, a Citus node seqguard cannot judge): that one is acknowledged by its name. A sequence
+     * literally named {@code all} is written {@code public.all}. Names follow SQL rules; without a schema,
+     * {@code public}. Excluded sequences ({@link #excludeSequences(String...)}) are not looked at at all.
      *
      * @param sequences sequence names, or {@code all}
      * @return this configuration
@@ -402,7 +403,10 @@ public final class AlignerConfiguration {
         return allowedUnverified.stream().filter(name -> !isAll(name)).collect(Collectors.toList());
     }
 
-    /** {@return whether every sequence is acknowledged ({@code allowUnverified("all")})} */
+    /**
+     * {@return whether {@code allowUnverified("all")} is given: every sequence no read can verify is acknowledged (see
+     * {@link #allowUnverified(String...)})}
+     */
     public boolean isAllUnverifiedAllowed() {
         return allowedUnverified.stream().anyMatch(AlignerConfiguration::isAll);
     }

@@ -95,7 +95,8 @@ class PrivilegeTest {
             assertThat(orders.acknowledged()).as("a missing GRANT is not what all acknowledged").isFalse();
             assertThat(orders.reason()).contains("GRANT SELECT ON " + schema + ".orders TO " + ROLE)
                     .contains("allowUnverified all does not cover it, only sequences no read can verify")
-                    .contains("name it to acknowledge it anyway (allowUnverified " + schema + ".orders_id_seq)");
+                    .contains("add its name to allowUnverified beside all to acknowledge it anyway (" + schema
+                            + ".orders_id_seq)");
             assertThat(report.verdict()).isEqualTo(Verdict.INCOMPLETE);
             assertThat(report.unverified()).extracting(SequenceReport::name).containsExactly("orders_id_seq");
 

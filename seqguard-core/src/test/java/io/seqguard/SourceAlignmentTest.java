@@ -199,6 +199,28 @@ class SourceAlignmentTest {
         assertThat(catchThrowable(report::requireAligned).getMessage()).contains("the source had handed out values up to its next value 43");
     }
 
+    /**
+     * A sequence no column uses is verified by the source: when the source's could not be read this run, a working
+     * read would have verified it, so {@code allowUnverified("all")} does not acknowledge it.
+     */
+    @Test
+    @Order(3)
+    void aSourceThatCouldNotBeReadIsNotWhatAllAcknowledges() {
+        oldDb.execute("REVOKE SELECT ON SEQUENCE " + seq(ORPHAN) + " FROM " + q(READER));
+        try {
+            AlignmentReport report = aligner(oldDb.dataSource(READER, null)).allowUnverified("all").load().verify();
+            SequenceReport orphan = find(report, ORPHAN);
+            assertThat(orphan.status()).isEqualTo(SequenceStatus.NOT_VERIFIABLE);
+            assertThat(orphan.notes()).anyMatch(note -> note.startsWith("the source's sequence could not be read"));
+            assertThat(orphan.acknowledged()).isFalse();
+            assertThat(orphan.reason()).contains("allowUnverified all does not cover it");
+            assertThat(find(report, TARGET_ONLY).acknowledged()).as("the source has none: no read can verify it")
+                    .isTrue();
+        } finally {
+            oldDb.execute("GRANT SELECT ON SEQUENCE " + seq(ORPHAN) + " TO " + q(READER));
+        }
+    }
+
     @Test
     @Order(3)
     void aHotStandbyOfTheSourceWitnessesAtLeastAsFar() throws Exception {

@@ -50,7 +50,8 @@ final class Judge {
      * What the source's sequence of the same name had handed out, as the next value it would hand out; null (with a
      * note saying why) when there is no source, no such sequence, or it cannot witness.
      */
-    private static BigInteger sourceNext(SequenceInfo s, Map<List<String>, SequenceInfo> sources, List<String> notes) {
+    private static BigInteger sourceNext(SequenceInfo s, Map<List<String>, SequenceInfo> sources, Judged j) {
+        List<String> notes = j.extraNotes;
         if (sources == null) {
             return null;
         }
@@ -83,6 +84,7 @@ final class Judge {
             return null;
         }
         if (src.skipReason != null || src.state == null) {
+            j.sourceUnread = true;
             notes.add("the source's sequence could not be read, so only the data witnesses it: "
                     + (src.skipReason != null ? src.skipReason : src.stateError));
             return null;
@@ -106,7 +108,7 @@ final class Judge {
             j.reason = s.skipReason;
             return j;
         }
-        j.sourceNext = sourceNext(s, sources, j.extraNotes);
+        j.sourceNext = sourceNext(s, sources, j);
         if (s.state != null) {
             j.next = s.state.next(s.increment);
         }
@@ -161,7 +163,8 @@ final class Judge {
                 return stateUnknown(j, s);
             }
             j.status = SequenceStatus.NOT_VERIFIABLE;
-            j.unverifiableByAnyRead = true;
+            // a source that has the sequence but could not be read this run would have witnessed it
+            j.unverifiableByAnyRead = !j.sourceUnread;
             Vocabulary words = config.getVocabulary();
             j.reason = s.columns.isEmpty()
                     ? "no column uses it (a value handed out by application code?): map it to the column it fills ("

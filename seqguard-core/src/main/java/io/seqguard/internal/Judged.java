@@ -31,6 +31,8 @@ final class Judged {
      * then does {@code allowUnverified all} acknowledge it ({@link Acknowledgements}).
      */
     boolean unverifiableByAnyRead;
+    /** Whether the source has a sequence of its name that could not be read this run. */
+    boolean sourceUnread;
     BigInteger next;
     BigInteger previousNext;
     BigInteger low;
@@ -95,8 +97,8 @@ final class Judged {
         if (status.isUnverified() && !acknowledged && acknowledgements.all()) {
             String option = config.getVocabulary().name("allowUnverified");
             advice += "; " + option + " all does not cover it, only sequences no read can verify (no column uses "
-                    + "it): fix what kept it unverified, or name it to acknowledge it anyway (" + option + " " + s.ident
-                    + ")";
+                    + "it): fix what kept it unverified, or add its name to " + option + " beside all to acknowledge "
+                    + "it anyway (" + s.ident + ")";
         }
         return new SequenceResult(s.schema, s.name, s.ident, s.dataType, s.increment, s.minValue, s.maxValue,
                 s.cycle, columns, toLong(previousNext), toLong(next),

@@ -174,7 +174,7 @@ final class PassRepairer {
             rows = session.queryEach(List.of(statement), UnionAll.rows(pending.size(), PassRepairer::row)).get(0);
         } catch (SQLException batchFailure) {
             Failures.rethrowIfBroken(batchFailure);
-            afterFailedBatch(session, pending, judged, behind);
+            afterFailedBatch(session, pending, judged, behind, planOnce);
             return;
         }
         List<Pending> unread = new ArrayList<>();
@@ -196,10 +196,13 @@ final class PassRepairer {
      * not transactional): each runs alone again. A branch that fails alone would have failed the statement too, so
      * the statement never reached the branches after the first such one, and what they do alone is the whole story.
      * A sequence before it found exactly at its target may have been moved by the failed statement or left there by
-     * an earlier repair: it is not claimed as moved.
+     * an earlier repair: it is not claimed as moved. The statement planned once ({@link #sequenceData}) passes over a
+     * sequence whose state it cannot read where its branch alone fails, so after it any sequence may be such a one.
+     *
+     * @param plannedOnce whether the statement that failed was {@link #sequenceData}'s
      */
-    private void afterFailedBatch(Session session, List<Pending> pending, List<Judged> judged, List<Judged> behind)
-            throws SQLException {
+    private void afterFailedBatch(Session session, List<Pending> pending, List<Judged> judged, List<Judged> behind,
+            boolean plannedOnce) throws SQLException {
         Row[] rows = new Row[pending.size()];
         SQLException[] failures = new SQLException[pending.size()];
         int firstFailure = -1;
@@ -215,7 +218,7 @@ final class PassRepairer {
         }
         for (int i = 0; i < pending.size(); i++) {
             if (rows[i] != null) {
-                settle(pending.get(i), rows[i], firstFailure < 0 || i < firstFailure, judged, behind);
+                settle(pending.get(i), rows[i], plannedOnce || firstFailure < 0 || i < firstFailure, judged, behind);
             } else {
                 failedAlone(session, pending.get(i), failures[i], judged);
             }
