@@ -9,6 +9,7 @@ import io.seqguard.GuardMode;
 import io.seqguard.IncompleteAction;
 import io.seqguard.RepairAction;
 import io.seqguard.SequenceAligner;
+import io.seqguard.SeqguardException;
 import io.seqguard.SequenceMapping;
 import io.seqguard.StandbyAction;
 import io.seqguard.StartupGuard;
@@ -172,22 +173,27 @@ final class AlignRun {
             throw new CommandLine.ParameterException(commandLine, CliVocabulary.INSTANCE.inOptionWords(e));
         } catch (CutoverException e) {
             err.println("seqguard: " + e.getMessage());
-            if (e.reason() == CutoverException.Reason.SUBSCRIPTION_NOT_FOUND) {
-                return ExitCode.USAGE; // a name the user gave, as every usage error: no document
-            }
-            boolean timedOut = e.reason() == CutoverException.Reason.CATCH_UP_TIMEOUT;
-            int code = timedOut ? ExitCode.FAILURE : ExitCode.DRIFT;
-            printCutover(new CutoverDocument(cutover.subscription, steps, timedOut ? "failed" : "refused", code,
-                    timedOut ? e.getMessage() : null, timedOut ? null : e.getMessage(), null, null, null));
+            int code = e.reason() == CutoverException.Reason.CATCH_UP_TIMEOUT ? ExitCode.FAILURE
+                    : e.reason() == CutoverException.Reason.SUBSCRIPTION_NOT_FOUND ? ExitCode.USAGE : ExitCode.DRIFT;
+            boolean refused = code == ExitCode.DRIFT;
+            printCutover(steps, new CutoverDocument(cutover.subscription, steps, refused ? "refused" : "failed", code,
+                    refused ? null : e.getMessage(), refused ? e.getMessage() : null, null, null, null));
             return code;
         } catch (StartupGuardException e) {
-            Result repair = refusedOrFailed(e);
+            Result repair;
+            try {
+                repair = refusedOrFailed(e);
+            } catch (RuntimeException failure) {
+                throw failedCutover(cutover, steps, failure);
+            }
             if (repair.report() == null) {
                 err.println("seqguard: refused: " + repair.refusal());
             }
-            printCutover(new CutoverDocument(cutover.subscription, steps, new Part(repair, null).outcome(),
+            printCutover(steps, new CutoverDocument(cutover.subscription, steps, new Part(repair, null).outcome(),
                     repair.exitCode(), null, repair.refusal(), null, repair.report(), null));
             return repair.exitCode();
+        } catch (SeqguardException e) {
+            throw failedCutover(cutover, steps, e); // a step failed on a server or its connection
         }
         if (result.stoppedBeforeRepair()) {
             String stopped = "stopped before the repair, which refuses a subscription that is still enabled. "
@@ -195,21 +201,36 @@ final class AlignRun {
                     + "caught up, then repairs), or run " + result.nextStatement() + " yourself and then seqguard "
                     + "repair with the same --url and --source.";
             err.println("seqguard: " + stopped);
-            printCutover(new CutoverDocument(cutover.subscription, steps, "stopped before the repair",
+            printCutover(steps, new CutoverDocument(cutover.subscription, steps, "stopped before the repair",
                     ExitCode.DRIFT, null, stopped, result.nextStatement(), null, null));
             return ExitCode.DRIFT;
         }
         Result verified = verdict(result.report());
-        printCutover(new CutoverDocument(cutover.subscription, steps, new Part(verified, null).outcome(),
+        printCutover(steps, new CutoverDocument(cutover.subscription, steps, new Part(verified, null).outcome(),
                 verified.exitCode(), null, null, null, result.repair().report(), result.report()));
         return verified.exitCode();
     }
 
     /**
-     * The cutover's document with {@code --format json}; in the other formats the repair's report when there is one
+     * A failure after some step ran: the document says how far the cutover got (the steps may have disabled the
+     * subscription and moved sequences), then the failure goes on to be said and to set the exit code as every
+     * command's does.
+     */
+    private RuntimeException failedCutover(CutoverOptions cutover, List<String> steps, RuntimeException failure) {
+        printCutover(steps, new CutoverDocument(cutover.subscription, steps, "failed", FailureHandler.exitCode(failure),
+                failure.getMessage(), null, null, null, null));
+        return failure;
+    }
+
+    /**
+     * The cutover's document with {@code --format json}, once some step ran (before that, a bad option or an
+     * unreachable server is said as for every command); in the other formats the repair's report when there is one
      * (as a repair prints it), else nothing: the steps and why it stopped went to standard error.
      */
-    private void printCutover(CutoverDocument document) {
+    private void printCutover(List<String> steps, CutoverDocument document) {
+        if (steps.isEmpty()) {
+            return;
+        }
         finishProgress();
         PrintWriter out = commandLine.getOut();
         AlignmentReport repair = document.repair();

@@ -21,16 +21,16 @@ final class FailureHandler implements IExecutionExceptionHandler {
         if (verbose) {
             e.printStackTrace(commandLine.getErr());
         }
-        if (e instanceof UnknownObjectException || e instanceof IllegalArgumentException) {
-            return ExitCode.USAGE;
-        }
-        if (e instanceof SeqguardException) {
-            return ExitCode.FAILURE;
-        }
-        if (!verbose) {
+        if (!verbose && !(e instanceof SeqguardException) && exitCode(e) == ExitCode.FAILURE) {
             commandLine.getErr().println("seqguard: unexpected " + e.getClass().getSimpleName()
                     + "; run again with --verbose for the stack trace");
         }
-        return ExitCode.FAILURE;
+        return exitCode(e);
+    }
+
+    /** {@return the exit code of a failure: a usage error for a name or value the user gave, else a failure} */
+    static int exitCode(Exception e) {
+        return e instanceof UnknownObjectException || e instanceof IllegalArgumentException ? ExitCode.USAGE
+                : ExitCode.FAILURE;
     }
 }
