@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * The repair inside the read pass: right after a chunk's data was read, each sequence the data puts behind is read
- * and moved forward by one statement ({@link #branch}), instead of a state read and then a repair statement. On
+ * and moved forward by one statement ({@link Pending#branch}), instead of a state read and then a repair statement. On
  * a freshly copied database (every sequence behind, never called) that halves the statements per sequence: before
  * PostgreSQL 18 a never-called sequence's state costs a {@code SELECT} of its own, and every state read opens the
  * sequence once more.
@@ -35,7 +35,25 @@ final class PassRepairer {
     }
 
     /** A sequence to read and move in one statement, with what its data requires and the target it gives. */
-    private record Pending(SequenceInfo sequence, BigInteger requiredNext, BigInteger targetLast, String branch) {
+    private record Pending(SequenceInfo sequence, BigInteger requiredNext, BigInteger targetLast) {
+        /** The last value short of the required next one: where a called sequence must stand at least. */
+        BigInteger requiredLast() {
+            return requiredNext.subtract(BigInteger.valueOf(sequence.increment));
+        }
+
+        /**
+         * Reads the state and, while the next value is short of the required one, moves the sequence to the target,
+         * in one statement that always returns the state it read (without its {@code SELECT}, a branch of
+         * {@link UnionAll}). The identifiers were quoted by the server; the numbers are ours. Built only when
+         * branches run: before PostgreSQL 18, and on 18 after {@link PassRepairer#sequenceData}'s statement failed.
+         */
+        String branch() {
+            String shortOf = sequence.descending() ? " > " : " < ";
+            return "last_value, is_called, CASE WHEN CASE WHEN is_called THEN last_value" + shortOf + requiredLast()
+                    + " ELSE last_value" + shortOf + requiredNext + " END THEN setval(" + sequence.literal + ", "
+                    + targetLast + ", true) END FROM " + sequence.ident;
+        }
+
         /** The repair of it, as the report shows it: to the target, by the usual statement. */
         Repairer.Outcome outcome() {
             return new Repairer.Outcome(sequence, targetLast, Repairer.statement(sequence, targetLast));
@@ -109,26 +127,11 @@ final class PassRepairer {
         if (lowest.status != SequenceStatus.BEHIND) {
             return null;
         }
-        BigInteger target = lowest.verdict.targetLast();
-        BigInteger required = lowest.verdict.requiredNext();
-        return new Pending(s, required, target, branch(s, required, target));
+        return new Pending(s, lowest.verdict.requiredNext(), lowest.verdict.targetLast());
     }
 
     /**
-     * Reads the state and, while the next value is short of the required one, moves the sequence to the target, in
-     * one statement that always returns the state it read (without its {@code SELECT}, a branch of
-     * {@link UnionAll}). The identifiers were quoted by the server; the numbers are ours.
-     */
-    static String branch(SequenceInfo s, BigInteger requiredNext, BigInteger targetLast) {
-        String shortOf = s.descending() ? " > " : " < ";
-        BigInteger requiredLast = requiredNext.subtract(BigInteger.valueOf(s.increment));
-        return "last_value, is_called, CASE WHEN CASE WHEN is_called THEN last_value" + shortOf + requiredLast
-                + " ELSE last_value" + shortOf + requiredNext + " END THEN setval(" + s.literal + ", " + targetLast
-                + ", true) END FROM " + s.ident;
-    }
-
-    /**
-     * The same as the {@link #branch}es of the sequences, as one statement planned once: PostgreSQL 18's
+     * The same as the {@link Pending#branch}es of the sequences, as one statement planned once: PostgreSQL 18's
      * {@code pg_get_sequence_data} reads each state, and the rows come numbered as {@link UnionAll}'s do, in the order
      * given (the arrays' order, which {@code setval()} follows too). A sequence whose state it cannot read (privilege
      * revoked meanwhile) comes back without one, unmoved. The numbers are ours, the oids the catalog's.
@@ -143,7 +146,7 @@ final class PassRepairer {
             String comma = oids.length() == 0 ? "" : ",";
             SequenceInfo s = p.sequence();
             oids.append(comma).append(s.oid);
-            requiredLast.append(comma).append(p.requiredNext().subtract(BigInteger.valueOf(s.increment)));
+            requiredLast.append(comma).append(p.requiredLast());
             requiredNext.append(comma).append(p.requiredNext());
             targets.append(comma).append(p.targetLast());
             directions.append(comma).append(s.descending() ? -1 : 1);
