@@ -94,7 +94,8 @@ class PrivilegeTest {
             assertThat(orders.status()).isEqualTo(SequenceStatus.NO_PRIVILEGE);
             assertThat(orders.acknowledged()).as("a missing GRANT is not what all acknowledged").isFalse();
             assertThat(orders.reason()).contains("GRANT SELECT ON " + schema + ".orders TO " + ROLE)
-                    .contains("allowUnverified all does not cover it, only sequences no read can verify")
+                    .contains("allowUnverified all does not cover it: all acknowledges only sequences that no column "
+                            + "and no witness can verify")
                     .contains("add its name to allowUnverified beside all to acknowledge it anyway (" + schema
                             + ".orders_id_seq)");
             assertThat(report.verdict()).isEqualTo(Verdict.INCOMPLETE);

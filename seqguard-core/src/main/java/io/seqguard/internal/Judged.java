@@ -95,10 +95,12 @@ final class Judged {
         boolean acknowledged = status.isUnverified() && acknowledgements.covers(s, unverifiableByAnyRead);
         String advice = acknowledgeAdvice;
         if (status.isUnverified() && !acknowledged && acknowledgements.all()) {
+            // instead of the usual advice: all is set already, and does not cover this one
             String option = config.getVocabulary().name("allowUnverified");
-            advice += "; " + option + " all does not cover it, only sequences no read can verify (no column uses "
-                    + "it): fix what kept it unverified, or add its name to " + option + " beside all to acknowledge "
-                    + "it anyway (" + s.ident + ")";
+            advice = "; " + option + " all does not cover it: all acknowledges only sequences that no column and no "
+                    + "witness can verify, and this one was left unverified by what this run could not read or "
+                    + "judge. Fix that, or add its name to " + option + " beside all to acknowledge it anyway ("
+                    + s.ident + ")";
         }
         return new SequenceResult(s.schema, s.name, s.ident, s.dataType, s.increment, s.minValue, s.maxValue,
                 s.cycle, columns, toLong(previousNext), toLong(next),
