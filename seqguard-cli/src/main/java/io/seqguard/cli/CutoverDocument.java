@@ -11,7 +11,7 @@ import java.util.List;
  * whenever a step ran, also when one refused or timed out, so that a saved record says how far the cutover got.
  *
  * @param outcome in a word, as {@link Part#outcome()} says it, or {@code stopped before the repair}
- * @param failure why it failed (exit 1); null otherwise
+ * @param failure why it failed (exit 1, or 2 for a name the user gave); null otherwise
  * @param refusal why a step refused to go on, or why it stopped before the repair; null otherwise
  * @param nextStatement the statement that finishes a cutover stopped before the repair; null otherwise
  * @param repair the repair's report; null when the cutover did not get that far
