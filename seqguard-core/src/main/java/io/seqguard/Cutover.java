@@ -37,9 +37,13 @@ public final class Cutover {
     }
 
     /**
-     * Runs the cutover's steps in order.
+     * Runs the cutover's steps in order. Before the first, the guard's configuration is checked against the new
+     * primary (its schemas exist, its mappings resolve), so that an option the repair would refuse fails before the
+     * subscription is disabled.
      *
      * @return what each step did, and the final verify's report
+     * @throws UnknownObjectException before any step, when a schema or a mapped object the guard's configuration
+     *     names does not exist on the new primary
      * @throws CutoverException when a step refuses (the old primary keeps writing, is a standby, the subscription
      *     is not disabled and may not be) or does not finish in time, naming the step, what it saw and what to do
      * @throws StartupGuardException when the repair refuses or fails, as the startup guard does

@@ -94,6 +94,14 @@ class CutoverCliTest {
         assertThat(record.get("verify").isNull()).isTrue();
         assertThat(newDb.queryForLong("SELECT count(*) FROM " + SCHEMA + ".\"orders; x\"")).isEqualTo(30);
 
+        // a --schema the new primary lacks is refused before any step: nothing is disabled, no document printed
+        CliTest.Run badSchema = cutover("--schema", "Nope", "--disable-subscription", "--format", "json");
+        assertThat(badSchema.code()).as(badSchema.err()).isEqualTo(ExitCode.USAGE);
+        assertThat(badSchema.err()).contains("--schema: schema nope does not exist in this database")
+                .doesNotContain("step 1/6");
+        assertThat(badSchema.out()).isEmpty();
+        assertThat(newDb.queryForLong("SELECT count(*) FROM pg_subscription WHERE subenabled")).isEqualTo(1);
+
         CliTest.Run done = cutover("--disable-subscription", "--format", "json");
         assertThat(done.code()).as(done.err()).isEqualTo(ExitCode.ALIGNED);
         assertThat(done.err()).contains("step 5/6: subscription 'from old ü' disabled")

@@ -65,6 +65,10 @@ public final class CutoverRunner {
     }
 
     public CutoverResult run() {
+        GuardConfiguration guard = guardConfiguration();
+        // the guard's options are checked against the new primary before anything changes: met only at the repair,
+        // an unknown schema would fail after step 5 had disabled the subscription
+        new Engine(guard.load().aligner().configuration()).checkScope();
         try (Connection source = connect(config.getOldPrimary(), "the old primary");
                 Connection target = connect(config.getNewPrimary(), "the new primary")) {
             Object[] old = query(source, ROWS_WRITTEN, null);
@@ -125,16 +129,19 @@ public final class CutoverRunner {
             throw new SeqguardException("seqguard cutover failed after " + steps.size() + " step(s): "
                     + e.getMessage() + Engine.hint(e, io.seqguard.Vocabulary.API), e);
         }
-        GuardConfiguration guard = StartupGuard.configure();
-        config.getGuard().accept(guard);
-        // the cutover's own rules come last: the user's customizer cannot turn them off
-        guard.dataSource(config.getNewPrimary()).mode(GuardMode.REPAIR).onStandby(StandbyAction.FAIL)
-                .onEnabledSubscription(SubscriptionAction.REFUSE).aligner(a -> a.source(config.getOldPrimary()));
         GuardResult repair = guard.load().run();
         step(6, "repaired with the old primary as witness: " + repair.report());
         AlignmentReport report = verified(guard);
         step(6, "verified: " + report);
         return new Result(steps, false, null, repair, report);
+    }
+
+    private GuardConfiguration guardConfiguration() {
+        GuardConfiguration guard = StartupGuard.configure();
+        config.getGuard().accept(guard);
+        // the cutover's own rules come last: the user's customizer cannot turn them off
+        return guard.dataSource(config.getNewPrimary()).mode(GuardMode.REPAIR).onStandby(StandbyAction.FAIL)
+                .onEnabledSubscription(SubscriptionAction.REFUSE).aligner(a -> a.source(config.getOldPrimary()));
     }
 
     private AlignmentReport verified(GuardConfiguration guard) {

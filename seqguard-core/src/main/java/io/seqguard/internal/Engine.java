@@ -150,6 +150,22 @@ public final class Engine {
         }
     }
 
+    /**
+     * Checks the configuration against the database without reading any data or changing anything: the configured
+     * schemas exist and the mappings resolve, as a run would check them first. For a caller about to change something
+     * a failed run could not undo (the cutover, before it disables the subscription).
+     *
+     * @throws io.seqguard.UnknownObjectException when a configured schema or a mapping's object does not exist
+     */
+    public void checkScope() {
+        try (Session main = open(true)) {
+            main.inCatalogTransaction(catalogReader(main)::readScope);
+        } catch (SQLException e) {
+            throw new SeqguardException("seqguard could not read the catalog to check its configuration: "
+                    + e.getMessage() + hint(e, config.getVocabulary()), e);
+        }
+    }
+
     /** Reads the Citus cluster the database belongs to, from the catalog; null when it is no Citus node. */
     public CitusCluster citus() {
         try (Session main = open(true)) {
@@ -190,9 +206,7 @@ public final class Engine {
      * open meanwhile), their details and columns split over the workers on a big database.
      */
     private CatalogReader.Scope readCatalog(Session main, Workers workers, Set<String> only) throws SQLException {
-        // discovered names without a schema are the application's: looked up through its search_path
-        List<String> searchPath = Mappings.needSearchPath(config.getMappings()) ? main.searchPath() : List.of();
-        CatalogReader catalog = new CatalogReader(config, searchPath);
+        CatalogReader catalog = catalogReader(main);
         CatalogReader.Scope scope = main.inCatalogTransaction(connection -> catalog.readScope(connection, only));
         // at 100,000 sequences the details take seconds: a progress bar shows them, and the command line's compiler
         // budget knows the run is large before the bulk of the catalog is read
@@ -207,6 +221,12 @@ public final class Engine {
             config.getProgressListener().progress(ProgressListener.READING_CATALOG, done.addAndGet(part.size()), total);
         });
         return scope;
+    }
+
+    private CatalogReader catalogReader(Session main) throws SQLException {
+        // discovered names without a schema are the application's: looked up through its search_path
+        return new CatalogReader(config,
+                Mappings.needSearchPath(config.getMappings()) ? main.searchPath() : List.of());
     }
 
     /** Puts a sequence that does not exist where its name belongs among the others (schema, then name). */

@@ -11,6 +11,7 @@ import io.seqguard.CutoverException;
 import io.seqguard.CutoverResult;
 import io.seqguard.GuardOutcome;
 import io.seqguard.SequenceReport;
+import io.seqguard.UnknownObjectException;
 import io.seqguard.Verdict;
 import io.seqguard.Witness;
 import io.seqguard.test.Await;
@@ -137,6 +138,15 @@ class CutoverTest {
             assertThat(newDb.queryForLong("SELECT count(*) FROM " + table))
                     .isEqualTo(oldDb.queryForLong("SELECT count(*) FROM " + table));
         }
+
+        // a guard option the new primary cannot satisfy fails before any step, so the subscription stays enabled
+        List<String> none = new ArrayList<>();
+        assertThatThrownBy(() -> cutover(none).disableSubscription(true)
+                .guard(g -> g.aligner(a -> a.schemas(q(SCHEMA), "no_such_schema"))).load().run())
+                .isInstanceOf(UnknownObjectException.class)
+                .hasMessageStartingWith("schemas: schema no_such_schema does not exist in this database.");
+        assertThat(none).as("no step ran").isEmpty();
+        assertThat(newDb.queryForLong("SELECT count(*) FROM pg_subscription WHERE subenabled")).isEqualTo(1);
 
         // told to disable it: the whole cutover
         lines.clear();
