@@ -34,7 +34,7 @@ final class AlignOptions {
     String sourceUrl;
 
     @Option(names = "--source-user", paramLabel = "USER",
-            description = "The role to connect to the source as (default: --user, else from the source URL).")
+            description = "The role to connect to the source as (default: user= in the source URL, else --user).")
     String sourceUser;
 
     @Option(names = "--source-password", paramLabel = "PASSWORD", arity = "0..1", interactive = true,

@@ -337,6 +337,7 @@ final class AlignRun {
     PGSimpleDataSource dataSource() {
         PGSimpleDataSource dataSource = dataSource("--url", options.url);
         if (options.user != null) {
+            requireOneRole("--user", options.user, "--url", dataSource.getUser());
             dataSource.setUser(options.user);
         }
         if (options.password != null) {
@@ -351,13 +352,21 @@ final class AlignRun {
         return dataSource;
     }
 
-    /** The source: its own user and password; the default user is --user's, the password never the target's. */
+    /**
+     * The source: its own user and password. The user is --source-user's, else its URL's user=, else --user's; the
+     * password never the target's.
+     */
     private DataSource sourceDataSource() {
         PGSimpleDataSource dataSource = dataSource("--source", options.sourceUrl);
         if (database != null) {
             dataSource.setDatabaseName(database);
         }
-        String user = options.sourceUser != null ? options.sourceUser : options.user;
+        // the source URL's own user= names the source's role: --user, the new primary's, is only the default
+        String urlUser = dataSource.getUser();
+        if (options.sourceUser != null) {
+            requireOneRole("--source-user", options.sourceUser, "--source", urlUser);
+        }
+        String user = options.sourceUser != null ? options.sourceUser : urlUser != null ? urlUser : options.user;
         if (user != null) {
             dataSource.setUser(user);
         }
@@ -369,6 +378,15 @@ final class AlignRun {
         dataSource.setApplicationName("seqguard-source");
         dataSource.setReadOnly(true);
         return dataSource;
+    }
+
+    /** An option and its URL's {@code user=} naming two roles: which one was meant cannot be told, so neither wins. */
+    private void requireOneRole(String option, String user, String urlOption, String urlUser) {
+        if (urlUser != null && !urlUser.equals(user)) {
+            throw new CommandLine.ParameterException(commandLine, option + " " + user + " and user=" + urlUser
+                    + " in the " + urlOption + " URL name two roles: give the role once, in " + option + " or in the "
+                    + "URL");
+        }
     }
 
     /** The URL's loginTimeout; one the driver cannot read counts as set: the driver warns and goes on with it. */

@@ -58,6 +58,29 @@ class SourceCliTest {
     }
 
     @Test
+    void theSourceUrlsUserNamesTheSourcesRoleAndTwoRolesAreRefused() {
+        // --user is the new primary's role: user= in the source's URL wins over it
+        CliTest.Run urlUser = CliTest.run(Map.of(), "verify", "--url", target.jdbcUrl(), "--user", "postgres",
+                "--schema", SCHEMA, "--source", source.jdbcUrl() + "?user=no_such_role");
+        assertThat(urlUser.code()).as(urlUser.err()).isEqualTo(ExitCode.FAILURE);
+        assertThat(urlUser.err()).startsWith("seqguard: --source (the old primary): ").contains("no_such_role");
+
+        CliTest.Run twoRoles = CliTest.run(Map.of(), "verify", "--url", target.jdbcUrl(), "--user", "postgres",
+                "--source", source.jdbcUrl() + "?user=reader", "--source-user", "postgres");
+        assertThat(twoRoles.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(twoRoles.err()).contains("--source-user postgres and user=reader in the --source URL name two "
+                + "roles: give the role once, in --source-user or in the URL");
+        CliTest.Run targetTwoRoles = CliTest.run(Map.of(), "verify", "--url", target.jdbcUrl() + "?user=app",
+                "--user", "postgres");
+        assertThat(targetTwoRoles.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(targetTwoRoles.err()).contains("--user postgres and user=app in the --url URL name two roles");
+        CliTest.Run same = CliTest.run(Map.of(), "verify", "--url", target.jdbcUrl() + "?user=postgres",
+                "--user", "postgres", "--schema", SCHEMA, "--source", source.jdbcUrl() + "?user=postgres",
+                "--source-user", "postgres");
+        assertThat(same.code()).as("one role named twice is no conflict: " + same.err()).isEqualTo(ExitCode.DRIFT);
+    }
+
+    @Test
     void aMalformedSourceIsAUsageError() {
         for (String verb : new String[] {"verify", "plan", "repair"}) {
             CliTest.Run run = CliTest.run(Map.of(), verb, "--url", target.jdbcUrl(), "--user", "postgres",
