@@ -127,4 +127,17 @@ public interface Vocabulary {
         String name = option(method);
         return name != null ? name : method;
     }
+
+    /**
+     * The option for {@code method} set to {@code value}, as the user would write it, for advice such as "acknowledge
+     * it (...)": by default {@link #name} and the value after a space; the command line quotes the value for a shell
+     * where a shell would split or expand it.
+     *
+     * @param method the configuration method
+     * @param value the value, as the configuration method takes it (a name SQL-quoted where it needs to be)
+     * @return the option and its value in the user's words
+     */
+    default String setting(String method, String value) {
+        return name(method) + " " + value;
+    }
 }

@@ -2,11 +2,14 @@ package io.seqguard.cli;
 
 import io.seqguard.GuardMode;
 import io.seqguard.Vocabulary;
+import java.util.regex.Pattern;
 
 /** The command line's words for options, so that messages name the option a runbook writes. */
 final class CliVocabulary implements Vocabulary {
 
     static final CliVocabulary INSTANCE = new CliVocabulary();
+
+    private static final Pattern SHELL_SAFE = Pattern.compile("[A-Za-z0-9_.,:/=@%+-]+");
 
     private CliVocabulary() {
     }
@@ -35,6 +38,16 @@ final class CliVocabulary implements Vocabulary {
                 // that replication still feeds, and fails when incomplete
                 return null;
         }
+    }
+
+    /**
+     * The option and its value as a POSIX shell takes them: a value with anything but letters, digits and
+     * {@code _.,:/=@%+-} in single quotes, so that {@code public."Order Lines; x_id_seq"} can be pasted as it is.
+     */
+    @Override
+    public String setting(String method, String value) {
+        return name(method) + " " + (SHELL_SAFE.matcher(value).matches() ? value
+                : "'" + value.replace("'", "'\\''") + "'");
     }
 
     /**

@@ -102,8 +102,8 @@ class CliTest {
                 assertThat(run.code()).as(run.out() + run.err()).isEqualTo(ExitCode.INCOMPLETE);
                 assertThat(run.out()).contains("waited longer than the lock timeout")
                         .contains("--allow-unverified all does not cover it")
-                        .contains("add its name to --allow-unverified beside all to acknowledge it anyway (cli.\"Odd; "
-                                + "Name_id_seq\")")
+                        .contains("add its name to --allow-unverified beside all to acknowledge it anyway "
+                                + "(--allow-unverified 'cli.\"Odd; Name_id_seq\"')")
                         .contains("acknowledged as not verified (allowed by configuration): cli.ticket_seq");
             } finally {
                 migration.rollback();

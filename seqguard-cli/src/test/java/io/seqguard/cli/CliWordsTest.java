@@ -79,6 +79,15 @@ class CliWordsTest {
         assertThat(quote.err()).startsWith("seqguard: --exclude: 'words.or\"ders' has an unclosed double quote")
                 .doesNotContain("excludeSequences");
 
+        // a schema whose name has capitals and a semicolon: the hint is what to paste into the shell
+        db.execute("DROP SCHEMA IF EXISTS \"Words; X\" CASCADE", "CREATE SCHEMA \"Words; X\"");
+        CliTest.Run folded = CliTest.run(Map.of(), "verify", "--url", db.jdbcUrl(), "--user", "postgres",
+                "--schema", "Words; X");
+        assertThat(folded.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(folded.err()).contains("This database has \"Words; X\": write the name in double quotes, as SQL "
+                + "does, to keep its case (--schema '\"Words; X\"')");
+        db.execute("DROP SCHEMA \"Words; X\"");
+
         CliTest.Run bare = CliTest.run(Map.of(), "verify", "--url", db.jdbcUrl(), "--lock-timeout", "10");
         assertThat(bare.code()).as("a bare number is not guessed to be milliseconds").isEqualTo(ExitCode.USAGE);
         assertThat(bare.err()).contains("'10' has no unit: write 10s, 10ms or 10m");

@@ -270,7 +270,8 @@ final class CatalogReader {
                     + String.join(", ", wanted) + " does not exist in this database. "
                     + (spelledOtherwise.isEmpty() ? "Check the name (unquoted names fold to lower case)"
                             : "This database has " + String.join(", ", spelledOtherwise) + ": write the name in double "
-                                    + "quotes, as SQL does, to keep its case (" + spelledOtherwise.get(0) + ")")
+                                    + "quotes, as SQL does, to keep its case ("
+                                    + config.getVocabulary().setting("schemas", spelledOtherwise.get(0)) + ")")
                     + " or remove it from the configured schemas.");
         }
     }
