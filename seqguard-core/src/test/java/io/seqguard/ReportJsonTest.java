@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.seqguard.internal.SqlNames;
 import io.seqguard.test.PostgresTest;
 import io.seqguard.test.TestDatabase;
 import java.sql.Connection;
@@ -232,15 +233,26 @@ class ReportJsonTest {
     }
 
     @Test
-    void textNamesEverySequence() {
+    void textNamesEverySequenceExactlyAndNoNameBreaksALine() {
         SequenceAligner aligner = configure().load();
         for (AlignmentReport report : List.of(aligner.verify(), aligner.plan(), aligner.repair())) {
             String text = report.toText();
             assertThat(report.sequences()).hasSize(14);
+            assertThat(text.chars().filter(c -> c != '\n' && (c < 0x20 || c >= 0x7f && c <= 0x9f || c == 0x2028)))
+                    .as("%s text: no control character but the line ends", report.operation()).isEmpty();
+            // the table: its heading, then one line per sequence, then a blank line
+            List<String> lines = text.lines().toList();
+            int heading = lines.indexOf(lines.stream().filter(l -> l.startsWith("STATUS  ")).findFirst().orElseThrow());
+            assertThat(lines.subList(heading + 1, heading + 15)).as("%s table", report.operation())
+                    .allMatch(l -> l.matches("[a-z][a-z ]* {2}.*"));
+            assertThat(lines.get(heading + 15)).isEmpty();
             for (SequenceReport s : report.sequences()) {
-                assertThat(text).as("%s text", report.operation()).contains(s.qualifiedName());
+                String shown = SqlNames.printable(s.qualifiedName());
+                assertThat(text).as("%s text", report.operation()).contains(shown);
+                assertThat(SqlNames.parse(shown, "name")).as("%s read back", shown)
+                        .containsExactly(s.schema(), s.name());
                 if (s.reason() != null) {
-                    assertThat(text).as("%s text", report.operation()).contains(s.reason());
+                    assertThat(text).as("%s text", report.operation()).contains(SqlNames.printable(s.reason()));
                 }
             }
         }

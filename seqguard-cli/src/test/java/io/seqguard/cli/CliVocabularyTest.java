@@ -23,7 +23,7 @@ class CliVocabularyTest {
     }
 
     /** The words {@code /bin/sh} makes of a command line, one per line (a NUL between them). */
-    private static String[] shellWords(String commandLine) throws IOException, InterruptedException {
+    static String[] shellWords(String commandLine) throws IOException, InterruptedException {
         Process sh = new ProcessBuilder("/bin/sh", "-c", "printf '%s\\0' " + commandLine).start();
         String out = new String(sh.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(sh.waitFor()).isZero();

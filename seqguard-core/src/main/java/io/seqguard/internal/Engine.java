@@ -184,7 +184,7 @@ public final class Engine {
         List<String> moved = new ArrayList<>();
         for (Judged j : judged) {
             if (j.outcome != null && j.outcome.repaired) {
-                moved.add(j.sequence.ident + " to next value "
+                moved.add(SqlNames.printable(j.sequence.ident) + " to next value "
                         + j.outcome.targetLast.add(BigInteger.valueOf(j.sequence.increment)));
             }
         }
@@ -354,8 +354,8 @@ public final class Engine {
                 j.next = outcome.targetLast.add(BigInteger.valueOf(j.sequence.increment));
                 j.status = SequenceStatus.ALIGNED;
                 // one line per sequence is 10,000 lines on a big database: the summary line is at INFO
-                log.debug("seqguard moved {} forward: next value {} -> {}", j.sequence.ident, j.previousNext,
-                        j.next);
+                log.debug("seqguard moved {} forward: next value {} -> {}", SqlNames.printable(j.sequence.ident),
+                        j.previousNext, j.next);
             } else if (outcome.stateAfter != null) {
                 // someone else moved it at least as far meanwhile; it is aligned without us
                 j.next = outcome.stateAfter.next(j.sequence.increment);
@@ -364,7 +364,8 @@ public final class Engine {
             } else {
                 j.action = RepairAction.FAILED;
                 j.reason = "setval() failed: " + outcome.error;
-                log.warn("seqguard could not repair {}: {}", j.sequence.ident, outcome.error);
+                log.warn("seqguard could not repair {}: {}", SqlNames.printable(j.sequence.ident),
+                        SqlNames.printable(outcome.error));
             }
         }
     }

@@ -30,7 +30,7 @@ final class ReportText {
     static String summary(AlignmentReport report) {
         StringBuilder text = new StringBuilder();
         text.append(report.operation().name().toLowerCase(Locale.ROOT)).append(" of database ")
-                .append(report.database());
+                .append(shown(report.database()));
         if (report.citus() != null) {
             text.append(" (Citus ").append(report.citus().coordinator() ? "coordinator" : "worker").append(", group ")
                     .append(report.citus().group()).append(')');
@@ -86,7 +86,7 @@ final class ReportText {
 
     /** A sequence's row of the table. */
     private static String[] cells(SequenceReport s) {
-        return new String[] {label(s.status()), s.qualifiedName(),
+        return new String[] {label(s.status()), shown(s.qualifiedName()),
             s.previousNextValue() != null ? s.previousNextValue() + " -> " + s.nextValue() : str(s.nextValue()),
             str(s.dataBound()), str(s.requiredNextValue()), s.action().name().toLowerCase(Locale.ROOT),
             allocation(s), s.rangeUsed() == null ? "" : percent(s.rangeUsed())};
@@ -131,41 +131,44 @@ final class ReportText {
                 continue;
             }
             details.setLength(0);
-            details.append("\n").append(s.qualifiedName()).append(" (").append(label(s.status())).append(")\n");
+            details.append("\n").append(shown(s.qualifiedName())).append(" (").append(label(s.status())).append(")\n");
             for (FedColumn c : s.columns()) {
-                details.append("  feeds ").append(c.qualifiedTable()).append('.').append(c.column()).append(" [")
+                details.append("  feeds ").append(shown(c.qualifiedTable() + '.' + c.column())).append(" [")
                         .append(c.dataType()).append(", ")
                         .append(c.sources().stream().map(source -> source.name().toLowerCase(Locale.ROOT))
                                 .collect(java.util.stream.Collectors.joining(", "))).append(']');
                 if (!c.entities().isEmpty()) {
-                    details.append(" (entity ").append(String.join(", ", c.entities())).append(')');
+                    details.append(" (entity ").append(shown(String.join(", ", c.entities()))).append(')');
                 }
                 if (c.citusTable() != null) {
-                    details.append(" (Citus ").append(c.citusTable()).append(" table)");
+                    details.append(" (Citus ").append(shown(c.citusTable())).append(" table)");
                 }
                 // an unreadable column's note is quoted whole in the reason below: once is enough
                 if (c.note() != null && (s.reason() == null || !s.reason().contains(c.note()))) {
-                    details.append(": ").append(c.note());
+                    details.append(": ").append(shown(c.note()));
                 }
                 details.append('\n');
             }
             if (s.reason() != null) {
-                details.append("  why: ").append(s.reason()).append('\n');
+                details.append("  why: ").append(shown(s.reason())).append('\n');
             }
             if (showWitness) {
-                details.append("  witness: ").append(witness(s)).append('\n');
+                details.append("  witness: ").append(shown(witness(s))).append('\n');
             }
             for (String note : s.notes()) {
-                details.append("  note: ").append(note).append('\n');
+                details.append("  note: ").append(shown(note)).append('\n');
             }
             if (s.sql() != null) {
-                details.append("  sql: ").append(s.sql()).append(";\n");
+                // a statement is shown only as it runs: a name's line break is a line break in it
+                details.append("  sql: ").append(s.sql().equals(shown(s.sql())) ? s.sql() + ";"
+                        : "(its names hold control characters: take it from the SQL form of this report)")
+                        .append('\n');
             }
             out.append(details);
         }
         if (!report.sourceOnlySequences().isEmpty()) {
             out.append("\non the source only (no sequence of that name here): ")
-                    .append(String.join(", ", report.sourceOnlySequences())).append('\n');
+                    .append(shown(String.join(", ", report.sourceOnlySequences()))).append('\n');
         }
         List<SequenceReport> acknowledged = new ArrayList<>();
         for (SequenceReport s : report.sequences()) {
@@ -226,7 +229,7 @@ final class ReportText {
     static String names(List<SequenceReport> sequences) {
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < Math.min(sequences.size(), NAMES_LISTED); i++) {
-            text.append(i == 0 ? "" : ", ").append(sequences.get(i).qualifiedName());
+            text.append(i == 0 ? "" : ", ").append(shown(sequences.get(i).qualifiedName()));
         }
         if (sequences.size() > NAMES_LISTED) {
             text.append(" and ").append(sequences.size() - NAMES_LISTED).append(" more");
@@ -246,9 +249,9 @@ final class ReportText {
             List<String> uncovered = new ArrayList<>();
             for (SequenceReport s : report.sequences()) {
                 if (s.sql() == null && (s.status().isDrift() || s.unverified())) {
-                    uncovered.add("-- " + oneLine(s.qualifiedName()) + " ("
+                    uncovered.add("-- " + shown(s.qualifiedName()) + " ("
                             + s.status().name().toLowerCase(Locale.ROOT) + "): "
-                            + oneLine(s.reason() == null ? "" : s.reason()));
+                            + shown(s.reason() == null ? "" : s.reason()));
                 }
             }
             out.append("-- verdict: ").append(report.verdict().name().toLowerCase(Locale.ROOT))
@@ -262,7 +265,7 @@ final class ReportText {
             if (s.sql() != null) {
                 Long from = s.previousNextValue() != null ? s.previousNextValue() : s.nextValue();
                 sql.setLength(0);
-                sql.append("-- ").append(oneLine(s.qualifiedName())).append(": next value ").append(from)
+                sql.append("-- ").append(shown(s.qualifiedName())).append(": next value ").append(from)
                         .append(" -> ").append(s.descending() ? "at most " : "at least ").append(s.requiredNextValue())
                         .append('\n').append(s.sql()).append(";\n");
                 out.append(sql);
@@ -270,9 +273,12 @@ final class ReportText {
         }
     }
 
-    /** A name or reason inside a {@code --} comment, where a line break would end the comment early. */
-    private static String oneLine(String text) {
-        return text.replaceAll("[\\r\\n]", " ");
+    /**
+     * A name or message as a line of text shows it: names exact, no line break or other control character (inside
+     * a {@code --} comment a line break would end the comment early).
+     */
+    private static String shown(String text) {
+        return SqlNames.printable(text);
     }
 
     /**
@@ -292,7 +298,7 @@ final class ReportText {
             text.append(drift.size()).append(" sequence(s) in database ").append(report.database())
                     .append(" would hand out ids that already exist, or none at all:");
             for (SequenceReport s : drift) {
-                text.append("\n  - ").append(s.qualifiedName()).append(": ").append(driftLine(s));
+                text.append("\n  - ").append(shown(s.qualifiedName())).append(": ").append(shown(driftLine(s)));
             }
             boolean failed = drift.stream().anyMatch(s -> s.action() == RepairAction.FAILED);
             boolean repairable = drift.stream().anyMatch(s -> s.status() == SequenceStatus.BEHIND);
@@ -308,8 +314,8 @@ final class ReportText {
             text.append(text.length() == 0 ? "" : "\n").append(unverified.size()).append(" sequence(s) in database ")
                     .append(report.database()).append(" could not be verified, so nothing can be said about them:");
             for (SequenceReport s : unverified) {
-                text.append("\n  - ").append(s.qualifiedName()).append(" (").append(label(s.status())).append("): ")
-                        .append(s.reason());
+                text.append("\n  - ").append(shown(s.qualifiedName())).append(" (").append(label(s.status()))
+                        .append("): ").append(shown(s.reason()));
             }
             text.append("\nFix each as its line says; a sequence that is knowingly not verified can be acknowledged (")
                     .append(words.name("allowUnverified")).append(") or excluded (")

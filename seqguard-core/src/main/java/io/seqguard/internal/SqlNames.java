@@ -26,6 +26,7 @@ public final class SqlNames {
         StringBuilder part = new StringBuilder();
         boolean quoted = false;
         boolean partWasQuoted = false;
+        int unicodeFrom = -1; // where a U&"..." part's escaped text starts in part, while it is read
         String s = text.trim();
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
@@ -36,12 +37,22 @@ public final class SqlNames {
                         i++;
                     } else {
                         quoted = false;
+                        if (unicodeFrom >= 0) {
+                            String escaped = part.substring(unicodeFrom);
+                            part.setLength(unicodeFrom);
+                            part.append(unescape(escaped, text, what));
+                            unicodeFrom = -1;
+                        }
                     }
                 } else {
                     part.append(c);
                 }
             } else if (c == '"') {
                 quoted = true;
+                if (!partWasQuoted && part.toString().trim().equalsIgnoreCase("U&")) {
+                    part.setLength(0); // as printable() writes a name with control characters
+                    unicodeFrom = 0;
+                }
                 partWasQuoted = true;
             } else if (c == '.') {
                 parts.add(finish(part, partWasQuoted, text, what));
@@ -85,9 +96,115 @@ public final class SqlNames {
         return value;
     }
 
-    /** Quotes one name part for display and for {@link #parse} to read back; never used to build executed SQL. */
+    /**
+     * Quotes one name part for display and for {@link #parse} to read back ({@link #printable} where it holds control
+     * characters); never used to build executed SQL.
+     */
     public static String quote(String part) {
-        return '"' + part.replace("\"", "\"\"") + '"';
+        return printable('"' + part.replace("\"", "\"\"") + '"');
+    }
+
+    /**
+     * Text to show on a line of its own, with the names in it kept exact: a double-quoted name holding a control
+     * character (a line break, a tab) is written as PostgreSQL's Unicode escape form, {@code U&"we\000aird"}, which
+     * SQL and {@link #parse} read back as the same name; a control character outside quotes is written as a
+     * backslash, {@code u} and four hex digits. A name with a line break could otherwise split a report's line, or
+     * forge one.
+     *
+     * @param text a name as the server quotes it, or a message holding such names
+     * @return the text, unchanged when it has no control character
+     */
+    public static String printable(String text) {
+        if (text == null || !hasControl(text, 0, text.length())) {
+            return text;
+        }
+        StringBuilder shown = new StringBuilder(text.length() + 16);
+        int i = 0;
+        while (i < text.length()) {
+            char c = text.charAt(i);
+            int close = c == '"' ? closingQuote(text, i) : -1;
+            if (close > 0) {
+                if (hasControl(text, i + 1, close)) {
+                    shown.append("U&\"");
+                    for (int k = i + 1; k < close; k++) {
+                        char q = text.charAt(k);
+                        if (q == '\\') {
+                            shown.append("\\\\");
+                        } else if (isControl(q)) {
+                            shown.append('\\').append(String.format("%04x", (int) q));
+                        } else {
+                            shown.append(q);
+                        }
+                    }
+                    shown.append('"');
+                } else {
+                    shown.append(text, i, close + 1);
+                }
+                i = close + 1;
+            } else {
+                if (isControl(c)) {
+                    shown.append("\\u").append(String.format("%04x", (int) c));
+                } else {
+                    shown.append(c);
+                }
+                i++;
+            }
+        }
+        return shown.toString();
+    }
+
+    /** The index of the quote closing the one at {@code open} ({@code ""} inside is a quote), or -1. */
+    private static int closingQuote(String text, int open) {
+        for (int k = open + 1; k < text.length(); k++) {
+            if (text.charAt(k) == '"') {
+                if (k + 1 < text.length() && text.charAt(k + 1) == '"') {
+                    k++;
+                } else {
+                    return k;
+                }
+            }
+        }
+        return -1;
+    }
+
+    private static boolean hasControl(String text, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (isControl(text.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** C0 and C1 controls, and the Unicode line and paragraph separators some terminals break lines at. */
+    private static boolean isControl(char c) {
+        return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029';
+    }
+
+    /** A {@code U&"..."} part's text: {@code \\} is a backslash, {@code \XXXX} and {@code \+XXXXXX} a code point. */
+    private static String unescape(String escaped, String text, String what) {
+        StringBuilder out = new StringBuilder(escaped.length());
+        for (int i = 0; i < escaped.length(); i++) {
+            char c = escaped.charAt(i);
+            if (c != '\\') {
+                out.append(c);
+                continue;
+            }
+            int digits = i + 1 < escaped.length() && escaped.charAt(i + 1) == '+' ? 6 : 4;
+            int from = digits == 6 ? i + 2 : i + 1;
+            if (i + 1 < escaped.length() && escaped.charAt(i + 1) == '\\') {
+                out.append('\\');
+                i++;
+            } else if (from + digits <= escaped.length()
+                    && escaped.substring(from, from + digits).chars().allMatch(d -> Character.digit(d, 16) >= 0)) {
+                out.appendCodePoint(Integer.parseInt(escaped.substring(from, from + digits), 16));
+                i = from + digits - 1;
+            } else {
+                throw new IllegalArgumentException(what + ": '" + printable(text) + "' has an invalid Unicode escape "
+                        + "in a U&\"...\" name: write \\XXXX with four hex digits, \\+XXXXXX with six, or \\\\");
+            }
+        }
+        return out.toString();
     }
 
     /** The index of {@code token} in {@code text} outside double quotes, or -1. */
