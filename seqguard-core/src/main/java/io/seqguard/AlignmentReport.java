@@ -128,12 +128,24 @@ public interface AlignmentReport {
     }
 
     /**
+     * {@return whether the run was configured with {@code allowUnverified("all")}; false for a report that does not
+     * know its configuration}
+     */
+    default boolean acknowledgesAll() {
+        return false;
+    }
+
+    /**
      * {@return the names to give {@link AlignerConfiguration#allowUnverified(java.util.Collection)} so that a run like
-     * this one is no longer incomplete: the sequences acknowledged already, then the {@link #unverified()} ones, each
-     * as {@link SequenceReport#qualifiedName()}. A setting replaces the list it had, so the first stay in it}
+     * this one is no longer incomplete: {@code all} when it was given, the sequences acknowledged already, then the
+     * {@link #unverified()} ones, each as {@link SequenceReport#qualifiedName()}. A setting replaces the list it had,
+     * so the first stay in it}
      */
     default List<String> acknowledgingAll() {
         List<String> names = new ArrayList<>();
+        if (acknowledgesAll()) {
+            names.add("all");
+        }
         for (boolean acknowledged : new boolean[] {true, false}) {
             for (SequenceReport s : sequences()) {
                 if (s.status().isUnverified() && s.acknowledged() == acknowledged) {

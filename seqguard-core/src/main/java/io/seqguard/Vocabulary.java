@@ -1,5 +1,6 @@
 package io.seqguard;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -93,6 +94,14 @@ public interface Vocabulary {
             public String repair() {
                 return repair;
             }
+
+            /** As a properties file has it: {@code seqguard.allow-unverified=all,public.invoice_seq}. */
+            @Override
+            public String settings(String method, List<String> values) {
+                String key = option(method);
+                return key != null && key.startsWith(prefix) ? key + "=" + String.join(",", values)
+                        : name(method) + " " + String.join(",", values);
+            }
         };
     }
 
@@ -130,14 +139,26 @@ public interface Vocabulary {
 
     /**
      * The option for {@code method} set to {@code value}, as the user would write it, for advice such as "acknowledge
-     * it (...)": by default {@link #name} and the value after a space; the command line quotes the value for a shell
-     * where a shell would split or expand it.
+     * it (...)"; {@link #settings} with the one value.
      *
      * @param method the configuration method
      * @param value the value, as the configuration method takes it (a name SQL-quoted where it needs to be)
      * @return the option and its value in the user's words
      */
     default String setting(String method, String value) {
-        return name(method) + " " + value;
+        return settings(method, List.of(value));
+    }
+
+    /**
+     * The option for {@code method} set to a list of values, as the user would write it: by default {@link #name}
+     * and the values after a space, separated by commas; a properties file's {@code key=a,b}; the command line's
+     * option once per value, each quoted for a shell where a shell would split or expand it.
+     *
+     * @param method the configuration method
+     * @param values the values, as the configuration method takes them
+     * @return the option and its values in the user's words
+     */
+    default String settings(String method, List<String> values) {
+        return name(method) + " " + String.join(",", values);
     }
 }

@@ -96,8 +96,10 @@ class PrivilegeTest {
             assertThat(orders.reason()).contains("GRANT SELECT ON " + schema + ".orders TO " + ROLE)
                     .contains("allowUnverified all does not cover it: all acknowledges only sequences that no column "
                             + "and no witness can verify")
-                    .contains("add its name to allowUnverified beside all to acknowledge it anyway (" + schema
-                            + ".orders_id_seq)");
+                    .contains("add its name to allowUnverified beside all to acknowledge it anyway (allowUnverified "
+                            + "all," + schema + ".orders_id_seq)");
+            assertThat(report.acknowledgingAll()).as("a setting replaces the list: all stays in it").first()
+                    .isEqualTo("all");
             assertThat(report.verdict()).isEqualTo(Verdict.INCOMPLETE);
             assertThat(report.unverified()).extracting(SequenceReport::name).containsExactly("orders_id_seq");
 

@@ -2,6 +2,7 @@ package io.seqguard.cli;
 
 import io.seqguard.GuardMode;
 import io.seqguard.Vocabulary;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /** The command line's words for options, so that messages name the option a runbook writes. */
@@ -41,13 +42,17 @@ final class CliVocabulary implements Vocabulary {
     }
 
     /**
-     * The option and its value as a POSIX shell takes them: a value with anything but letters, digits and
+     * The option once per value, as a POSIX shell takes them: a value with anything but letters, digits and
      * {@code _.,:/=@%+-} in single quotes, so that {@code public."Order Lines; x_id_seq"} can be pasted as it is.
      */
     @Override
-    public String setting(String method, String value) {
-        return name(method) + " " + (SHELL_SAFE.matcher(value).matches() ? value
-                : "'" + value.replace("'", "'\\''") + "'");
+    public String settings(String method, List<String> values) {
+        StringBuilder words = new StringBuilder();
+        for (String value : values) {
+            words.append(words.length() == 0 ? "" : " ").append(name(method)).append(' ')
+                    .append(SHELL_SAFE.matcher(value).matches() ? value : "'" + value.replace("'", "'\\''") + "'");
+        }
+        return words.toString();
     }
 
     /**

@@ -176,12 +176,12 @@ class CliWordsTest {
     @Test
     void aNameWithALineBreakStaysOnItsLineAndItsHintCanBePastedBack() throws Exception {
         db.execute("DROP SCHEMA IF EXISTS \"li\nnes\" CASCADE", "CREATE SCHEMA \"li\nnes\"",
-                "CREATE SEQUENCE \"li\nnes\".\"in\tvoice\nverdict: aligned\"");
+                "CREATE SEQUENCE \"li\nnes\".\"in\tvoice's\nverdict: aligned\"");
         CliTest.Run run = CliTest.run(Map.of(), "verify", "--url", db.jdbcUrl(), "--user", "postgres", "--schema",
                 "\"li\nnes\"");
         assertThat(run.code()).isEqualTo(ExitCode.INCOMPLETE);
         assertThat(run.out().lines()).as("no line a name could forge").noneMatch(l -> l.equals("verdict: aligned"))
-                .contains("not verifiable  U&\"li\\000anes\".U&\"in\\0009voice\\000averdict: aligned\"  1     -       -  "
+                .contains("not verifiable  U&\"li\\000anes\".U&\"in\\0009voice's\\000averdict: aligned\"  1     -       -  "
                         + "       none    pooled (default)  0.0%");
         String hint = run.out().substring(run.out().indexOf("(--allow-unverified ") + 1);
         hint = hint.substring(0, hint.indexOf(")\n"));
@@ -190,6 +190,15 @@ class CliWordsTest {
                 "--schema", "\"li\nnes\"", words[0], words[1]);
         assertThat(acknowledged.code()).as(hint + ": " + acknowledged.out()).isEqualTo(ExitCode.ALIGNED);
         db.execute("DROP SCHEMA \"li\nnes\" CASCADE");
+    }
+
+    @Test
+    void aRepairNamesWhatItMovedAtInfo() throws Exception {
+        Result run = process("repair", "--url", db.jdbcUrl(), "--user", "postgres", "--schema", "words",
+                "--exclude", "words.tiny", "--allow-unverified", "words.invoice_number_seq", "--verbose");
+        assertThat(run.code()).as(run.err()).isEqualTo(ExitCode.ALIGNED);
+        assertThat(run.err()).contains("INFO io.seqguard.SequenceAligner - seqguard repair moved 1 sequence(s) forward "
+                + "(next value before -> after): words.\"Order Lines; DROP TABLE x_id_seq\" (1 -> 41)\n");
     }
 
     @Test

@@ -18,7 +18,7 @@ import java.util.List;
  */
 record AlignmentResult(Operation operation, String database, String serverVersion, AllocationRule allocation,
         long margin, Instant startedAt, Duration duration, List<SequenceReport> sequences,
-        List<String> sourceOnlySequences, CitusCluster citus) implements AlignmentReport {
+        List<String> sourceOnlySequences, CitusCluster citus, boolean acknowledgesAll) implements AlignmentReport {
 
     AlignmentResult {
         sequences = List.copyOf(sequences);
@@ -29,7 +29,7 @@ record AlignmentResult(Operation operation, String database, String serverVersio
     static AlignmentResult of(AlignmentReport report, Operation operation) {
         return new AlignmentResult(operation, report.database(), report.serverVersion(), report.allocation(),
                 report.margin(), report.startedAt(), report.duration(), report.sequences(),
-                report.sourceOnlySequences(), report.citus());
+                report.sourceOnlySequences(), report.citus(), report.acknowledgesAll());
     }
 
     /**
@@ -49,7 +49,7 @@ record AlignmentResult(Operation operation, String database, String serverVersio
         Duration both = Duration.between(all.startedAt(), again.startedAt().plus(again.duration()));
         return new AlignmentResult(again.operation(), all.database(), all.serverVersion(), all.allocation(),
                 all.margin(), all.startedAt(), both.isNegative() ? all.duration().plus(again.duration()) : both,
-                sequences, all.sourceOnlySequences(), all.citus());
+                sequences, all.sourceOnlySequences(), all.citus(), all.acknowledgesAll());
     }
 
     @Override

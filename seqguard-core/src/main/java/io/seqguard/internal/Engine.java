@@ -40,6 +40,8 @@ public final class Engine {
 
     /** Below this many sequences per connection, one catalog query costs less than waiting for another connection. */
     private static final int SEQUENCES_PER_CATALOG_PART = 1000;
+    /** How many moved sequences the repair's INFO line names. */
+    private static final int MOVED_NAMED = 20;
 
     private final AlignerConfiguration config;
     private final Judge judge;
@@ -126,7 +128,7 @@ public final class Engine {
             }
             AlignmentReport report = new AlignmentResult(operation, server[0], server[1], config.getAllocation(),
                     config.getMargin(), started, Duration.ofNanos(System.nanoTime() - t0), reports,
-                    judge.sourceOnly(sequences, sources), citus);
+                    judge.sourceOnly(sequences, sources), citus, acknowledgements.all());
             log.info("seqguard {}: {}", operation.name().toLowerCase(Locale.ROOT), report);
             List<SequenceReport> unverified = report.unverified();
             if (!unverified.isEmpty()) {
@@ -343,6 +345,8 @@ public final class Engine {
 
     /** Turns what the repair statements did into the verdicts' final status and action. */
     private static void applyOutcomes(List<Judged> judged) {
+        List<String> moved = new ArrayList<>();
+        int movedCount = 0;
         for (Judged j : judged) {
             Repairer.Outcome outcome = j.outcome;
             if (outcome == null) {
@@ -353,7 +357,11 @@ public final class Engine {
                 j.previousNext = j.next;
                 j.next = outcome.targetLast.add(BigInteger.valueOf(j.sequence.increment));
                 j.status = SequenceStatus.ALIGNED;
-                // one line per sequence is 10,000 lines on a big database: the summary line is at INFO
+                // a change to the data's sequences is named at INFO, the first few in one line: one line per
+                // sequence is 10,000 lines on a big database, at DEBUG
+                if (movedCount++ < MOVED_NAMED) {
+                    moved.add(SqlNames.printable(j.sequence.ident) + " (" + j.previousNext + " -> " + j.next + ")");
+                }
                 log.debug("seqguard moved {} forward: next value {} -> {}", SqlNames.printable(j.sequence.ident),
                         j.previousNext, j.next);
             } else if (outcome.stateAfter != null) {
@@ -367,6 +375,11 @@ public final class Engine {
                 log.warn("seqguard could not repair {}: {}", SqlNames.printable(j.sequence.ident),
                         SqlNames.printable(outcome.error));
             }
+        }
+        if (movedCount > 0) {
+            log.info("seqguard repair moved {} sequence(s) forward (next value before -> after): {}{}", movedCount,
+                    String.join(", ", moved), movedCount > MOVED_NAMED ? ", and " + (movedCount - MOVED_NAMED)
+                            + " more (each at DEBUG)" : "");
         }
     }
 }

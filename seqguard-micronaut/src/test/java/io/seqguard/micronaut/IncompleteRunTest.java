@@ -59,7 +59,7 @@ class IncompleteRunTest {
         assertThat(guard.report().unverified()).extracting(SequenceReport::qualifiedName, SequenceReport::status)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("public.invoice_number_seq",
                         SequenceStatus.NOT_VERIFIABLE));
-        assertThat(refusal.getMessage()).contains("seqguard.mappings public.invoice_number_seq=SCHEMA.TABLE.COLUMN")
+        assertThat(refusal.getMessage()).contains("seqguard.mappings=public.invoice_number_seq=SCHEMA.TABLE.COLUMN")
                 .contains("set seqguard.allow-unverified=public.invoice_number_seq")
                 .contains("set seqguard.on-incomplete=warn").doesNotContain("allowUnverified");
         // in repair mode the verifiable sequence was repaired first
@@ -77,10 +77,10 @@ class IncompleteRunTest {
                 incomplete. It moved 1 sequence(s) forward first. 1 sequence(s) in database DB could not be \
                 verified, so nothing can be said about them:
                   - public.invoice_number_seq (not verifiable): no column uses it (a value handed out by application \
-                code?): map it to the column it fills (seqguard.datasources.default.mappings \
+                code?): map it to the column it fills (seqguard.datasources.default.mappings=\
                 public.invoice_number_seq=SCHEMA.TABLE.COLUMN), give the old primary as a witness (a \
                 SeqguardConfigurationCustomizer bean calling aligner.source(...)), or acknowledge that it is not \
-                verified (seqguard.datasources.default.allow-unverified public.invoice_number_seq)
+                verified (seqguard.datasources.default.allow-unverified=public.invoice_number_seq)
                 Fix each as its line says; a sequence that is knowingly not verified can be acknowledged \
                 (seqguard.datasources.default.allow-unverified) or excluded \
                 (seqguard.datasources.default.exclude-sequences).

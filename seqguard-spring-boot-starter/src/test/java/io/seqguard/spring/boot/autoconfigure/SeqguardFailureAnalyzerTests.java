@@ -123,7 +123,7 @@ class SeqguardFailureAnalyzerTests {
         assertThat(refusal.guard.reason()).isEqualTo(Reason.INCOMPLETE);
         assertThat(refusal.guard.report().unverified()).extracting(SequenceReport::qualifiedName)
                 .containsExactly("public.\"Ticket No\"", "public.invoice_number_seq");
-        assertThat(refusal.guard.getMessage()).contains("seqguard.mappings public.invoice_number_seq=")
+        assertThat(refusal.guard.getMessage()).contains("seqguard.mappings=public.invoice_number_seq=")
                 .contains("seqguard.allow-unverified").doesNotContain("allowUnverified");
         assertThat(refusal.analysis.getAction())
                 .contains("set seqguard.allow-unverified=public.\"Ticket No\",public.invoice_number_seq (for this "
@@ -244,10 +244,10 @@ class SeqguardFailureAnalyzerTests {
                 seqguard startup guard (mode verify) refuses start-up: the run is incomplete. 1 sequence(s) in \
                 database DB could not be verified, so nothing can be said about them:
                   - public.invoice_number_seq (not verifiable): no column uses it (a value handed out by application \
-                code?): map it to the column it fills (seqguard.mappings \
+                code?): map it to the column it fills (seqguard.mappings=\
                 public.invoice_number_seq=SCHEMA.TABLE.COLUMN), give the old primary as a witness (a \
                 SeqguardConfigurationCustomizer bean calling aligner.source(...)), or \
-                acknowledge that it is not verified (seqguard.allow-unverified public.invoice_number_seq)
+                acknowledge that it is not verified (seqguard.allow-unverified=public.invoice_number_seq)
                 Fix each as its line says; a sequence that is knowingly not verified can be acknowledged \
                 (seqguard.allow-unverified) or excluded (seqguard.exclude-sequences).
                 To go on while some sequences stay unverified, acknowledge them by name (seqguard.allow-unverified), \
