@@ -42,6 +42,12 @@ final class GuardMessages {
         return words.guard(mode) + " failed while " + step + ": " + what;
     }
 
+    /** A setting names a schema or object the database lacks: said as that, since nothing ran. */
+    static String misconfigured(Vocabulary words, GuardMode mode, String database, String what) {
+        return words.guard(mode) + " did not run" + (database == null ? "" : " on database " + database)
+                + ", since a setting names what it does not have: " + what;
+    }
+
     String abandoned(String step) {
         return words().guard(null) + " abandoned: the time limit (" + config.getTimeLimit().toMillis()
                 + " ms) passed while " + step;

@@ -16,6 +16,7 @@ import io.seqguard.SequenceStatus;
 import io.seqguard.StartupGuard;
 import io.seqguard.StartupGuardException;
 import io.seqguard.StartupGuardException.Reason;
+import io.seqguard.UnknownObjectException;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -137,19 +138,24 @@ public final class GuardRunner {
                 // and a refusal the caller expects (a first run before the ORM step) must not alert anyone
                 log.debug("seqguard startup guard: {}", e.getMessage());
                 throw e;
+            } catch (UnknownObjectException e) {
+                // a setting names what the database lacks: nothing failed while running, nothing was read or moved
+                throw failed(session, journal, GuardMessages.misconfigured(config.getVocabulary(), config.getMode(),
+                        facts == null ? null : facts.database(), e.getMessage()), e);
             } catch (SeqguardException e) {
-                throw failed(session, journal, e.getMessage(), e);
+                throw failed(session, journal, GuardMessages.failedWhile(config.getVocabulary(), config.getMode(), step,
+                        e.getMessage()), e);
             } catch (SQLException e) {
-                throw failed(session, journal, e.getMessage() + Engine.hint(e, config.getVocabulary()), e);
+                throw failed(session, journal, GuardMessages.failedWhile(config.getVocabulary(), config.getMode(), step,
+                        e.getMessage() + Engine.hint(e, config.getVocabulary())), e);
             }
         } finally {
             session.close();
         }
     }
 
-    private StartupGuardException failed(GuardSession session, GuardJournal journal, String what, Exception e) {
-        StartupGuardException failure = refuse(Reason.DATABASE_ERROR,
-                GuardMessages.failedWhile(config.getVocabulary(), config.getMode(), step, what), null, e);
+    private StartupGuardException failed(GuardSession session, GuardJournal journal, String message, Exception e) {
+        StartupGuardException failure = refuse(Reason.DATABASE_ERROR, message, null, e);
         journal(session, journal, config.getMode(), "FAILED_DATABASE_ERROR", null, failure.getMessage());
         log.debug("seqguard startup guard: {}", failure.getMessage());
         return failure;

@@ -155,7 +155,12 @@ class MultipleDataSourcesTests {
                         .hasMessageStartingWith("seqguard.mappings: 'invoice_number_seq=\"invoice\".\"number\"': "
                                 + "sequence public.invoice_number_seq does not exist");
                 FailureAnalysis analysis = new FailureAnalyzers().analyze(context.getStartupFailure());
-                assertThat(analysis.getAction()).contains("give DataSource 'reportingDataSource' its own value under "
+                assertThat(failure.getGuardException().getMessage()).as("a setting, not a failure while running")
+                        .contains("seqguard startup guard (mode repair) did not run on database ")
+                        .contains(", since a setting names what it does not have: seqguard.mappings: ")
+                        .doesNotContain("failed while");
+                assertThat(analysis.getAction()).startsWith("Correct the name in the setting above")
+                        .contains("give DataSource 'reportingDataSource' its own value under "
                         + "seqguard.datasources.reportingDataSource.*").doesNotContain("URL");
             });
             withUrls().withPropertyValues("seqguard.mappings=invoice_number_seq=invoice.number",

@@ -61,7 +61,12 @@ class SeqguardFailureAnalyzer extends AbstractFailureAnalyzer<StartupGuardExcept
         }
 
         String cli(String verb, String url) {
-            return "java -jar seqguard.jar " + verb + " --url " + url + (user != null ? " --user " + user : "");
+            return cli(verb, url, true);
+        }
+
+        String cli(String verb, String url, boolean withUser) {
+            return "java -jar seqguard.jar " + verb + " --url " + url
+                    + (withUser && user != null ? " --user " + user : "");
         }
 
         String cli(String verb) {
@@ -112,7 +117,9 @@ class SeqguardFailureAnalyzer extends AbstractFailureAnalyzer<StartupGuardExcept
                         + " move the sequences (GRANT UPDATE ON SEQUENCE ... TO it, or connect as their owner), or "
                         + "give the guard a privileged pool with a SeqguardConfigurationCustomizer bean; then start "
                         + "again: nothing was moved backwards and the guard is safe to run again.");
-                actions.add("Or run '" + target.cli("repair") + "' with a privileged --user.");
+                // the application's role is the one that could not: the command runs as one that can
+                actions.add("Or run '" + target.cli("repair", target.url != null ? target.url : "<JDBC URL>", false)
+                        + " --user <a role that owns the sequences>'.");
                 break;
             case STANDBY:
                 actions.add("Point the DataSource at the primary, or set "
@@ -135,12 +142,12 @@ class SeqguardFailureAnalyzer extends AbstractFailureAnalyzer<StartupGuardExcept
                 break;
             default:
                 if (causedBy(cause, UnknownObjectException.class)) {
-                    actions.add("The settings name an object this database does not have (see above). "
-                            + PropertyCheck.PREFIX + "* applies to every DataSource bean"
-                            + (target.name != null ? ": give DataSource '" + target.name + "' its own value under "
-                                    + PropertyCheck.DATASOURCES + target.name + ".* (an empty value clears a list)"
-                                    : "")
-                            + ", or correct the name.");
+                    actions.add("Correct the name in the setting above: it names an object this database does not "
+                            + "have, and nothing was read or moved."
+                            + (target.name != null ? " If the name is right for other DataSource beans ("
+                                    + PropertyCheck.PREFIX + "* applies to every one), give DataSource '" + target.name
+                                    + "' its own value under " + PropertyCheck.DATASOURCES + target.name
+                                    + ".* (an empty value clears a list)." : ""));
                 } else {
                     actions.add("Check the DataSource's URL, user and password (spring.datasource.* for the "
                             + "auto-configured one) and that the server accepts connections.");
