@@ -337,7 +337,7 @@ final class AlignRun {
     PGSimpleDataSource dataSource() {
         PGSimpleDataSource dataSource = dataSource("--url", options.url);
         if (options.user != null) {
-            requireOneRole("--user", options.user, "--url", dataSource.getUser());
+            requireOneRole("--user", options.user, "--url", urlUser(dataSource));
             dataSource.setUser(options.user);
         }
         if (options.password != null) {
@@ -362,7 +362,7 @@ final class AlignRun {
             dataSource.setDatabaseName(database);
         }
         // the source URL's own user= names the source's role: --user, the new primary's, is only the default
-        String urlUser = dataSource.getUser();
+        String urlUser = urlUser(dataSource);
         if (options.sourceUser != null) {
             requireOneRole("--source-user", options.sourceUser, "--source", urlUser);
         }
@@ -380,12 +380,18 @@ final class AlignRun {
         return dataSource;
     }
 
+    /** The role a URL names ({@code user=}, or its service's); an empty one names none. */
+    private static String urlUser(PGSimpleDataSource dataSource) {
+        String user = dataSource.getUser();
+        return user == null || user.isBlank() ? null : user;
+    }
+
     /** An option and its URL's {@code user=} naming two roles: which one was meant cannot be told, so neither wins. */
     private void requireOneRole(String option, String user, String urlOption, String urlUser) {
         if (urlUser != null && !urlUser.equals(user)) {
-            throw new CommandLine.ParameterException(commandLine, option + " " + user + " and user=" + urlUser
-                    + " in the " + urlOption + " URL name two roles: give the role once, in " + option + " or in the "
-                    + "URL");
+            throw new CommandLine.ParameterException(commandLine, option + " '" + user + "' and user='" + urlUser
+                    + "' in the " + urlOption + " URL (or its service) name two roles: give the role once, in " + option
+                    + " or in the URL");
         }
     }
 

@@ -68,16 +68,20 @@ class SourceCliTest {
         CliTest.Run twoRoles = CliTest.run(Map.of(), "verify", "--url", target.jdbcUrl(), "--user", "postgres",
                 "--source", source.jdbcUrl() + "?user=reader", "--source-user", "postgres");
         assertThat(twoRoles.code()).isEqualTo(ExitCode.USAGE);
-        assertThat(twoRoles.err()).contains("--source-user postgres and user=reader in the --source URL name two "
-                + "roles: give the role once, in --source-user or in the URL");
+        assertThat(twoRoles.err()).contains("--source-user 'postgres' and user='reader' in the --source URL (or its "
+                + "service) name two roles: give the role once, in --source-user or in the URL");
         CliTest.Run targetTwoRoles = CliTest.run(Map.of(), "verify", "--url", target.jdbcUrl() + "?user=app",
                 "--user", "postgres");
         assertThat(targetTwoRoles.code()).isEqualTo(ExitCode.USAGE);
-        assertThat(targetTwoRoles.err()).contains("--user postgres and user=app in the --url URL name two roles");
+        assertThat(targetTwoRoles.err())
+                .contains("--user 'postgres' and user='app' in the --url URL (or its service) name two roles");
         CliTest.Run same = CliTest.run(Map.of(), "verify", "--url", target.jdbcUrl() + "?user=postgres",
                 "--user", "postgres", "--schema", SCHEMA, "--source", source.jdbcUrl() + "?user=postgres",
                 "--source-user", "postgres");
         assertThat(same.code()).as("one role named twice is no conflict: " + same.err()).isEqualTo(ExitCode.DRIFT);
+        CliTest.Run empty = CliTest.run(Map.of(), "verify", "--url", target.jdbcUrl() + "?user=", "--user", "postgres",
+                "--schema", SCHEMA);
+        assertThat(empty.code()).as("an empty user= names no role: " + empty.err()).isEqualTo(ExitCode.DRIFT);
     }
 
     @Test

@@ -13,6 +13,7 @@ import io.seqguard.SeqguardException;
 import io.seqguard.StandbyAction;
 import io.seqguard.StartupGuard;
 import io.seqguard.SubscriptionAction;
+import io.seqguard.UnknownObjectException;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -57,18 +58,23 @@ public final class CutoverRunner {
 
     private final CutoverConfiguration config;
     private final List<String> steps = new ArrayList<>();
-    private final long deadline;
+    /** When catchUpTimeout ends: counted from the first step. */
+    private long deadline;
 
     public CutoverRunner(CutoverConfiguration config) {
         this.config = config;
-        this.deadline = System.nanoTime() + config.getCatchUpTimeout().toNanos();
     }
 
     public CutoverResult run() {
         GuardConfiguration guard = guardConfiguration();
         // the guard's options are checked against the new primary before anything changes: met only at the repair,
         // an unknown schema would fail after step 5 had disabled the subscription
-        new Engine(guard.load().aligner().configuration()).checkScope();
+        try {
+            new Engine(guard.load().aligner().configuration()).checkScope();
+        } catch (UnknownObjectException e) {
+            throw new UnknownObjectException("seqguard cutover changed nothing: on the new primary, " + e.getMessage());
+        }
+        deadline = System.nanoTime() + config.getCatchUpTimeout().toNanos();
         try (Connection source = connect(config.getOldPrimary(), "the old primary");
                 Connection target = connect(config.getNewPrimary(), "the new primary")) {
             Object[] old = query(source, ROWS_WRITTEN, null);

@@ -195,8 +195,7 @@ public final class SqlNames {
             if (i + 1 < escaped.length() && escaped.charAt(i + 1) == '\\') {
                 out.append('\\');
                 i++;
-            } else if (from + digits <= escaped.length()
-                    && escaped.substring(from, from + digits).chars().allMatch(d -> Character.digit(d, 16) >= 0)) {
+            } else if (from + digits <= escaped.length() && isCodePoint(escaped.substring(from, from + digits))) {
                 out.appendCodePoint(Integer.parseInt(escaped.substring(from, from + digits), 16));
                 i = from + digits - 1;
             } else {
@@ -205,6 +204,15 @@ public final class SqlNames {
             }
         }
         return out.toString();
+    }
+
+    /** ASCII hex digits naming a character PostgreSQL takes in a name: not 0, not a surrogate, at most U+10FFFF. */
+    private static boolean isCodePoint(String hex) {
+        if (!hex.chars().allMatch(d -> d >= '0' && d <= '9' || d >= 'a' && d <= 'f' || d >= 'A' && d <= 'F')) {
+            return false;
+        }
+        int code = Integer.parseInt(hex, 16);
+        return code > 0 && code <= Character.MAX_CODE_POINT && !(code >= 0xd800 && code <= 0xdfff);
     }
 
     /** The index of {@code token} in {@code text} outside double quotes, or -1. */

@@ -144,7 +144,8 @@ class CutoverTest {
         assertThatThrownBy(() -> cutover(none).disableSubscription(true)
                 .guard(g -> g.aligner(a -> a.schemas(q(SCHEMA), "no_such_schema"))).load().run())
                 .isInstanceOf(UnknownObjectException.class)
-                .hasMessageStartingWith("schemas: schema no_such_schema does not exist in this database.");
+                .hasMessageStartingWith("seqguard cutover changed nothing: on the new primary, schemas: schema "
+                        + "no_such_schema does not exist in this database.");
         assertThat(none).as("no step ran").isEmpty();
         assertThat(newDb.queryForLong("SELECT count(*) FROM pg_subscription WHERE subenabled")).isEqualTo(1);
 

@@ -30,6 +30,10 @@ class SqlNamesTest {
         assertThat(SqlNames.parse("u&\"d\\0061t\\+000061\"", "name")).containsExactly("data");
         assertThat(SqlNames.parse("U&\"x\\\\y\"", "name")).containsExactly("x\\y");
         assertThat(SqlNames.parse("\"U&\".t", "name")).as("a quoted U& is a name").containsExactly("U&", "t");
+        for (String invalid : new String[] {"U&\"\\0000\"", "U&\"\\d800\"", "U&\"\\+110000\"", "U&\"\\\u0661234\""}) {
+            assertThatThrownBy(() -> SqlNames.parse(invalid, "schemas")).as(invalid)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("has an invalid Unicode escape");
+        }
         assertThatThrownBy(() -> SqlNames.parse("U&\"bad \\12\"", "allowUnverified"))
                 .hasMessage("allowUnverified: 'U&\"bad \\12\"' has an invalid Unicode escape in a U&\"...\" name: "
                         + "write \\XXXX with four hex digits, \\+XXXXXX with six, or \\\\");
