@@ -68,6 +68,34 @@ class PrivilegeTest {
         return report.sequences().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
     }
 
+    /** A table a migration added after the GRANTs: every GRANT it needs is named at once, not one per run. */
+    @Test
+    void everyGrantASequenceLacksIsNamedInOneRun() {
+        String schema = "\"grants; x\"";
+        db.execute("CREATE SCHEMA " + schema, "GRANT USAGE ON SCHEMA " + schema + " TO " + ROLE,
+                "CREATE TABLE " + schema + ".audit_log (id serial PRIMARY KEY)",
+                "INSERT INTO " + schema + ".audit_log VALUES (42)");
+        try {
+            AlignerConfiguration config = SequenceAligner.configure().dataSource(db.dataSource(ROLE, "secret"))
+                    .schemas(schema);
+            SequenceReport log = find(config.load().verify(), "audit_log_id_seq");
+            assertThat(log.status()).isEqualTo(SequenceStatus.NO_PRIVILEGE);
+            assertThat(log.reason()).contains("GRANT SELECT ON SEQUENCE " + schema + ".audit_log_id_seq TO " + ROLE)
+                    .contains("it also feeds " + "grants; x.audit_log.id: the connecting role may not read it: GRANT "
+                            + "SELECT ON " + schema + ".audit_log TO " + ROLE)
+                    .contains("a repair also needs GRANT UPDATE ON SEQUENCE " + schema + ".audit_log_id_seq TO "
+                            + ROLE);
+            // the GRANTs named, and nothing else, make the repair work
+            db.execute("GRANT SELECT, UPDATE ON SEQUENCE " + schema + ".audit_log_id_seq TO " + ROLE,
+                    "GRANT SELECT ON " + schema + ".audit_log TO " + ROLE);
+            AlignmentReport repaired = config.load().repair();
+            assertThat(find(repaired, "audit_log_id_seq").action()).isEqualTo(RepairAction.REPAIRED);
+            assertThat(repaired.isAligned()).isTrue();
+        } finally {
+            db.execute("DROP SCHEMA " + schema + " CASCADE");
+        }
+    }
+
     /**
      * {@code all} is written before anyone knows which tables a run will fail to read: it acknowledges the sequences
      * no read can verify (no column uses it), while one left unverified by a missing GRANT keeps the run incomplete

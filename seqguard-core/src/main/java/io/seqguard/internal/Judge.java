@@ -101,11 +101,30 @@ final class Judge {
         return checkBlocks(read(j, s, sources));
     }
 
+    /**
+     * What else the role lacks for a sequence it cannot verify, so that one round of GRANTs does: the tables it may
+     * not read (when the sequence itself could not be read, they were not looked at) and UPDATE for a repair.
+     */
+    private static String alsoLacking(SequenceInfo s, boolean withColumns) {
+        List<String> more = new ArrayList<>();
+        if (withColumns) {
+            for (ColumnInfo c : s.columns) {
+                if (c.unreadable) {
+                    more.add("it also feeds " + c.displayName() + ": " + c.note);
+                }
+            }
+        }
+        if (s.exists && !s.canUpdate) {
+            more.add("a repair also needs GRANT UPDATE ON SEQUENCE " + s.ident + " TO " + s.role);
+        }
+        return more.isEmpty() ? "" : "; " + String.join("; ", more);
+    }
+
     /** The verdict from what was read. */
     private Judged read(Judged j, SequenceInfo s, Map<List<String>, SequenceInfo> sources) {
         if (s.skipReason != null) {
             j.status = s.noPrivilege ? SequenceStatus.NO_PRIVILEGE : SequenceStatus.SKIPPED;
-            j.reason = s.skipReason;
+            j.reason = s.skipReason + (s.noPrivilege ? alsoLacking(s, true) : "");
             return j;
         }
         j.sourceNext = sourceNext(s, sources, j);
@@ -144,7 +163,7 @@ final class Judge {
             j.status = SequenceStatus.NO_PRIVILEGE;
             j.reason = "it feeds " + (unreadable.size() == 1 ? "a column" : "columns")
                     + " the connecting role may not read in full, which may hold higher ids: "
-                    + String.join("; ", unreadable);
+                    + String.join("; ", unreadable) + alsoLacking(s, false);
             return j;
         }
         if (compared.isEmpty()) {
