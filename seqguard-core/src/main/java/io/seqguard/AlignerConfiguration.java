@@ -166,8 +166,9 @@ public final class AlignerConfiguration {
      * @return this configuration
      */
     public AlignerConfiguration excludeSequences(Collection<String> sequences) {
+        List<String> names = qualifiedNames(sequences, "excludeSequences");
         this.excludedSequences.clear();
-        this.excludedSequences.addAll(nonBlank(sequences, "excludeSequences"));
+        this.excludedSequences.addAll(names);
         return this;
     }
 
@@ -192,8 +193,9 @@ public final class AlignerConfiguration {
      * @return this configuration
      */
     public AlignerConfiguration excludeTables(Collection<String> tables) {
+        List<String> names = qualifiedNames(tables, "excludeTables");
         this.excludedTables.clear();
-        this.excludedTables.addAll(nonBlank(tables, "excludeTables"));
+        this.excludedTables.addAll(names);
         return this;
     }
 
@@ -498,6 +500,15 @@ public final class AlignerConfiguration {
     /** {@return the progress listener} */
     public ProgressListener getProgressListener() {
         return progressListener;
+    }
+
+    /** Names checked as they are set: a typo fails here, not in the middle of a run (or a cutover). */
+    private static List<String> qualifiedNames(Collection<String> values, String property) {
+        List<String> names = nonBlank(values, property);
+        for (String name : names) {
+            SqlNames.parseQualified(name, property);
+        }
+        return names;
     }
 
     private static List<String> nonBlank(Collection<String> values, String property) {

@@ -37,6 +37,12 @@ class ConfigurationTest {
         assertThat(c.statementTimeout(Duration.ofMillis(1))).isSameAs(c);
         assertThatThrownBy(() -> c.capacityWarning(1.5)).hasMessageContaining("capacityWarning");
         assertThatThrownBy(() -> c.schemas("public", " ")).hasMessageContaining("schemas");
+        // a name is read as it is set: a typo never waits for the run (a cutover has disabled replication by then)
+        assertThatThrownBy(() -> c.excludeTables("a.b.c.d")).hasMessage("excludeTables: 'a.b.c.d' has more than "
+                + "three dotted parts");
+        assertThatThrownBy(() -> c.excludeSequences("s.\"open")).hasMessage("excludeSequences: 's.\"open' has an "
+                + "unclosed double quote");
+        assertThat(c.getExcludedTables()).as("a refused list leaves the one before").isEmpty();
     }
 
     @Test

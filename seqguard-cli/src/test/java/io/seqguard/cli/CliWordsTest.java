@@ -72,7 +72,7 @@ class CliWordsTest {
         assertThat(list.code()).isEqualTo(ExitCode.USAGE);
         assertThat(list.err()).startsWith("seqguard: --allow-unverified: ").doesNotContain("allowUnverified");
 
-        // a name the engine parses only when it runs
+        // a name is checked as it is set, before anything connects
         CliTest.Run quote = CliTest.run(Map.of(), "verify", "--url", db.jdbcUrl(), "--user", "postgres",
                 "--exclude", "words.or\"ders");
         assertThat(quote.code()).isEqualTo(ExitCode.USAGE);
