@@ -98,9 +98,9 @@ public interface Vocabulary {
             /** As a properties file has it: {@code seqguard.allow-unverified=all,public.invoice_seq}. */
             @Override
             public String settings(String method, List<String> values) {
-                String key = option(method);
-                return key != null && key.startsWith(prefix) ? key + "=" + String.join(",", values)
-                        : name(method) + " " + String.join(",", values);
+                return GuardOption.all().stream().anyMatch(o -> o.method().equals(method))
+                        ? option(method) + "=" + String.join(",", values)
+                        : Vocabulary.super.settings(method, values); // set in code, not a property
             }
         };
     }

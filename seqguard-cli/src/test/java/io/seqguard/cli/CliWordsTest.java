@@ -177,19 +177,23 @@ class CliWordsTest {
     void aNameWithALineBreakStaysOnItsLineAndItsHintCanBePastedBack() throws Exception {
         db.execute("DROP SCHEMA IF EXISTS \"li\nnes\" CASCADE", "CREATE SCHEMA \"li\nnes\"",
                 "CREATE SEQUENCE \"li\nnes\".\"in\tvoice's\nverdict: aligned\"");
-        CliTest.Run run = CliTest.run(Map.of(), "verify", "--url", db.jdbcUrl(), "--user", "postgres", "--schema",
-                "\"li\nnes\"");
-        assertThat(run.code()).isEqualTo(ExitCode.INCOMPLETE);
-        assertThat(run.out().lines()).as("no line a name could forge").noneMatch(l -> l.equals("verdict: aligned"))
-                .contains("not verifiable  U&\"li\\000anes\".U&\"in\\0009voice's\\000averdict: aligned\"  1     -       -  "
-                        + "       none    pooled (default)  0.0%");
-        String hint = run.out().substring(run.out().indexOf("(--allow-unverified ") + 1);
-        hint = hint.substring(0, hint.indexOf(")\n"));
-        String[] words = CliVocabularyTest.shellWords(hint);
-        CliTest.Run acknowledged = CliTest.run(Map.of(), "verify", "--url", db.jdbcUrl(), "--user", "postgres",
-                "--schema", "\"li\nnes\"", words[0], words[1]);
-        assertThat(acknowledged.code()).as(hint + ": " + acknowledged.out()).isEqualTo(ExitCode.ALIGNED);
-        db.execute("DROP SCHEMA \"li\nnes\" CASCADE");
+        try {
+            CliTest.Run run = CliTest.run(Map.of(), "verify", "--url", db.jdbcUrl(), "--user", "postgres",
+                    "--schema", "\"li\nnes\"");
+            assertThat(run.code()).isEqualTo(ExitCode.INCOMPLETE);
+            assertThat(run.out().lines()).as("no line a name could forge")
+                    .noneMatch(l -> l.equals("verdict: aligned"))
+                    .contains("not verifiable  U&\"li\\000anes\".U&\"in\\0009voice's\\000averdict: aligned\"  "
+                            + "1     -       -         none    pooled (default)  0.0%");
+            String hint = run.out().substring(run.out().indexOf("(--allow-unverified ") + 1);
+            hint = hint.substring(0, hint.indexOf(")\n"));
+            String[] words = CliVocabularyTest.shellWords(hint);
+            CliTest.Run acknowledged = CliTest.run(Map.of(), "verify", "--url", db.jdbcUrl(), "--user", "postgres",
+                    "--schema", "\"li\nnes\"", words[0], words[1]);
+            assertThat(acknowledged.code()).as(hint + ": " + acknowledged.out()).isEqualTo(ExitCode.ALIGNED);
+        } finally {
+            db.execute("DROP SCHEMA \"li\nnes\" CASCADE");
+        }
     }
 
     @Test

@@ -72,7 +72,10 @@ public final class CutoverRunner {
         try {
             new Engine(guard.load().aligner().configuration()).checkScope();
         } catch (UnknownObjectException e) {
-            throw new UnknownObjectException("seqguard cutover changed nothing: on the new primary, " + e.getMessage());
+            UnknownObjectException said = new UnknownObjectException("seqguard cutover changed nothing: on the new "
+                    + "primary, " + e.getMessage());
+            said.initCause(e);
+            throw said;
         }
         deadline = System.nanoTime() + config.getCatchUpTimeout().toNanos();
         try (Connection source = connect(config.getOldPrimary(), "the old primary");

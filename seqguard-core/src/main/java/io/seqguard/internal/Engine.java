@@ -40,8 +40,6 @@ public final class Engine {
 
     /** Below this many sequences per connection, one catalog query costs less than waiting for another connection. */
     private static final int SEQUENCES_PER_CATALOG_PART = 1000;
-    /** How many moved sequences the repair's INFO line names. */
-    private static final int MOVED_NAMED = 20;
 
     private final AlignerConfiguration config;
     private final Judge judge;
@@ -359,7 +357,7 @@ public final class Engine {
                 j.status = SequenceStatus.ALIGNED;
                 // a change to the data's sequences is named at INFO, the first few in one line: one line per
                 // sequence is 10,000 lines on a big database, at DEBUG
-                if (movedCount++ < MOVED_NAMED) {
+                if (movedCount++ < ReportText.NAMES_LISTED) {
                     moved.add(SqlNames.printable(j.sequence.ident) + " (" + j.previousNext + " -> " + j.next + ")");
                 }
                 log.debug("seqguard moved {} forward: next value {} -> {}", SqlNames.printable(j.sequence.ident),
@@ -378,7 +376,8 @@ public final class Engine {
         }
         if (movedCount > 0) {
             log.info("seqguard repair moved {} sequence(s) forward (next value before -> after): {}{}", movedCount,
-                    String.join(", ", moved), movedCount > MOVED_NAMED ? ", and " + (movedCount - MOVED_NAMED)
+                    String.join(", ", moved), movedCount > ReportText.NAMES_LISTED
+                            ? ", and " + (movedCount - ReportText.NAMES_LISTED)
                             + " more (each at DEBUG)" : "");
         }
     }

@@ -185,17 +185,15 @@ final class Judge {
             // a source that has the sequence but could not be read this run would have witnessed it
             j.unverifiableByAnyRead = !j.sourceUnread;
             Vocabulary words = config.getVocabulary();
-            // a value to give back is quoted for the interface after it is made printable, never before
-            String shown = SqlNames.printable(s.ident);
             j.reason = s.columns.isEmpty()
                     ? "no column uses it (a value handed out by application code?): map it to the column it fills ("
-                            + words.setting("mappings", shown + "=SCHEMA.TABLE.COLUMN") + ")"
+                            + words.setting("mappings", s.shown() + "=SCHEMA.TABLE.COLUMN") + ")"
                             + (config.getSource() == null ? ", give the old primary as a witness ("
                                     + words.name("source") + ")" : "")
                     : "none of the columns it feeds can be compared: " + notes(s.columns);
             j.acknowledgeAdvice = s.columns.isEmpty()
-                    ? ", or acknowledge that it is not verified (" + words.setting("allowUnverified", shown) + ")"
-                    : "; acknowledge that it is not verified with " + words.setting("allowUnverified", shown);
+                    ? ", or acknowledge that it is not verified (" + words.setting("allowUnverified", s.shown()) + ")"
+                    : "; acknowledge that it is not verified with " + words.setting("allowUnverified", s.shown());
             return j;
         }
         if (j.next == null) {
@@ -282,7 +280,7 @@ final class Judge {
                 + m.sequence().ident + " INCREMENT BY " + block + " START WITH a value above the column's maximum), "
                 + "or point the entity's generator at the sequence that exists (its name, the naming strategy, the "
                 + "default schema)";
-        j.acknowledgeAdvice = "; or acknowledge it (" + words.setting("allowUnverified", SqlNames.printable(m.sequence().ident)) + ")";
+        j.acknowledgeAdvice = "; or acknowledge it (" + words.setting("allowUnverified", m.sequence().shown()) + ")";
         return j;
     }
 

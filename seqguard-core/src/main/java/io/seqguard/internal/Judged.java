@@ -100,7 +100,7 @@ final class Judged {
             advice = "; " + option + " all does not cover it: all acknowledges only sequences that no column and no "
                     + "witness can verify, and this one was left unverified by what this run could not read or "
                     + "judge. Fix that, or add its name to " + option + " beside all to acknowledge it anyway ("
-                    + config.getVocabulary().settings("allowUnverified", List.of("all", SqlNames.printable(s.ident))) + ")";
+                    + config.getVocabulary().settings("allowUnverified", List.of("all", s.shown())) + ")";
         }
         return new SequenceResult(s.schema, s.name, s.ident, s.dataType, s.increment, s.minValue, s.maxValue,
                 s.cycle, columns, toLong(previousNext), toLong(next),

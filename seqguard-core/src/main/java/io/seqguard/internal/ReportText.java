@@ -24,7 +24,7 @@ final class ReportText {
     }
 
     /** How many names a log line or a summary lists before it says "and N more". */
-    private static final int NAMES_LISTED = 20;
+    static final int NAMES_LISTED = 20;
 
     /** One line: the verb, the database, the verdict and the counts. */
     static String summary(AlignmentReport report) {

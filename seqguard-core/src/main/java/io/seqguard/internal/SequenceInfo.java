@@ -74,6 +74,14 @@ final class SequenceInfo {
     }
 
     /**
+     * {@return the name as a line of text shows it and as an option takes it back ({@link SqlNames#printable}): what
+     * advice names, before the interface quotes it}
+     */
+    String shown() {
+        return SqlNames.printable(ident);
+    }
+
+    /**
      * A sequence a discovered mapping names that does not exist: only its name is known.
      *
      * @param ident the name quoted by the server

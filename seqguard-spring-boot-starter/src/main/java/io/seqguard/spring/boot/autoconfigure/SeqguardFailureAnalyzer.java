@@ -61,16 +61,20 @@ class SeqguardFailureAnalyzer extends AbstractFailureAnalyzer<StartupGuardExcept
         }
 
         String cli(String verb, String url) {
-            return cli(verb, url, true);
-        }
-
-        String cli(String verb, String url, boolean withUser) {
-            return "java -jar seqguard.jar " + verb + " --url " + url
-                    + (withUser && user != null ? " --user " + user : "");
+            return cli(verb, url, user);
         }
 
         String cli(String verb) {
             return cli(verb, this.url != null ? this.url : "<JDBC URL>");
+        }
+
+        /** The command as another role than the application's: {@code role} in its words, such as a placeholder. */
+        String cliAs(String verb, String role) {
+            return cli(verb, this.url != null ? this.url : "<JDBC URL>", role);
+        }
+
+        private static String cli(String verb, String url, String role) {
+            return "java -jar seqguard.jar " + verb + " --url " + url + (role != null ? " --user " + role : "");
         }
     }
 
@@ -118,8 +122,7 @@ class SeqguardFailureAnalyzer extends AbstractFailureAnalyzer<StartupGuardExcept
                         + "give the guard a privileged pool with a SeqguardConfigurationCustomizer bean; then start "
                         + "again: nothing was moved backwards and the guard is safe to run again.");
                 // the application's role is the one that could not: the command runs as one that can
-                actions.add("Or run '" + target.cli("repair", target.url != null ? target.url : "<JDBC URL>", false)
-                        + " --user <a role that owns the sequences>'.");
+                actions.add("Or run '" + target.cliAs("repair", "<a role that owns the sequences>") + "'.");
                 break;
             case STANDBY:
                 actions.add("Point the DataSource at the primary, or set "
