@@ -243,8 +243,9 @@ final class BoundReader {
     }
 
     private String describe(Read read, SQLException e) {
-        String what = (read.max ? "max(" : "min(") + read.column.column + ") of " + read.column.schema + "."
-                + read.column.table + (read.column.citusRanges == null ? "" : " within this Citus node's range");
+        // quoted as SQL writes them: a name holding a space or a semicolon reads as one name, not as prose
+        String what = (read.max ? "max(" : "min(") + read.column.columnIdent + ") of " + read.column.tableIdent
+                + (read.column.citusRanges == null ? "" : " within this Citus node's range");
         if (QUERY_CANCELED.equals(e.getSQLState())) {
             String raise = "raise " + vocabulary.name("statementTimeout");
             return "reading " + what + " took longer than the statement timeout (" + statementTimeoutMillis
