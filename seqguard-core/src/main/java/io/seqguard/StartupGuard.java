@@ -93,13 +93,40 @@ public final class StartupGuard {
      *     enabled subscription, a lock wait or time limit that passed, a database that cannot be reached or read
      */
     public GuardResult run() {
+        return run(null);
+    }
+
+    /**
+     * Runs the guard again after an earlier run of this start-up on the same database, reading only the sequences
+     * this guard's {@linkplain AlignerConfiguration#mappings(java.util.Collection) mappings} name: for a framework
+     * whose ORM step adds the entities' mappings after a first run that guarded the database before anything could
+     * write. The mappings change the columns and allocation rules of those sequences alone, so the others keep what
+     * the earlier run found or did: no other table is read twice, and a lock the earlier run waited for is not waited
+     * for again. Everything else is as in {@link #run()}: the lock, the policies, the journal.
+     *
+     * <p>The result's report is the earlier report with those sequences judged again in their place, a sequence a
+     * mapping names that the database lacks added, and a sequence the earlier run moved still shown as moved. Its
+     * verdict decides, so a sequence the earlier run could not verify and no mapping names still keeps the
+     * application from starting (as {@link GuardConfiguration#onIncomplete(IncompleteAction)} says).
+     *
+     * @param earlier the earlier run's report: its {@link GuardResult#report()}, or the refusal's
+     *     {@link StartupGuardException#report()}; null, or a report of another database, runs the whole database as
+     *     {@link #run()} does
+     * @return what happened, when the application may start
+     * @throws StartupGuardException as {@link #run()}
+     */
+    public GuardResult runAgain(AlignmentReport earlier) {
+        return run(earlier);
+    }
+
+    private GuardResult run(AlignmentReport earlier) {
         Instant startedAt = Instant.now();
         long t0 = System.nanoTime();
         if (configuration.getMode() == GuardMode.OFF) {
             log.info("seqguard startup guard is off: sequences are not checked");
             return GuardRunner.off(startedAt, Duration.ofNanos(System.nanoTime() - t0));
         }
-        GuardRunner runner = new GuardRunner(configuration, aligner, startedAt, t0);
+        GuardRunner runner = new GuardRunner(configuration, aligner, earlier, startedAt, t0);
         CompletableFuture<GuardResult> outcome = new CompletableFuture<>();
         Thread worker = new Thread(() -> {
             try {

@@ -4,6 +4,7 @@ import io.seqguard.AlignmentReport;
 import io.seqguard.AllocationRule;
 import io.seqguard.CitusCluster;
 import io.seqguard.Operation;
+import io.seqguard.RepairAction;
 import io.seqguard.SequenceReport;
 import io.seqguard.Vocabulary;
 
@@ -50,6 +51,48 @@ record AlignmentResult(Operation operation, String database, String serverVersio
         return new AlignmentResult(again.operation(), all.database(), all.serverVersion(), all.allocation(),
                 all.margin(), all.startedAt(), both.isNegative() ? all.duration().plus(again.duration()) : both,
                 sequences, all.sourceOnlySequences(), all.citus(), all.acknowledgesAll());
+    }
+
+    /**
+     * A full run's report with what a later run of the sequences the mappings name ({@link Engine#runMapped}) found in
+     * their place, the sequences it adds (a mapping naming one the database lacks) in schema and name order: one report
+     * of the whole database for the two runs of one start-up. A sequence the earlier run moved stays moved, from where
+     * that run found it; the duration is the two runs' own, not the time between them.
+     */
+    static AlignmentResult withMapped(AlignmentReport earlier, AlignmentReport mapped) {
+        java.util.Map<String, SequenceReport> earlierByName = new java.util.HashMap<>();
+        for (SequenceReport s : earlier.sequences()) {
+            earlierByName.put(s.qualifiedName(), s);
+        }
+        java.util.Map<String, SequenceReport> replaced = new java.util.HashMap<>();
+        List<SequenceReport> added = new java.util.ArrayList<>();
+        for (SequenceReport s : mapped.sequences()) {
+            SequenceReport before = earlierByName.get(s.qualifiedName());
+            if (before == null) {
+                added.add(s);
+            } else {
+                replaced.put(s.qualifiedName(), before.action() == RepairAction.REPAIRED
+                        && s instanceof SequenceResult again ? again.movedEarlierFrom(before.previousNextValue()) : s);
+            }
+        }
+        List<SequenceReport> sequences = new java.util.ArrayList<>(earlier.sequences().size() + added.size());
+        for (SequenceReport s : earlier.sequences()) {
+            SequenceReport now = replaced.getOrDefault(s.qualifiedName(), s);
+            while (!added.isEmpty() && before(added.get(0), now)) {
+                sequences.add(added.remove(0));
+            }
+            sequences.add(now);
+        }
+        sequences.addAll(added);
+        return new AlignmentResult(mapped.operation(), earlier.database(), earlier.serverVersion(),
+                earlier.allocation(), earlier.margin(), earlier.startedAt(), earlier.duration().plus(mapped.duration()),
+                sequences, earlier.sourceOnlySequences(), earlier.citus(), earlier.acknowledgesAll());
+    }
+
+    /** Report order: schema, then name. */
+    private static boolean before(SequenceReport a, SequenceReport b) {
+        int schema = a.schema().compareTo(b.schema());
+        return schema != 0 ? schema < 0 : a.name().compareTo(b.name()) < 0;
     }
 
     @Override

@@ -147,7 +147,7 @@ final class CatalogReader {
      * details and columns are read by {@link #readPart}, which can split them over several connections.
      */
     Scope readScope(Connection connection) throws SQLException {
-        return readScope(connection, null);
+        return readScope(connection, null, false);
     }
 
     /**
@@ -155,8 +155,9 @@ final class CatalogReader {
      * found behind reads the details of those alone. Mappings are still checked against the whole scope.
      *
      * @param only sequences by their quoted names ({@link SequenceInfo#ident}); null for all
+     * @param mappedOnly keep only the sequences the mappings name (a framework's ORM step after a first run)
      */
-    Scope readScope(Connection connection, Set<String> only) throws SQLException {
+    Scope readScope(Connection connection, Set<String> only, boolean mappedOnly) throws SQLException {
         checkSchemasExist(connection);
         List<String> idents = new ArrayList<>();
         List<Long> oids = scopeOids(connection, idents);
@@ -170,16 +171,28 @@ final class CatalogReader {
                 schema -> !schema.startsWith("pg_") && !schema.equals("information_schema")
                         && (included.isEmpty() || included.contains(schema)) && !excludedSchemas.contains(schema),
                 excluded, searchPath, config.getVocabulary());
-        if (only != null) {
+        Set<Long> mapped = mappedOnly ? mappedSequences(mappings) : null;
+        if (only != null || mapped != null) {
             List<Long> kept = new ArrayList<>();
             for (int i = 0; i < oids.size(); i++) {
-                if (only.contains(idents.get(i))) {
+                if ((only == null || only.contains(idents.get(i)))
+                        && (mapped == null || mapped.contains(oids.get(i)))) {
                     kept.add(oids.get(i));
                 }
             }
             oids = kept;
         }
         return new Scope(oids, mappings);
+    }
+
+    /** The sequences a mapping ties to a column, gives an allocation rule or notes something about. */
+    private static Set<Long> mappedSequences(Mappings.Resolution mappings) {
+        Set<Long> mapped = new HashSet<>(mappings.allocations().keySet());
+        mapped.addAll(mappings.notes().keySet());
+        for (Mappings.Column column : mappings.columns()) {
+            mapped.add(column.sequence());
+        }
+        return mapped;
     }
 
     /**

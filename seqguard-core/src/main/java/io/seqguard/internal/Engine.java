@@ -62,6 +62,22 @@ public final class Engine {
      * @return a report of those sequences only
      */
     public AlignmentReport run(Operation operation, Set<String> only) {
+        return run(operation, only, false);
+    }
+
+    /**
+     * Runs the verb on the sequences the configured mappings name only, for a framework's ORM step after the guard's
+     * first run: the entities' mappings change the columns and allocation rules of those alone, so the others keep
+     * what the first run found, and their tables are not read (nor their locks waited for) again. A sequence a
+     * mapping names that the database lacks is reported, as in a full run.
+     *
+     * @return a report of those sequences only
+     */
+    public AlignmentReport runMapped(Operation operation) {
+        return run(operation, null, true);
+    }
+
+    private AlignmentReport run(Operation operation, Set<String> only, boolean mappedOnly) {
         Instant started = Instant.now();
         long t0 = System.nanoTime();
         boolean readOnly = operation != Operation.REPAIR;
@@ -73,14 +89,16 @@ public final class Engine {
             String[] server = main.inCatalogTransaction(Engine::serverInfo);
             // only the sequences named are read: the catalog's details and the data's bounds are what a second read
             // would cost again
-            CatalogReader.Scope scope = readCatalog(main, workers, only);
+            CatalogReader.Scope scope = readCatalog(main, workers, only, mappedOnly);
             List<SequenceInfo> sequences = scope.sequences();
-            if (only == null) {
+            // a narrower run follows a full one, which said these once
+            if (only == null && !mappedOnly) {
                 for (String warning : UnmatchedNames.find(config, sequences)) {
                     log.warn("seqguard {}: {}", operation.name().toLowerCase(Locale.ROOT), warning);
                 }
             }
-            // a sequence an entity names that does not exist is never behind: only a full run reports it
+            // a sequence an entity names that does not exist is never behind: a full run, or one of what the mappings
+            // name, reports it; a repair of what a verify found behind does not
             List<Mappings.Missing> missing = only == null ? scope.mappings().missing() : List.of();
             List<SequenceInfo> inScope = sequences;
             CitusCatalog.Topology citus = main.inCatalogTransaction(connection -> {
@@ -205,9 +223,11 @@ public final class Engine {
      * The sequences in scope with their columns: which sequences on the caller's connection (the other connections
      * open meanwhile), their details and columns split over the workers on a big database.
      */
-    private CatalogReader.Scope readCatalog(Session main, Workers workers, Set<String> only) throws SQLException {
+    private CatalogReader.Scope readCatalog(Session main, Workers workers, Set<String> only, boolean mappedOnly)
+            throws SQLException {
         CatalogReader catalog = catalogReader(main);
-        CatalogReader.Scope scope = main.inCatalogTransaction(connection -> catalog.readScope(connection, only));
+        CatalogReader.Scope scope = main.inCatalogTransaction(
+                connection -> catalog.readScope(connection, only, mappedOnly));
         // at 100,000 sequences the details take seconds: a progress bar shows them, and the command line's compiler
         // budget knows the run is large before the bulk of the catalog is read
         int total = scope.oids().size();

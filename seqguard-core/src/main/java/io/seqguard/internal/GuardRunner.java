@@ -42,6 +42,7 @@ public final class GuardRunner {
 
     private final GuardConfiguration config;
     private final SequenceAligner aligner;
+    private final AlignmentReport earlier;
     private final Instant startedAt;
     private final long t0;
     private final long deadline;
@@ -61,8 +62,19 @@ public final class GuardRunner {
     private final List<String> notes = new ArrayList<>();
 
     public GuardRunner(GuardConfiguration config, SequenceAligner aligner, Instant startedAt, long t0) {
+        this(config, aligner, null, startedAt, t0);
+    }
+
+    /**
+     * @param earlier the report of an earlier run of this start-up on the same database; this run then reads only the
+     *     sequences the mappings name, and reports them in that report's place ({@link Engine#runMapped}); null for a
+     *     run of the whole database
+     */
+    public GuardRunner(GuardConfiguration config, SequenceAligner aligner, AlignmentReport earlier, Instant startedAt,
+            long t0) {
         this.config = config;
         this.aligner = aligner;
+        this.earlier = earlier;
         this.startedAt = startedAt;
         this.t0 = t0;
         this.deadline = t0 + config.getTimeLimit().toNanos();
@@ -210,7 +222,7 @@ public final class GuardRunner {
                 report = repair(session);
             } else {
                 step = "verifying " + (facts.standby() ? "standby " : "") + "database " + facts.database();
-                report = aligner.plan();
+                report = align(Operation.PLAN);
             }
             requireLock(session, report);
             return consequence(decision, report);
@@ -231,7 +243,7 @@ public final class GuardRunner {
         AlignerConfiguration alignerConfig = aligner.configuration();
         if (alignerConfig.getSource() == null && !alignerConfig.isBlockWritersDuringRepair()) {
             step = "repairing database " + facts.database() + (waited ? " after waiting for another instance" : "");
-            AlignmentReport report = aligner.repair();
+            AlignmentReport report = align(Operation.REPAIR);
             if (waited && report.isAligned() && report.withAction(RepairAction.REPAIRED).isEmpty()) {
                 notes.add("another instance held the seqguard lock; afterwards every sequence was aligned");
             }
@@ -239,7 +251,7 @@ public final class GuardRunner {
             return failedRepairs(report);
         }
         step = "verifying database " + facts.database() + (waited ? " after waiting for another instance" : "");
-        AlignmentReport report = aligner.verify();
+        AlignmentReport report = align(Operation.VERIFY);
         if (report.withStatus(SequenceStatus.BEHIND).isEmpty()) {
             if (waited && report.isAligned()) {
                 notes.add("another instance held the seqguard lock; afterwards every sequence was aligned");
@@ -257,6 +269,22 @@ public final class GuardRunner {
         report = AlignmentResult.merge(report, new Engine(alignerConfig).run(Operation.REPAIR, behind));
         requireLock(session, report);
         return failedRepairs(report);
+    }
+
+    /**
+     * The verb on the whole database; after an earlier run of this start-up, on the sequences the mappings name only,
+     * in the earlier report's place: the others' tables are not read again.
+     */
+    private AlignmentReport align(Operation operation) {
+        // a report of another database says nothing of this one: all of it is read
+        if (earlier == null || !earlier.database().equals(facts.database())) {
+            return switch (operation) {
+                case VERIFY -> aligner.verify();
+                case PLAN -> aligner.plan();
+                case REPAIR -> aligner.repair();
+            };
+        }
+        return AlignmentResult.withMapped(earlier, new Engine(aligner.configuration()).runMapped(operation));
     }
 
     /** The repair's report, or the refusal naming the sequences it could not move. */

@@ -23,4 +23,18 @@ record SequenceResult(String schema, String name, String qualifiedName, String d
         notes = List.copyOf(notes);
         witness = witness == null ? Witness.NONE : witness;
     }
+
+    /**
+     * This report of a later run, for a sequence an earlier run of the same start-up moved forward: repaired, from
+     * where the earlier run found it. A later run that failed to move it further says so instead.
+     */
+    SequenceResult movedEarlierFrom(Long earlierPreviousNextValue) {
+        if (action == RepairAction.FAILED) {
+            return this;
+        }
+        return new SequenceResult(schema, name, qualifiedName, dataType, increment, minValue, maxValue, cycle, columns,
+                earlierPreviousNextValue, nextValue, dataBound, requiredNextValue, status, reason,
+                RepairAction.REPAIRED, sql, rangeUsed, notes, witness, sourceNextValue, acknowledged, nodeRangeStart,
+                nodeRangeEnd, exists, allocation, allocationSource);
+    }
 }

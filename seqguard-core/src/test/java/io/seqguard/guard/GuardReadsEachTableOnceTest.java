@@ -2,15 +2,19 @@ package io.seqguard.guard;
 
 import static io.seqguard.guard.GuardFixture.q;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.seqguard.AllocationRule;
 import io.seqguard.GuardOutcome;
 import io.seqguard.GuardResult;
 import io.seqguard.AlignmentReport;
 import io.seqguard.RepairAction;
 import io.seqguard.SequenceAligner;
+import io.seqguard.SequenceMapping;
 import io.seqguard.SequenceReport;
 import io.seqguard.SequenceStatus;
 import io.seqguard.StartupGuard;
+import io.seqguard.StartupGuardException;
 import io.seqguard.test.PostgresTest;
 import io.seqguard.test.TestDatabase;
 import java.lang.reflect.InvocationHandler;
@@ -85,6 +89,63 @@ class GuardReadsEachTableOnceTest {
             boolean wasAhead = ahead.stream().anyMatch(t -> read.getKey().endsWith(t));
             assertThat(read.getValue()).as(read.getKey()).isEqualTo(wasAhead ? 1 : 2);
         }
+    }
+
+    /**
+     * A framework's ORM step runs the guard again with the entities' mappings ({@link StartupGuard#runAgain}): only
+     * the mapped sequences' tables are read again, a sequence the first run moved still shows as moved, and the first
+     * run's refusal for want of the mappings (a sequence only an entity ties to its table) becomes a start.
+     */
+    @Test
+    void aRunAgainWithTheEntitiesMappingsReadsOnlyTheirTables() throws Exception {
+        String schema = GuardFixture.SCHEMA + " orm";
+        GuardFixture.laggingSchema(db.dataSource(), schema, EXTRA_TABLES);
+        // as Hibernate's DDL for a @SequenceGenerator(allocationSize = 50) leaves it: no column names the sequence
+        String invoiceSeq = GuardFixture.table(schema, "invoice seq");
+        String invoice = GuardFixture.table(schema, "Invoice; x");
+        GuardFixture.execute(db.dataSource(), List.of("CREATE SEQUENCE " + invoiceSeq + " START WITH 1 INCREMENT BY 50",
+                "CREATE TABLE " + invoice + " (id bigint PRIMARY KEY, total int)",
+                "INSERT INTO " + invoice + " SELECT g, g FROM generate_series(1, 500) g"));
+        String copied = GuardFixture.table(schema, "Tåble 00; --");
+        String copiedSeq = GuardFixture.table(schema, "Tåble 00; --_id_seq");
+
+        StartupGuardException first = catchThrowableOfType(StartupGuardException.class, () -> StartupGuard.configure()
+                .dataSource(db.dataSource()).aligner(a -> a.schemas(q(schema))).load().run());
+        assertThat(first.reason()).isEqualTo(StartupGuardException.Reason.INCOMPLETE);
+        AlignmentReport earlier = first.report();
+        assertThat(earlier.unverified()).extracting(SequenceReport::name).containsExactly("invoice seq");
+        int movedFirst = earlier.withAction(RepairAction.REPAIRED).size();
+        assertThat(movedFirst).isEqualTo(5 + EXTRA_TABLES);
+
+        List<String> sent = new ArrayList<>();
+        GuardResult again = StartupGuard.configure().dataSource(recording(db.dataSource(), sent))
+                .aligner(a -> a.schemas(q(schema)).mappings(List.of(
+                        SequenceMapping.builder().sequence(invoiceSeq).table(invoice).column("id")
+                                .entity("com.acme.Invoice").allocation(AllocationRule.pooled(50)).build(),
+                        SequenceMapping.builder().sequence(copiedSeq).table(copied).column("id")
+                                .entity("com.acme.Copied").build())))
+                .load().runAgain(earlier);
+
+        assertThat(again.outcome()).isEqualTo(GuardOutcome.REPAIRED);
+        assertThat(again.report().isAligned()).isTrue();
+        assertThat(again.report().sequences()).extracting(SequenceReport::qualifiedName)
+                .containsExactlyElementsOf(earlier.sequences().stream().map(SequenceReport::qualifiedName).toList());
+        assertThat(maxReads(sent)).as("the mapped tables alone, once each").containsOnlyKeys(invoice, copied)
+                .containsValues(1);
+        SequenceReport invoiceNow = again.report().sequences().stream()
+                .filter(s -> s.name().equals("invoice seq")).findFirst().orElseThrow();
+        assertThat(invoiceNow.action()).isEqualTo(RepairAction.REPAIRED);
+        assertThat(invoiceNow.nextValue()).isGreaterThan(500L);
+        SequenceReport copiedNow = again.report().sequences().stream()
+                .filter(s -> s.qualifiedName().equals(copiedSeq)).findFirst().orElseThrow();
+        SequenceReport copiedBefore = earlier.sequences().stream()
+                .filter(s -> s.qualifiedName().equals(copiedSeq)).findFirst().orElseThrow();
+        assertThat(copiedNow.columns()).singleElement().satisfies(c -> assertThat(c.entities())
+                .containsExactly("com.acme.Copied"));
+        assertThat(copiedNow.action()).as("moved by the first run, from where it found it")
+                .isEqualTo(RepairAction.REPAIRED);
+        assertThat(copiedNow.previousNextValue()).isEqualTo(copiedBefore.previousNextValue());
+        assertThat(again.report().withAction(RepairAction.REPAIRED)).hasSize(movedFirst + 1);
     }
 
     /**

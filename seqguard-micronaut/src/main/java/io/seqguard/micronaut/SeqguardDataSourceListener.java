@@ -14,9 +14,9 @@ import io.micronaut.core.reflect.ClassUtils;
 import io.micronaut.core.util.StringUtils;
 import io.micronaut.inject.BeanDefinition;
 import io.micronaut.jdbc.DataSourceResolver;
+import io.seqguard.AlignmentReport;
 import io.seqguard.GuardConfiguration;
 import io.seqguard.GuardMode;
-import io.seqguard.GuardOutcome;
 import io.seqguard.GuardResult;
 import io.seqguard.SequenceMapping;
 import io.seqguard.StartupGuard;
@@ -119,7 +119,7 @@ public class SeqguardDataSourceListener implements BeanCreatedEventListener<Data
         String name = name(event);
         DataSource pool = resolver.resolve(dataSource);
         pools.put(name, pool);
-        guard(name, pool, List.of(), ormStepFollows(name));
+        guard(name, pool, List.of(), ormStepFollows(name), null);
         return dataSource;
     }
 
@@ -139,10 +139,13 @@ public class SeqguardDataSourceListener implements BeanCreatedEventListener<Data
                     + "does nothing", name);
             return;
         }
-        pending.remove(name);
+        SeqguardStartupException waiting = pending.remove(name);
+        // what the first run found: only the sequences the entities name are read again
+        AlignmentReport earlier = waiting != null ? waiting.getGuardException().report()
+                : runs.latest(name).map(GuardRun::result).map(GuardResult::report).orElse(null);
         log.info("seqguard: data source '{}': guarding again with the {} sequence mapping(s) of Hibernate's "
                 + "entities", name, mappings.size());
-        guard(name, pool, mappings, false);
+        guard(name, pool, mappings, false, earlier);
     }
 
     /**
@@ -168,7 +171,7 @@ public class SeqguardDataSourceListener implements BeanCreatedEventListener<Data
 
     /** Checks the configuration (once), then runs the guard for one data source with no ORM step to follow. */
     void guard(String name, DataSource pool) {
-        guard(name, pool, List.of(), false);
+        guard(name, pool, List.of(), false, null);
     }
 
     /**
@@ -178,10 +181,13 @@ public class SeqguardDataSourceListener implements BeanCreatedEventListener<Data
      * @param pool the pool itself
      * @param ormMappings the entities' mappings Hibernate found, for the ORM step; else empty
      * @param ormStepFollows whether a run incomplete only for want of the entities' mappings waits for the ORM step
+     * @param earlier the report of the data source's first run, for the ORM step's run, which reads only the sequences
+     *     the entities name and reports them in that report's place; null for a first run
      * @throws SeqguardStartupException when the guard refuses start-up
      * @throws ConfigurationException when the configuration is invalid
      */
-    void guard(String name, DataSource pool, List<SequenceMapping> ormMappings, boolean ormStepFollows) {
+    void guard(String name, DataSource pool, List<SequenceMapping> ormMappings, boolean ormStepFollows,
+            @Nullable AlignmentReport earlier) {
         Instant startedAt = Instant.now();
         long t0 = System.nanoTime();
         String prefix = settings.prefix(name);
@@ -232,7 +238,7 @@ public class SeqguardDataSourceListener implements BeanCreatedEventListener<Data
         }
         GuardResult result;
         try {
-            result = guard.run();
+            result = earlier == null ? guard.run() : guard.runAgain(earlier);
         } catch (StartupGuardException e) {
             SeqguardStartupException refusal = new SeqguardStartupException(name, prefix, e);
             if (ormStepFollows && e.reason() == StartupGuardException.Reason.INCOMPLETE) {
@@ -248,11 +254,7 @@ public class SeqguardDataSourceListener implements BeanCreatedEventListener<Data
             runs.record(new GuardRun(name, startedAt, elapsed(t0), null, e));
             throw e;
         }
-        boolean again = !ormMappings.isEmpty() && runs.latest(name).filter(GuardRun::passed).isPresent();
-        if (again && result.outcome() == GuardOutcome.ALIGNED) {
-            // the earlier run, which says what it moved, stays the one health shows
-            return;
-        }
+        // after a first run, this one's report holds both: what the first one moved shows as moved
         runs.record(new GuardRun(name, result.startedAt(), result.duration(), result, null));
     }
 

@@ -64,6 +64,10 @@ class OrmStepTests {
 
             GuardResult result = context.getBean(SeqguardResults.class).get("dataSource").orElseThrow();
             assertThat(result.report().isAligned()).isTrue();
+            // the ORM step read the entity's sequence alone; its result still names what the first run moved
+            assertThat(result.outcome()).isEqualTo(GuardOutcome.REPAIRED);
+            assertThat(result.repaired()).extracting(SequenceReport::displayName).containsExactlyInAnyOrder(
+                    "public.invoice_seq", "public.customer_id_seq", "public.audit_event_id_seq");
             SequenceReport invoice = result.report().sequences().stream()
                     .filter(s -> s.name().equals("invoice_seq")).findFirst().orElseThrow();
             assertThat(invoice.status()).isEqualTo(SequenceStatus.ALIGNED);

@@ -1,5 +1,6 @@
 package io.seqguard.spring.boot.autoconfigure;
 
+import io.seqguard.AlignmentReport;
 import io.seqguard.GuardConfiguration;
 import io.seqguard.GuardMode;
 import io.seqguard.GuardOption;
@@ -124,7 +125,7 @@ public class SeqguardInitializer implements InitializingBean {
         }
         this.planned.addAll(planned);
         for (Planned plan : planned) {
-            guard(plan, ormStepsFollow, false);
+            guard(plan, ormStepsFollow, null);
         }
         return results;
     }
@@ -160,7 +161,10 @@ public class SeqguardInitializer implements InitializingBean {
     void guardOrm(DataSource pool, List<io.seqguard.SequenceMapping> mappings) {
         for (Planned plan : planned) {
             if (plan.pool == pool || plan.pool == unwrapGuarded(pool)) {
-                pendingOrmStep.remove(plan.pool);
+                SeqguardStartupException waiting = pendingOrmStep.remove(plan.pool);
+                // what the first run found: only the sequences the entities name are read again
+                AlignmentReport earlier = waiting != null ? waiting.getGuardException().report()
+                        : results.report(plan.name).orElse(null);
                 plan.configuration.aligner(a -> a.mappings(mappings));
                 StartupGuard guard;
                 try {
@@ -172,7 +176,7 @@ public class SeqguardInitializer implements InitializingBean {
                 log.info("seqguard: DataSource '" + plan.name + "': guarding again with the " + mappings.size()
                         + " sequence mapping(s) of Hibernate's entities");
                 guard(new Planned(plan.name, plan.pool, plan.url, plan.prefix, plan.configuration, guard), false,
-                        true);
+                        earlier);
                 return;
             }
         }
@@ -297,10 +301,10 @@ public class SeqguardInitializer implements InitializingBean {
      * Runs one guard and records its result.
      *
      * @param incompleteMayWait whether an incomplete run waits for the ORM step instead of stopping start-up
-     * @param again whether an earlier run of this DataSource was recorded: when this one found everything aligned, the
-     *     earlier one, which says what it moved, stays the one health shows
+     * @param earlier the report of this DataSource's first run, for the ORM step's run, which reads only the sequences
+     *     the entities name and reports them in that report's place; null for a first run
      */
-    private void guard(Planned plan, boolean incompleteMayWait, boolean again) {
+    private void guard(Planned plan, boolean incompleteMayWait, AlignmentReport earlier) {
         if (dataSources.size() > 1) {
             log.info("seqguard: guarding DataSource '" + plan.name + "'" + (plan.url != null ? " (" + plan.url + ")"
                     : "") + ", mode " + plan.configuration.getMode().name().toLowerCase(Locale.ROOT));
@@ -311,7 +315,7 @@ public class SeqguardInitializer implements InitializingBean {
         long t0 = System.nanoTime();
         GuardResult result;
         try {
-            result = plan.guard.run();
+            result = earlier == null ? plan.guard.run() : plan.guard.runAgain(earlier);
         } catch (StartupGuardException e) {
             SeqguardStartupException failure = new SeqguardStartupException(plan.name,
                     plan.configuration.getMode(), plan.url, describeUser(plan.pool), plan.prefix, e);
@@ -325,9 +329,7 @@ public class SeqguardInitializer implements InitializingBean {
             results.recordFailure(plan.name, failure, Duration.ofNanos(System.nanoTime() - t0));
             throw failure;
         }
-        if (again && result.outcome() == io.seqguard.GuardOutcome.ALIGNED && results.get(plan.name).isPresent()) {
-            return;
-        }
+        // after a first run, this one's report holds both: what the first one moved shows as moved
         results.record(plan.name, result);
     }
 
