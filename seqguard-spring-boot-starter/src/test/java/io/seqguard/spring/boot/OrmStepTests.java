@@ -123,6 +123,21 @@ class OrmStepTests {
         }
     }
 
+    /**
+     * Drift in mode verify stops start-up before Hibernate's metamodel exists: the entity's sequence is then listed
+     * as used by no column, and the action says the ORM step would judge it, not that it needs a mapping.
+     */
+    @Test
+    void aDriftRefusalBeforeTheOrmStepSaysAnEntitysSequenceNeedsNoMapping(CapturedOutput output) {
+        try (TestDatabase db = TestDatabase.create("ormdrift")) {
+            assertThatThrownBy(() -> start(db, "--seqguard.mode=verify").close()).isNotNull();
+            assertThat(output).contains("APPLICATION FAILED TO START").contains("public.invoice_seq")
+                    .contains("Of the 1 sequence(s) above that no column uses, those a Hibernate entity uses need no "
+                            + "mapping: the ORM step, which start-up did not reach, judges them");
+            assertThat(db.queryForLong("SELECT count(*) FROM invoice")).as("nothing written").isEqualTo(1000);
+        }
+    }
+
     @Test
     void withTheGuardOffTheSameStartUpWritesFail() {
         try (TestDatabase db = TestDatabase.create("ormoff")) {

@@ -38,6 +38,7 @@ class SeqguardFailureAnalyzer extends AbstractFailureAnalyzer<StartupGuardExcept
         final String user;
         final GuardMode mode;
         final String prefix;
+        final boolean ormStepFollows;
 
         Target(SeqguardStartupException context) {
             this.name = context != null ? context.getDataSourceName() : null;
@@ -45,6 +46,7 @@ class SeqguardFailureAnalyzer extends AbstractFailureAnalyzer<StartupGuardExcept
             this.user = context != null ? context.getUsername() : null;
             this.mode = context != null ? context.getMode() : null;
             this.prefix = context != null ? context.getPropertyPrefix() : PropertyCheck.PREFIX;
+            this.ormStepFollows = context != null && context.isOrmStepFollows();
         }
 
         /**
@@ -156,6 +158,16 @@ class SeqguardFailureAnalyzer extends AbstractFailureAnalyzer<StartupGuardExcept
                             + "auto-configured one) and that the server accepts connections.");
                 }
                 break;
+        }
+        if (target.ormStepFollows && reason != Reason.INCOMPLETE) {
+            long untied = report == null ? 0 : report.unverified().stream()
+                    .filter(s -> s.exists() && s.columns().isEmpty()).count();
+            if (untied > 0) {
+                // the refusal came before Hibernate's metamodel: what only an entity ties to a table looks unused
+                actions.add("Of the " + untied + " sequence(s) above that no column uses, those a Hibernate entity "
+                        + "uses need no mapping: the ORM step, which start-up did not reach, judges them with the "
+                        + "entities' mappings once what stopped start-up here is fixed.");
+            }
         }
         if (reason != Reason.DRIFT || !behind) {
             actions.add("To start without the guard" + (target.name != null ? " on this DataSource, set "

@@ -318,11 +318,12 @@ public class SeqguardInitializer implements InitializingBean {
             result = earlier == null ? plan.guard.run() : plan.guard.runAgain(earlier);
         } catch (StartupGuardException e) {
             SeqguardStartupException failure = new SeqguardStartupException(plan.name,
-                    plan.configuration.getMode(), plan.url, describeUser(plan.pool), plan.prefix, e);
+                    plan.configuration.getMode(), plan.url, describeUser(plan.pool), plan.prefix, incompleteMayWait, e);
             if (incompleteMayWait && e.reason() == StartupGuardException.Reason.INCOMPLETE) {
                 // Hibernate's metamodel will tie its sequences to their columns: the ORM step decides
                 log.info("seqguard: DataSource '" + plan.name + "': " + e.report().unverified().size()
-                        + " sequence(s) not verified yet; the ORM step verifies them with Hibernate's entity mappings");
+                        + " sequence(s) not verified yet; the ORM step judges again those Hibernate's entities use, "
+                        + "and stops start-up if any stays unverified");
                 pendingOrmStep.put(plan.pool, failure);
                 return;
             }

@@ -22,6 +22,8 @@ public class SeqguardStartupException extends RuntimeException {
     private final GuardMode mode;
     /** Where its settings are: its own block, or the global one. */
     private final String propertyPrefix;
+    /** Whether Hibernate's ORM step would have guarded the DataSource again, had start-up gone on. */
+    private final boolean ormStepFollows;
 
     /**
      * @param dataSourceName the DataSource bean
@@ -30,10 +32,11 @@ public class SeqguardStartupException extends RuntimeException {
      * @param username the user it connects as, when it can be read from the pool; else null
      * @param propertyPrefix where its settings are: {@code seqguard.datasources.<key>.} when it has its own, else
      *     {@code seqguard.}
+     * @param ormStepFollows whether Hibernate's ORM step would have guarded it again with the entities' mappings
      * @param cause the guard's refusal
      */
     SeqguardStartupException(String dataSourceName, GuardMode mode, String jdbcUrl, String username,
-            String propertyPrefix, StartupGuardException cause) {
+            String propertyPrefix, boolean ormStepFollows, StartupGuardException cause) {
         super("seqguard startup guard refused start-up on DataSource '" + dataSourceName + "'"
                 + (jdbcUrl != null ? " (" + jdbcUrl + ")" : "") + ": " + cause.getMessage(), cause);
         this.dataSourceName = dataSourceName;
@@ -41,6 +44,16 @@ public class SeqguardStartupException extends RuntimeException {
         this.username = username;
         this.mode = mode;
         this.propertyPrefix = propertyPrefix;
+        this.ormStepFollows = ormStepFollows;
+    }
+
+    /**
+     * {@return whether Hibernate's ORM step would have guarded the DataSource again with the entities' mappings, had
+     * this refusal not stopped start-up first: a sequence only an entity ties to its table is then listed as used by
+     * no column}
+     */
+    public boolean isOrmStepFollows() {
+        return ormStepFollows;
     }
 
     /** {@return the guard's configured mode} */
