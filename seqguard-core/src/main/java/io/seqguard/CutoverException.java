@@ -20,6 +20,11 @@ public class CutoverException extends SeqguardException {
         SUBSCRIPTION_NOT_FOUND,
         /** The subscription is disabled, so it cannot catch up. */
         SUBSCRIPTION_DISABLED,
+        /**
+         * Another enabled subscription feeds the new primary's database: the repair would refuse the database once
+         * the cutover had disabled its own subscription.
+         */
+        OTHER_SUBSCRIPTION_ENABLED,
         /** The subscription did not catch up (or its sequences did not synchronize) within the catch-up timeout. */
         CATCH_UP_TIMEOUT
     }

@@ -99,6 +99,28 @@ class CutoverTest {
     @Test
     void refusesWhileTheOldPrimaryWritesStopsBeforeTheRepairAndThenRepairsWithTheOldPrimaryAsWitness()
             throws Exception {
+        // another enabled subscription feeds the database: the repair would refuse it after step 5, so the cutover
+        // refuses at step 2, with its own subscription still enabled
+        String other = "other sub; ü";
+        newDb.execute("CREATE SUBSCRIPTION " + q(other) + " CONNECTION 'host=127.0.0.1 port=" + oldServer.port()
+                + " dbname=" + oldDb.name() + " user=postgres' PUBLICATION " + q(TABLES_PUBLICATION)
+                + " WITH (connect = false, slot_name = 'seqguard_other_slot')");
+        newDb.execute("ALTER SUBSCRIPTION " + q(other) + " ENABLE");
+        try {
+            CutoverException second = catchThrowableOfType(CutoverException.class,
+                    () -> cutover(new ArrayList<>()).disableSubscription(true).load().run());
+            assertThat(second.reason()).isEqualTo(CutoverException.Reason.OTHER_SUBSCRIPTION_ENABLED);
+            assertThat(second.getMessage()).startsWith("seqguard cutover stopped at step 2: subscription(s) "
+                    + q(other) + " also feed this database and are enabled").contains("nothing was changed");
+            assertThat(newDb.queryForLong("SELECT count(*) FROM pg_subscription WHERE subenabled AND subname = '"
+                    + SUBSCRIPTION.replace("'", "''") + "'")).isEqualTo(1);
+        } finally {
+            // a subscription that never connected is dropped without its publisher
+            newDb.execute("ALTER SUBSCRIPTION " + q(other) + " DISABLE");
+            newDb.execute("ALTER SUBSCRIPTION " + q(other) + " SET (slot_name = NONE)");
+            newDb.execute("DROP SUBSCRIPTION " + q(other));
+        }
+
         // the application still writes: the cutover refuses, and changes nothing
         AtomicBoolean stop = new AtomicBoolean();
         CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
