@@ -255,6 +255,10 @@ class DiscoveredMappingTest {
                 .hasMessageContaining("does not exist");
         assertThatThrownBy(() -> configure().map(INVOICE_SEQ, INVOICE, "nope").load().verify())
                 .isInstanceOf(UnknownObjectException.class).hasMessageContaining("has no column nope");
+        // a name with a line break stays on the message's one line
+        assertThatThrownBy(() -> configure().map(INVOICE_SEQ, INVOICE, "\"no\npe\"").load().verify())
+                .isInstanceOf(UnknownObjectException.class).hasMessageContaining("has no column no\\u000ape")
+                .hasMessageNotContaining("\n");
     }
 
     /**

@@ -280,7 +280,7 @@ final class CatalogReader {
                 }
             }
             throw new UnknownObjectException(config.getVocabulary().name("schemas") + ": schema "
-                    + String.join(", ", wanted) + " does not exist in this database. "
+                    + SqlNames.printable(String.join(", ", wanted)) + " does not exist in this database. "
                     + (spelledOtherwise.isEmpty() ? "Check the name (unquoted names fold to lower case)"
                             : "This database has " + String.join(", ", spelledOtherwise) + ": write the name in double "
                                     + "quotes, as SQL does, to keep its case ("

@@ -206,23 +206,27 @@ final class Mappings {
 
     /** A configured mapping must name what exists, in the user's words for the option ({@code mappings}). */
     private static void checkConfigured(Row r, Set<Long> inScope, String option) {
-        SequenceMapping mapping = r.mapping;
+        String said = option + ": '" + r.mapping + "': ";
         if (r.sequence == null) {
-            throw new UnknownObjectException(option + ": '" + mapping + "': sequence " + r.seqSchema + "." + r.seqName
-                    + " does not exist. Check the name (unquoted names fold to lower case).");
+            throw unknown(said + "sequence " + r.seqSchema + "." + r.seqName + " does not exist. Check the name "
+                    + "(unquoted names fold to lower case).");
         }
         if (!inScope.contains(r.sequence)) {
-            throw new UnknownObjectException(option + ": '" + mapping + "': sequence " + r.seqSchema + "." + r.seqName
-                    + " is outside the configured schemas; include schema " + r.seqSchema + " or drop the mapping.");
+            throw unknown(said + "sequence " + r.seqSchema + "." + r.seqName + " is outside the configured schemas; "
+                    + "include schema " + r.seqSchema + " or drop the mapping.");
         }
         if (r.table == null) {
-            throw new UnknownObjectException(option + ": '" + mapping + "': table " + r.tableName
-                    + " does not exist. Check the name (unquoted names fold to lower case).");
+            throw unknown(said + "table " + r.tableName + " does not exist. Check the name (unquoted names fold to "
+                    + "lower case).");
         }
         if (r.attnum == null) {
-            throw new UnknownObjectException(option + ": '" + mapping + "': table " + r.tableName
-                    + " has no column " + r.column + ".");
+            throw unknown(said + "table " + r.tableName + " has no column " + r.column + ".");
         }
+    }
+
+    /** A name with a line break keeps the message on one line ({@link SqlNames#printable}). */
+    private static UnknownObjectException unknown(String message) {
+        return new UnknownObjectException(SqlNames.printable(message));
     }
 
     /** One mapping and what the catalog holds for its names. */

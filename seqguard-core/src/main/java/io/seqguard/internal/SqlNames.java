@@ -63,11 +63,11 @@ public final class SqlNames {
             }
         }
         if (quoted) {
-            throw new IllegalArgumentException(what + ": '" + text + "' has an unclosed double quote");
+            throw new IllegalArgumentException(what + ": '" + printable(text) + "' has an unclosed double quote");
         }
         parts.add(finish(part, partWasQuoted, text, what));
         if (parts.size() > 3) {
-            throw new IllegalArgumentException(what + ": '" + text + "' has more than three dotted parts");
+            throw new IllegalArgumentException(what + ": '" + printable(text) + "' has more than three dotted parts");
         }
         return parts;
     }
@@ -85,13 +85,13 @@ public final class SqlNames {
         if (parts.size() == 2) {
             return parts;
         }
-        throw new IllegalArgumentException(what + ": '" + text + "' must be NAME or SCHEMA.NAME");
+        throw new IllegalArgumentException(what + ": '" + printable(text) + "' must be NAME or SCHEMA.NAME");
     }
 
     private static String finish(StringBuilder part, boolean wasQuoted, String text, String what) {
         String value = wasQuoted ? part.toString() : part.toString().trim().toLowerCase(Locale.ROOT);
         if (value.isEmpty()) {
-            throw new IllegalArgumentException(what + ": '" + text + "' has an empty name part");
+            throw new IllegalArgumentException(what + ": '" + printable(text) + "' has an empty name part");
         }
         return value;
     }

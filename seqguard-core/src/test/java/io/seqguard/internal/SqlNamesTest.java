@@ -26,6 +26,14 @@ class SqlNamesTest {
     }
 
     @Test
+    void aMalformedNameIsEchoedOnOneLine() {
+        assertThatThrownBy(() -> SqlNames.parse("\"a\nb", "schemas"))
+                .hasMessage("schemas: '\"a\\u000ab' has an unclosed double quote");
+        assertThatThrownBy(() -> SqlNames.parseQualified("a.b.c.\"d\ne\"", "excludeSequences"))
+                .hasMessageNotContaining("\n").hasMessageContaining("U&\"d\\000ae\"");
+    }
+
+    @Test
     void unicodeEscapesAreReadAsPostgresqlReadsThem() {
         assertThat(SqlNames.parse("u&\"d\\0061t\\+000061\"", "name")).containsExactly("data");
         assertThat(SqlNames.parse("U&\"x\\\\y\"", "name")).containsExactly("x\\y");
