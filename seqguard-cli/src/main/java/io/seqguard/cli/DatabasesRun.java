@@ -111,7 +111,9 @@ final class DatabasesRun {
                         + ": check the name given to --database (SELECT datname FROM pg_database lists them)";
             }
             if (t instanceof SQLException sql && "42501".equals(sql.getSQLState())) {
-                String role = options.user != null ? DatabasesReport.quoted(options.user) : "the role";
+                // the role that connects: --user, else the URL's user=
+                String user = base.dataSource().getUser();
+                String role = user != null && !user.isBlank() ? DatabasesReport.quoted(user) : "the role";
                 return "the role may not connect to database " + DatabasesReport.quoted(name)
                         + " (permission denied): GRANT CONNECT ON DATABASE " + DatabasesReport.quoted(name) + " TO "
                         + role + ", or leave it out";

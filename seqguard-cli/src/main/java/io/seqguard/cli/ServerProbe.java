@@ -53,9 +53,12 @@ final class ServerProbe {
         }
         if (refused != null) {
             // the driver's words name neither the option nor the variable a password comes from
-            return failure.getMessage() + (failure.getMessage().startsWith("--source ")
-                    ? " For --source: the user is --source-user (or user= in its URL), the password PGSOURCEPASSWORD"
-                            + " or --source-password (asked for without a value); PGPASSWORD is never used for it."
+            String said = failure.getMessage();
+            // the cutover names the old primary's connection "--source (the old primary)"
+            return said + (said.startsWith("--source ") || said.contains("connect to --source ")
+                    ? " For --source: the user is --source-user, else user= in its URL, else --user; the password"
+                            + " PGSOURCEPASSWORD or --source-password (asked for without a value); PGPASSWORD is never"
+                            + " used for it."
                     : " The user is --user (or user= in the URL), the password PGPASSWORD or --password (asked for "
                             + "without a value).");
         }

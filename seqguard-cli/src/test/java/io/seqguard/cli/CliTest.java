@@ -287,7 +287,15 @@ class CliTest {
                     "--source", admin.jdbcUrl(), "--source-user", "app_user");
             assertThat(source.code()).as(source.err()).isEqualTo(ExitCode.FAILURE);
             assertThat(source.err()).startsWith("seqguard: --source (the old primary): ")
-                    .contains("the password PGSOURCEPASSWORD or --source-password");
+                    .contains("the user is --source-user, else user= in its URL, else --user; the password "
+                            + "PGSOURCEPASSWORD or --source-password");
+            // the cutover's connection to the old primary is --source's too, with the same advice
+            Run cutover = run(Map.of("PGPASSWORD", "right"), "cutover", "--url", admin.jdbcUrl(), "--user",
+                    "postgres", "--source", admin.jdbcUrl(), "--source-user", "app_user", "--subscription", "s");
+            assertThat(cutover.code()).as(cutover.err()).isEqualTo(ExitCode.FAILURE);
+            assertThat(cutover.err()).contains("could not connect to --source (the old primary)")
+                    .contains("no password was provided").contains("the password PGSOURCEPASSWORD or "
+                            + "--source-password").doesNotContain("The user is --user");
             // a rule of the server's keeps the role out: the fix is there, not in a password
             Run rejected = run(Map.of("PGPASSWORD", "right"), "verify", "--url", admin.jdbcUrl(), "--user",
                     "kept_out");

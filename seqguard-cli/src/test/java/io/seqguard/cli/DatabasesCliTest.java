@@ -145,6 +145,11 @@ class DatabasesCliTest {
         assertThat(locked.out()).contains("== database locked (1 of 2): failed")
                 .contains("the role may not connect to database locked (permission denied): GRANT CONNECT ON "
                         + "DATABASE locked TO \"app \"\"reader\"\"\"");
+        // the role named by the URL's user= instead of --user: the GRANT still names it
+        String url = server.jdbcUrl("shop");
+        CliTest.Run lockedByUrl = run("verify", "--url", url + (url.contains("?") ? "&" : "?") + "user="
+                + java.net.URLEncoder.encode(ROLE, java.nio.charset.StandardCharsets.UTF_8), "--database", "locked");
+        assertThat(lockedByUrl.out()).contains("GRANT CONNECT ON DATABASE locked TO \"app \"\"reader\"\"\"");
 
         // a database that accepts no connections (datallowconn false), named: a failure with the fix
         admin.execute("DROP DATABASE IF EXISTS closed", "CREATE DATABASE closed",

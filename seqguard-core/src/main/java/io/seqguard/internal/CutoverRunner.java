@@ -82,7 +82,9 @@ public final class CutoverRunner {
             throw said;
         }
         deadline = System.nanoTime() + config.getCatchUpTimeout().toNanos();
-        try (Connection source = connect(config.getOldPrimary(), "the old primary");
+        // the old primary is the guard's witness: named as its option is (--source on the command line)
+        try (Connection source = connect(config.getOldPrimary(), guard.getVocabulary().name("source")
+                + " (the old primary)");
                 Connection target = connect(config.getNewPrimary(), "the new primary")) {
             Object[] old = query(source, ROWS_WRITTEN, null);
             if ((Boolean) old[1]) {
