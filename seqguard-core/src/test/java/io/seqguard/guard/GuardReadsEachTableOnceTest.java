@@ -148,6 +148,21 @@ class GuardReadsEachTableOnceTest {
         assertThat(again.report().withAction(RepairAction.REPAIRED)).hasSize(movedFirst + 1);
     }
 
+    /** An ORM step whose entities name no sequence (all IDENTITY) reads no table: the first run's report stands. */
+    @Test
+    void aRunAgainWithoutMappingsReadsNoTable() throws Exception {
+        String schema = GuardFixture.SCHEMA + " no orm";
+        GuardFixture.laggingSchema(db.dataSource(), schema, 2);
+        GuardResult first = StartupGuard.configure().dataSource(db.dataSource()).aligner(a -> a.schemas(q(schema)))
+                .load().run();
+        List<String> sent = new ArrayList<>();
+        GuardResult again = StartupGuard.configure().dataSource(recording(db.dataSource(), sent))
+                .aligner(a -> a.schemas(q(schema))).load().runAgain(first.report());
+        assertThat(maxReads(sent)).isEmpty();
+        assertThat(again.outcome()).isEqualTo(GuardOutcome.REPAIRED);
+        assertThat(again.report().sequences()).isEqualTo(first.report().sequences());
+    }
+
     /**
      * A table another session holds locked fails its chunk's read with a lock timeout: the chunk's reads are then
      * run one by one, the locked table waited for once more, not twice (the chunk again without its state reads,
