@@ -6,9 +6,12 @@ import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Reads the highest (lowest, for descending sequences) value in use in each compared column. The cost is one
@@ -227,19 +230,62 @@ final class BoundReader {
                 read(session, reads, null);
                 return null;
             }
-            // after a lock timeout the reads together again would wait as long once more: each is run alone, which
-            // also tells a locked table from a locked sequence in the tail
             if (reads.size() == 1 && tail == null) {
                 reads.get(0).error = describe(reads.get(0), e);
                 reads.get(0).noPrivilege = Failures.noPrivilege(e);
                 return null;
             }
+            if (LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
+                // after a lock timeout each read alone would wait once more for the locked table: the tables another
+                // session locks are asked of pg_locks, said to be locked without waiting again, and the rest read
+                List<Read> locked = lockedByOthers(session, reads);
+                if (!locked.isEmpty()) {
+                    List<Read> rest = new ArrayList<>();
+                    for (Read read : reads) {
+                        if (locked.contains(read)) {
+                            read.error = describe(read, e);
+                        } else {
+                            rest.add(read);
+                        }
+                    }
+                    read(session, rest, null);
+                    return null;
+                }
+            }
         }
-        // isolate what failed; the others still count
+        // isolate what failed; the others still count (after a lock timeout that pg_locks does not explain, such as
+        // a locked sequence in the tail or a locked partition, each alone tells which)
         for (Read read : reads) {
             read(session, List.of(read), null);
         }
         return null;
+    }
+
+    /**
+     * The reads whose table, or one of its indexes, another session holds or waits for in ACCESS EXCLUSIVE mode, the
+     * only one a read's ACCESS SHARE waits for (a waiting request queues later readers behind it). Empty when there is
+     * none: the lock is elsewhere, or gone.
+     */
+    private static List<Read> lockedByOthers(Session session, List<Read> reads) throws SQLException {
+        StringBuilder oids = new StringBuilder();
+        for (Read read : reads) {
+            oids.append(oids.length() == 0 ? "" : ",").append(read.column.relOid);
+        }
+        // oids are numbers: the array literal cannot carry anything else
+        String sql = "SELECT coalesce(array_agg(DISTINCT t.rel), '{}')::bigint[] FROM unnest('{" + oids
+                + "}'::oid[]) AS t(rel) WHERE EXISTS (SELECT FROM pg_locks l WHERE l.locktype = 'relation' "
+                + "AND l.mode = 'AccessExclusiveLock' AND l.pid <> pg_backend_pid() "
+                + "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+                + "AND (l.relation = t.rel OR l.relation IN (SELECT indexrelid FROM pg_index WHERE indrelid = t.rel)))";
+        Long[] found = session.queryEach(List.of(sql), rs -> (Long[]) rs.getArray(1).getArray()).get(0);
+        Set<Long> locked = new HashSet<>(Arrays.asList(found));
+        List<Read> result = new ArrayList<>();
+        for (Read read : reads) {
+            if (locked.contains(read.column.relOid)) {
+                result.add(read);
+            }
+        }
+        return result;
     }
 
     private String describe(Read read, SQLException e) {
