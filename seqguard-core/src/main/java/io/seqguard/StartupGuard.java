@@ -105,7 +105,8 @@ public final class StartupGuard {
      * for again. Everything else is as in {@link #run()}: the lock, the policies, the journal.
      *
      * <p>The result's report is the earlier report with those sequences judged again in their place, a sequence a
-     * mapping names that the database lacks added, and a sequence the earlier run moved still shown as moved. Its
+     * mapping names that the database lacks added, and a sequence the earlier run moved still shown as moved; its
+     * duration, and the result's, count the earlier run's time too. Its
      * verdict decides, so a sequence the earlier run could not verify and no mapping names still keeps the
      * application from starting (as {@link GuardConfiguration#onIncomplete(IncompleteAction)} says).
      *

@@ -83,6 +83,25 @@ public class StartupGuardException extends SeqguardException {
     }
 
     /**
+     * {@return whether the run was refused only because sequences that no column uses could not be verified} Mappings
+     * that tie those sequences to their tables may verify them: an ORM's entities, which a framework's ORM step adds
+     * by running the guard again ({@link StartupGuard#runAgain(AlignmentReport)}). A framework waits for that step on
+     * such a refusal alone; any other (drift, a table locked past the lock timeout, a missing GRANT) no mapping
+     * changes, so it stops start-up at once.
+     */
+    public boolean isOnlyForWantOfMappings() {
+        if (reason != Reason.INCOMPLETE || report == null) {
+            return false;
+        }
+        for (SequenceReport s : report.unverified()) {
+            if (!s.exists() || !s.columns().isEmpty()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * The facts a health endpoint shows for a refused start-up, with the same keys in every framework module, as
      * {@link GuardResult#toDetails()} does for a run that passed: status ({@code DOWN}), reason, standby,
      * enabledSubscriptions (when any), and from the report behind it verdict, allocation, counts (by status, as in

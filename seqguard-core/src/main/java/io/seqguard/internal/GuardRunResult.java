@@ -57,8 +57,11 @@ record GuardRunResult(GuardMode mode, GuardMode applied, GuardOutcome outcome, S
             }
             details.put("counts", counts);
             details.put("maxRangeUsed", report.maxRangeUsed());
-            details.put("repaired", repaired().stream().map(SequenceReport::qualifiedName)
-                    .collect(Collectors.toList()));
+            List<String> repaired = repaired().stream().map(SequenceReport::qualifiedName)
+                    .collect(Collectors.toList());
+            if (!repaired.isEmpty()) {
+                details.put("repaired", repaired);
+            }
             List<String> unverified = report.unverified().stream().map(SequenceReport::qualifiedName)
                     .collect(Collectors.toList());
             if (!unverified.isEmpty()) {

@@ -376,8 +376,13 @@ public final class GuardRunner {
         }
     }
 
+    /**
+     * How long the run took; after an earlier run of this start-up, with that run's time too: the report holds the
+     * work of both, and "in all" is never less than the report's own time.
+     */
     private Duration elapsed() {
-        return Duration.ofNanos(System.nanoTime() - t0);
+        Duration own = Duration.ofNanos(System.nanoTime() - t0);
+        return earlier == null ? own : own.plus(earlier.duration());
     }
 
     /** A refusal carrying what this run learned so far (standby, subscriptions), for failure analyzers. */

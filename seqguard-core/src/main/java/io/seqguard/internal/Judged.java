@@ -97,9 +97,10 @@ final class Judged {
         if (status.isUnverified() && !acknowledged && acknowledgements.all()) {
             // instead of the usual advice: all is set already, and does not cover this one
             String option = config.getVocabulary().name("allowUnverified");
-            advice = "; " + option + " all does not cover it: all acknowledges only sequences that no column and no "
-                    + "witness can verify, and this one was left unverified by what this run could not read or "
-                    + "judge. Fix that, or add its name to " + option + " beside all to acknowledge it anyway ("
+            advice = "; " + config.getVocabulary().setting("allowUnverified", "all") + " does not cover it: all "
+                    + "acknowledges only sequences that no column and no witness can verify, and this one was left "
+                    + "unverified by what this run could not read or judge. Fix that, or add its name to " + option
+                    + " beside all to acknowledge it anyway ("
                     + config.getVocabulary().settings("allowUnverified", List.of("all", s.shown())) + ")";
         }
         return new SequenceResult(s.schema, s.name, s.ident, s.dataType, s.increment, s.minValue, s.maxValue,

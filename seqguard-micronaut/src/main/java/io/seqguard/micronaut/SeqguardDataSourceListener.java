@@ -241,11 +241,11 @@ public class SeqguardDataSourceListener implements BeanCreatedEventListener<Data
             result = earlier == null ? guard.run() : guard.runAgain(earlier);
         } catch (StartupGuardException e) {
             SeqguardStartupException refusal = new SeqguardStartupException(name, prefix, e);
-            if (ormStepFollows && e.reason() == StartupGuardException.Reason.INCOMPLETE) {
+            if (ormStepFollows && e.isOnlyForWantOfMappings()) {
                 // Hibernate's metamodel will tie its entities' sequences to their columns: the ORM step decides
-                log.info("seqguard: data source '{}': {} sequence(s) not verified yet; the ORM step judges again "
-                        + "those Hibernate's entities use, and stops start-up if any stays unverified", name,
-                        e.report().unverified().size());
+                log.info("seqguard: data source '{}': {} sequence(s) used by no column, not verified yet; the ORM "
+                        + "step judges again those Hibernate's entities use, and stops start-up if any stays "
+                        + "unverified", name, e.report().unverified().size());
                 pending.put(name, refusal);
                 return;
             }

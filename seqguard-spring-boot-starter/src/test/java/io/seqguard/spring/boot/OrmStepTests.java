@@ -138,6 +138,32 @@ class OrmStepTests {
         }
     }
 
+    /**
+     * A table another session keeps locked past the lock timeout leaves the run before JPA incomplete, which no
+     * entity's mapping can change: start-up stops at once, without waiting while Hibernate builds (its schema
+     * validation would wait for the lock too), and the entity's sequence is said to need no mapping.
+     */
+    @Test
+    void aTableLockedPastTheLockTimeoutStopsStartUpAtOnce(CapturedOutput output) throws SQLException {
+        try (TestDatabase db = TestDatabase.create("ormlocked")) {
+            db.execute("CREATE SCHEMA ledger");
+            Databases.laggingTable(db, "ledger.entries", 10);
+            try (Connection holder = db.dataSource().getConnection(); Statement st = holder.createStatement()) {
+                // the server ends the lock in any case, so that a start that waits for it ends too
+                st.execute("SET idle_in_transaction_session_timeout = '20s'");
+                holder.setAutoCommit(false);
+                st.execute("LOCK TABLE ledger.entries IN ACCESS EXCLUSIVE MODE");
+                assertThatThrownBy(() -> start(db, "--seqguard.lock-timeout=200ms").close()).isNotNull();
+            }
+            assertThat(output).contains("APPLICATION FAILED TO START")
+                    .contains("reading max(id) of ledger.entries waited longer than the lock timeout")
+                    .contains("Of the 1 sequence(s) above that no column uses, those a Hibernate entity uses need no "
+                            + "mapping")
+                    .doesNotContain("guarding again with the");
+            assertThat(db.queryForLong("SELECT count(*) FROM invoice")).as("nothing written").isEqualTo(1000);
+        }
+    }
+
     @Test
     void withTheGuardOffTheSameStartUpWritesFail() {
         try (TestDatabase db = TestDatabase.create("ormoff")) {

@@ -38,7 +38,7 @@ class SeqguardFailureAnalyzer extends AbstractFailureAnalyzer<StartupGuardExcept
         final String user;
         final GuardMode mode;
         final String prefix;
-        final boolean ormStepFollows;
+        final boolean beforeOrmStep;
 
         Target(SeqguardStartupException context) {
             this.name = context != null ? context.getDataSourceName() : null;
@@ -46,7 +46,7 @@ class SeqguardFailureAnalyzer extends AbstractFailureAnalyzer<StartupGuardExcept
             this.user = context != null ? context.getUsername() : null;
             this.mode = context != null ? context.getMode() : null;
             this.prefix = context != null ? context.getPropertyPrefix() : PropertyCheck.PREFIX;
-            this.ormStepFollows = context != null && context.isOrmStepFollows();
+            this.beforeOrmStep = context != null && context.isBeforeOrmStep();
         }
 
         /**
@@ -159,7 +159,7 @@ class SeqguardFailureAnalyzer extends AbstractFailureAnalyzer<StartupGuardExcept
                 }
                 break;
         }
-        if (target.ormStepFollows && reason != Reason.INCOMPLETE) {
+        if (target.beforeOrmStep) {
             long untied = report == null ? 0 : report.unverified().stream()
                     .filter(s -> s.exists() && s.columns().isEmpty()).count();
             if (untied > 0) {

@@ -317,13 +317,15 @@ public class SeqguardInitializer implements InitializingBean {
         try {
             result = earlier == null ? plan.guard.run() : plan.guard.runAgain(earlier);
         } catch (StartupGuardException e) {
+            boolean waits = incompleteMayWait && e.isOnlyForWantOfMappings();
             SeqguardStartupException failure = new SeqguardStartupException(plan.name,
-                    plan.configuration.getMode(), plan.url, describeUser(plan.pool), plan.prefix, incompleteMayWait, e);
-            if (incompleteMayWait && e.reason() == StartupGuardException.Reason.INCOMPLETE) {
+                    plan.configuration.getMode(), plan.url, describeUser(plan.pool), plan.prefix,
+                    incompleteMayWait && !waits, e);
+            if (waits) {
                 // Hibernate's metamodel will tie its sequences to their columns: the ORM step decides
                 log.info("seqguard: DataSource '" + plan.name + "': " + e.report().unverified().size()
-                        + " sequence(s) not verified yet; the ORM step judges again those Hibernate's entities use, "
-                        + "and stops start-up if any stays unverified");
+                        + " sequence(s) used by no column, not verified yet; the ORM step judges again those "
+                        + "Hibernate's entities use, and stops start-up if any stays unverified");
                 pendingOrmStep.put(plan.pool, failure);
                 return;
             }

@@ -22,8 +22,8 @@ public class SeqguardStartupException extends RuntimeException {
     private final GuardMode mode;
     /** Where its settings are: its own block, or the global one. */
     private final String propertyPrefix;
-    /** Whether Hibernate's ORM step would have guarded the DataSource again, had start-up gone on. */
-    private final boolean ormStepFollows;
+    /** Whether the refusal came before Hibernate's ORM step, which would have guarded the DataSource again. */
+    private final boolean beforeOrmStep;
 
     /**
      * @param dataSourceName the DataSource bean
@@ -32,11 +32,12 @@ public class SeqguardStartupException extends RuntimeException {
      * @param username the user it connects as, when it can be read from the pool; else null
      * @param propertyPrefix where its settings are: {@code seqguard.datasources.<key>.} when it has its own, else
      *     {@code seqguard.}
-     * @param ormStepFollows whether Hibernate's ORM step would have guarded it again with the entities' mappings
+     * @param beforeOrmStep whether the refusal comes before Hibernate's ORM step, which would have guarded it again
+     *     with the entities' mappings
      * @param cause the guard's refusal
      */
     SeqguardStartupException(String dataSourceName, GuardMode mode, String jdbcUrl, String username,
-            String propertyPrefix, boolean ormStepFollows, StartupGuardException cause) {
+            String propertyPrefix, boolean beforeOrmStep, StartupGuardException cause) {
         super("seqguard startup guard refused start-up on DataSource '" + dataSourceName + "'"
                 + (jdbcUrl != null ? " (" + jdbcUrl + ")" : "") + ": " + cause.getMessage(), cause);
         this.dataSourceName = dataSourceName;
@@ -44,16 +45,15 @@ public class SeqguardStartupException extends RuntimeException {
         this.username = username;
         this.mode = mode;
         this.propertyPrefix = propertyPrefix;
-        this.ormStepFollows = ormStepFollows;
+        this.beforeOrmStep = beforeOrmStep;
     }
 
     /**
-     * {@return whether Hibernate's ORM step would have guarded the DataSource again with the entities' mappings, had
-     * this refusal not stopped start-up first: a sequence only an entity ties to its table is then listed as used by
-     * no column}
+     * {@return whether the refusal came before Hibernate's ORM step, which would have guarded the DataSource again with
+     * the entities' mappings: a sequence only an entity ties to its table is then listed as used by no column}
      */
-    public boolean isOrmStepFollows() {
-        return ormStepFollows;
+    public boolean isBeforeOrmStep() {
+        return beforeOrmStep;
     }
 
     /** {@return the guard's configured mode} */
