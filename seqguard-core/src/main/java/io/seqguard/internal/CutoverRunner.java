@@ -42,10 +42,6 @@ public final class CutoverRunner {
     private static final String SUBSCRIPTION = "SELECT s.subenabled, s.subslotname, quote_ident(s.subname) "
             + "FROM pg_subscription s WHERE s.subname = ? "
             + "AND s.subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())";
-    /** The other enabled subscriptions of the new primary's database, quoted by the server; null when none. */
-    private static final String OTHER_SUBSCRIPTIONS = "SELECT string_agg(quote_ident(s.subname), ', ' "
-            + "ORDER BY s.subname) FROM pg_subscription s WHERE s.subenabled AND s.subname <> ? "
-            + "AND s.subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())";
     private static final String TABLES_NOT_READY = "SELECT count(*) FROM pg_subscription_rel r "
             + "JOIN pg_subscription s ON s.oid = r.srsubid JOIN pg_class c ON c.oid = r.srrelid "
             + "WHERE s.subname = ? AND c.relkind <> 'S' AND r.srsubstate NOT IN ('r', 's')";
@@ -115,19 +111,27 @@ public final class CutoverRunner {
                         + "SUBSCRIPTION " + ident + " ENABLE) and run the cutover again, or, if it had caught up "
                         + "before it was disabled, repair with the old primary as witness");
             }
-            String others = (String) query(target, OTHER_SUBSCRIPTIONS, config.getSubscription())[0];
-            if (others != null) {
-                // the repair refuses a database any enabled subscription feeds: met there, after step 5 had disabled
-                // this one, the cutover would stop with replication off
-                throw refuse(Reason.OTHER_SUBSCRIPTION_ENABLED, "subscription(s) " + SqlNames.printable(others)
-                        + " also feed this database and are enabled, and the repair refuses a database that "
-                        + "replication still feeds. Cut over one publisher at a time: once another one's cutover is "
-                        + "done, disable it (ALTER SUBSCRIPTION ... DISABLE), then run this cutover again; nothing was "
-                        + "changed");
+            if (config.isDisableSubscription()) {
+                // the repair refuses a database any other enabled subscription feeds (Citus's own shard moves
+                // aside): met there, after step 5 had disabled this one, the cutover would stop with replication off
+                List<String> others = new ArrayList<>();
+                for (ServerFacts.Subscription other : Transactions.run(target, Transactions.limits(60_000, 10_000),
+                        ServerFacts::enabledSubscriptions)) {
+                    if (!other.citusShardTransfer() && !other.name().equals(config.getSubscription())) {
+                        others.add(SqlNames.printable(other.ident()));
+                    }
+                }
+                if (!others.isEmpty()) {
+                    throw refuse(Reason.OTHER_SUBSCRIPTION_ENABLED, "subscription(s) " + String.join(", ", others)
+                            + " also feed this database and are enabled, and the repair refuses a database that "
+                            + "replication still feeds. Cut over one subscription at a time: run the cutover of each "
+                            + "other one without disabling it (it waits until that one has caught up and stops before "
+                            + "the repair), disable it as it says, then run this cutover again; nothing was changed");
+                }
             }
             int targetVersion = version(target);
-            step(2, "subscription '" + config.getSubscription() + "' (slot " + slot + ") is enabled, and no other "
-                    + "one feeds this database");
+            step(2, "subscription '" + config.getSubscription() + "' (slot " + slot + ") is enabled"
+                    + (config.isDisableSubscription() ? ", and no other one feeds this database" : ""));
 
             rows = awaitQuiet(source, rows);
             String lsn = marker(source);

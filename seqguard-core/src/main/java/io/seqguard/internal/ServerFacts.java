@@ -165,15 +165,7 @@ record ServerFacts(String database, String serverVersion, boolean standby, Strin
     private static List<Subscription> subscriptions(GuardSession session, long statementMillis, long lockMillis,
             List<String> problems) {
         try {
-            return session.inTransaction(statementMillis, lockMillis, c -> {
-                List<Subscription> found = new ArrayList<>();
-                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(ENABLED_SUBSCRIPTIONS)) {
-                    while (rs.next()) {
-                        found.add(new Subscription(rs.getString(1), rs.getString(2), rs.getBoolean(3)));
-                    }
-                }
-                return found;
-            });
+            return session.inTransaction(statementMillis, lockMillis, ServerFacts::enabledSubscriptions);
         } catch (SQLException e) {
             String note = "could not check pg_subscription for enabled subscriptions (" + e.getMessage()
                     + "); going on as if there were none";
@@ -181,6 +173,17 @@ record ServerFacts(String database, String serverVersion, boolean standby, Strin
             problems.add(note);
             return List.of();
         }
+    }
+
+    /** The enabled subscriptions of the connection's database, Citus's own shard moves told apart. */
+    static List<Subscription> enabledSubscriptions(Connection connection) throws SQLException {
+        List<Subscription> found = new ArrayList<>();
+        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(ENABLED_SUBSCRIPTIONS)) {
+            while (rs.next()) {
+                found.add(new Subscription(rs.getString(1), rs.getString(2), rs.getBoolean(3)));
+            }
+        }
+        return found;
     }
 
     /** Unlike the enabled subscriptions, a failure here is not guessed away: a repair it hides could be undone. */

@@ -79,6 +79,20 @@ class CutoverTest {
         }
     }
 
+    /** A second subscription to the old primary, enabled, that never connects (no slot of its own is made). */
+    private static void enableAnotherSubscription(String name) {
+        newDb.execute("CREATE SUBSCRIPTION " + q(name) + " CONNECTION 'host=127.0.0.1 port=" + oldServer.port()
+                + " dbname=" + oldDb.name() + " user=postgres' PUBLICATION " + q(TABLES_PUBLICATION)
+                + " WITH (connect = false, slot_name = 'seqguard_other_slot')");
+        newDb.execute("ALTER SUBSCRIPTION " + q(name) + " ENABLE");
+    }
+
+    /** A subscription that never connected is dropped without its publisher. */
+    private static void dropAnotherSubscription(String name) {
+        newDb.execute("ALTER SUBSCRIPTION " + q(name) + " DISABLE", "ALTER SUBSCRIPTION " + q(name)
+                + " SET (slot_name = NONE)", "DROP SUBSCRIPTION " + q(name));
+    }
+
     /** The application on the old primary: one row per table per round, through the sequences. */
     private static void write(int rounds) throws Exception {
         try (Connection c = oldDb.dataSource().getConnection()) {
@@ -102,10 +116,7 @@ class CutoverTest {
         // another enabled subscription feeds the database: the repair would refuse it after step 5, so the cutover
         // refuses at step 2, with its own subscription still enabled
         String other = "other sub; ü";
-        newDb.execute("CREATE SUBSCRIPTION " + q(other) + " CONNECTION 'host=127.0.0.1 port=" + oldServer.port()
-                + " dbname=" + oldDb.name() + " user=postgres' PUBLICATION " + q(TABLES_PUBLICATION)
-                + " WITH (connect = false, slot_name = 'seqguard_other_slot')");
-        newDb.execute("ALTER SUBSCRIPTION " + q(other) + " ENABLE");
+        enableAnotherSubscription(other);
         try {
             CutoverException second = catchThrowableOfType(CutoverException.class,
                     () -> cutover(new ArrayList<>()).disableSubscription(true).load().run());
@@ -115,10 +126,7 @@ class CutoverTest {
             assertThat(newDb.queryForLong("SELECT count(*) FROM pg_subscription WHERE subenabled AND subname = '"
                     + SUBSCRIPTION.replace("'", "''") + "'")).isEqualTo(1);
         } finally {
-            // a subscription that never connected is dropped without its publisher
-            newDb.execute("ALTER SUBSCRIPTION " + q(other) + " DISABLE");
-            newDb.execute("ALTER SUBSCRIPTION " + q(other) + " SET (slot_name = NONE)");
-            newDb.execute("DROP SUBSCRIPTION " + q(other));
+            dropAnotherSubscription(other);
         }
 
         // the application still writes: the cutover refuses, and changes nothing
@@ -145,10 +153,17 @@ class CutoverTest {
         }
         assertThat(newDb.queryForLong("SELECT count(*) FROM pg_subscription WHERE subenabled")).isEqualTo(1);
 
-        // writes stopped; without being told to disable the subscription it stops before the repair
+        // writes stopped; without being told to disable the subscription it stops before the repair, also while
+        // another subscription feeds the database (that one's own cutover comes later: none of them is refused)
         write(5);
         List<String> lines = new ArrayList<>();
-        CutoverResult stopped = cutover(lines).load().run();
+        enableAnotherSubscription(other);
+        CutoverResult stopped;
+        try {
+            stopped = cutover(lines).load().run();
+        } finally {
+            dropAnotherSubscription(other);
+        }
         assertThat(stopped.stoppedBeforeRepair()).isTrue();
         assertThat(stopped.nextStatement()).isEqualTo("ALTER SUBSCRIPTION " + q(SUBSCRIPTION) + " DISABLE");
         assertThat(stopped.report()).isNull();
