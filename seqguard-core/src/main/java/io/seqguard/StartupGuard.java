@@ -102,7 +102,10 @@ public final class StartupGuard {
      * whose ORM step adds the entities' mappings after a first run that guarded the database before anything could
      * write. The mappings change the columns and allocation rules of those sequences alone, so the others keep what
      * the earlier run found or did: no other table is read twice, and a lock the earlier run waited for is not waited
-     * for again. Everything else is as in {@link #run()}: the lock, the policies, the journal.
+     * for again. A sequence the earlier run did not see is read too: one created since, or dropped and created again
+     * (same name, another oid), as Hibernate's schema management ({@code ddl-auto=create}, with {@code import.sql})
+     * does between the two runs. Everything else is as in {@link #run()}: the lock, the policies, the journal, whose
+     * row for this run names only what this run moved.
      *
      * <p>The result's report is the earlier report with those sequences judged again in their place, a sequence a
      * mapping names that the database lacks added, and a sequence the earlier run moved still shown as moved; its
@@ -111,8 +114,8 @@ public final class StartupGuard {
      * application from starting (as {@link GuardConfiguration#onIncomplete(IncompleteAction)} says).
      *
      * @param earlier the earlier run's report: its {@link GuardResult#report()}, or the refusal's
-     *     {@link StartupGuardException#report()}; null, or a report of another database, runs the whole database as
-     *     {@link #run()} does
+     *     {@link StartupGuardException#report()}; null, a report of another database (by name) or one seqguard did not
+     *     make runs the whole database as {@link #run()} does
      * @return what happened, when the application may start
      * @throws StartupGuardException as {@link #run()}
      */

@@ -94,7 +94,8 @@ public class StartupGuardException extends SeqguardException {
             return false;
         }
         for (SequenceReport s : report.unverified()) {
-            if (!s.exists() || !s.columns().isEmpty()) {
+            // a sequence the role may not read stays unread whatever maps it
+            if (s.status() != SequenceStatus.NOT_VERIFIABLE || !s.exists() || !s.columns().isEmpty()) {
                 return false;
             }
         }

@@ -147,7 +147,7 @@ final class CatalogReader {
      * details and columns are read by {@link #readPart}, which can split them over several connections.
      */
     Scope readScope(Connection connection) throws SQLException {
-        return readScope(connection, null, false);
+        return readScope(connection, null, null);
     }
 
     /**
@@ -155,9 +155,10 @@ final class CatalogReader {
      * found behind reads the details of those alone. Mappings are still checked against the whole scope.
      *
      * @param only sequences by their quoted names ({@link SequenceInfo#ident}); null for all
-     * @param mappedOnly keep only the sequences the mappings name (a framework's ORM step after a first run)
+     * @param seen after a first run (a framework's ORM step), the oids of the sequences it read: keep only the ones the
+     *     mappings name and the ones it did not see; null to keep all
      */
-    Scope readScope(Connection connection, Set<String> only, boolean mappedOnly) throws SQLException {
+    Scope readScope(Connection connection, Set<String> only, Set<Long> seen) throws SQLException {
         checkSchemasExist(connection);
         List<String> idents = new ArrayList<>();
         List<Long> oids = scopeOids(connection, idents);
@@ -171,13 +172,14 @@ final class CatalogReader {
                 schema -> !schema.startsWith("pg_") && !schema.equals("information_schema")
                         && (included.isEmpty() || included.contains(schema)) && !excludedSchemas.contains(schema),
                 excluded, searchPath, config.getVocabulary());
-        Set<Long> mapped = mappedOnly ? mappedSequences(mappings) : null;
+        Set<Long> mapped = seen != null ? mappedSequences(mappings) : null;
         if (only != null || mapped != null) {
             List<Long> kept = new ArrayList<>();
             for (int i = 0; i < oids.size(); i++) {
+                Long oid = oids.get(i);
                 if ((only == null || only.contains(idents.get(i)))
-                        && (mapped == null || mapped.contains(oids.get(i)))) {
-                    kept.add(oids.get(i));
+                        && (mapped == null || mapped.contains(oid) || !seen.contains(oid))) {
+                    kept.add(oid);
                 }
             }
             oids = kept;

@@ -62,22 +62,26 @@ public final class Engine {
      * @return a report of those sequences only
      */
     public AlignmentReport run(Operation operation, Set<String> only) {
-        return run(operation, only, false);
+        return run(operation, only, null);
     }
 
     /**
      * Runs the verb on the sequences the configured mappings name only, for a framework's ORM step after the guard's
      * first run: the entities' mappings change the columns and allocation rules of those alone, so the others keep
-     * what the first run found, and their tables are not read (nor their locks waited for) again. A sequence a
-     * mapping names that the database lacks is reported, as in a full run.
+     * what the first run found, and their tables are not read (nor their locks waited for) again. A sequence the first
+     * run did not see (created since, or dropped and created again, as Hibernate's schema management does) is read
+     * too. A sequence a mapping names that the database lacks is reported, as in a full run.
      *
+     * @param seen the oids of the sequences the first run read
      * @return a report of those sequences only
      */
-    public AlignmentReport runMapped(Operation operation) {
-        return run(operation, null, true);
+    public AlignmentReport runMapped(Operation operation, Set<Long> seen) {
+        return run(operation, null, java.util.Objects.requireNonNull(seen, "seen"));
     }
 
-    private AlignmentReport run(Operation operation, Set<String> only, boolean mappedOnly) {
+    /** @param seen null for a run of the scope (or of {@code only}); else as {@link #runMapped} */
+    private AlignmentReport run(Operation operation, Set<String> only, Set<Long> seen) {
+        boolean mappedOnly = seen != null;
         Instant started = Instant.now();
         long t0 = System.nanoTime();
         boolean readOnly = operation != Operation.REPAIR;
@@ -89,7 +93,7 @@ public final class Engine {
             String[] server = main.inCatalogTransaction(Engine::serverInfo);
             // only the sequences named are read: the catalog's details and the data's bounds are what a second read
             // would cost again
-            CatalogReader.Scope scope = readCatalog(main, workers, only, mappedOnly);
+            CatalogReader.Scope scope = readCatalog(main, workers, only, seen);
             List<SequenceInfo> sequences = scope.sequences();
             // a narrower run follows a full one, which said these once
             if (only == null && !mappedOnly) {
@@ -223,11 +227,10 @@ public final class Engine {
      * The sequences in scope with their columns: which sequences on the caller's connection (the other connections
      * open meanwhile), their details and columns split over the workers on a big database.
      */
-    private CatalogReader.Scope readCatalog(Session main, Workers workers, Set<String> only, boolean mappedOnly)
+    private CatalogReader.Scope readCatalog(Session main, Workers workers, Set<String> only, Set<Long> seen)
             throws SQLException {
         CatalogReader catalog = catalogReader(main);
-        CatalogReader.Scope scope = main.inCatalogTransaction(
-                connection -> catalog.readScope(connection, only, mappedOnly));
+        CatalogReader.Scope scope = main.inCatalogTransaction(connection -> catalog.readScope(connection, only, seen));
         // at 100,000 sequences the details take seconds: a progress bar shows them, and the command line's compiler
         // budget knows the run is large before the bulk of the catalog is read
         int total = scope.oids().size();

@@ -43,6 +43,8 @@ public final class GuardRunner {
     private final GuardConfiguration config;
     private final SequenceAligner aligner;
     private final AlignmentReport earlier;
+    /** After an earlier run: this run's own report, before it was put in the earlier one's place. */
+    private AlignmentReport own;
     private final Instant startedAt;
     private final long t0;
     private final long deadline;
@@ -136,11 +138,12 @@ public final class GuardRunner {
                         primary.describe(), facts.database(), facts.serverVersion(), facts.standby() ? ", standby" : "",
                         application);
                 Outcome outcome = guard(session);
-                journal(session, journal, outcome.applied, outcome.outcome.name(), outcome.report,
-                        outcome.report != null ? outcome.report.toString() : "nothing checked");
+                journalOwn(session, journal, outcome);
+                // a report that holds an earlier run's work too counts its time: "in all" is never less
                 GuardResult result = new GuardRunResult(config.getMode(), outcome.applied, outcome.outcome,
                         facts.database(), facts.serverVersion(), primary, facts.standby(), facts.subscriptionNames(),
-                        waited, lockWait, outcome.report, startedAt, elapsed(), notes);
+                        waited, lockWait, outcome.report, startedAt,
+                        own == null ? elapsed() : elapsed().plus(earlier.duration()), notes);
                 log.info("{}", result);
                 return result;
             } catch (StartupGuardException e) {
@@ -266,7 +269,11 @@ public final class GuardRunner {
         for (SequenceReport s : report.withStatus(SequenceStatus.BEHIND)) {
             behind.add(s.qualifiedName());
         }
-        report = AlignmentResult.merge(report, new Engine(alignerConfig).run(Operation.REPAIR, behind));
+        AlignmentReport repaired = new Engine(alignerConfig).run(Operation.REPAIR, behind);
+        report = AlignmentResult.merge(report, repaired);
+        if (own != null) {
+            own = AlignmentResult.merge(own, repaired);
+        }
         requireLock(session, report);
         return failedRepairs(report);
     }
@@ -276,15 +283,34 @@ public final class GuardRunner {
      * in the earlier report's place: the others' tables are not read again.
      */
     private AlignmentReport align(Operation operation) {
-        // a report of another database says nothing of this one: all of it is read
-        if (earlier == null || !earlier.database().equals(facts.database())) {
+        Set<Long> seen = earlier == null ? null : seen(earlier);
+        if (seen == null) {
             return switch (operation) {
                 case VERIFY -> aligner.verify();
                 case PLAN -> aligner.plan();
                 case REPAIR -> aligner.repair();
             };
         }
-        return AlignmentResult.withMapped(earlier, new Engine(aligner.configuration()).runMapped(operation));
+        own = new Engine(aligner.configuration()).runMapped(operation, seen);
+        return AlignmentResult.withMapped(earlier, own);
+    }
+
+    /**
+     * The oids of the sequences the earlier run read; null when its report says nothing of this database (another
+     * database, or a report seqguard did not make), which is then read whole.
+     */
+    private Set<Long> seen(AlignmentReport report) {
+        if (!report.database().equals(facts.database())) {
+            return null;
+        }
+        Set<Long> oids = new HashSet<>();
+        for (SequenceReport s : report.sequences()) {
+            if (!(s instanceof SequenceResult result)) {
+                return null;
+            }
+            oids.add(result.oid());
+        }
+        return oids;
     }
 
     /** The repair's report, or the refusal naming the sequences it could not move. */
@@ -354,6 +380,18 @@ public final class GuardRunner {
         }
     }
 
+    /**
+     * Journals what this run did: after an earlier run of this start-up, its own report, so that what the earlier one
+     * moved (and journaled) is not counted twice.
+     */
+    private void journalOwn(GuardSession session, GuardJournal journal, Outcome outcome) {
+        AlignmentReport report = own != null ? own : outcome.report;
+        GuardOutcome said = own != null && outcome.outcome == GuardOutcome.REPAIRED
+                && own.withAction(RepairAction.REPAIRED).isEmpty() ? GuardOutcome.ALIGNED : outcome.outcome;
+        journal(session, journal, outcome.applied, said.name(), report,
+                report != null ? report.toString() : "nothing checked");
+    }
+
     private void journal(GuardSession session, GuardJournal journal, GuardMode applied, String outcome,
             AlignmentReport report, String message) {
         if (journal == null) {
@@ -376,13 +414,9 @@ public final class GuardRunner {
         }
     }
 
-    /**
-     * How long the run took; after an earlier run of this start-up, with that run's time too: the report holds the
-     * work of both, and "in all" is never less than the report's own time.
-     */
+    /** How long this run took. */
     private Duration elapsed() {
-        Duration own = Duration.ofNanos(System.nanoTime() - t0);
-        return earlier == null ? own : own.plus(earlier.duration());
+        return Duration.ofNanos(System.nanoTime() - t0);
     }
 
     /** A refusal carrying what this run learned so far (standby, subscriptions), for failure analyzers. */

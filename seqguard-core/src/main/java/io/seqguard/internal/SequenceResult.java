@@ -10,13 +10,16 @@ import io.seqguard.Witness;
 
 import java.util.List;
 
-/** The {@link SequenceReport} seqguard reports. */
+/**
+ * The {@link SequenceReport} seqguard reports; {@code oid} is the sequence's (0 when it does not exist), not shown, for
+ * a later run of the same start-up to tell a sequence recreated since (same name, another oid) from the one it saw.
+ */
 record SequenceResult(String schema, String name, String qualifiedName, String dataType, long increment,
         long minValue, long maxValue, boolean cycle, List<FedColumn> columns, Long previousNextValue, Long nextValue,
         Long dataBound, Long requiredNextValue, SequenceStatus status, String reason, RepairAction action, String sql,
         Double rangeUsed, List<String> notes, Witness witness, Long sourceNextValue, boolean acknowledged,
         Long nodeRangeStart, Long nodeRangeEnd, boolean exists, AllocationRule allocation,
-        AllocationSource allocationSource) implements SequenceReport {
+        AllocationSource allocationSource, long oid) implements SequenceReport {
 
     SequenceResult {
         columns = List.copyOf(columns);
@@ -26,15 +29,16 @@ record SequenceResult(String schema, String name, String qualifiedName, String d
 
     /**
      * This report of a later run, for a sequence an earlier run of the same start-up moved forward: repaired, from
-     * where the earlier run found it. A later run that failed to move it further says so instead.
+     * where the earlier run found it.
      */
     SequenceResult movedEarlierFrom(Long earlierPreviousNextValue) {
-        if (action == RepairAction.FAILED) {
+        // a later run that failed to move it, or found it behind again, says so instead
+        if (action != RepairAction.NONE && action != RepairAction.REPAIRED || status.isDrift()) {
             return this;
         }
         return new SequenceResult(schema, name, qualifiedName, dataType, increment, minValue, maxValue, cycle, columns,
                 earlierPreviousNextValue, nextValue, dataBound, requiredNextValue, status, reason,
                 RepairAction.REPAIRED, sql, rangeUsed, notes, witness, sourceNextValue, acknowledged, nodeRangeStart,
-                nodeRangeEnd, exists, allocation, allocationSource);
+                nodeRangeEnd, exists, allocation, allocationSource, oid);
     }
 }
