@@ -263,8 +263,8 @@ final class BoundReader {
 
     /**
      * The reads whose table, or one of its indexes, another session holds or waits for in ACCESS EXCLUSIVE mode, the
-     * only one a read's ACCESS SHARE waits for (a waiting request queues later readers behind it). Empty when there is
-     * none: the lock is elsewhere, or gone.
+     * only one a read's ACCESS SHARE waits for (a waiting request queues later readers behind it); a prepared
+     * transaction's lock has no pid. Empty when there is none: the lock is elsewhere, or gone.
      */
     private static List<Read> lockedByOthers(Session session, List<Read> reads) throws SQLException {
         StringBuilder oids = new StringBuilder();
@@ -274,7 +274,7 @@ final class BoundReader {
         // oids are numbers: the array literal cannot carry anything else
         String sql = "SELECT coalesce(array_agg(DISTINCT t.rel), '{}')::bigint[] FROM unnest('{" + oids
                 + "}'::oid[]) AS t(rel) WHERE EXISTS (SELECT FROM pg_locks l WHERE l.locktype = 'relation' "
-                + "AND l.mode = 'AccessExclusiveLock' AND l.pid <> pg_backend_pid() "
+                + "AND l.mode = 'AccessExclusiveLock' AND l.pid IS DISTINCT FROM pg_backend_pid() "
                 + "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
                 + "AND (l.relation = t.rel OR l.relation IN (SELECT indexrelid FROM pg_index WHERE indrelid = t.rel)))";
         Long[] found = session.queryEach(List.of(sql), rs -> (Long[]) rs.getArray(1).getArray()).get(0);
