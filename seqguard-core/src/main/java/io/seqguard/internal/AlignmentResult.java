@@ -70,8 +70,11 @@ record AlignmentResult(Operation operation, String database, String serverVersio
             if (before == null) {
                 added.add(s);
             } else {
-                replaced.put(s.qualifiedName(), before.action() == RepairAction.REPAIRED
-                        && s instanceof SequenceResult again ? again.movedEarlierFrom(before.previousNextValue()) : s);
+                // the same sequence (one dropped and created again since is another): what the earlier run moved
+                boolean same = s instanceof SequenceResult again && before instanceof SequenceResult was
+                        && again.oid() == was.oid();
+                replaced.put(s.qualifiedName(), same && before.action() == RepairAction.REPAIRED
+                        ? ((SequenceResult) s).movedEarlierFrom(before.previousNextValue()) : s);
             }
         }
         List<SequenceReport> sequences = new java.util.ArrayList<>(earlier.sequences().size() + added.size());

@@ -147,8 +147,9 @@ public final class GuardRunner {
                 log.info("{}", result);
                 return result;
             } catch (StartupGuardException e) {
+                // after an earlier run, this run's own moves: the earlier one journaled its own
                 journal(session, journal, config.getMode(), abandoned ? "ABANDONED" : "FAILED_" + e.reason().name(),
-                        e.report(), e.getMessage());
+                        own != null ? own : e.report(), e.getMessage());
                 // thrown, not logged as well: the caller says it once (a failure analysis, the command's one line),
                 // and a refusal the caller expects (a first run before the ORM step) must not alert anyone
                 log.debug("seqguard startup guard: {}", e.getMessage());
