@@ -11,7 +11,10 @@ import io.seqguard.Vocabulary;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The {@link AlignmentReport} seqguard reports, with the words its messages use ({@link Vocabulary}): the API's for
@@ -34,38 +37,21 @@ record AlignmentResult(Operation operation, String database, String serverVersio
     }
 
     /**
-     * A verify's report with the sequences a later, narrower run (the guard's repair of what the verify found behind)
-     * read again in their place: one report of the whole database, under the later run's verb and the two runs'
-     * durations (not the time between them: after a framework's ORM step, that is Hibernate's).
+     * An earlier run's report with what a later, narrower run found in the place of the sequences it read: the
+     * guard's repair of what its verify found behind, or a run of the sequences the mappings name
+     * ({@link Engine#runMapped}) after the first run of a start-up. One report of the whole database, under the later
+     * run's verb; a sequence the later run adds (a mapping naming one the database lacks) goes in schema and name
+     * order. A sequence the earlier run moved stays moved, from where that run found it; the duration is the two runs'
+     * own, not the time between them (after a framework's ORM step, that is Hibernate's).
      */
-    static AlignmentResult merge(AlignmentReport all, AlignmentReport again) {
-        java.util.Map<String, SequenceReport> replaced = new java.util.HashMap<>();
-        for (SequenceReport s : again.sequences()) {
-            replaced.put(s.qualifiedName(), s);
-        }
-        List<SequenceReport> sequences = new java.util.ArrayList<>(all.sequences().size());
-        for (SequenceReport s : all.sequences()) {
-            sequences.add(replaced.getOrDefault(s.qualifiedName(), s));
-        }
-        return new AlignmentResult(again.operation(), all.database(), all.serverVersion(), all.allocation(),
-                all.margin(), all.startedAt(), all.duration().plus(again.duration()), sequences,
-                all.sourceOnlySequences(), all.citus(), all.acknowledgesAll());
-    }
-
-    /**
-     * A full run's report with what a later run of the sequences the mappings name ({@link Engine#runMapped}) found in
-     * their place, the sequences it adds (a mapping naming one the database lacks) in schema and name order: one report
-     * of the whole database for the two runs of one start-up. A sequence the earlier run moved stays moved, from where
-     * that run found it; the duration is the two runs' own, not the time between them.
-     */
-    static AlignmentResult withMapped(AlignmentReport earlier, AlignmentReport mapped) {
-        java.util.Map<String, SequenceReport> earlierByName = new java.util.HashMap<>();
+    static AlignmentResult merge(AlignmentReport earlier, AlignmentReport later) {
+        Map<String, SequenceReport> earlierByName = new HashMap<>();
         for (SequenceReport s : earlier.sequences()) {
             earlierByName.put(s.qualifiedName(), s);
         }
-        java.util.Map<String, SequenceReport> replaced = new java.util.HashMap<>();
-        List<SequenceReport> added = new java.util.ArrayList<>();
-        for (SequenceReport s : mapped.sequences()) {
+        Map<String, SequenceReport> replaced = new HashMap<>();
+        List<SequenceReport> added = new ArrayList<>();
+        for (SequenceReport s : later.sequences()) {
             SequenceReport before = earlierByName.get(s.qualifiedName());
             if (before == null) {
                 added.add(s);
@@ -77,7 +63,7 @@ record AlignmentResult(Operation operation, String database, String serverVersio
                         ? ((SequenceResult) s).movedEarlierFrom(before.previousNextValue()) : s);
             }
         }
-        List<SequenceReport> sequences = new java.util.ArrayList<>(earlier.sequences().size() + added.size());
+        List<SequenceReport> sequences = new ArrayList<>(earlier.sequences().size() + added.size());
         for (SequenceReport s : earlier.sequences()) {
             SequenceReport now = replaced.getOrDefault(s.qualifiedName(), s);
             while (!added.isEmpty() && before(added.get(0), now)) {
@@ -86,8 +72,8 @@ record AlignmentResult(Operation operation, String database, String serverVersio
             sequences.add(now);
         }
         sequences.addAll(added);
-        return new AlignmentResult(mapped.operation(), earlier.database(), earlier.serverVersion(),
-                earlier.allocation(), earlier.margin(), earlier.startedAt(), earlier.duration().plus(mapped.duration()),
+        return new AlignmentResult(later.operation(), earlier.database(), earlier.serverVersion(),
+                earlier.allocation(), earlier.margin(), earlier.startedAt(), earlier.duration().plus(later.duration()),
                 sequences, earlier.sourceOnlySequences(), earlier.citus(), earlier.acknowledgesAll());
     }
 

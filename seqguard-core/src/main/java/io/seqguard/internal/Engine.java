@@ -81,7 +81,6 @@ public final class Engine {
 
     /** @param seen null for a run of the scope (or of {@code only}); else as {@link #runMapped} */
     private AlignmentReport run(Operation operation, Set<String> only, Set<Long> seen) {
-        boolean mappedOnly = seen != null;
         Instant started = Instant.now();
         long t0 = System.nanoTime();
         boolean readOnly = operation != Operation.REPAIR;
@@ -96,7 +95,7 @@ public final class Engine {
             CatalogReader.Scope scope = readCatalog(main, workers, only, seen);
             List<SequenceInfo> sequences = scope.sequences();
             // a narrower run follows a full one, which said these once
-            if (only == null && !mappedOnly) {
+            if (only == null && seen == null) {
                 for (String warning : UnmatchedNames.find(config, sequences)) {
                     log.warn("seqguard {}: {}", operation.name().toLowerCase(Locale.ROOT), warning);
                 }

@@ -293,7 +293,7 @@ public final class GuardRunner {
             };
         }
         own = new Engine(aligner.configuration()).runMapped(operation, seen);
-        return AlignmentResult.withMapped(earlier, own);
+        return AlignmentResult.merge(earlier, own);
     }
 
     /**
