@@ -1,10 +1,11 @@
 package io.seqguard;
 
+import io.seqguard.internal.ReportDetails;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * The {@link StartupGuard} refused start-up. The message says what was found, on which objects, and what to do; for
@@ -106,7 +107,7 @@ public class StartupGuardException extends SeqguardException {
      * The facts a health endpoint shows for a refused start-up, with the same keys in every framework module, as
      * {@link GuardResult#toDetails()} does for a run that passed: status ({@code DOWN}), reason, standby,
      * enabledSubscriptions (when any), and from the report behind it verdict, allocation, counts (by status, as in
-     * the JSON report), maxRangeUsed and unverified (when any); last, error (the message).
+     * the JSON report), maxRangeUsed, unverified and acknowledged (when any); last, error (the message).
      *
      * @return a new, ordered, modifiable map of JSON-friendly values
      */
@@ -119,18 +120,7 @@ public class StartupGuardException extends SeqguardException {
             details.put("enabledSubscriptions", enabledSubscriptions);
         }
         if (report != null) {
-            details.put("verdict", report.verdict().name().toLowerCase(Locale.ROOT));
-            details.put("allocation", report.allocation().toString());
-            Map<String, Integer> counts = new LinkedHashMap<>();
-            report.countsByStatus().forEach((status, count) -> counts.put(status.name().toLowerCase(Locale.ROOT),
-                    count));
-            details.put("counts", counts);
-            details.put("maxRangeUsed", report.maxRangeUsed());
-            List<String> unverified = report.unverified().stream().map(SequenceReport::qualifiedName)
-                    .collect(Collectors.toList());
-            if (!unverified.isEmpty()) {
-                details.put("unverified", unverified);
-            }
+            ReportDetails.put(details, report, List.of());
         }
         details.put("error", getMessage());
         return details;

@@ -6,7 +6,6 @@ import io.seqguard.GuardOutcome;
 import io.seqguard.GuardResult;
 import io.seqguard.PrimaryIdentity;
 import io.seqguard.SequenceReport;
-import io.seqguard.SequenceStatus;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -49,24 +48,8 @@ record GuardRunResult(GuardMode mode, GuardMode applied, GuardOutcome outcome, S
         details.put("lastRun", startedAt.toString());
         details.put("durationMillis", duration.toMillis());
         if (report != null) {
-            details.put("verdict", lower(report.verdict()));
-            details.put("allocation", report.allocation().toString());
-            Map<String, Integer> counts = new LinkedHashMap<>();
-            for (Map.Entry<SequenceStatus, Integer> entry : report.countsByStatus().entrySet()) {
-                counts.put(lower(entry.getKey()), entry.getValue());
-            }
-            details.put("counts", counts);
-            details.put("maxRangeUsed", report.maxRangeUsed());
-            List<String> repaired = repaired().stream().map(SequenceReport::qualifiedName)
-                    .collect(Collectors.toList());
-            if (!repaired.isEmpty()) {
-                details.put("repaired", repaired);
-            }
-            List<String> unverified = report.unverified().stream().map(SequenceReport::qualifiedName)
-                    .collect(Collectors.toList());
-            if (!unverified.isEmpty()) {
-                details.put("unverified", unverified);
-            }
+            ReportDetails.put(details, report, repaired().stream().map(SequenceReport::qualifiedName)
+                    .collect(Collectors.toList()));
         }
         if (waitedForLock) {
             details.put("lockWaitMillis", lockWait.toMillis());

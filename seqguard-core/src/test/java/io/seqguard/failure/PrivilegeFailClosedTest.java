@@ -168,13 +168,23 @@ class PrivilegeFailClosedTest {
         assertThat(warned.notes()).anySatisfy(n -> assertThat(n).contains("2 sequence(s) could not be verified"));
         Map<String, Object> details = warned.toDetails();
         assertThat(details).containsEntry("verdict", "incomplete")
-                .containsEntry("unverified", List.of(q(APP) + ".credit_seq", "billing.shared_seq"));
+                .containsEntry("unverified", List.of(q(APP) + ".credit_seq", "billing.shared_seq"))
+                .doesNotContainKey("acknowledged");
+
+        // health names a sequence it did not verify, acknowledged or not
+        StartupGuardException half = catchThrowableOfType(StartupGuardException.class, () -> guard
+                .aligner(a -> a.allowUnverified(q(APP) + ".credit_seq")).onIncomplete(IncompleteAction.FAIL).load()
+                .run());
+        assertThat(half.toDetails()).containsEntry("unverified", List.of("billing.shared_seq"))
+                .containsEntry("acknowledged", List.of(q(APP) + ".credit_seq"));
 
         GuardResult acknowledged = guard.aligner(a -> a.allowUnverified(q(APP) + ".credit_seq", "billing.shared_seq"))
                 .onIncomplete(IncompleteAction.FAIL).load().run();
         assertThat(acknowledged.outcome()).isEqualTo(GuardOutcome.ALIGNED);
         assertThat(acknowledged.report().verdict()).isEqualTo(Verdict.ALIGNED);
         assertThat(acknowledged.report().sequences()).filteredOn(SequenceReport::acknowledged).hasSize(2);
+        assertThat(acknowledged.toDetails()).containsEntry("verdict", "aligned").doesNotContainKey("unverified")
+                .containsEntry("acknowledged", List.of(q(APP) + ".credit_seq", "billing.shared_seq"));
     }
 
     @Test

@@ -111,8 +111,15 @@ class IncompleteRunTests {
             assertThat(context.getStartupFailure()).rootCause().hasMessageContaining(
                     "seqguard.datasources.dataSource.allow-unverified");
         });
-        app("seqguard.datasources.dataSource.allow-unverified=all")
-                .run(context -> assertThat(context).hasNotFailed());
+        app("seqguard.datasources.dataSource.allow-unverified=all").run(context -> {
+            assertThat(context).hasNotFailed();
+            // acknowledged, it does not stop start-up, but health still names what was not verified
+            @SuppressWarnings("unchecked")
+            Map<String, Object> details = (Map<String, Object>) context.getBean(SeqguardHealthIndicator.class)
+                    .health().getDetails().get("dataSource");
+            assertThat(details).containsEntry("verdict", "aligned").doesNotContainKey("unverified")
+                    .containsEntry("acknowledged", List.of("public.\"Invoice No; DROP TABLE x\""));
+        });
     }
 
     @Test
