@@ -2,6 +2,7 @@ package io.seqguard;
 
 import io.seqguard.internal.ReportDetails;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -91,16 +92,26 @@ public class StartupGuardException extends SeqguardException {
      * changes, so it stops start-up at once.
      */
     public boolean isOnlyForWantOfMappings() {
-        if (reason != Reason.INCOMPLETE || report == null) {
-            return false;
+        return reason == Reason.INCOMPLETE && report != null
+                && unverifiedForWantOfMappings().size() == report.unverified().size();
+    }
+
+    /**
+     * {@return the unverified sequences that a mapping may verify: not verifiable because no column uses them (not
+     * for want of a privilege, which a mapping does not give), in report order; empty without a report} A refusal
+     * that came before a framework's ORM step lists an ORM entity's sequence among them.
+     */
+    public List<SequenceReport> unverifiedForWantOfMappings() {
+        if (report == null) {
+            return List.of();
         }
+        List<SequenceReport> wanting = new ArrayList<>();
         for (SequenceReport s : report.unverified()) {
-            // a sequence the role may not read stays unread whatever maps it
-            if (s.status() != SequenceStatus.NOT_VERIFIABLE || !s.exists() || !s.columns().isEmpty()) {
-                return false;
+            if (s.status() == SequenceStatus.NOT_VERIFIABLE && s.exists() && s.columns().isEmpty()) {
+                wanting.add(s);
             }
         }
-        return true;
+        return wanting;
     }
 
     /**

@@ -96,15 +96,20 @@ class SeqguardFailureAnalyzer extends AbstractFailureAnalyzer<StartupGuardExcept
         AlignmentReport report = cause.report();
         boolean behind = report != null && !report.withStatus(SequenceStatus.BEHIND).isEmpty();
         List<String> actions = new ArrayList<>();
+        // the refusal came before Hibernate's metamodel: what only an entity ties to a table looks unused
+        List<SequenceReport> ormJudged = target.beforeOrmStep ? cause.unverifiedForWantOfMappings() : List.of();
         switch (reason) {
             case DRIFT:
                 drift(cause, target, report, behind, actions);
                 break;
             case INCOMPLETE:
-                String names = report == null ? "<schema.sequence>" : String.join(",", report.acknowledgingAll());
-                actions.add("Make each sequence above verifiable as its line says, or acknowledge the ones that are "
-                        + "knowingly not verified (a value only application code hands out): set "
-                        + target.property("allow-unverified", names) + ".");
+                ormStep(ormJudged, actions);
+                String names = report == null ? "<schema.sequence>" : report.acknowledgingAll().stream()
+                        .filter(name -> ormJudged.stream().noneMatch(s -> s.qualifiedName().equals(name)))
+                        .collect(Collectors.joining(","));
+                actions.add("Make each " + (ormJudged.isEmpty() ? "" : "other ") + "sequence above verifiable as "
+                        + "its line says, or acknowledge the ones that are knowingly not verified (a value only "
+                        + "application code hands out): set " + target.property("allow-unverified", names) + ".");
                 if (report != null && report.unverified().stream()
                         .anyMatch(s -> s.status() == SequenceStatus.NO_PRIVILEGE)) {
                     // an application's role often may not read everything (row-level security, no GRANT), as a
@@ -159,15 +164,8 @@ class SeqguardFailureAnalyzer extends AbstractFailureAnalyzer<StartupGuardExcept
                 }
                 break;
         }
-        if (target.beforeOrmStep) {
-            long untied = report == null ? 0 : report.unverified().stream()
-                    .filter(s -> s.exists() && s.columns().isEmpty()).count();
-            if (untied > 0) {
-                // the refusal came before Hibernate's metamodel: what only an entity ties to a table looks unused
-                actions.add("Of the " + untied + " sequence(s) above that no column uses, those a Hibernate entity "
-                        + "uses need no mapping: the ORM step, which start-up did not reach, judges them with the "
-                        + "entities' mappings once what stopped start-up here is fixed.");
-            }
+        if (reason != Reason.INCOMPLETE) {
+            ormStep(ormJudged, actions);
         }
         if (reason != Reason.DRIFT || !behind) {
             actions.add("To start without the guard" + (target.name != null ? " on this DataSource, set "
@@ -175,6 +173,15 @@ class SeqguardFailureAnalyzer extends AbstractFailureAnalyzer<StartupGuardExcept
                     + " (not recommended: nothing then stops writes through sequences that lag).");
         }
         return String.join("\n", actions);
+    }
+
+    /** Says that the ORM step, which start-up did not reach, would judge the sequences only an entity may use. */
+    private static void ormStep(List<SequenceReport> ormJudged, List<String> actions) {
+        if (!ormJudged.isEmpty()) {
+            actions.add("Of the " + ormJudged.size() + " sequence(s) above that no column uses, those a Hibernate "
+                    + "entity uses need no mapping: the ORM step, which start-up did not reach, judges them with the "
+                    + "entities' mappings once what stopped start-up here is fixed.");
+        }
     }
 
     private static void drift(StartupGuardException cause, Target target, AlignmentReport report, boolean behind,
