@@ -115,6 +115,38 @@ public class StartupGuardException extends SeqguardException {
     }
 
     /**
+     * {@return for a refusal that came before a framework's ORM step (which would have run the guard again with the
+     * entities' mappings), the sentence saying that the {@link #unverifiedForWantOfMappings()} ones an entity uses
+     * need no mapping; empty when there are none} The Spring Boot starter's failure analysis and seqguard-micronaut's
+     * message both say it.
+     */
+    public String beforeOrmStepNote() {
+        int count = unverifiedForWantOfMappings().size();
+        return count == 0 ? "" : "Of the " + count + " sequence(s) above that no column uses, those a Hibernate "
+                + "entity uses need no mapping: the ORM step, which start-up did not reach, judges them with the "
+                + "entities' mappings once what stopped start-up here is fixed.";
+    }
+
+    /**
+     * {@return for a refusal that came before a framework's ORM step, the names that acknowledge its unverified
+     * sequences ({@link AlignmentReport#acknowledgingAll()}) without the ones the ORM step would judge ({@link
+     * #unverifiedForWantOfMappings()}): acknowledged now, an entity's sequence would stay unverified for good; empty
+     * without a report}
+     */
+    public List<String> acknowledgingAllBeforeOrmStep() {
+        if (report == null) {
+            return List.of();
+        }
+        List<String> ormJudged = new ArrayList<>();
+        for (SequenceReport s : unverifiedForWantOfMappings()) {
+            ormJudged.add(s.qualifiedName());
+        }
+        List<String> names = new ArrayList<>(report.acknowledgingAll());
+        names.removeAll(ormJudged);
+        return names;
+    }
+
+    /**
      * The facts a health endpoint shows for a refused start-up, with the same keys in every framework module, as
      * {@link GuardResult#toDetails()} does for a run that passed: status ({@code DOWN}), reason, standby,
      * enabledSubscriptions (when any), and from the report behind it verdict, allocation, counts (by status, as in

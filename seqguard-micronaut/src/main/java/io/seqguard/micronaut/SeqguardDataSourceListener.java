@@ -240,8 +240,9 @@ public class SeqguardDataSourceListener implements BeanCreatedEventListener<Data
         try {
             result = earlier == null ? guard.run() : guard.runAgain(earlier);
         } catch (StartupGuardException e) {
-            SeqguardStartupException refusal = new SeqguardStartupException(name, prefix, e);
-            if (ormStepFollows && e.isOnlyForWantOfMappings()) {
+            boolean waits = ormStepFollows && e.isOnlyForWantOfMappings();
+            SeqguardStartupException refusal = new SeqguardStartupException(name, prefix, ormStepFollows && !waits, e);
+            if (waits) {
                 // Hibernate's metamodel will tie its entities' sequences to their columns: the ORM step decides
                 log.info("seqguard: data source '{}': {} sequence(s) used by no column, not verified yet; the ORM "
                         + "step judges again those Hibernate's entities use, and stops start-up if any stays "

@@ -16,22 +16,35 @@ public class SeqguardStartupException extends RuntimeException {
     /** Where the data source's settings are. */
     private final String propertyPrefix;
 
-    SeqguardStartupException(String dataSourceName, String propertyPrefix, StartupGuardException cause) {
+    /**
+     * @param beforeOrmStep whether the refusal comes before Hibernate's ORM step, which would have guarded the data
+     *     source again with the entities' mappings: the message then says that a sequence only an entity uses needs
+     *     no mapping, and does not offer it for acknowledgement
+     */
+    SeqguardStartupException(String dataSourceName, String propertyPrefix, boolean beforeOrmStep,
+            StartupGuardException cause) {
         super("Micronaut data source '" + dataSourceName + "': " + cause.getMessage()
-                + acknowledgement(propertyPrefix, cause), cause);
+                + acknowledgement(propertyPrefix, beforeOrmStep, cause), cause);
         this.dataSourceName = dataSourceName;
         this.propertyPrefix = propertyPrefix;
     }
 
-    /** For an incomplete run, the properties that acknowledge its unverified sequences, with their names. */
-    private static String acknowledgement(String prefix, StartupGuardException cause) {
+    /**
+     * For an incomplete run, the properties that acknowledge its unverified sequences, with their names; before the
+     * ORM step, without the ones it would judge.
+     */
+    private static String acknowledgement(String prefix, boolean beforeOrmStep, StartupGuardException cause) {
+        boolean ormJudges = beforeOrmStep && !cause.unverifiedForWantOfMappings().isEmpty();
+        String note = ormJudges ? "\n" + cause.beforeOrmStepNote() : "";
         if (cause.reason() != StartupGuardException.Reason.INCOMPLETE || cause.report() == null) {
-            return "";
+            return note;
         }
-        String names = String.join(",", cause.report().acknowledgingAll());
-        return "\nTo acknowledge the ones that are knowingly not verified (a value only application code hands out), "
-                + "set " + prefix + "allow-unverified=" + names + "; to start while they stay unverified (the "
-                + "health endpoint then lists them), set " + prefix + "on-incomplete=warn.";
+        String names = String.join(",", ormJudges ? cause.acknowledgingAllBeforeOrmStep()
+                : cause.report().acknowledgingAll());
+        return note + "\nTo acknowledge the " + (ormJudges ? "other " : "") + "ones that are knowingly "
+                + "not verified (a value only application code hands out), set " + prefix + "allow-unverified="
+                + names + "; to start while they stay unverified (the health endpoint then lists them), set " + prefix
+                + "on-incomplete=warn.";
     }
 
     /** {@return the data source's name, for example {@code default}} */

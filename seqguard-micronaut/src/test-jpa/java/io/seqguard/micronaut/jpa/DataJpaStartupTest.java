@@ -111,6 +111,27 @@ class DataJpaStartupTest {
     }
 
     /**
+     * Drift in mode verify stops start-up before Hibernate's metamodel exists: the entities' sequences are then listed
+     * as used by no column, and the message says the ORM step would judge them, not that they need a mapping.
+     */
+    @Test
+    void aDriftRefusalBeforeTheOrmStepSaysAnEntitysSequenceNeedsNoMapping() {
+        try (TestDatabase db = TestDatabase.create("micronaut_jpa_verify")) {
+            Map<String, Object> properties = withWrites(db);
+            properties.put("seqguard.mode", "verify");
+            Throwable thrown = catchThrowable(() -> ShopApp.start(properties).close());
+            SeqguardStartupException refusal = ShopApp.refusal(thrown);
+            assertThat(refusal.getGuardException().reason()).isEqualTo(StartupGuardException.Reason.DRIFT);
+            int untied = refusal.getGuardException().unverifiedForWantOfMappings().size();
+            assertThat(untied).isPositive();
+            assertThat(refusal.getMessage()).contains("public.invoice_seq (not verifiable)")
+                    .contains("Of the " + untied + " sequence(s) above that no column uses, those a Hibernate "
+                            + "entity uses need no mapping: the ORM step, which start-up did not reach, judges them");
+            assertThat(db.queryForLong("SELECT count(*) FROM invoice")).as("nothing written").isEqualTo(500);
+        }
+    }
+
+    /**
      * A sequence no entity uses stays unverified after the ORM step too: the run is incomplete, and start-up stops
      * (fail closed) before any write, naming it and the property that acknowledges it.
      */

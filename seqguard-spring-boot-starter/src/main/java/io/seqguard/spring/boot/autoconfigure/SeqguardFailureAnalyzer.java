@@ -103,10 +103,9 @@ class SeqguardFailureAnalyzer extends AbstractFailureAnalyzer<StartupGuardExcept
                 drift(cause, target, report, behind, actions);
                 break;
             case INCOMPLETE:
-                ormStep(ormJudged, actions);
-                String names = report == null ? "<schema.sequence>" : report.acknowledgingAll().stream()
-                        .filter(name -> ormJudged.stream().noneMatch(s -> s.qualifiedName().equals(name)))
-                        .collect(Collectors.joining(","));
+                ormStep(cause, ormJudged, actions);
+                String names = report == null ? "<schema.sequence>" : String.join(",", ormJudged.isEmpty()
+                        ? report.acknowledgingAll() : cause.acknowledgingAllBeforeOrmStep());
                 actions.add("Make each " + (ormJudged.isEmpty() ? "" : "other ") + "sequence above verifiable as "
                         + "its line says, or acknowledge the ones that are knowingly not verified (a value only "
                         + "application code hands out): set " + target.property("allow-unverified", names) + ".");
@@ -165,7 +164,7 @@ class SeqguardFailureAnalyzer extends AbstractFailureAnalyzer<StartupGuardExcept
                 break;
         }
         if (reason != Reason.INCOMPLETE) {
-            ormStep(ormJudged, actions);
+            ormStep(cause, ormJudged, actions);
         }
         if (reason != Reason.DRIFT || !behind) {
             actions.add("To start without the guard" + (target.name != null ? " on this DataSource, set "
@@ -176,11 +175,9 @@ class SeqguardFailureAnalyzer extends AbstractFailureAnalyzer<StartupGuardExcept
     }
 
     /** Says that the ORM step, which start-up did not reach, would judge the sequences only an entity may use. */
-    private static void ormStep(List<SequenceReport> ormJudged, List<String> actions) {
+    private static void ormStep(StartupGuardException cause, List<SequenceReport> ormJudged, List<String> actions) {
         if (!ormJudged.isEmpty()) {
-            actions.add("Of the " + ormJudged.size() + " sequence(s) above that no column uses, those a Hibernate "
-                    + "entity uses need no mapping: the ORM step, which start-up did not reach, judges them with the "
-                    + "entities' mappings once what stopped start-up here is fixed.");
+            actions.add(cause.beforeOrmStepNote());
         }
     }
 
