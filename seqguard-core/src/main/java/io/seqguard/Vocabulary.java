@@ -29,7 +29,8 @@ public interface Vocabulary {
      * What the user writes to set the option that the configuration method {@code method} sets, for example
      * {@code allowUnverified} → {@code seqguard.allow-unverified}; null when the interface has no such option.
      *
-     * @param method the name of the {@link AlignerConfiguration} or {@link GuardConfiguration} method
+     * @param method the name of the {@link AlignerConfiguration}, {@link GuardConfiguration} or
+     *     {@link CutoverConfiguration} method
      * @return the option as the user writes it, or null
      */
     String option(String method);

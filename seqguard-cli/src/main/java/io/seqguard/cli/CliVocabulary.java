@@ -22,6 +22,9 @@ final class CliVocabulary implements Vocabulary {
                 return "--schema";
             case "mappings":
                 return "--map";
+            case "oldPrimary":
+                // the cutover's old primary is the guard's witness, one option for both
+                return "--source";
             case "excludeSequences":
             case "excludeTables":
                 return "--exclude";

@@ -78,8 +78,8 @@ public final class CutoverRunner {
             throw said;
         }
         deadline = System.nanoTime() + config.getCatchUpTimeout().toNanos();
-        // the old primary is the guard's witness: named as its option is (--source on the command line)
-        try (Connection source = connect(config.getOldPrimary(), guard.getVocabulary().name("source")
+        // named as the user gave it: oldPrimary(...) in the API, --source on the command line
+        try (Connection source = connect(config.getOldPrimary(), guard.getVocabulary().name("oldPrimary")
                 + " (the old primary)");
                 Connection target = connect(config.getNewPrimary(), "the new primary")) {
             Object[] old = query(source, ROWS_WRITTEN, null);

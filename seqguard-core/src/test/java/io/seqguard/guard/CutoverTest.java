@@ -243,5 +243,10 @@ class CutoverTest {
         assertThat(unknown.getMessage()).contains("no subscription named 'no such one'");
         assertThatThrownBy(() -> Cutover.configure().newPrimary(newDb.dataSource()).load())
                 .hasMessage("oldPrimary is required: call oldPrimary(...) before load()");
+        // a failed login is named as the API user gave the connection
+        assertThatThrownBy(() -> Cutover.configure().newPrimary(newDb.dataSource())
+                .oldPrimary(oldServer.dataSource(oldDb.name(), "no_such_role", "x")).subscription(SUBSCRIPTION).load()
+                .run()).hasMessageStartingWith("seqguard cutover could not connect to oldPrimary (the old primary): ")
+                .hasMessageContaining("no_such_role");
     }
 }
