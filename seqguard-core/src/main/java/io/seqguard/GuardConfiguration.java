@@ -304,6 +304,12 @@ public final class GuardConfiguration {
      * its memory of primaries ({@link PrimaryIdentity.Recognition}). A journal that cannot be written (no privilege,
      * a standby) is logged as a warning and does not stop start-up.
      *
+     * <p>Its {@code outcome} column holds, in lower case, the {@link GuardOutcome} of a run that let the application
+     * start ({@code repaired}, {@code aligned}, ...); {@code failed_} and the {@link StartupGuardException.Reason} of
+     * one that did not ({@code failed_drift}, {@code failed_incomplete}, ...); {@code abandoned} for a run past its
+     * {@linkplain #timeLimit(Duration) time limit}; and {@code awaiting_mappings} for a framework's first run whose
+     * ORM step runs again with the entities' mappings ({@link StartupGuard#runBeforeMappings()}).
+     *
      * @param journal whether to record each run
      * @return this configuration
      */

@@ -93,7 +93,23 @@ public final class StartupGuard {
      *     enabled subscription, a lock wait or time limit that passed, a database that cannot be reached or read
      */
     public GuardResult run() {
-        return run(null);
+        return run(null, false);
+    }
+
+    /**
+     * Runs the guard as the first of two runs of a start-up, for a framework whose ORM step then calls
+     * {@link #runAgain(AlignmentReport)} with the entities' mappings. Everything is as in {@link #run()}, the refusal
+     * included, except the journal: a refusal only for want of mappings
+     * ({@link StartupGuardException#isOnlyForWantOfMappings()}), which the second run may lift, is recorded with the
+     * outcome {@code awaiting_mappings} instead of {@code failed_incomplete}, so that a healthy start-up journals no
+     * failure. The caller decides whether to wait for its ORM step; a start-up that never gets there leaves that row
+     * alone, with what the run moved.
+     *
+     * @return what happened, when the application may start
+     * @throws StartupGuardException as {@link #run()}
+     */
+    public GuardResult runBeforeMappings() {
+        return run(null, true);
     }
 
     /**
@@ -120,10 +136,10 @@ public final class StartupGuard {
      * @throws StartupGuardException as {@link #run()}
      */
     public GuardResult runAgain(AlignmentReport earlier) {
-        return run(earlier);
+        return run(earlier, false);
     }
 
-    private GuardResult run(AlignmentReport earlier) {
+    private GuardResult run(AlignmentReport earlier, boolean mappingsFollow) {
         Instant startedAt = Instant.now();
         long t0 = System.nanoTime();
         if (configuration.getMode() == GuardMode.OFF) {
@@ -131,6 +147,9 @@ public final class StartupGuard {
             return GuardRunner.off(startedAt, Duration.ofNanos(System.nanoTime() - t0));
         }
         GuardRunner runner = new GuardRunner(configuration, aligner, earlier, startedAt, t0);
+        if (mappingsFollow) {
+            runner.mappingsFollow();
+        }
         CompletableFuture<GuardResult> outcome = new CompletableFuture<>();
         Thread worker = new Thread(() -> {
             try {

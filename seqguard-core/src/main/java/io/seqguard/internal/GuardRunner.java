@@ -53,6 +53,8 @@ public final class GuardRunner {
 
     private volatile String step = "starting";
     private volatile boolean abandoned;
+    /** Whether a run with the entities' mappings follows this one ({@link #mappingsFollow()}). */
+    private boolean mappingsFollow;
 
     // what the run learned, for the result, the journal and the refusals
     private ServerFacts facts;
@@ -99,6 +101,17 @@ public final class GuardRunner {
     public static GuardResult off(Instant startedAt, Duration duration) {
         return new GuardRunResult(GuardMode.OFF, GuardMode.OFF, GuardOutcome.SKIPPED, null, null, null, false,
                 List.of(), false, Duration.ZERO, null, startedAt, duration, List.of("mode off"));
+    }
+
+    /**
+     * Marks this run as the first of a framework's two, which its ORM step completes with the entities' mappings: a
+     * refusal only for want of mappings is journaled as {@code awaiting_mappings}, not as a failure.
+     *
+     * @return this runner
+     */
+    public GuardRunner mappingsFollow() {
+        mappingsFollow = true;
+        return this;
     }
 
     public GuardResult run() {
@@ -148,8 +161,8 @@ public final class GuardRunner {
                 return result;
             } catch (StartupGuardException e) {
                 // after an earlier run, this run's own moves: the earlier one journaled its own
-                journal(session, journal, config.getMode(), abandoned ? "ABANDONED" : "FAILED_" + e.reason().name(),
-                        own != null ? own : e.report(), e.getMessage());
+                journal(session, journal, config.getMode(), journalOutcome(e), own != null ? own : e.report(),
+                        e.getMessage());
                 // thrown, not logged as well: the caller says it once (a failure analysis, the command's one line),
                 // and a refusal the caller expects (a first run before the ORM step) must not alert anyone
                 log.debug("seqguard startup guard: {}", e.getMessage());
@@ -168,6 +181,14 @@ public final class GuardRunner {
         } finally {
             session.close();
         }
+    }
+
+    /** A refusal's journal outcome: not a failure when the run with the entities' mappings that follows may lift it. */
+    private String journalOutcome(StartupGuardException e) {
+        if (abandoned) {
+            return "ABANDONED";
+        }
+        return mappingsFollow && e.isOnlyForWantOfMappings() ? "AWAITING_MAPPINGS" : "FAILED_" + e.reason().name();
     }
 
     private StartupGuardException failed(GuardSession session, GuardJournal journal, String message, Exception e) {

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.seqguard.AllocationRule;
+import io.seqguard.GuardConfiguration;
+import io.seqguard.GuardMode;
 import io.seqguard.GuardOutcome;
 import io.seqguard.GuardResult;
 import io.seqguard.AlignmentReport;
@@ -21,12 +23,14 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
@@ -100,12 +104,9 @@ class GuardReadsEachTableOnceTest {
     void aRunAgainWithTheEntitiesMappingsReadsOnlyTheirTables() throws Exception {
         String schema = GuardFixture.SCHEMA + " orm";
         GuardFixture.laggingSchema(db.dataSource(), schema, EXTRA_TABLES);
-        // as Hibernate's DDL for a @SequenceGenerator(allocationSize = 50) leaves it: no column names the sequence
         String invoiceSeq = GuardFixture.table(schema, "invoice seq");
         String invoice = GuardFixture.table(schema, "Invoice; x");
-        GuardFixture.execute(db.dataSource(), List.of("CREATE SEQUENCE " + invoiceSeq + " START WITH 1 INCREMENT BY 50",
-                "CREATE TABLE " + invoice + " (id bigint PRIMARY KEY, total int)",
-                "INSERT INTO " + invoice + " SELECT g, g FROM generate_series(1, 500) g"));
+        entityOnlySequence(invoiceSeq, invoice);
         String copied = GuardFixture.table(schema, "Tåble 00; --");
         String copiedSeq = GuardFixture.table(schema, "Tåble 00; --_id_seq");
 
@@ -146,6 +147,53 @@ class GuardReadsEachTableOnceTest {
                 .isEqualTo(RepairAction.REPAIRED);
         assertThat(copiedNow.previousNextValue()).isEqualTo(copiedBefore.previousNextValue());
         assertThat(again.report().withAction(RepairAction.REPAIRED)).hasSize(movedFirst + 1);
+    }
+
+    /** As Hibernate's DDL for a {@code @SequenceGenerator(allocationSize = 50)} leaves it: no column names it. */
+    private void entityOnlySequence(String sequence, String table) throws SQLException {
+        GuardFixture.execute(db.dataSource(), List.of("CREATE SEQUENCE " + sequence + " START WITH 1 INCREMENT BY 50",
+                "CREATE TABLE " + table + " (id bigint PRIMARY KEY, total int)",
+                "INSERT INTO " + table + " SELECT g, g FROM generate_series(1, 500) g"));
+    }
+
+    /**
+     * A framework's first run ({@link StartupGuard#runBeforeMappings()}) refused only for want of the entities'
+     * mappings journals {@code awaiting_mappings} with what it moved, and the ORM step's run its own outcome: a healthy
+     * start-up journals no failure. Any other refusal of such a run, and the same refusal of a plain {@code run()},
+     * are journaled as the failures they are.
+     */
+    @Test
+    void aFirstRunBeforeTheMappingsJournalsAwaitingMappingsNotAFailure() throws Exception {
+        String schema = GuardFixture.SCHEMA + " awaiting";
+        GuardFixture.laggingSchema(db.dataSource(), schema, 2);
+        String invoiceSeq = GuardFixture.table(schema, "invoice seq");
+        String invoice = GuardFixture.table(schema, "Invoice; x");
+        entityOnlySequence(invoiceSeq, invoice);
+        String journal = GuardFixture.table(schema, "Jöurnal; x");
+        Supplier<GuardConfiguration> guard = () -> StartupGuard.configure().dataSource(db.dataSource())
+                .aligner(a -> a.schemas(q(schema))).journal(true).journalTable(journal);
+
+        StartupGuardException drift = catchThrowableOfType(StartupGuardException.class,
+                () -> guard.get().mode(GuardMode.VERIFY).load().runBeforeMappings());
+        assertThat(drift.reason()).isEqualTo(StartupGuardException.Reason.DRIFT);
+        StartupGuardException first = catchThrowableOfType(StartupGuardException.class,
+                () -> guard.get().load().runBeforeMappings());
+        assertThat(first.isOnlyForWantOfMappings()).isTrue();
+        int moved = first.report().withAction(RepairAction.REPAIRED).size();
+        assertThat(moved).isPositive();
+        GuardResult again = guard.get().aligner(a -> a.mappings(List.of(SequenceMapping.builder()
+                        .sequence(invoiceSeq).table(invoice).column("id").allocation(AllocationRule.pooled(50))
+                        .build())))
+                .load().runAgain(first.report());
+        assertThat(again.outcome()).isEqualTo(GuardOutcome.REPAIRED);
+        StartupGuardException plain = catchThrowableOfType(StartupGuardException.class,
+                () -> guard.get().load().run());
+        assertThat(plain.isOnlyForWantOfMappings()).isTrue();
+
+        assertThat(GuardFixture.queryString(db.dataSource(), "SELECT string_agg(outcome || '/' "
+                + "|| jsonb_array_length(changed), ' ' ORDER BY ran_at) FROM " + journal))
+                .as("the drift and the plain run fail; the first run before the mappings awaits them")
+                .isEqualTo("failed_drift/0 awaiting_mappings/" + moved + " repaired/1 failed_incomplete/0");
     }
 
     /**

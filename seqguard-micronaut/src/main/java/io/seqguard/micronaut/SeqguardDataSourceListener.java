@@ -238,7 +238,9 @@ public class SeqguardDataSourceListener implements BeanCreatedEventListener<Data
         }
         GuardResult result;
         try {
-            result = earlier == null ? guard.run() : guard.runAgain(earlier);
+            // a first run the ORM step may complete journals no failure for what only mappings lift
+            result = earlier != null ? guard.runAgain(earlier)
+                    : ormStepFollows ? guard.runBeforeMappings() : guard.run();
         } catch (StartupGuardException e) {
             boolean waits = ormStepFollows && e.isOnlyForWantOfMappings();
             SeqguardStartupException refusal = new SeqguardStartupException(name, prefix, ormStepFollows && !waits, e);

@@ -77,6 +77,26 @@ class DataJpaStartupTest {
         }
     }
 
+    /**
+     * With the journal on, a healthy start-up journals no failure: the run before JPA, which only the entities'
+     * mappings complete, awaits them with what it moved, and the ORM step's run names its own moves.
+     */
+    @Test
+    void withTheJournalAHealthyStartUpJournalsNoFailure() {
+        try (TestDatabase db = TestDatabase.create("micronaut_jpa_journal")) {
+            Map<String, Object> properties = ShopApp.properties(db);
+            properties.put("seqguard.journal", "true");
+            try (ApplicationContext context = ShopApp.start(properties)) {
+                assertThat(db.queryForString("SELECT string_agg(outcome || '/' || (jsonb_array_length(changed) > 0),"
+                        + " ' ' ORDER BY ran_at) FROM public.seqguard_journal"))
+                        .isEqualTo("awaiting_mappings/true repaired/true");
+                assertThat(db.queryForString("SELECT string_agg(c ->> 'sequence', ',' ORDER BY c ->> 'sequence')"
+                        + " FROM public.seqguard_journal, jsonb_array_elements(changed) c"
+                        + " WHERE outcome = 'repaired'")).contains("public.invoice_seq");
+            }
+        }
+    }
+
     @Test
     void withTheGuardOffTheSameInsertsFail() {
         try (TestDatabase db = TestDatabase.create("micronaut_jpa_off")) {

@@ -82,6 +82,22 @@ class OrmStepTests {
     }
 
     /**
+     * With the journal on, a healthy start-up journals no failure: the run before JPA, which only the entities'
+     * mappings complete, awaits them with what it moved, and the ORM step's run names its own move.
+     */
+    @Test
+    void withTheJournalAHealthyStartUpJournalsNoFailure() {
+        try (TestDatabase db = TestDatabase.create("ormjournal");
+                ConfigurableApplicationContext context = start(db, "--seqguard.journal=true")) {
+            assertThat(db.queryForString("SELECT string_agg(outcome || ' ' || (SELECT string_agg(c ->> 'sequence', ','"
+                    + " ORDER BY c ->> 'sequence') FROM jsonb_array_elements(changed) c), '; ' ORDER BY ran_at)"
+                    + " FROM public.seqguard_journal"))
+                    .isEqualTo("awaiting_mappings public.audit_event_id_seq,public.customer_id_seq; "
+                            + "repaired public.invoice_seq");
+        }
+    }
+
+    /**
      * With {@code spring.jpa.defer-datasource-initialization=true} Spring Boot builds the EntityManagerFactory first
      * and runs the database initializers (Flyway here, SQL init alike) after it: the guard runs after them, with the
      * entities' mappings, and every write, repositories' included, still comes after the guard.

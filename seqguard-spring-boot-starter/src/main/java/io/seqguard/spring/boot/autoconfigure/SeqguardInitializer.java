@@ -315,7 +315,9 @@ public class SeqguardInitializer implements InitializingBean {
         long t0 = System.nanoTime();
         GuardResult result;
         try {
-            result = earlier == null ? plan.guard.run() : plan.guard.runAgain(earlier);
+            // a first run the ORM step may complete journals no failure for what only mappings lift
+            result = earlier != null ? plan.guard.runAgain(earlier)
+                    : incompleteMayWait ? plan.guard.runBeforeMappings() : plan.guard.run();
         } catch (StartupGuardException e) {
             boolean waits = incompleteMayWait && e.isOnlyForWantOfMappings();
             SeqguardStartupException failure = new SeqguardStartupException(plan.name,
