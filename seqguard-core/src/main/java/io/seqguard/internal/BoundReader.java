@@ -254,7 +254,7 @@ final class BoundReader {
             }
         }
         // isolate what failed; the others still count (after a lock timeout that pg_locks does not explain, such as
-        // a locked sequence in the tail or a locked partition, each alone tells which)
+        // a locked sequence in the tail, each alone tells which)
         for (Read read : reads) {
             read(session, List.of(read), null);
         }
@@ -262,21 +262,31 @@ final class BoundReader {
     }
 
     /**
-     * The reads whose table, or one of its indexes, another session holds or waits for in ACCESS EXCLUSIVE mode, the
-     * only one a read's ACCESS SHARE waits for (a waiting request queues later readers behind it); a prepared
-     * transaction's lock has no pid. Empty when there is none: the lock is elsewhere, or gone.
+     * The relations that another session of this database holds or waits for in ACCESS EXCLUSIVE mode, the only mode
+     * a read's ACCESS SHARE waits for (a waiting request queues later readers behind it); a prepared transaction's lock
+     * has no pid. The catalog read asks it too: {@code pg_get_expr} locks its table.
+     */
+    static final String LOCKED_BY_OTHERS = "SELECT l.relation FROM pg_locks l WHERE l.locktype = 'relation' "
+            + "AND l.mode = 'AccessExclusiveLock' AND l.pid IS DISTINCT FROM pg_backend_pid() "
+            + "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())";
+
+    /**
+     * The reads whose table, a table below it (partitions, inheritance children) or one of their indexes is
+     * {@linkplain #LOCKED_BY_OTHERS locked by another session}. Empty when there is none: the lock is elsewhere, or
+     * gone.
      */
     private static List<Read> lockedByOthers(Session session, List<Read> reads) throws SQLException {
         StringBuilder oids = new StringBuilder();
         for (Read read : reads) {
             oids.append(oids.length() == 0 ? "" : ",").append(read.column.relOid);
         }
-        // oids are numbers: the array literal cannot carry anything else
+        // oids are numbers: the array literal cannot carry anything else; a read of a partitioned table or an
+        // inheritance parent locks every table below it and their indexes
         String sql = "SELECT coalesce(array_agg(DISTINCT t.rel), '{}')::bigint[] FROM unnest('{" + oids
-                + "}'::oid[]) AS t(rel) WHERE EXISTS (SELECT FROM pg_locks l WHERE l.locktype = 'relation' "
-                + "AND l.mode = 'AccessExclusiveLock' AND l.pid IS DISTINCT FROM pg_backend_pid() "
-                + "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
-                + "AND (l.relation = t.rel OR l.relation IN (SELECT indexrelid FROM pg_index WHERE indrelid = t.rel)))";
+                + "}'::oid[]) AS t(rel) WHERE EXISTS (SELECT FROM (" + LOCKED_BY_OTHERS + ") l "
+                + "WHERE l.relation IN (WITH RECURSIVE tree(rel) AS (SELECT t.rel UNION SELECT i.inhrelid "
+                + "FROM pg_inherits i JOIN tree ON i.inhparent = tree.rel) SELECT rel FROM tree "
+                + "UNION ALL SELECT indexrelid FROM pg_index WHERE indrelid IN (SELECT rel FROM tree)))";
         Long[] found = session.queryEach(List.of(sql), rs -> (Long[]) rs.getArray(1).getArray()).get(0);
         Set<Long> locked = new HashSet<>(Arrays.asList(found));
         List<Read> result = new ArrayList<>();

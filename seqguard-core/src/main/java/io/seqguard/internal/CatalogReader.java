@@ -78,9 +78,14 @@ final class CatalogReader {
             ), feeds AS (
                 SELECT seq, rel, att, array_agg(source) AS sources, max(attrdef) AS attrdef
                 FROM links GROUP BY seq, rel, att
+            ), locked AS MATERIALIZED (
+                -- pg_get_expr locks its table (16+): not on a table another session holds locked, whose default is
+                -- then taken as plain; its data read meets the lock and says so
+            """ + BoundReader.LOCKED_BY_OTHERS + """
             )
             SELECT f.seq::bigint, f.rel::bigint, f.att, array_to_string(f.sources, ','),
-                   CASE WHEN NOT f.sources && ARRAY['OWNED', 'IDENTITY', 'MAPPED', 'ENTITY'] THEN
+                   CASE WHEN NOT f.sources && ARRAY['OWNED', 'IDENTITY', 'MAPPED', 'ENTITY']
+                           AND f.rel NOT IN (SELECT relation FROM locked) THEN
                        (SELECT pg_get_expr(ad.adbin, ad.adrelid) FROM pg_attrdef ad WHERE ad.oid = f.attrdef) END,
                    tn.nspname, t.relname, a.attname,
                    format('%I.%I', tn.nspname, t.relname), quote_ident(a.attname),

@@ -281,6 +281,75 @@ class GuardReadsEachTableOnceTest {
                 .filteredOn(sql -> sql.contains("UNION ALL SELECT 1, max(")).hasSize(2);
     }
 
+    /**
+     * A read of a partitioned table locks every partition, and of an inheritance parent every child: a lock another
+     * session holds on a partition two levels down is found through the tree, so that table too is waited for once.
+     */
+    @Test
+    void aLockedPartitionIsFoundThroughItsTreeAndWaitedForOnce() throws Exception {
+        String schema = GuardFixture.SCHEMA + " partition locked";
+        GuardFixture.laggingSchema(db.dataSource(), schema, 2);
+        String parent = GuardFixture.table(schema, "Events; x");
+        String middle = GuardFixture.table(schema, "Events 2026");
+        String leaf = GuardFixture.table(schema, "Events 2026-12");
+        GuardFixture.execute(db.dataSource(), List.of(
+                "CREATE TABLE " + parent + " (id bigserial, at date NOT NULL, PRIMARY KEY (id, at)) "
+                        + "PARTITION BY RANGE (at)",
+                "CREATE TABLE " + middle + " PARTITION OF " + parent
+                        + " FOR VALUES FROM ('2026-01-01') TO ('2027-01-01') PARTITION BY RANGE (at)",
+                "CREATE TABLE " + leaf + " PARTITION OF " + middle
+                        + " FOR VALUES FROM ('2026-12-01') TO ('2027-01-01')",
+                "INSERT INTO " + parent + " (id, at) SELECT g, date '2026-12-03' FROM generate_series(1, 30) g"));
+        List<String> sent = new ArrayList<>();
+        try (Connection holder = db.dataSource().getConnection(); Statement st = holder.createStatement()) {
+            holder.setAutoCommit(false);
+            st.execute("LOCK TABLE " + leaf + " IN ACCESS EXCLUSIVE MODE");
+            AlignmentReport report = SequenceAligner.configure().dataSource(recording(db.dataSource(), sent))
+                    .schemas(q(schema)).lockTimeout(Duration.ofMillis(300)).jobs(1).load().verify();
+            holder.rollback();
+            assertThat(report.sequences()).filteredOn(s -> s.name().equals("Events; x_id_seq")).singleElement()
+                    .satisfies(s -> assertThat(s.reason()).contains("lock timeout"));
+        }
+        Map<String, Integer> reads = maxReads(sent);
+        assertThat(reads).as("the partitioned table: in its chunk only").containsEntry(parent, 1);
+        Map<String, Integer> others = new TreeMap<>(reads);
+        others.remove(parent);
+        assertThat(others.values()).as("the rest of the chunk: together, then together again").isNotEmpty()
+                .containsOnly(2);
+    }
+
+    /**
+     * A column a sequence feeds only through its {@code DEFAULT nextval(...)} (a Flyway script without
+     * {@code OWNED BY}) has its default's text read by the catalog read, and {@code pg_get_expr} locks the table
+     * (PostgreSQL 16+): a table another session holds locked left the whole run failed on the lock timeout. Now that
+     * sequence alone is not verified, with the lock as its reason, and the rest is judged.
+     */
+    @Test
+    void aLockedTableThatOnlyADefaultTiesToItsSequenceLeavesThatSequenceAloneUnverified() throws Exception {
+        String schema = GuardFixture.SCHEMA + " default locked";
+        GuardFixture.laggingSchema(db.dataSource(), schema, 2);
+        String sequence = GuardFixture.table(schema, "ticket no; x");
+        String table = GuardFixture.table(schema, "Tickets; x");
+        GuardFixture.execute(db.dataSource(), List.of("CREATE SEQUENCE " + sequence,
+                "CREATE TABLE " + table + " (no bigint PRIMARY KEY DEFAULT nextval('"
+                        + sequence.replace("'", "''") + "'))",
+                "INSERT INTO " + table + " SELECT g FROM generate_series(1, 30) g"));
+        AlignmentReport report;
+        try (Connection holder = db.dataSource().getConnection(); Statement st = holder.createStatement()) {
+            holder.setAutoCommit(false);
+            st.execute("LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE");
+            report = SequenceAligner.configure().dataSource(db.dataSource()).schemas(q(schema))
+                    .lockTimeout(Duration.ofMillis(300)).load().verify();
+            holder.rollback();
+        }
+        assertThat(report.unverified()).singleElement().satisfies(s -> {
+            assertThat(s.qualifiedName()).isEqualTo(sequence);
+            assertThat(s.status()).isEqualTo(SequenceStatus.NOT_VERIFIABLE);
+            assertThat(s.reason()).contains("lock timeout");
+        });
+        assertThat(report.withStatus(SequenceStatus.BEHIND)).isNotEmpty();
+    }
+
     /** Moves the sequences of the first {@code count} extra tables past their data; returns those tables' names. */
     private List<String> aheadOfTheirData(String schema, int count) throws Exception {
         List<String> sql = new ArrayList<>();
