@@ -79,7 +79,7 @@ final class CatalogReader {
                 SELECT seq, rel, att, array_agg(source) AS sources, max(attrdef) AS attrdef
                 FROM links GROUP BY seq, rel, att
             ), locked AS MATERIALIZED (
-                -- pg_get_expr locks its table (16+): not on a table another session holds locked, whose default is
+                -- pg_get_expr locks its table (seen on 18): not on a table another session holds locked; its default is
                 -- then taken as plain; its data read meets the lock and says so
             """ + BoundReader.LOCKED_BY_OTHERS + """
             )
