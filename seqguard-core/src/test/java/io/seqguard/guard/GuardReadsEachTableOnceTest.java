@@ -258,19 +258,13 @@ class GuardReadsEachTableOnceTest {
         List<String> tables = GuardFixture.laggingSchema(db.dataSource(), schema, EXTRA_TABLES);
         String locked = tables.get(tables.size() - 1);
         List<String> sent = new ArrayList<>();
-        try (Connection holder = db.dataSource().getConnection(); Statement st = holder.createStatement()) {
-            holder.setAutoCommit(false);
-            st.execute("LOCK TABLE " + locked + " IN ACCESS EXCLUSIVE MODE");
-            AlignmentReport report = SequenceAligner.configure().dataSource(recording(db.dataSource(), sent))
-                    .schemas(q(schema)).lockTimeout(Duration.ofMillis(300)).jobs(1).load().verify();
-            holder.rollback();
+        AlignmentReport report = verifyWhileLocked(locked, schema, recording(db.dataSource(), sent));
 
-            SequenceReport blocked = report.sequences().stream()
-                    .filter(s -> s.columns().stream().anyMatch(c -> locked.endsWith(q(c.table()))))
-                    .findFirst().orElseThrow();
-            assertThat(blocked.status()).isEqualTo(SequenceStatus.NOT_VERIFIABLE);
-            assertThat(blocked.reason()).contains("lock timeout");
-        }
+        SequenceReport blocked = report.sequences().stream()
+                .filter(s -> s.columns().stream().anyMatch(c -> locked.endsWith(q(c.table()))))
+                .findFirst().orElseThrow();
+        assertThat(blocked.status()).isEqualTo(SequenceStatus.NOT_VERIFIABLE);
+        assertThat(blocked.reason()).contains("lock timeout");
         Map<String, Integer> reads = maxReads(sent);
         assertThat(reads).as("the locked table: in its chunk only").containsEntry(locked, 1);
         Map<String, Integer> others = new TreeMap<>(reads);
@@ -301,15 +295,9 @@ class GuardReadsEachTableOnceTest {
                         + " FOR VALUES FROM ('2026-12-01') TO ('2027-01-01')",
                 "INSERT INTO " + parent + " (id, at) SELECT g, date '2026-12-03' FROM generate_series(1, 30) g"));
         List<String> sent = new ArrayList<>();
-        try (Connection holder = db.dataSource().getConnection(); Statement st = holder.createStatement()) {
-            holder.setAutoCommit(false);
-            st.execute("LOCK TABLE " + leaf + " IN ACCESS EXCLUSIVE MODE");
-            AlignmentReport report = SequenceAligner.configure().dataSource(recording(db.dataSource(), sent))
-                    .schemas(q(schema)).lockTimeout(Duration.ofMillis(300)).jobs(1).load().verify();
-            holder.rollback();
-            assertThat(report.sequences()).filteredOn(s -> s.name().equals("Events; x_id_seq")).singleElement()
-                    .satisfies(s -> assertThat(s.reason()).contains("lock timeout"));
-        }
+        AlignmentReport report = verifyWhileLocked(leaf, schema, recording(db.dataSource(), sent));
+        assertThat(report.sequences()).filteredOn(s -> s.name().equals("Events; x_id_seq")).singleElement()
+                .satisfies(s -> assertThat(s.reason()).contains("lock timeout"));
         Map<String, Integer> reads = maxReads(sent);
         assertThat(reads).as("the partitioned table: in its chunk only").containsEntry(parent, 1);
         Map<String, Integer> others = new TreeMap<>(reads);
@@ -321,8 +309,8 @@ class GuardReadsEachTableOnceTest {
     /**
      * A column a sequence feeds only through its {@code DEFAULT nextval(...)} (a Flyway script without
      * {@code OWNED BY}) has its default's text read by the catalog read, and {@code pg_get_expr} locks the table
-     * (PostgreSQL 16+): a table another session holds locked left the whole run failed on the lock timeout. Now that
-     * sequence alone is not verified, with the lock as its reason, and the rest is judged.
+     * (seen on PostgreSQL 18): a table another session holds locked left the whole run failed on the lock timeout.
+     * Now that sequence alone is not verified, with the lock as its reason, and the rest is judged.
      */
     @Test
     void aLockedTableThatOnlyADefaultTiesToItsSequenceLeavesThatSequenceAloneUnverified() throws Exception {
@@ -334,20 +322,30 @@ class GuardReadsEachTableOnceTest {
                 "CREATE TABLE " + table + " (no bigint PRIMARY KEY DEFAULT nextval('"
                         + sequence.replace("'", "''") + "'))",
                 "INSERT INTO " + table + " SELECT g FROM generate_series(1, 30) g"));
-        AlignmentReport report;
-        try (Connection holder = db.dataSource().getConnection(); Statement st = holder.createStatement()) {
-            holder.setAutoCommit(false);
-            st.execute("LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE");
-            report = SequenceAligner.configure().dataSource(db.dataSource()).schemas(q(schema))
-                    .lockTimeout(Duration.ofMillis(300)).load().verify();
-            holder.rollback();
-        }
+        AlignmentReport report = verifyWhileLocked(table, schema, db.dataSource());
         assertThat(report.unverified()).singleElement().satisfies(s -> {
             assertThat(s.qualifiedName()).isEqualTo(sequence);
             assertThat(s.status()).isEqualTo(SequenceStatus.NOT_VERIFIABLE);
             assertThat(s.reason()).contains("lock timeout");
         });
         assertThat(report.withStatus(SequenceStatus.BEHIND)).isNotEmpty();
+    }
+
+    /**
+     * Verifies {@code schema} through {@code dataSource} (one job, a lock timeout of 300 ms) while another session
+     * holds {@code table} in ACCESS EXCLUSIVE mode.
+     */
+    private AlignmentReport verifyWhileLocked(String table, String schema, DataSource dataSource) throws SQLException {
+        try (Connection holder = db.dataSource().getConnection(); Statement st = holder.createStatement()) {
+            holder.setAutoCommit(false);
+            st.execute("LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE");
+            try {
+                return SequenceAligner.configure().dataSource(dataSource).schemas(q(schema))
+                        .lockTimeout(Duration.ofMillis(300)).jobs(1).load().verify();
+            } finally {
+                holder.rollback();
+            }
+        }
     }
 
     /** Moves the sequences of the first {@code count} extra tables past their data; returns those tables' names. */
