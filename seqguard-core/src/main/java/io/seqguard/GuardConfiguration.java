@@ -308,7 +308,9 @@ public final class GuardConfiguration {
      * start ({@code repaired}, {@code aligned}, ...); {@code failed_} and the {@link StartupGuardException.Reason} of
      * one that did not ({@code failed_drift}, {@code failed_incomplete}, ...); {@code abandoned} for a run past its
      * {@linkplain #timeLimit(Duration) time limit}; and {@code awaiting_mappings} for a framework's first run whose
-     * ORM step runs again with the entities' mappings ({@link StartupGuard#runBeforeMappings()}).
+     * ORM step runs again with the entities' mappings ({@link StartupGuard#runBeforeMappings()}): the application's
+     * next row is that second run's, so an {@code awaiting_mappings} row followed by none means its ORM step never
+     * ran (the start-up stopped before it, and its sequences were not all verified).
      *
      * @param journal whether to record each run
      * @return this configuration
