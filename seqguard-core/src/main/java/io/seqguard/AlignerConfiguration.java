@@ -271,7 +271,9 @@ public final class AlignerConfiguration {
     }
 
     /**
-     * Upper bound for each wait on a lock held by someone else.
+     * Upper bound for each wait on a lock held by someone else. A table another session keeps locked is waited for
+     * once: its sequences are then {@linkplain SequenceStatus#NOT_VERIFIABLE not verifiable}, with the lock as their
+     * reason, and the rest is judged.
      *
      * @param lockTimeout a positive duration
      * @return this configuration

@@ -81,8 +81,8 @@ final class AlignOptions {
     @Option(names = "--lock-timeout", paramLabel = "DURATION", defaultValue = "10s",
             converter = DurationConverter.class,
             description = "Longest wait for a lock on a table or sequence, with its unit: 10s, 500ms, 2m "
-                    + "(default: ${DEFAULT-VALUE}); per statement: a table that stays locked is waited for again "
-                    + "when its read is retried alone.")
+                    + "(default: ${DEFAULT-VALUE}); per statement: a table another session keeps locked is waited "
+                    + "for once, and its sequences are reported not verifiable.")
     Duration lockTimeout;
 
     @Option(names = "--statement-timeout", paramLabel = "DURATION", defaultValue = "60s",
