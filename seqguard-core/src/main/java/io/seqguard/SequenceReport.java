@@ -129,6 +129,17 @@ public interface SequenceReport {
     }
 
     /**
+     * {@return whether the sequence is not verified only because this run could not read what would verify it: a
+     * column the connecting role may not read (or not every row of), a read past the lock or statement timeout, a
+     * source that could not be read. Its data may be ahead of it: {@code allowUnverified("all")} does not cover it,
+     * and acknowledging it by name lets the application start blind to that. False for a verified sequence and for
+     * one no read can verify (no column uses it, or none it feeds can be compared)}
+     */
+    default boolean dataUnread() {
+        return false;
+    }
+
+    /**
      * {@return whether the sequence was not verified and not acknowledged: it makes the run {@link Verdict#INCOMPLETE}}
      */
     default boolean unverified() {

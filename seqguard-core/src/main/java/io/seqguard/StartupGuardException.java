@@ -147,6 +147,51 @@ public class StartupGuardException extends SeqguardException {
     }
 
     /**
+     * {@return the unverified sequences whose data this run could not read ({@link SequenceReport#dataUnread()}: no
+     * privilege, a lock or statement timeout), in report order; empty without a report} Their data may be ahead of
+     * them, so a refusal says to make them readable and its advice offers no acknowledgement for them.
+     */
+    public List<SequenceReport> unverifiedForWantOfReads() {
+        if (report == null) {
+            return List.of();
+        }
+        List<SequenceReport> unread = new ArrayList<>();
+        for (SequenceReport s : report.unverified()) {
+            if (s.dataUnread()) {
+                unread.add(s);
+            }
+        }
+        return unread;
+    }
+
+    /**
+     * {@return the names a refusal's advice offers for {@code allowUnverified}:
+     * {@link AlignmentReport#acknowledgingAll()} (before a framework's ORM step
+     * {@link #acknowledgingAllBeforeOrmStep()}) without the
+     * {@link #unverifiedForWantOfReads()} ones; empty when that leaves no unverified sequence to acknowledge, or
+     * without a report}
+     *
+     * @param beforeOrmStep whether the refusal came before a framework's ORM step, which judges the entities'
+     *     sequences
+     */
+    public List<String> acknowledgeable(boolean beforeOrmStep) {
+        if (report == null) {
+            return List.of();
+        }
+        List<String> names = new ArrayList<>(beforeOrmStep ? acknowledgingAllBeforeOrmStep()
+                : report.acknowledgingAll());
+        List<String> offered = new ArrayList<>();
+        for (SequenceReport s : report.unverified()) {
+            if (s.dataUnread()) {
+                names.remove(s.qualifiedName());
+            } else if (names.contains(s.qualifiedName())) {
+                offered.add(s.qualifiedName());
+            }
+        }
+        return offered.isEmpty() ? List.of() : names;
+    }
+
+    /**
      * The facts a health endpoint shows for a refused start-up, with the same keys in every framework module, as
      * {@link GuardResult#toDetails()} does for a run that passed: status ({@code DOWN}), reason, standby,
      * enabledSubscriptions (when any), and from the report behind it verdict, allocation, counts (by status, as in

@@ -97,19 +97,29 @@ class PrivilegeTest {
     }
 
     /**
-     * {@code all} is written before anyone knows which tables a run will fail to read: it acknowledges the sequences
-     * no read can verify (no column uses it), while one left unverified by a missing GRANT keeps the run incomplete
-     * until it is named.
+     * Creates {@code schema} with a sequence no column uses ({@code "ticket no"}) and a table the role may not read
+     * whose sequence it may ({@code orders}).
+     *
+     * @return the schema
      */
-    @Test
-    void allAcknowledgesWhatNoReadCanVerifyButNotWhatTheRoleCouldNotRead() {
-        String schema = "\"ack all; x\"";
+    private String ticketAndUnreadOrders(String schema) {
         db.execute("CREATE SCHEMA " + schema, "GRANT USAGE ON SCHEMA " + schema + " TO " + ROLE,
                 "CREATE SEQUENCE " + schema + ".\"ticket no\"",
                 "GRANT SELECT ON SEQUENCE " + schema + ".\"ticket no\" TO " + ROLE,
                 "CREATE TABLE " + schema + ".orders (id serial PRIMARY KEY)",
                 "INSERT INTO " + schema + ".orders VALUES (10)",
                 "GRANT SELECT ON SEQUENCE " + schema + ".orders_id_seq TO " + ROLE);
+        return schema;
+    }
+
+    /**
+     * {@code all} is written before anyone knows which tables a run will fail to read: it acknowledges the sequences
+     * no read can verify (no column uses it), while one left unverified by a missing GRANT keeps the run incomplete
+     * until it is named.
+     */
+    @Test
+    void allAcknowledgesWhatNoReadCanVerifyButNotWhatTheRoleCouldNotRead() {
+        String schema = ticketAndUnreadOrders("\"ack all; x\"");
         try {
             AlignerConfiguration config = SequenceAligner.configure().dataSource(db.dataSource(ROLE, "secret"))
                     .schemas(schema);
@@ -133,6 +143,38 @@ class PrivilegeTest {
 
             assertThat(config.allowUnverified("all", schema + ".orders_id_seq").load().verify().verdict())
                     .as("named, it is acknowledged").isEqualTo(Verdict.ALIGNED);
+        } finally {
+            db.execute("DROP SCHEMA " + schema + " CASCADE");
+        }
+    }
+
+    /**
+     * A refusal's advice offers to acknowledge only what no read can verify: a sequence whose table the role may not
+     * read may be behind its data. Named anyway, it is acknowledged, and the run's summary says what it acknowledged.
+     */
+    @Test
+    void aRefusalOffersNoAcknowledgementForASequenceWhoseDataTheRoleCouldNotRead() {
+        String schema = ticketAndUnreadOrders("\"ack unread; x\"");
+        try {
+            DataSource reader = db.dataSource(ROLE, "secret");
+            StartupGuardException refusal = (StartupGuardException) catchThrowable(() -> StartupGuard.configure()
+                    .dataSource(reader).mode(GuardMode.VERIFY).aligner(a -> a.schemas(schema)).load().run());
+            assertThat(refusal.reason()).isEqualTo(StartupGuardException.Reason.INCOMPLETE);
+            assertThat(refusal.unverifiedForWantOfReads()).extracting(SequenceReport::name)
+                    .containsExactly("orders_id_seq");
+            assertThat(refusal.acknowledgeable(false)).containsExactly(schema + ".\"ticket no\"");
+            assertThat(refusal.report().acknowledgingAll()).as("what makes the run complete still names both")
+                    .containsExactly(schema + ".orders_id_seq", schema + ".\"ticket no\"");
+            assertThat(refusal.getMessage()).contains("But the data that would verify " + schema
+                    + ".orders_id_seq could not be read, and may be ahead of it: make it readable as its line says "
+                    + "rather than acknowledge it");
+
+            AlignmentReport acknowledged = SequenceAligner.configure().dataSource(reader).schemas(schema)
+                    .allowUnverified(refusal.report().acknowledgingAll()).load().verify();
+            assertThat(acknowledged.verdict()).isEqualTo(Verdict.ALIGNED);
+            assertThat(find(acknowledged, "orders_id_seq").dataUnread()).isTrue();
+            assertThat(find(acknowledged, "ticket no").dataUnread()).as("no column uses it: no read can").isFalse();
+            assertThat(acknowledged.toString()).contains(": aligned (2 sequences acknowledged as not verified); ");
         } finally {
             db.execute("DROP SCHEMA " + schema + " CASCADE");
         }

@@ -158,6 +158,15 @@ public final class Engine {
                         + "{}", operation.name().toLowerCase(Locale.ROOT), unverified.size(),
                         ReportText.names(unverified));
             }
+            List<SequenceReport> blind = report.sequences().stream()
+                    .filter(s -> s.acknowledged() && s.dataUnread()).toList();
+            if (!blind.isEmpty()) {
+                // acknowledged, so not incomplete; but unlike a sequence no column uses, their data may be ahead
+                log.warn("seqguard {}: {} sequence(s) acknowledged with {} although their data could not be read, "
+                        + "so they may be behind it: {}. Make them readable as their lines say; acknowledge only a "
+                        + "sequence no read can verify", operation.name().toLowerCase(Locale.ROOT), blind.size(),
+                        config.getVocabulary().name("allowUnverified"), ReportText.namesWithStatus(blind));
+            }
             return report;
         } catch (SQLException e) {
             throw new SeqguardException("seqguard " + operation.name().toLowerCase(Locale.ROOT) + " failed: "

@@ -4,6 +4,7 @@ import io.seqguard.AlignmentReport;
 import io.seqguard.GuardConfiguration;
 import io.seqguard.GuardMode;
 import io.seqguard.RepairAction;
+import io.seqguard.SequenceReport;
 import io.seqguard.Vocabulary;
 
 import java.sql.SQLException;
@@ -228,7 +229,28 @@ final class GuardMessages {
         return words().guard(config.getMode()) + " refuses " + words().stopped() + ": the run is incomplete."
                 + movedFirst(report) + " " + problems(report) + "\nTo go on while some sequences stay unverified, "
                 + "acknowledge them by name (" + words().name("allowUnverified") + ")" + orSet("onIncomplete", "warn")
-                + ".";
+                + "." + unreadData(report);
+    }
+
+    /**
+     * For a run with unverified sequences whose data could not be read ({@link SequenceReport#dataUnread()}), the
+     * sentence that says to make them readable rather than acknowledge them; empty otherwise.
+     */
+    private static String unreadData(AlignmentReport report) {
+        List<SequenceReport> unread = new ArrayList<>();
+        for (SequenceReport s : report.unverified()) {
+            if (s.dataUnread()) {
+                unread.add(s);
+            }
+        }
+        if (unread.isEmpty()) {
+            return "";
+        }
+        boolean one = unread.size() == 1;
+        return " But the data that would verify " + ReportText.names(unread) + " could not be read, and may be ahead "
+                + "of " + (one ? "it" : "them") + ": make " + (one ? "it" : "them") + " readable as "
+                + (one ? "its line says" : "their lines say") + " rather than acknowledge " + (one ? "it" : "them")
+                + ", which would let the application start blind to that.";
     }
 
     String incompleteNote(AlignmentReport report) {

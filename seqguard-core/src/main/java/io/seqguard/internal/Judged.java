@@ -110,7 +110,8 @@ final class Judged {
                 acknowledged || reason == null ? reason : reason + advice, action, sql, used,
                 notes, verdict == null ? Witness.NONE : verdict.witness(), toLong(sourceNext), acknowledged,
                 s.citus == null ? null : s.citus.rangeStart(), s.citus == null ? null : s.citus.rangeEnd(), s.exists,
-                verdict != null ? verdict.rule() : allocation, allocationSource, s.oid);
+                verdict != null ? verdict.rule() : allocation, allocationSource, s.oid,
+                status.isUnverified() && !unverifiableByAnyRead);
     }
 
     /**

@@ -218,7 +218,9 @@ final class ReportText {
                 int n = report.unverified().size();
                 return "incomplete (" + n + " sequence" + (n == 1 ? "" : "s") + " not verified)";
             default:
-                return "aligned";
+                long acknowledged = report.sequences().stream().filter(SequenceReport::acknowledged).count();
+                return acknowledged == 0 ? "aligned" : "aligned (" + acknowledged + " sequence"
+                        + (acknowledged == 1 ? "" : "s") + " acknowledged as not verified)";
         }
     }
 
@@ -227,9 +229,22 @@ final class ReportText {
      * {@value #NAMES_LISTED}, then how many more.
      */
     static String names(List<SequenceReport> sequences) {
+        return listed(sequences, false);
+    }
+
+    /** As {@link #names(List)}, each with its status: {@code public.customer_seq (no privilege)}. */
+    static String namesWithStatus(List<SequenceReport> sequences) {
+        return listed(sequences, true);
+    }
+
+    private static String listed(List<SequenceReport> sequences, boolean withStatus) {
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < Math.min(sequences.size(), NAMES_LISTED); i++) {
-            text.append(i == 0 ? "" : ", ").append(shown(sequences.get(i).qualifiedName()));
+            SequenceReport s = sequences.get(i);
+            text.append(i == 0 ? "" : ", ").append(shown(s.qualifiedName()));
+            if (withStatus) {
+                text.append(" (").append(label(s.status())).append(')');
+            }
         }
         if (sequences.size() > NAMES_LISTED) {
             text.append(" and ").append(sequences.size() - NAMES_LISTED).append(" more");

@@ -19,7 +19,7 @@ record SequenceResult(String schema, String name, String qualifiedName, String d
         Long dataBound, Long requiredNextValue, SequenceStatus status, String reason, RepairAction action, String sql,
         Double rangeUsed, List<String> notes, Witness witness, Long sourceNextValue, boolean acknowledged,
         Long nodeRangeStart, Long nodeRangeEnd, boolean exists, AllocationRule allocation,
-        AllocationSource allocationSource, long oid) implements SequenceReport {
+        AllocationSource allocationSource, long oid, boolean dataUnread) implements SequenceReport {
 
     SequenceResult {
         columns = List.copyOf(columns);
@@ -39,6 +39,6 @@ record SequenceResult(String schema, String name, String qualifiedName, String d
         return new SequenceResult(schema, name, qualifiedName, dataType, increment, minValue, maxValue, cycle, columns,
                 earlierPreviousNextValue, nextValue, dataBound, requiredNextValue, status, reason,
                 RepairAction.REPAIRED, sql, rangeUsed, notes, witness, sourceNextValue, acknowledged, nodeRangeStart,
-                nodeRangeEnd, exists, allocation, allocationSource, oid);
+                nodeRangeEnd, exists, allocation, allocationSource, oid, dataUnread);
     }
 }

@@ -1,6 +1,7 @@
 package io.seqguard.micronaut;
 
 import io.seqguard.StartupGuardException;
+import java.util.List;
 
 /**
  * The startup guard refused to let the application start on one Micronaut data source. The message is the guard's
@@ -30,8 +31,8 @@ public class SeqguardStartupException extends RuntimeException {
     }
 
     /**
-     * For an incomplete run, the properties that acknowledge its unverified sequences, with their names; before the
-     * ORM step, without the ones it would judge.
+     * For an incomplete run, the properties that acknowledge its unverified sequences, with their names: not the ones
+     * whose data could not be read, nor before the ORM step the ones it would judge.
      */
     private static String acknowledgement(String prefix, boolean beforeOrmStep, StartupGuardException cause) {
         boolean ormJudges = beforeOrmStep && !cause.unverifiedForWantOfMappings().isEmpty();
@@ -39,12 +40,13 @@ public class SeqguardStartupException extends RuntimeException {
         if (cause.reason() != StartupGuardException.Reason.INCOMPLETE || cause.report() == null) {
             return note;
         }
-        String names = String.join(",", ormJudges ? cause.acknowledgingAllBeforeOrmStep()
-                : cause.report().acknowledgingAll());
-        return note + "\nTo acknowledge the " + (ormJudges ? "other " : "") + "ones that are knowingly "
-                + "not verified (a value only application code hands out), set " + prefix + "allow-unverified="
-                + names + "; to start while they stay unverified (the health endpoint then lists them), set " + prefix
+        List<String> acknowledgeable = cause.acknowledgeable(ormJudges);
+        String warn = "start while they stay unverified (the health endpoint then lists them), set " + prefix
                 + "on-incomplete=warn.";
+        return note + "\n" + (acknowledgeable.isEmpty() ? "To " + warn : "To acknowledge the "
+                + (ormJudges ? "other " : "") + "ones that are knowingly not verified (a value only application code "
+                + "hands out), set " + prefix + "allow-unverified=" + String.join(",", acknowledgeable) + "; to "
+                + warn);
     }
 
     /** {@return the data source's name, for example {@code default}} */

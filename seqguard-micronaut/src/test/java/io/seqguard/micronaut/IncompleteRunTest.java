@@ -17,6 +17,8 @@ import io.seqguard.StartupGuardException;
 import io.seqguard.micrometer.SeqguardMeters;
 import io.seqguard.test.TestDatabase;
 
+import java.sql.Connection;
+import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -65,6 +67,30 @@ class IncompleteRunTest {
         // in repair mode the verifiable sequence was repaired first
         assertThat(TestApps.nextValue(invoices, ID_SEQUENCE)).isEqualTo(4);
         assertThat(TestApps.nextValue(invoices, "invoice_number_seq")).isEqualTo(1);
+    }
+
+    /**
+     * A table another session keeps locked past the lock timeout leaves its sequence unverified, its rows unread: the
+     * refusal says to make it readable, and offers to acknowledge only the sequence no read can verify.
+     */
+    @Test
+    void aSequenceWhoseTableStaysLockedIsNotOfferedToBeAcknowledged() throws Exception {
+        // the first start migrates; its refusal is the one above
+        TestApps.refusal(catchThrowable(() -> TestApps.start(application(Map.of())).close()));
+        try (Connection holder = invoices.dataSource().getConnection(); Statement st = holder.createStatement()) {
+            holder.setAutoCommit(false);
+            st.execute("LOCK TABLE \"Invoice Lines; DROP TABLE x\" IN ACCESS EXCLUSIVE MODE");
+            SeqguardStartupException refusal = TestApps.refusal(catchThrowable(() -> TestApps.start(
+                    application(Map.of("seqguard.lock-timeout", "200ms"))).close()));
+            holder.rollback();
+            assertThat(refusal.getGuardException().unverifiedForWantOfReads()).extracting(SequenceReport::qualifiedName)
+                    .containsExactly("public." + ID_SEQUENCE);
+            assertThat(refusal.getMessage())
+                    .contains("But the data that would verify public." + ID_SEQUENCE + " could not be read")
+                    .contains("set seqguard.allow-unverified=public.invoice_number_seq; to start while")
+                    .doesNotContain("allow-unverified=public." + ID_SEQUENCE)
+                    .doesNotContain("allow-unverified=public.invoice_number_seq,");
+        }
     }
 
     /** The whole message a user reads, word for word; the database's name differs from run to run. */

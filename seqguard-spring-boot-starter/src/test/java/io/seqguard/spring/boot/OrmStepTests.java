@@ -177,12 +177,13 @@ class OrmStepTests {
                     .contains("Of the 1 sequence(s) above that no column uses, those a Hibernate entity uses need no "
                             + "mapping")
                     .doesNotContain("guarding again with the");
-            // what the ORM step would judge comes first, and is not offered to be acknowledged
+            // what the ORM step would judge comes first; nothing is offered to be acknowledged: the entity's
+            // sequence waits for its mapping, and the locked table's may be behind its rows
             String analysis = output.getOut().substring(output.getOut().indexOf("APPLICATION FAILED TO START"));
             assertThat(analysis.indexOf("judges them with the entities' mappings"))
                     .isLessThan(analysis.indexOf("Make each other sequence above verifiable"));
-            assertThat(analysis).contains("set seqguard.allow-unverified=ledger.entries_id_seq (for this DataSource")
-                    .doesNotContain("allow-unverified=ledger.entries_id_seq,");
+            assertThat(analysis).contains("But the data that would verify ledger.entries_id_seq could not be read");
+            assertThat(analysis.substring(analysis.indexOf("Action:"))).doesNotContain("allow-unverified=");
             assertThat(db.queryForLong("SELECT count(*) FROM invoice")).as("nothing written").isEqualTo(1000);
         }
     }

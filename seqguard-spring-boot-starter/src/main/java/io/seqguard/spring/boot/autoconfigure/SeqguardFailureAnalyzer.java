@@ -104,11 +104,13 @@ class SeqguardFailureAnalyzer extends AbstractFailureAnalyzer<StartupGuardExcept
                 break;
             case INCOMPLETE:
                 ormStep(cause, ormJudged, actions);
-                String names = report == null ? "<schema.sequence>" : String.join(",", ormJudged.isEmpty()
-                        ? report.acknowledgingAll() : cause.acknowledgingAllBeforeOrmStep());
-                actions.add("Make each " + (ormJudged.isEmpty() ? "" : "other ") + "sequence above verifiable as "
-                        + "its line says, or acknowledge the ones that are knowingly not verified (a value only "
-                        + "application code hands out): set " + target.property("allow-unverified", names) + ".");
+                List<String> acknowledgeable = report == null ? List.of("<schema.sequence>")
+                        : cause.acknowledgeable(!ormJudged.isEmpty());
+                String make = "Make each " + (ormJudged.isEmpty() ? "" : "other ") + "sequence above verifiable as "
+                        + "its line says";
+                actions.add(acknowledgeable.isEmpty() ? make + "." : make + ", or acknowledge the ones that are "
+                        + "knowingly not verified (a value only application code hands out): set "
+                        + target.property("allow-unverified", String.join(",", acknowledgeable)) + ".");
                 if (report != null && report.unverified().stream()
                         .anyMatch(s -> s.status() == SequenceStatus.NO_PRIVILEGE)) {
                     // an application's role often may not read everything (row-level security, no GRANT), as a
