@@ -5,6 +5,7 @@ import io.seqguard.GuardConfiguration;
 import io.seqguard.GuardMode;
 import io.seqguard.RepairAction;
 import io.seqguard.SequenceReport;
+import io.seqguard.StartupGuardException;
 import io.seqguard.Vocabulary;
 
 import java.sql.SQLException;
@@ -251,6 +252,16 @@ final class GuardMessages {
                 + "of " + (one ? "it" : "them") + ": make " + (one ? "it" : "them") + " readable as "
                 + (one ? "its line says" : "their lines say") + " rather than acknowledge " + (one ? "it" : "them")
                 + ", which would let the application start blind to that.";
+    }
+
+    /**
+     * What the journal says of a first run that waits for the ORM step ({@code awaiting_mappings}): which sequences
+     * it leaves to the entities' mappings, and its report's summary.
+     */
+    static String awaitingMappings(StartupGuardException e) {
+        List<SequenceReport> waiting = e.unverifiedForWantOfMappings();
+        return "awaiting the ORM step: " + waiting.size() + " sequence(s) no column uses, to be judged with the "
+                + "entities' mappings: " + ReportText.names(waiting) + (e.report() == null ? "" : "; " + e.report());
     }
 
     String incompleteNote(AlignmentReport report) {

@@ -38,6 +38,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class GuardRunner {
 
+    /** The journal outcome of a first run that waits for the ORM step's mappings ({@link #mappingsFollow()}). */
+    private static final String AWAITING_MAPPINGS = "AWAITING_MAPPINGS";
+
     private static final Logger log = LoggerFactory.getLogger(StartupGuard.class);
 
     private final GuardConfiguration config;
@@ -161,8 +164,10 @@ public final class GuardRunner {
                 return result;
             } catch (StartupGuardException e) {
                 // after an earlier run, this run's own moves: the earlier one journaled its own
-                journal(session, journal, config.getMode(), journalOutcome(e), own != null ? own : e.report(),
-                        e.getMessage());
+                String outcome = journalOutcome(e);
+                // nothing was refused yet: the ORM step judges what this run could not
+                journal(session, journal, config.getMode(), outcome, own != null ? own : e.report(),
+                        outcome.equals(AWAITING_MAPPINGS) ? GuardMessages.awaitingMappings(e) : e.getMessage());
                 // thrown, not logged as well: the caller says it once (a failure analysis, the command's one line),
                 // and a refusal the caller expects (a first run before the ORM step) must not alert anyone
                 log.debug("seqguard startup guard: {}", e.getMessage());
@@ -188,7 +193,7 @@ public final class GuardRunner {
         if (abandoned) {
             return "ABANDONED";
         }
-        return mappingsFollow && e.isOnlyForWantOfMappings() ? "AWAITING_MAPPINGS" : "FAILED_" + e.reason().name();
+        return mappingsFollow && e.isOnlyForWantOfMappings() ? AWAITING_MAPPINGS : "FAILED_" + e.reason().name();
     }
 
     private StartupGuardException failed(GuardSession session, GuardJournal journal, String message, Exception e) {

@@ -194,6 +194,10 @@ class GuardReadsEachTableOnceTest {
                 + "|| jsonb_array_length(changed), ' ' ORDER BY ran_at) FROM " + journal))
                 .as("the drift and the plain run fail; the first run before the mappings awaits them")
                 .isEqualTo("failed_drift/0 awaiting_mappings/" + moved + " repaired/1 failed_incomplete/0");
+        assertThat(GuardFixture.queryString(db.dataSource(), "SELECT message FROM " + journal
+                + " WHERE outcome = 'awaiting_mappings'"))
+                .as("nothing was refused yet").startsWith("awaiting the ORM step: 1 sequence(s) no column uses, to "
+                        + "be judged with the entities' mappings: " + invoiceSeq).doesNotContain("refuses");
     }
 
     /**
