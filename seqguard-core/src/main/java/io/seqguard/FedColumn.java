@@ -1,5 +1,7 @@
 package io.seqguard;
 
+import io.seqguard.internal.SqlNames;
+
 import java.util.List;
 import java.util.Set;
 
@@ -20,6 +22,14 @@ public interface FedColumn {
 
     /** {@return the table as a quoted, schema-qualified SQL identifier (quoted by the server)} */
     String qualifiedTable();
+
+    /**
+     * {@return the column as a mapping's {@code TABLE.COLUMN} ({@link SequenceMapping#parse(String)}): the
+     * {@link #qualifiedTable()}, a dot and the column's name, quoted where it needs to be}
+     */
+    default String qualifiedColumn() {
+        return qualifiedTable() + "." + SqlNames.quoteIfNeeded(column());
+    }
 
     /** {@return the column's SQL type, for example {@code integer}} */
     String dataType();

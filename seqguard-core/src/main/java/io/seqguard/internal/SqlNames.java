@@ -3,6 +3,7 @@ package io.seqguard.internal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Reads names the way PostgreSQL does: unquoted parts fold to lower case, {@code "double quoted"} parts keep case
@@ -10,6 +11,9 @@ import java.util.Locale;
  * (bound parameters), never pasted into SQL.
  */
 public final class SqlNames {
+
+    /** A name part that unquoted folds to itself. */
+    private static final Pattern PLAIN = Pattern.compile("[a-z_][a-z0-9_]*");
 
     private SqlNames() {
     }
@@ -94,6 +98,14 @@ public final class SqlNames {
             throw new IllegalArgumentException(what + ": '" + printable(text) + "' has an empty name part");
         }
         return value;
+    }
+
+    /**
+     * One name part as {@link #parse} reads it back, quoted only when it must be: a part of lower-case letters,
+     * digits and underscores, not starting with a digit, stays as it is (unquoted, it folds to itself).
+     */
+    public static String quoteIfNeeded(String part) {
+        return PLAIN.matcher(part).matches() ? part : quote(part);
     }
 
     /**

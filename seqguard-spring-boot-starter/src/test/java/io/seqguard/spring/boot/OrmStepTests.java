@@ -3,11 +3,14 @@ package io.seqguard.spring.boot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.seqguard.AlignmentReport;
 import io.seqguard.AllocationRule;
 import io.seqguard.AllocationSource;
 import io.seqguard.ColumnSource;
 import io.seqguard.GuardOutcome;
 import io.seqguard.GuardResult;
+import io.seqguard.SequenceAligner;
+import io.seqguard.SequenceMapping;
 import io.seqguard.SequenceReport;
 import io.seqguard.SequenceStatus;
 import io.seqguard.spring.boot.app.AuditLog;
@@ -151,6 +154,30 @@ class OrmStepTests {
                     .contains("Of the 1 sequence(s) above that no column uses, those a Hibernate entity uses need no "
                             + "mapping: the ORM step, which start-up did not reach, judges them");
             assertThat(db.queryForLong("SELECT count(*) FROM invoice")).as("nothing written").isEqualTo(1000);
+        }
+    }
+
+    /**
+     * Drift only the ORM step finds, in mode verify: the entity's sequence is behind while every other is aligned.
+     * The command line the action offers is given the entity's mapping ({@code --map}), without which it would find
+     * that sequence used by no column and leave it unverified.
+     */
+    @Test
+    void aDriftTheOrmStepFindsGivesTheCommandLineTheEntitysMapping(CapturedOutput output) {
+        try (TestDatabase db = TestDatabase.create("ormcli")) {
+            start(db).close();
+            // copied again: the invoices' sequence alone is behind them
+            db.execute("SELECT setval('invoice_seq', 1, false)");
+            assertThatThrownBy(() -> start(db, "--seqguard.mode=verify").close()).isNotNull();
+            String analysis = output.getOut().substring(output.getOut().lastIndexOf("APPLICATION FAILED TO START"));
+            assertThat(analysis).contains("public.invoice_seq: next value 1")
+                    .contains("with seqguard's command line: java -jar seqguard.jar repair --url jdbc:postgresql:")
+                    .contains(" --map public.invoice_seq=public.invoice.id (or run the statements above)");
+            // what the command line does with that option: the sequence is judged against the entity's column
+            AlignmentReport withTheMapping = SequenceAligner.configure().dataSource(db.dataSource())
+                    .mappings(List.of(SequenceMapping.parse("public.invoice_seq=public.invoice.id"))).load().verify();
+            assertThat(withTheMapping.sequences()).filteredOn(r -> r.name().equals("invoice_seq")).singleElement()
+                    .satisfies(r -> assertThat(r.status()).isEqualTo(SequenceStatus.BEHIND));
         }
     }
 

@@ -2,6 +2,8 @@ package io.seqguard.spring.boot.autoconfigure;
 
 import io.seqguard.AlignmentReport;
 import io.seqguard.AllocationRule;
+import io.seqguard.ColumnSource;
+import io.seqguard.FedColumn;
 import io.seqguard.GuardMode;
 import io.seqguard.SequenceReport;
 import io.seqguard.SequenceStatus;
@@ -10,7 +12,10 @@ import io.seqguard.StartupGuardException.Reason;
 import io.seqguard.UnknownObjectException;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
@@ -24,6 +29,11 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
  * {@code META-INF/spring.factories} under {@code org.springframework.boot.diagnostics.FailureAnalyzer}.
  */
 class SeqguardFailureAnalyzer extends AbstractFailureAnalyzer<StartupGuardException> {
+
+    /** What ties a column to its sequence outside the catalog: the command line sees these only through --map. */
+    private static final Set<ColumnSource> MAPPINGS = EnumSet.of(ColumnSource.MAPPED, ColumnSource.ENTITY);
+
+    private static final Pattern SHELL_SAFE = Pattern.compile("[A-Za-z0-9_.,:/=@%+-]+");
 
     @Override
     protected FailureAnalysis analyze(Throwable rootFailure, StartupGuardException cause) {
@@ -195,7 +205,7 @@ class SeqguardFailureAnalyzer extends AbstractFailureAnalyzer<StartupGuardExcept
                         + "starting at once): set " + target.property("mode", "repair") + ".");
             }
             actions.add("Or move them forward once, before starting the application, with seqguard's command line: "
-                    + target.cli("repair") + " (or run the statements above).");
+                    + target.cli("repair") + mapOptions(report) + " (or run the statements above).");
         }
         if (report != null && !report.withStatus(SequenceStatus.EXHAUSTED).isEmpty()) {
             actions.add("An exhausted sequence cannot be repaired by moving it forward: widen the sequence and its "
@@ -213,6 +223,26 @@ class SeqguardFailureAnalyzer extends AbstractFailureAnalyzer<StartupGuardExcept
                     + "optimizer, the strictest). If the application's ids come from another optimizer, set "
                     + target.property("allocation", "plain|pooled-lo|hilo:<block size>") + ".");
         }
+    }
+
+    /**
+     * The command line's {@code --map} options for the columns that only a mapping ties to the sequences behind (an
+     * entity's, a {@code seqguard.mappings} entry): without them the command line would find those sequences used by
+     * no column, and leave them unverified.
+     */
+    private static String mapOptions(AlignmentReport report) {
+        StringBuilder options = new StringBuilder();
+        for (SequenceReport s : report.withStatus(SequenceStatus.BEHIND)) {
+            for (FedColumn c : s.columns()) {
+                if (MAPPINGS.containsAll(c.sources())) {
+                    String mapping = s.qualifiedName() + "=" + c.qualifiedColumn();
+                    // one word for a POSIX shell, as the command line's own advice quotes names
+                    options.append(" --map ").append(SHELL_SAFE.matcher(mapping).matches() ? mapping
+                            : "'" + mapping.replace("'", "'\\''") + "'");
+                }
+            }
+        }
+        return options.toString();
     }
 
     /**
