@@ -25,6 +25,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
@@ -33,6 +34,8 @@ import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 /**
  * A sequence the guard cannot verify (here: one that only application code uses, as an invoice number is) makes the
@@ -40,6 +43,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
  * {@code on-incomplete=warn} lets the application start with the sequence named in the health details and counted in
  * a metric. Health is DOWN after a run that refused, also one run again in a running application.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class IncompleteRunTests {
 
     private TestDatabase db;
@@ -102,6 +106,29 @@ class IncompleteRunTests {
             assertThat(context.getBean(MeterRegistry.class).get(SeqguardMeters.UNVERIFIED)
                     .tag("datasource", "dataSource").gauge().value()).isZero();
         });
+    }
+
+    /**
+     * A sequence whose table the application's role may not read, acknowledged by name anyway: the application starts
+     * (the user chose to), but every start says at WARN that its data may be ahead of it, and the summary counts it.
+     */
+    @Test
+    void anAcknowledgedSequenceWhoseTableTheRoleMayNotReadIsWarnedOf(CapturedOutput output) {
+        String role = db.name() + "_no_orders";
+        db.createRole(role, "secret");
+        db.execute("GRANT SELECT ON SEQUENCE orders_id_seq, \"Invoice No; DROP TABLE x\" TO " + role);
+        app("spring.datasource.username=" + role, "spring.datasource.password=secret", "seqguard.mode=verify",
+                "seqguard.allow-unverified=all,public.orders_id_seq").run(context -> {
+                    assertThat(context).hasNotFailed();
+                    GuardResult result = context.getBean(SeqguardResults.class).get("dataSource").orElseThrow();
+                    assertThat(result.report().sequences()).filteredOn(SequenceReport::acknowledged)
+                            .extracting(SequenceReport::name, SequenceReport::dataUnread).containsExactlyInAnyOrder(
+                                    org.assertj.core.groups.Tuple.tuple("Invoice No; DROP TABLE x", false),
+                                    org.assertj.core.groups.Tuple.tuple("orders_id_seq", true));
+                });
+        assertThat(output).contains("WARN").contains("1 sequence(s) acknowledged with seqguard.allow-unverified "
+                + "although their data could not be read, so they may be behind it: public.orders_id_seq (no "
+                + "privilege)").contains("aligned (2 sequences acknowledged as not verified)");
     }
 
     @Test
