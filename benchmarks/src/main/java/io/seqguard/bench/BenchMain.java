@@ -520,7 +520,6 @@ public final class BenchMain {
                     long t0 = System.nanoTime();
                     ProcessBuilder builder = new ProcessBuilder(command.getValue());
                     builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
-                    builder.environment().put("SEQGUARD_CACHE", CliRun.classCache(work).toString());
                     Process p = builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                             .start();
                     int code = p.waitFor();

@@ -53,14 +53,6 @@ final class CliRun implements Contender {
         return name;
     }
 
-    /**
-     * Where bin/seqguard keeps its class archive in a benchmark ({@code SEQGUARD_CACHE}): in the work directory, so
-     * that the first run of a benchmark makes it and a user's own cache plays no part.
-     */
-    static Path classCache(Path work) {
-        return work.resolve("class-cache");
-    }
-
     @Override
     public boolean mutates() {
         return command.equals("repair");
@@ -73,10 +65,8 @@ final class CliRun implements Contender {
         List<String> commandLine = new ArrayList<>(launch);
         commandLine.addAll(List.of(command, "--url", w.jdbcUrl, "--user", "postgres", "--format", "json"));
         ProcessBuilder builder = new ProcessBuilder(commandLine);
-        // the launcher's Java is the harness's, and its class archive the work directory's: the warm-up round makes
-        // it, as a user's first run does
+        // the launcher's Java is the harness's
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        builder.environment().put("SEQGUARD_CACHE", classCache(work).toString());
         long t0 = System.nanoTime();
         Process p = builder.redirectOutput(report.toFile()).redirectError(err.toFile()).start();
         int code = p.waitFor();

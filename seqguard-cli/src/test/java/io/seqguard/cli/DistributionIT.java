@@ -9,10 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import org.junit.jupiter.api.BeforeAll;
@@ -66,47 +64,6 @@ class DistributionIT {
         assertThat(options.out()).contains("-XX:TieredStopAtLevel=1").contains("-XX:+UseSerialGC");
     }
 
-    /**
-     * The first run of a command archives the classes it loaded in {@code SEQGUARD_CACHE}, and the next maps
-     * seqguard's own from there; {@code --version} archives nothing, so that a thin archive never stays.
-     */
-    @Test
-    void aSecondRunMapsTheClassesTheFirstArchived() throws Exception {
-        Path cache = unpacked.resolve("cache-of-runs");
-        Map<String, String> inCache = Map.of("SEQGUARD_CACHE", cache.toString());
-        assertThat(run(List.of(launcher.toString(), "--version"), inCache).exit()).isZero();
-        assertThat(archives(cache)).as("after --version").isEmpty();
-
-        Result first = run(List.of(launcher.toString(), "verify", "--url", closedPortUrl(), "--user", "app"), inCache);
-        assertThat(first.exit()).isEqualTo(1);
-        assertThat(first.err()).doesNotContain("cds").doesNotContain("warning");
-        assertThat(archives(cache)).singleElement().asString().matches(".*/classes-\\d+\\.jsa");
-
-        Map<String, String> logged = Map.of("SEQGUARD_CACHE", cache.toString(),
-                "SEQGUARD_OPTS", "-Xlog:class+load=info:stdout");
-        assertThat(run(List.of(launcher.toString(), "--version"), logged).out())
-                .contains("io.seqguard.cli.Main source: shared objects file (top)");
-    }
-
-    /** Without SEQGUARD_CACHE the archive is the user's cache's; set empty, there is none. */
-    @Test
-    void theArchiveIsInTheUsersCacheUnlessSeqguardCacheIsEmpty() throws Exception {
-        Path xdg = unpacked.resolve("xdg-cache");
-        List<String> verify = List.of(launcher.toString(), "verify", "--url", closedPortUrl(), "--user", "app");
-        Map<String, String> none = new HashMap<>(Map.of("XDG_CACHE_HOME", xdg.toString()));
-        none.put("SEQGUARD_CACHE", "");
-        assertThat(run(verify, none).exit()).isEqualTo(1);
-        assertThat(xdg).doesNotExist();
-
-        ProcessBuilder builder = new ProcessBuilder(verify);
-        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        builder.environment().remove("SEQGUARD_CACHE");
-        builder.environment().put("XDG_CACHE_HOME", xdg.toString());
-        Process process = builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        assertThat(process.waitFor()).isEqualTo(1);
-        assertThat(archives(xdg.resolve("seqguard"))).hasSize(1);
-    }
-
     @Test
     void itRunsThroughASymbolicLinkFromAnotherDirectory() throws Exception {
         Path elsewhere = Files.createDirectories(unpacked.resolve("usr-local-bin"));
@@ -118,11 +75,14 @@ class DistributionIT {
 
     @Test
     void aFailureGoesToStderrAndStdoutStaysTheReports() throws Exception {
-        String url = closedPortUrl();
-        Result result = run(List.of(launcher.toString(), "verify", "--url", url, "--user", "app", "--format", "json"),
-                Map.of());
+        int closed;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = socket.getLocalPort();
+        }
+        Result result = run(List.of(launcher.toString(), "verify", "--url", "jdbc:postgresql://127.0.0.1:" + closed
+                + "/shop", "--user", "app", "--format", "json"), Map.of());
         assertThat(result.exit()).isEqualTo(1);
-        assertThat(result.err()).contains("Connection to " + url.replaceAll(".*//([^/]+)/.*", "$1") + " refused");
+        assertThat(result.err()).contains("Connection to 127.0.0.1:" + closed + " refused");
         assertThat(result.out()).doesNotContain("refused");
     }
 
@@ -181,27 +141,9 @@ class DistributionIT {
     private record Result(int exit, String out, String err) {
     }
 
-    /** A URL of a port nothing listens on: the run fails at its connection, having loaded the command's classes. */
-    private static String closedPortUrl() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return "jdbc:postgresql://127.0.0.1:" + socket.getLocalPort() + "/shop";
-        }
-    }
-
-    private static List<Path> archives(Path cache) throws IOException {
-        if (!Files.isDirectory(cache)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.list(cache)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".jsa")).toList();
-        }
-    }
-
     private static Result run(List<String> command, Map<String, String> environment) throws Exception {
         ProcessBuilder builder = new ProcessBuilder(new ArrayList<>(command));
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        // the class archive of these runs stays in the test's directory, not in the user's cache
-        builder.environment().put("SEQGUARD_CACHE", unpacked.resolve("cache").toString());
         builder.environment().putAll(environment);
         Path err = Files.createTempFile("seqguard-dist", ".err");
         try {
