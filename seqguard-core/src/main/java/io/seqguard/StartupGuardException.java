@@ -180,15 +180,15 @@ public class StartupGuardException extends SeqguardException {
         }
         List<String> names = new ArrayList<>(beforeOrmStep ? acknowledgingAllBeforeOrmStep()
                 : report.acknowledgingAll());
-        List<String> offered = new ArrayList<>();
+        boolean anyOffered = false;
         for (SequenceReport s : report.unverified()) {
             if (s.dataUnread()) {
                 names.remove(s.qualifiedName());
-            } else if (names.contains(s.qualifiedName())) {
-                offered.add(s.qualifiedName());
+            } else {
+                anyOffered |= names.contains(s.qualifiedName());
             }
         }
-        return offered.isEmpty() ? List.of() : names;
+        return anyOffered ? names : List.of();
     }
 
     /**
