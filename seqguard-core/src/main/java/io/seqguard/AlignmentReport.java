@@ -128,6 +128,15 @@ public interface AlignmentReport {
     }
 
     /**
+     * {@return the {@link #unverified()} sequences whose data this run could not read ({@link
+     * SequenceReport#dataUnread()}: no privilege, a lock or statement timeout, an unreadable source), in report order}
+     * Their data may be ahead of them: a refusal says to make them readable, and offers no acknowledgement for them.
+     */
+    default List<SequenceReport> unverifiedForWantOfReads() {
+        return sequences().stream().filter(s -> s.unverified() && s.dataUnread()).collect(Collectors.toList());
+    }
+
+    /**
      * {@return whether the run was configured with {@code allowUnverified("all")}; false for a report that does not
      * know its configuration}
      */

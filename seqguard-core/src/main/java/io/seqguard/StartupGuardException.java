@@ -147,21 +147,12 @@ public class StartupGuardException extends SeqguardException {
     }
 
     /**
-     * {@return the unverified sequences whose data this run could not read ({@link SequenceReport#dataUnread()}: no
-     * privilege, a lock or statement timeout), in report order; empty without a report} Their data may be ahead of
-     * them, so a refusal says to make them readable and its advice offers no acknowledgement for them.
+     * {@return the unverified sequences whose data this run could not read, in report order ({@link
+     * AlignmentReport#unverifiedForWantOfReads()}); empty without a report} A refusal says to make them readable and
+     * its advice offers no acknowledgement for them.
      */
     public List<SequenceReport> unverifiedForWantOfReads() {
-        if (report == null) {
-            return List.of();
-        }
-        List<SequenceReport> unread = new ArrayList<>();
-        for (SequenceReport s : report.unverified()) {
-            if (s.dataUnread()) {
-                unread.add(s);
-            }
-        }
-        return unread;
+        return report == null ? List.of() : report.unverifiedForWantOfReads();
     }
 
     /**
@@ -180,13 +171,12 @@ public class StartupGuardException extends SeqguardException {
         }
         List<String> names = new ArrayList<>(beforeOrmStep ? acknowledgingAllBeforeOrmStep()
                 : report.acknowledgingAll());
+        for (SequenceReport s : report.unverifiedForWantOfReads()) {
+            names.remove(s.qualifiedName());
+        }
         boolean anyOffered = false;
         for (SequenceReport s : report.unverified()) {
-            if (s.dataUnread()) {
-                names.remove(s.qualifiedName());
-            } else {
-                anyOffered |= names.contains(s.qualifiedName());
-            }
+            anyOffered |= names.contains(s.qualifiedName());
         }
         return anyOffered ? names : List.of();
     }
@@ -195,7 +185,7 @@ public class StartupGuardException extends SeqguardException {
      * The facts a health endpoint shows for a refused start-up, with the same keys in every framework module, as
      * {@link GuardResult#toDetails()} does for a run that passed: status ({@code DOWN}), reason, standby,
      * enabledSubscriptions (when any), and from the report behind it verdict, allocation, counts (by status, as in
-     * the JSON report), maxRangeUsed, unverified and acknowledged (when any); last, error (the message).
+     * the JSON report), maxRangeUsed, unverified, acknowledged and dataUnread (when any); last, error (the message).
      *
      * @return a new, ordered, modifiable map of JSON-friendly values
      */

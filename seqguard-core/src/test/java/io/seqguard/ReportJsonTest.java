@@ -71,7 +71,7 @@ class ReportJsonTest {
     private static final List<String> SEQUENCE_FIELDS = List.of("schema", "name", "qualifiedName", "dataType",
             "increment", "minValue", "maxValue", "cycle", "status", "reason", "action", "previousNextValue",
             "nextValue", "dataBound", "requiredNextValue", "rangeUsed", "sql", "notes", "columns", "acknowledged",
-            "nodeRangeStart", "nodeRangeEnd", "exists", "allocation", "allocationSource");
+            "dataUnread", "nodeRangeStart", "nodeRangeEnd", "exists", "allocation", "allocationSource");
     private static final List<String> COLUMN_FIELDS = List.of("schema", "table", "column", "qualifiedTable",
             "dataType", "sources", "compared", "note", "citusTable", "entities");
     private static final List<String> COUNT_KEYS = List.of("aligned", "behind", "exhausted", "not_verifiable",
@@ -459,6 +459,8 @@ class ReportJsonTest {
             assertThat(used.doubleValue()).as(what + ".rangeUsed").isEqualTo(s.rangeUsed()).isBetween(0.0, 1.0);
         }
         assertText(node, "sql", s.sql());
+        assertThat(node.get("dataUnread").isBoolean()).as(what + ".dataUnread").isTrue();
+        assertThat(node.get("dataUnread").booleanValue()).as(what + ".dataUnread").isEqualTo(s.dataUnread());
         assertThat(node.get("exists").isBoolean()).as(what + ".exists").isTrue();
         assertThat(node.get("exists").booleanValue()).as(what + ".exists").isEqualTo(s.exists());
         assertText(node, "allocation", s.allocation().toString());

@@ -238,12 +238,7 @@ final class GuardMessages {
      * sentence that says to make them readable rather than acknowledge them; empty otherwise.
      */
     private static String unreadData(AlignmentReport report) {
-        List<SequenceReport> unread = new ArrayList<>();
-        for (SequenceReport s : report.unverified()) {
-            if (s.dataUnread()) {
-                unread.add(s);
-            }
-        }
+        List<SequenceReport> unread = report.unverifiedForWantOfReads();
         if (unread.isEmpty()) {
             return "";
         }

@@ -20,9 +20,10 @@ public final class ReportDetails {
 
     /**
      * Adds verdict, allocation, counts (by status, keyed as in the JSON report), maxRangeUsed, repaired, unverified
-     * (not verified, not acknowledged) and acknowledged (not verified, acknowledged by the configuration); each list
-     * only when it names something. A sequence that was not verified is named, whether or not it counts against the
-     * run.
+     * (not verified, not acknowledged), acknowledged (not verified, acknowledged by the configuration) and dataUnread
+     * (of those, the ones whose data the run could not read, which may be ahead of them); each list only when it names
+     * something. A sequence that was not verified is named, whether or not it counts against the run: one acknowledged
+     * although its data was unread is named twice, so that a run that passed still shows it.
      *
      * @param details where they go
      * @param report the run's report
@@ -37,14 +38,19 @@ public final class ReportDetails {
         details.put("maxRangeUsed", report.maxRangeUsed());
         List<String> unverified = new ArrayList<>();
         List<String> acknowledged = new ArrayList<>();
+        List<String> dataUnread = new ArrayList<>();
         for (SequenceReport s : report.sequences()) {
             if (s.status().isUnverified()) {
                 (s.acknowledged() ? acknowledged : unverified).add(s.qualifiedName());
+            }
+            if (s.dataUnread()) {
+                dataUnread.add(s.qualifiedName());
             }
         }
         putIfAny(details, "repaired", repaired);
         putIfAny(details, "unverified", unverified);
         putIfAny(details, "acknowledged", acknowledged);
+        putIfAny(details, "dataUnread", dataUnread);
     }
 
     private static void putIfAny(Map<String, Object> details, String key, List<String> names) {

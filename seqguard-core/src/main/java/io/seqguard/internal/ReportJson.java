@@ -89,6 +89,7 @@ final class ReportJson {
         field(json, 3, "witness", lower(s.witness().name()), true);
         field(json, 3, "sourceNextValue", s.sourceNextValue(), true);
         field(json, 3, "acknowledged", s.acknowledged(), true);
+        field(json, 3, "dataUnread", s.dataUnread(), true);
         field(json, 3, "nodeRangeStart", s.nodeRangeStart(), true);
         field(json, 3, "nodeRangeEnd", s.nodeRangeEnd(), true);
         field(json, 3, "exists", s.exists(), true);

@@ -176,15 +176,22 @@ class PrivilegeFailClosedTest {
                 .aligner(a -> a.allowUnverified(q(APP) + ".credit_seq")).onIncomplete(IncompleteAction.FAIL).load()
                 .run());
         assertThat(half.toDetails()).containsEntry("unverified", List.of("billing.shared_seq"))
-                .containsEntry("acknowledged", List.of(q(APP) + ".credit_seq"));
+                .containsEntry("acknowledged", List.of(q(APP) + ".credit_seq"))
+                .containsEntry("dataUnread", List.of(q(APP) + ".credit_seq", "billing.shared_seq"));
+        assertThat(half.unverifiedForWantOfReads()).extracting(SequenceReport::qualifiedName)
+                .containsExactly("billing.shared_seq");
 
         GuardResult acknowledged = guard.aligner(a -> a.allowUnverified(q(APP) + ".credit_seq", "billing.shared_seq"))
                 .onIncomplete(IncompleteAction.FAIL).load().run();
         assertThat(acknowledged.outcome()).isEqualTo(GuardOutcome.ALIGNED);
         assertThat(acknowledged.report().verdict()).isEqualTo(Verdict.ALIGNED);
         assertThat(acknowledged.report().sequences()).filteredOn(SequenceReport::acknowledged).hasSize(2);
+        // acknowledged although the role could not read them: the run passes, and health still says so
         assertThat(acknowledged.toDetails()).containsEntry("verdict", "aligned").doesNotContainKey("unverified")
-                .containsEntry("acknowledged", List.of(q(APP) + ".credit_seq", "billing.shared_seq"));
+                .containsEntry("acknowledged", List.of(q(APP) + ".credit_seq", "billing.shared_seq"))
+                .containsEntry("dataUnread", List.of(q(APP) + ".credit_seq", "billing.shared_seq"));
+        assertThat(acknowledged.report().unverifiedForWantOfReads()).isEmpty();
+        assertThat(acknowledged.report().toJson()).contains("\"dataUnread\": true");
     }
 
     @Test
