@@ -127,6 +127,23 @@ public interface Vocabulary {
     }
 
     /**
+     * A value as one word for a POSIX shell, for advice that is a command line to paste: as it is when it holds only
+     * letters, digits and {@code _.,:/=@%+-}, otherwise in single quotes (a quote inside written {@code '\''}), so
+     * that {@code public."Order Lines; x_id_seq"} is neither split nor expanded.
+     *
+     * @param value the value
+     * @return the shell word
+     */
+    static String shellWord(String value) {
+        boolean plain = !value.isEmpty();
+        for (int i = 0; i < value.length() && plain; i++) {
+            char c = value.charAt(i);
+            plain = c < 128 && (Character.isLetterOrDigit(c) || "_.,:/=@%+-".indexOf(c) >= 0);
+        }
+        return plain ? value : "'" + value.replace("'", "'\\''") + "'";
+    }
+
+    /**
      * The option for {@code method} with the interface's words, falling back to the method's own name where the
      * interface has none, so that a message always says something a reader can search for.
      *

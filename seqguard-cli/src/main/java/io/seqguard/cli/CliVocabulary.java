@@ -3,14 +3,11 @@ package io.seqguard.cli;
 import io.seqguard.GuardMode;
 import io.seqguard.Vocabulary;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /** The command line's words for options, so that messages name the option a runbook writes. */
 final class CliVocabulary implements Vocabulary {
 
     static final CliVocabulary INSTANCE = new CliVocabulary();
-
-    private static final Pattern SHELL_SAFE = Pattern.compile("[A-Za-z0-9_.,:/=@%+-]+");
 
     private CliVocabulary() {
     }
@@ -45,15 +42,15 @@ final class CliVocabulary implements Vocabulary {
     }
 
     /**
-     * The option once per value, as a POSIX shell takes them: a value with anything but letters, digits and
-     * {@code _.,:/=@%+-} in single quotes, so that {@code public."Order Lines; x_id_seq"} can be pasted as it is.
+     * The option once per value, each value one word for a POSIX shell ({@link Vocabulary#shellWord}), so that
+     * {@code public."Order Lines; x_id_seq"} can be pasted as it is.
      */
     @Override
     public String settings(String method, List<String> values) {
         StringBuilder words = new StringBuilder();
         for (String value : values) {
             words.append(words.length() == 0 ? "" : " ").append(name(method)).append(' ')
-                    .append(SHELL_SAFE.matcher(value).matches() ? value : "'" + value.replace("'", "'\\''") + "'");
+                    .append(Vocabulary.shellWord(value));
         }
         return words.toString();
     }

@@ -10,12 +10,12 @@ import io.seqguard.SequenceStatus;
 import io.seqguard.StartupGuardException;
 import io.seqguard.StartupGuardException.Reason;
 import io.seqguard.UnknownObjectException;
+import io.seqguard.Vocabulary;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
@@ -32,8 +32,6 @@ class SeqguardFailureAnalyzer extends AbstractFailureAnalyzer<StartupGuardExcept
 
     /** What ties a column to its sequence outside the catalog: the command line sees these only through --map. */
     private static final Set<ColumnSource> MAPPINGS = EnumSet.of(ColumnSource.MAPPED, ColumnSource.ENTITY);
-
-    private static final Pattern SHELL_SAFE = Pattern.compile("[A-Za-z0-9_.,:/=@%+-]+");
 
     @Override
     protected FailureAnalysis analyze(Throwable rootFailure, StartupGuardException cause) {
@@ -235,10 +233,9 @@ class SeqguardFailureAnalyzer extends AbstractFailureAnalyzer<StartupGuardExcept
         for (SequenceReport s : report.withStatus(SequenceStatus.BEHIND)) {
             for (FedColumn c : s.columns()) {
                 if (MAPPINGS.containsAll(c.sources())) {
-                    String mapping = s.qualifiedName() + "=" + c.qualifiedColumn();
                     // one word for a POSIX shell, as the command line's own advice quotes names
-                    options.append(" --map ").append(SHELL_SAFE.matcher(mapping).matches() ? mapping
-                            : "'" + mapping.replace("'", "'\\''") + "'");
+                    options.append(" --map ")
+                            .append(Vocabulary.shellWord(s.qualifiedName() + "=" + c.qualifiedColumn()));
                 }
             }
         }
