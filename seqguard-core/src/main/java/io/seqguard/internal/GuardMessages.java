@@ -226,9 +226,13 @@ final class GuardMessages {
                 + "running the guard again is safe. " + problems(report);
     }
 
-    String incomplete(AlignmentReport report) {
+    /**
+     * @param movedBeforeOrmStep how many of the report's moves a first run of this start-up made before its ORM step
+     *     (0 without one): that run journaled them, so the refusal says they are not this run's
+     */
+    String incomplete(AlignmentReport report, int movedBeforeOrmStep) {
         return words().guard(config.getMode()) + " refuses " + words().stopped() + ": the run is incomplete."
-                + movedFirst(report) + " " + problems(report) + "\nTo go on while some sequences stay unverified, "
+                + movedFirst(report, movedBeforeOrmStep) + " " + problems(report) + "\nTo go on while some sequences stay unverified, "
                 + "acknowledge them by name (" + words().name("allowUnverified") + ")" + orSet("onIncomplete", "warn")
                 + "." + unreadData(report);
     }
@@ -264,9 +268,10 @@ final class GuardMessages {
                 + " warn lets start-up go on): " + ReportText.names(report.unverified());
     }
 
-    String incompleteWarning(AlignmentReport report) {
+    /** @param movedBeforeOrmStep as for {@link #incomplete} */
+    String incompleteWarning(AlignmentReport report, int movedBeforeOrmStep) {
         return "the run is incomplete; start-up goes on (" + words().name("onIncomplete") + " warn)."
-                + movedFirst(report) + " " + problems(report);
+                + movedFirst(report, movedBeforeOrmStep) + " " + problems(report);
     }
 
     String lockTimeout(Duration waited, String holders) {
@@ -284,9 +289,15 @@ final class GuardMessages {
                 + "timeouts such as PgBouncer's idle_transaction_timeout or server_lifetime, a network cut).";
     }
 
-    private static String movedFirst(AlignmentReport report) {
+    /** What the start-up moved (a report after the ORM step keeps the first run's moves), and when. */
+    private static String movedFirst(AlignmentReport report, int movedBeforeOrmStep) {
         int moved = report.withAction(RepairAction.REPAIRED).size();
-        return moved == 0 ? "" : " It moved " + moved + " sequence(s) forward first.";
+        if (moved == 0) {
+            return "";
+        }
+        return " It moved " + moved + " sequence(s) forward first" + (movedBeforeOrmStep == 0 ? "."
+                : moved == movedBeforeOrmStep ? ", before the ORM step."
+                : ", " + movedBeforeOrmStep + " of them before the ORM step.");
     }
 
     private String subscriptions() {

@@ -358,19 +358,24 @@ public final class GuardRunner {
             case REFUSE_STANDBY:
                 throw refuse(Reason.STANDBY, messages.drift(decision, report), report, null);
             case REFUSE_INCOMPLETE:
-                throw refuse(Reason.INCOMPLETE, messages.incomplete(report), report, null);
+                throw refuse(Reason.INCOMPLETE, messages.incomplete(report, movedBeforeOrmStep()), report, null);
             case START_DESPITE_DRIFT:
                 notes.add(messages.driftToleratedNote());
                 log.warn("{}", messages.drift(decision, report));
                 return new Outcome(decision.applied(), GuardOutcome.DRIFT_TOLERATED, report);
             case START_DESPITE_INCOMPLETE:
                 notes.add(messages.incompleteNote(report));
-                log.warn("seqguard startup guard: {}", messages.incompleteWarning(report));
+                log.warn("seqguard startup guard: {}", messages.incompleteWarning(report, movedBeforeOrmStep()));
                 return new Outcome(decision.applied(), GuardOutcome.INCOMPLETE_TOLERATED, report);
             default:
                 return new Outcome(decision.applied(), repaired ? GuardOutcome.REPAIRED : GuardOutcome.ALIGNED,
                         report);
         }
+    }
+
+    /** How many sequences the first run of this start-up, before its ORM step, moved; 0 without one. */
+    private int movedBeforeOrmStep() {
+        return own == null ? 0 : earlier.withAction(RepairAction.REPAIRED).size();
     }
 
     private void lock(GuardSession session, boolean exclusive) throws SQLException {

@@ -124,6 +124,28 @@ class OrmStepTests {
     }
 
     /**
+     * A sequence only application code uses (no column, no entity) leaves the ORM step's run incomplete. Its refusal
+     * counts what the start-up moved and says which moves the run before JPA made: the journal has those in that
+     * run's row, not in the refusal's.
+     */
+    @Test
+    void anOrmStepRefusalSaysWhichOfItsMovesCameBeforeTheOrmStep(CapturedOutput output) {
+        try (TestDatabase db = TestDatabase.create("ormrefused")) {
+            db.execute("CREATE SCHEMA \"tickets; x\"", "CREATE SEQUENCE \"tickets; x\".\"ticket no\"");
+            assertThatThrownBy(() -> start(db, "--seqguard.journal=true").close()).isNotNull();
+            assertThat(output).contains("APPLICATION FAILED TO START")
+                    .contains("the run is incomplete. It moved 3 sequence(s) forward first, 2 of them before the ORM "
+                            + "step.");
+            assertThat(db.queryForString("SELECT string_agg(outcome || ' ' || coalesce((SELECT string_agg(c ->> "
+                    + "'sequence', ',' ORDER BY c ->> 'sequence') FROM jsonb_array_elements(changed) c), '-'), '; ' "
+                    + "ORDER BY ran_at) FROM public.seqguard_journal"))
+                    .isEqualTo("awaiting_mappings public.audit_event_id_seq,public.customer_id_seq; "
+                            + "failed_incomplete public.invoice_seq");
+            assertThat(db.queryForLong("SELECT count(*) FROM invoice")).as("nothing written").isEqualTo(1000);
+        }
+    }
+
+    /**
      * The sequence counts by 1 while the entity takes 50 ids per value, and Hibernate's own check is silenced (as
      * users silence it): the ORM step refuses start-up with the fix, before any write.
      */
