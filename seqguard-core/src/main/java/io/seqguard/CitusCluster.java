@@ -39,8 +39,8 @@ public interface CitusCluster {
     List<Long> groups();
 
     /**
-     * {@return the nodes of those groups that {@code pg_dist_node} lists, in group order (the coordinator is listed only
-     * once {@code citus_set_coordinator_host} has been called)}
+     * {@return the nodes of those groups that {@code pg_dist_node} lists, in group order (the coordinator is listed
+     * only once {@code citus_set_coordinator_host} has been called)}
      */
     List<Node> nodes();
 

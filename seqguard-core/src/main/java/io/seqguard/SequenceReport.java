@@ -118,7 +118,9 @@ public interface SequenceReport {
         return null;
     }
 
-    /** {@return on a Citus node, the last value of this node's slice (see {@link #nodeRangeStart()}); null otherwise} */
+    /**
+     * {@return on a Citus node, the last value of this node's slice (see {@link #nodeRangeStart()}); null otherwise}
+     */
     default Long nodeRangeEnd() {
         return null;
     }

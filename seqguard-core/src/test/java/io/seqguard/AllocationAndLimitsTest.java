@@ -175,7 +175,8 @@ class AllocationAndLimitsTest {
                 "CREATE TABLE lim.t (id bigint DEFAULT nextval('lim.down'))", "INSERT INTO lim.t VALUES (-250)");
         AlignmentReport plan = configure().allocation(AllocationRule.plain()).load().plan();
         assertThat(plan.toSql()).contains("-- lim.down: next value -1 -> at most -251");
-        assertThat(catchThrowable(plan::requireAligned).getMessage()).contains("lim.down: next value -1, but min in use is -250 (needs at most -251)")
+        assertThat(catchThrowable(plan::requireAligned).getMessage())
+                .contains("lim.down: next value -1, but min in use is -250 (needs at most -251)")
                 .doesNotContain("at least");
     }
 

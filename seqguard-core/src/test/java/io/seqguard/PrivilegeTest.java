@@ -230,7 +230,8 @@ class PrivilegeTest {
         assertThat(readable.action()).isEqualTo(RepairAction.FAILED);
         assertThat(readable.reason()).contains("GRANT UPDATE ON SEQUENCE priv.readable_id_seq");
         assertThat(report.isAligned()).isFalse();
-        assertThat(catchThrowable(report::requireAligned).getMessage()).contains("priv.readable_id_seq").contains("repair failed");
+        assertThat(catchThrowable(report::requireAligned).getMessage()).contains("priv.readable_id_seq")
+                .contains("repair failed");
         assertThat(db.queryForLong("SELECT nextval('priv.readable_id_seq')")).as("untouched").isEqualTo(1L);
     }
 }

@@ -196,7 +196,8 @@ class SourceAlignmentTest {
         }
         assertThat(first.get("witness").textValue()).isEqualTo("source");
         assertThat(first.get("sourceNextValue").longValue()).isEqualTo(16);
-        assertThat(catchThrowable(report::requireAligned).getMessage()).contains("the source had handed out values up to its next value 43");
+        assertThat(catchThrowable(report::requireAligned).getMessage())
+                .contains("the source had handed out values up to its next value 43");
     }
 
     /**

@@ -184,7 +184,8 @@ class DatabasesCliTest {
             assertThat(queryIn("feeds", "SELECT last_value FROM t_id_seq")).as("refused: not moved").isEqualTo(1L);
         } finally {
             in("feeds", "ALTER SUBSCRIPTION \"still feeding\" DISABLE",
-                    "ALTER SUBSCRIPTION \"still feeding\" SET (slot_name = NONE)", "DROP SUBSCRIPTION \"still feeding\"");
+                    "ALTER SUBSCRIPTION \"still feeding\" SET (slot_name = NONE)",
+                    "DROP SUBSCRIPTION \"still feeding\"");
         }
     }
 

@@ -178,7 +178,8 @@ final class CitusCatalog {
         if (s.noPrivilege && s.skipReason != null && group != 0
                 && s.columns.stream().anyMatch(c -> c.sources.contains(ColumnSource.IDENTITY))) {
             s.skipReason += " (Citus does not carry GRANTs on identity sequences to the workers: grant on this node, "
-                    + "or on every node at once from the coordinator with SELECT run_command_on_all_nodes('GRANT ...'))";
+                    + "or on every node at once from the coordinator with "
+                    + "SELECT run_command_on_all_nodes('GRANT ...'))";
         }
         boolean read = why == null && (sliced || group == 0);
         List<CitusRanges.Range> ranges = new ArrayList<>();

@@ -108,8 +108,8 @@ final class CitusRanges {
             }
             if (next.compareTo(high) > 0 && !cycle) {
                 return new NodeVerdict(SequenceStatus.NOT_USED_ON_NODE, "Citus hands out int and smallint ids on the "
-                        + "coordinator only; on this worker (group " + group + ") it parks the sequence at its maximum, "
-                        + "so nextval() fails here", low, high, null);
+                        + "coordinator only; on this worker (group " + group + ") it parks the sequence at its "
+                        + "maximum, so nextval() fails here", low, high, null);
             }
             return new NodeVerdict(SequenceStatus.OUTSIDE_NODE_RANGE, "on this worker (group " + group + ") Citus "
                     + "hands out no int or smallint ids and parks the sequence at its maximum, but it stands at next "

@@ -69,8 +69,9 @@ final class CitusSequence {
             j.high = v.high();
         }
         if (v.status() == SequenceStatus.OUTSIDE_NODE_RANGE) {
-            j.extraNotes.add(sliced ? "a repair never moves a sequence backwards, so seqguard leaves it; after checking "
-                    + "which ids it handed out, set it back by hand on this node, within " + CitusRanges.ofGroup(group)
+            j.extraNotes.add(sliced ? "a repair never moves a sequence backwards, so seqguard leaves it; after "
+                    + "checking which ids it handed out, set it back by hand on this node, within "
+                    + CitusRanges.ofGroup(group)
                     : "seqguard never moves int or smallint sequences on a worker; after checking which ids it handed "
                             + "out, park it again by hand on this node, as Citus does: SELECT setval(" + s.literal
                             + ", " + s.maxValue + ", true)");

@@ -164,7 +164,8 @@ public final class Engine {
                 // acknowledged, so not incomplete; but unlike a sequence no column uses, their data may be ahead
                 log.warn("seqguard {}: {} sequence(s) acknowledged with {} although their data could not be read, "
                         + "so they may be behind it: {}. Make them readable (each one's reason in the report says "
-                        + "how); acknowledge only a sequence no read can verify", operation.name().toLowerCase(Locale.ROOT), blind.size(),
+                        + "how); acknowledge only a sequence no read can verify",
+                        operation.name().toLowerCase(Locale.ROOT), blind.size(),
                         config.getVocabulary().name("allowUnverified"), ReportText.namesWithStatus(blind));
             }
             return report;

@@ -232,7 +232,8 @@ final class GuardMessages {
      */
     String incomplete(AlignmentReport report, int movedBeforeOrmStep) {
         return words().guard(config.getMode()) + " refuses " + words().stopped() + ": the run is incomplete."
-                + movedFirst(report, movedBeforeOrmStep) + " " + problems(report) + "\nTo go on while some sequences stay unverified, "
+                + movedFirst(report, movedBeforeOrmStep) + " " + problems(report)
+                + "\nTo go on while some sequences stay unverified, "
                 + "acknowledge them by name (" + words().name("allowUnverified") + ")" + orSet("onIncomplete", "warn")
                 + "." + unreadData(report);
     }

@@ -68,8 +68,8 @@ class StatementTimeoutTest {
                 .statementTimeout(Duration.ofMillis(10)).load().verify();
         assertThat(after.verdict()).isEqualTo(Verdict.INCOMPLETE);
         assertThat(catchThrowableOfType(IncompleteVerificationException.class, after::requireAligned).getMessage())
-                .contains("events; x_id_seq\" (not verifiable): reading max(id) of " + q(SCHEMA) + ".\"events; x\" took "
-                        + "longer than the statement timeout");
+                .contains("events; x_id_seq\" (not verifiable): reading max(id) of " + q(SCHEMA)
+                        + ".\"events; x\" took longer than the statement timeout");
 
         // with time enough it reads the data, and the sequence is behind: the truth the timeout had hidden
         AlignmentReport patient = SequenceAligner.configure().dataSource(db.dataSource()).schemas(q(SCHEMA)).load()

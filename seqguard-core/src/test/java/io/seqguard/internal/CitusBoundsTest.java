@@ -97,8 +97,8 @@ class CitusBoundsTest {
 
     @Test
     void theSlicesEdgesBelongToTheirOwnGroup() throws SQLException {
-        db.execute("DELETE FROM " + INDEXED + " WHERE id = " + end(1), "DELETE FROM " + UNINDEXED + " WHERE \"ÏD; --\" = "
-                + end(1));
+        db.execute("DELETE FROM " + INDEXED + " WHERE id = " + end(1),
+                "DELETE FROM " + UNINDEXED + " WHERE \"ÏD; --\" = " + end(1));
         for (boolean indexed : List.of(true, false)) {
             // group 2's first id is not group 1's; group 1's own highest is then the copied 49th
             assertThat(read(indexed, 1).value).isEqualTo(new BigDecimal(start(1).add(BigInteger.valueOf(49))));

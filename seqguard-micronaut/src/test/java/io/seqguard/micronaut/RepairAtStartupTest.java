@@ -112,7 +112,8 @@ class RepairAtStartupTest implements TestPropertyProvider {
         Map<String, Object> details = (Map<String, Object>) ((Map<String, Object>) health.getDetails()).get("default");
         assertThat(details).containsEntry("mode", "repair").containsEntry("applied", "repair")
                 .containsEntry("outcome", "repaired").containsEntry("database", database.name())
-                .containsEntry("verdict", "aligned").containsKeys("lastRun", "durationMillis", "allocation", "maxRangeUsed");
+                .containsEntry("verdict", "aligned")
+                .containsKeys("lastRun", "durationMillis", "allocation", "maxRangeUsed");
         @SuppressWarnings("unchecked")
         Map<String, Object> primary = (Map<String, Object>) details.get("primary");
         assertThat(primary).containsEntry("recognition", "unknown").containsKey("id");

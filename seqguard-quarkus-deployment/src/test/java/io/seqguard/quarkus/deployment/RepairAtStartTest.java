@@ -22,7 +22,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Flyway migrates (schema as Hibernate writes it, rows with explicit ids), the guard repairs with no seqguard
- * property (the entities' sequences come from Hibernate ORM's metamodel), and the start-up writes through a JPA entity, a Panache entity and the raw datasource all succeed.
+ * property (the entities' sequences come from Hibernate ORM's metamodel), and the start-up writes through a JPA
+ * entity, a Panache entity and the raw datasource all succeed.
  */
 class RepairAtStartTest {
 
