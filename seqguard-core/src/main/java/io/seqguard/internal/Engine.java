@@ -45,8 +45,16 @@ public final class Engine {
     private final Judge judge;
 
     public Engine(AlignerConfiguration config) {
+        this(config, false);
+    }
+
+    /**
+     * @param mappingsFollow whether a framework's ORM step runs again with the entities' mappings ({@link #runMapped}):
+     *     a sequence no column uses is then said to be judged there if an entity uses it, and needs nothing
+     */
+    public Engine(AlignerConfiguration config, boolean mappingsFollow) {
         this.config = config;
-        this.judge = new Judge(config);
+        this.judge = new Judge(config, mappingsFollow);
     }
 
     /** Runs the verb and builds its report. */

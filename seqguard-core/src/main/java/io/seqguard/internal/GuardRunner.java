@@ -296,7 +296,7 @@ public final class GuardRunner {
         for (SequenceReport s : report.withStatus(SequenceStatus.BEHIND)) {
             behind.add(s.qualifiedName());
         }
-        AlignmentReport repaired = new Engine(alignerConfig).run(Operation.REPAIR, behind);
+        AlignmentReport repaired = engine().run(Operation.REPAIR, behind);
         report = AlignmentResult.merge(report, repaired);
         if (own != null) {
             own = AlignmentResult.merge(own, repaired);
@@ -312,19 +312,22 @@ public final class GuardRunner {
     private AlignmentReport align(Operation operation) {
         Set<Long> seen = earlier == null ? null : seen(earlier);
         if (seen == null) {
-            return switch (operation) {
-                case VERIFY -> aligner.verify();
-                case PLAN -> aligner.plan();
-                case REPAIR -> aligner.repair();
-            };
+            return engine().run(operation);
         }
-        own = new Engine(aligner.configuration()).runMapped(operation, seen);
+        own = engine().runMapped(operation, seen);
         return AlignmentResult.merge(earlier, own);
     }
 
+    /** The aligner's engine, told whether the ORM step's run follows this one. */
+    private Engine engine() {
+        return new Engine(aligner.configuration(), mappingsFollow);
+    }
+
     /**
-     * The oids of the sequences the earlier run read; null when its report says nothing of this database (another
-     * database, or a report seqguard did not make), which is then read whole.
+     * The oids of the sequences the earlier run read, but for the ones it could not verify for want of a column: those
+     * are judged again (no table is read for them), so that what they say is said after the ORM step, not before it.
+     * Null when the report says nothing of this database (another database, or a report seqguard did not make), which
+     * is then read whole.
      */
     private Set<Long> seen(AlignmentReport report) {
         if (!report.database().equals(facts.database())) {
@@ -335,7 +338,9 @@ public final class GuardRunner {
             if (!(s instanceof SequenceResult result)) {
                 return null;
             }
-            oids.add(result.oid());
+            if (!(s.status() == SequenceStatus.NOT_VERIFIABLE && s.columns().isEmpty())) {
+                oids.add(result.oid());
+            }
         }
         return oids;
     }

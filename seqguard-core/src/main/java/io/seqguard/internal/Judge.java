@@ -20,9 +20,12 @@ import java.util.Set;
 final class Judge {
 
     private final AlignerConfiguration config;
+    /** Whether a framework's ORM step judges the entities' sequences after this run (see the Engine constructor). */
+    private final boolean mappingsFollow;
 
-    Judge(AlignerConfiguration config) {
+    Judge(AlignerConfiguration config, boolean mappingsFollow) {
         this.config = config;
+        this.mappingsFollow = mappingsFollow;
     }
 
     /** The source's sequences that have no sequence of the same name here (and are not excluded), quoted. */
@@ -186,7 +189,10 @@ final class Judge {
             j.unverifiableByAnyRead = !j.sourceUnread;
             Vocabulary words = config.getVocabulary();
             j.reason = s.columns.isEmpty()
-                    ? "no column uses it (a value handed out by application code?): map it to the column it fills ("
+                    ? (mappingsFollow ? "no column uses it yet: an ORM entity's sequence is judged at the ORM step, "
+                            + "with the entity's mapping, and needs nothing; if no entity uses it (a value handed out "
+                            + "by application code?), map" : "no column uses it (a value handed out by application "
+                            + "code?): map") + " it to the column it fills ("
                             + words.setting("mappings", s.shown() + "=SCHEMA.TABLE.COLUMN") + ")"
                             + (config.getSource() == null ? ", give the old primary as a witness ("
                                     + words.name("source") + ")" : "")

@@ -176,6 +176,10 @@ class GuardReadsEachTableOnceTest {
         StartupGuardException drift = catchThrowableOfType(StartupGuardException.class,
                 () -> guard.get().mode(GuardMode.VERIFY).load().runBeforeMappings());
         assertThat(drift.reason()).isEqualTo(StartupGuardException.Reason.DRIFT);
+        // before the ORM step, a sequence no column uses may be an entity's: its line says the ORM step judges it
+        assertThat(drift.report().sequences()).filteredOn(s -> s.qualifiedName().equals(invoiceSeq)).singleElement()
+                .satisfies(s -> assertThat(s.reason()).startsWith("no column uses it yet: an ORM entity's sequence is "
+                        + "judged at the ORM step"));
         StartupGuardException first = catchThrowableOfType(StartupGuardException.class,
                 () -> guard.get().load().runBeforeMappings());
         assertThat(first.isOnlyForWantOfMappings()).isTrue();
@@ -189,6 +193,9 @@ class GuardReadsEachTableOnceTest {
         StartupGuardException plain = catchThrowableOfType(StartupGuardException.class,
                 () -> guard.get().load().run());
         assertThat(plain.isOnlyForWantOfMappings()).isTrue();
+        assertThat(plain.report().sequences()).filteredOn(s -> s.qualifiedName().equals(invoiceSeq)).singleElement()
+                .satisfies(s -> assertThat(s.reason()).startsWith("no column uses it (a value handed out by "
+                        + "application code?)"));
 
         assertThat(GuardFixture.queryString(db.dataSource(), "SELECT string_agg(outcome || '/' "
                 + "|| jsonb_array_length(changed), ' ' ORDER BY ran_at) FROM " + journal))
