@@ -130,7 +130,7 @@ public interface AlignmentReport {
     /**
      * {@return the {@link #unverified()} sequences whose data this run could not read ({@link
      * SequenceReport#dataUnread()}: no privilege, a lock or statement timeout, an unreadable source), in report order}
-     * Their data may be ahead of them: a refusal says to make them readable, and offers no acknowledgement for them.
+     * Their data may be ahead of them: a refusal says to make them readable rather than acknowledge them.
      */
     default List<SequenceReport> unverifiedForWantOfReads() {
         return sequences().stream().filter(s -> s.unverified() && s.dataUnread()).collect(Collectors.toList());

@@ -72,10 +72,10 @@ public interface GuardResult {
      * database, serverVersion, primary (id, recognition, fromSystemIdentifier, previousPrimaryId, lastRunAt),
      * standby, lastRun, durationMillis, verdict, allocation, counts (by status, keyed as in the JSON report),
      * maxRangeUsed, repaired, unverified (sequences not verified and not acknowledged), acknowledged (not verified,
-     * acknowledged by {@code allow-unverified}), dataUnread (of those, the ones whose data the run could not read,
-     * which may be ahead of them), lockWaitMillis, enabledSubscriptions, notes. Keys without a value are left out.
-     * Sequences are named as {@link SequenceReport#qualifiedName()} gives them, the form {@code allow-unverified}
-     * takes.
+     * acknowledged by {@code allow-unverified}), dataUnread (of the unverified and acknowledged ones, those whose
+     * data the run could not read, which may be ahead of them), lockWaitMillis, enabledSubscriptions, notes. Keys
+     * without a value are left out. Sequences are named as {@link SequenceReport#qualifiedName()} gives them, the form
+     * {@code allow-unverified} takes.
      *
      * @return a new, ordered, modifiable map of JSON-friendly values
      */

@@ -142,6 +142,15 @@ public interface SequenceReport {
     }
 
     /**
+     * {@return whether the sequence is not verified only because no column uses it: it exists, and its own state was
+     * read, so a mapping to the column it fills (an ORM entity's, at a framework's ORM step) would let a run verify
+     * it. False for a sequence whose data or state could not be read ({@link #dataUnread()}), which no mapping helps}
+     */
+    default boolean usedByNoColumn() {
+        return status() == SequenceStatus.NOT_VERIFIABLE && exists() && columns().isEmpty() && !dataUnread();
+    }
+
+    /**
      * {@return whether the sequence was not verified and not acknowledged: it makes the run {@link Verdict#INCOMPLETE}}
      */
     default boolean unverified() {

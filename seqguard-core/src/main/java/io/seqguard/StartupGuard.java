@@ -121,8 +121,8 @@ public final class StartupGuard {
      * for again. A sequence the earlier run did not see is read too: one created since, or dropped and created again
      * (same name, another oid), as Hibernate's schema management ({@code ddl-auto=create}, with {@code import.sql})
      * does between the two runs. A sequence the earlier run could not verify because no column used it is judged
-     * again as well, which reads no table. Everything else is as in {@link #run()}: the lock, the policies, the journal, whose
-     * row for this run names only what this run moved.
+     * again as well, which reads no table the earlier run read. Everything else is as in {@link #run()}: the lock,
+     * the policies, the journal, whose row for this run names only what this run moved.
      *
      * <p>The result's report is the earlier report with those sequences judged again in their place, a sequence a
      * mapping names that the database lacks added, and a sequence the earlier run moved still shown as moved; its

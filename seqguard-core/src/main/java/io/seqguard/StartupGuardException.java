@@ -97,8 +97,8 @@ public class StartupGuardException extends SeqguardException {
     }
 
     /**
-     * {@return the unverified sequences that a mapping may verify: not verifiable because no column uses them (not
-     * for want of a privilege, which a mapping does not give), in report order; empty without a report} A refusal
+     * {@return the unverified sequences that a mapping may verify ({@link SequenceReport#usedByNoColumn()}: not for
+     * want of a privilege or a read, which a mapping does not give), in report order; empty without a report} A refusal
      * that came before a framework's ORM step lists an ORM entity's sequence among them.
      */
     public List<SequenceReport> unverifiedForWantOfMappings() {
@@ -107,7 +107,7 @@ public class StartupGuardException extends SeqguardException {
         }
         List<SequenceReport> wanting = new ArrayList<>();
         for (SequenceReport s : report.unverified()) {
-            if (s.status() == SequenceStatus.NOT_VERIFIABLE && s.exists() && s.columns().isEmpty()) {
+            if (s.usedByNoColumn()) {
                 wanting.add(s);
             }
         }

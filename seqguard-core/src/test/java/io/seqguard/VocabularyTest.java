@@ -13,7 +13,8 @@ class VocabularyTest {
     @ParameterizedTest
     @ValueSource(strings = {"public.orders_id_seq", "public.\"Order Lines; x_id_seq\"=public.\"Order Lines\".id",
         "it's", "'", "a b", "$(touch /tmp/seqguard-pwned)", "`id`", "x;y|z&w", "back\\slash", "star*?[x]",
-        "\"\"", "ü.seq", "tab\there", "new\nline", "~root", "#comment", "!bang", ""})
+        "\"\"", "ü.seq", "tab\there", "new\nline", "~root", "#comment", "!bang", "", "a=b.c",
+        "x,y:z/w@1%2+3", "public.orders_id_seq=public.orders.id"})
     void aPosixShellPassesTheValueAsOneWord(String value) throws IOException, InterruptedException {
         // printf repeats its format for each word: the value and one NUL means one word, nothing split or expanded
         Process shell = new ProcessBuilder("/bin/sh", "-c", "printf '%s\\0' " + Vocabulary.shellWord(value))

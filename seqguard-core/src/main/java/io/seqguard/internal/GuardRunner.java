@@ -324,8 +324,9 @@ public final class GuardRunner {
     }
 
     /**
-     * The oids of the sequences the earlier run read, but for the ones it could not verify for want of a column: those
-     * are judged again (no table is read for them), so that what they say is said after the ORM step, not before it.
+     * The oids of the sequences the earlier run read, but for the ones {@linkplain SequenceReport#usedByNoColumn() used
+     * by no column}: those are judged again, which reads no table the earlier run read, so that what they say is said
+     * after the ORM step, not before it.
      * Null when the report says nothing of this database (another database, or a report seqguard did not make), which
      * is then read whole.
      */
@@ -338,7 +339,7 @@ public final class GuardRunner {
             if (!(s instanceof SequenceResult result)) {
                 return null;
             }
-            if (!(s.status() == SequenceStatus.NOT_VERIFIABLE && s.columns().isEmpty())) {
+            if (!s.usedByNoColumn()) {
                 oids.add(result.oid());
             }
         }
@@ -363,14 +364,14 @@ public final class GuardRunner {
             case REFUSE_STANDBY:
                 throw refuse(Reason.STANDBY, messages.drift(decision, report), report, null);
             case REFUSE_INCOMPLETE:
-                throw refuse(Reason.INCOMPLETE, messages.incomplete(report, movedBeforeOrmStep()), report, null);
+                throw refuse(Reason.INCOMPLETE, messages.incomplete(report, movedBeforeOrmStep(report)), report, null);
             case START_DESPITE_DRIFT:
                 notes.add(messages.driftToleratedNote());
                 log.warn("{}", messages.drift(decision, report));
                 return new Outcome(decision.applied(), GuardOutcome.DRIFT_TOLERATED, report);
             case START_DESPITE_INCOMPLETE:
                 notes.add(messages.incompleteNote(report));
-                log.warn("seqguard startup guard: {}", messages.incompleteWarning(report, movedBeforeOrmStep()));
+                log.warn("seqguard startup guard: {}", messages.incompleteWarning(report, movedBeforeOrmStep(report)));
                 return new Outcome(decision.applied(), GuardOutcome.INCOMPLETE_TOLERATED, report);
             default:
                 return new Outcome(decision.applied(), repaired ? GuardOutcome.REPAIRED : GuardOutcome.ALIGNED,
@@ -378,9 +379,14 @@ public final class GuardRunner {
         }
     }
 
-    /** How many sequences the first run of this start-up, before its ORM step, moved; 0 without one. */
-    private int movedBeforeOrmStep() {
-        return own == null ? 0 : earlier.withAction(RepairAction.REPAIRED).size();
+    /**
+     * How many of the moves in this start-up's report the first run, before its ORM step, made; 0 without one. The
+     * report holds that run's moves but for a sequence dropped and created since (it is this run's now), and this
+     * run's own.
+     */
+    private int movedBeforeOrmStep(AlignmentReport report) {
+        return own == null ? 0 : Math.max(0, report.withAction(RepairAction.REPAIRED).size()
+                - own.withAction(RepairAction.REPAIRED).size());
     }
 
     private void lock(GuardSession session, boolean exclusive) throws SQLException {

@@ -189,9 +189,9 @@ final class Judge {
             j.unverifiableByAnyRead = !j.sourceUnread;
             Vocabulary words = config.getVocabulary();
             j.reason = s.columns.isEmpty()
-                    ? (mappingsFollow ? "no column uses it yet: an ORM entity's sequence is judged at the ORM step, "
-                            + "with the entity's mapping, and needs nothing; if no entity uses it (a value handed out "
-                            + "by application code?), map" : "no column uses it (a value handed out by application "
+                    ? (mappingsFollow ? "no column uses it yet (a Hibernate entity's sequence needs no mapping or "
+                            + "acknowledgement: the ORM step judges it); if no entity uses it (a value handed out by "
+                            + "application code?), map" : "no column uses it (a value handed out by application "
                             + "code?): map") + " it to the column it fills ("
                             + words.setting("mappings", s.shown() + "=SCHEMA.TABLE.COLUMN") + ")"
                             + (config.getSource() == null ? ", give the old primary as a witness ("

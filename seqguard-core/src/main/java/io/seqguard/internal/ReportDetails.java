@@ -21,9 +21,9 @@ public final class ReportDetails {
     /**
      * Adds verdict, allocation, counts (by status, keyed as in the JSON report), maxRangeUsed, repaired, unverified
      * (not verified, not acknowledged), acknowledged (not verified, acknowledged by the configuration) and dataUnread
-     * (of those, the ones whose data the run could not read, which may be ahead of them); each list only when it names
-     * something. A sequence that was not verified is named, whether or not it counts against the run: one acknowledged
-     * although its data was unread is named twice, so that a run that passed still shows it.
+     * (of the unverified and acknowledged ones, those whose data the run could not read, which may be ahead of them);
+     * each list only when it names something. A sequence that was not verified is named, whether or not it counts
+     * against the run; one whose data was unread is named twice, so that a run that passed still shows it.
      *
      * @param details where they go
      * @param report the run's report

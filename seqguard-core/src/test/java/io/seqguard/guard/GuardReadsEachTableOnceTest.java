@@ -178,8 +178,9 @@ class GuardReadsEachTableOnceTest {
         assertThat(drift.reason()).isEqualTo(StartupGuardException.Reason.DRIFT);
         // before the ORM step, a sequence no column uses may be an entity's: its line says the ORM step judges it
         assertThat(drift.report().sequences()).filteredOn(s -> s.qualifiedName().equals(invoiceSeq)).singleElement()
-                .satisfies(s -> assertThat(s.reason()).startsWith("no column uses it yet: an ORM entity's sequence is "
-                        + "judged at the ORM step"));
+                .satisfies(s -> assertThat(s.reason()).startsWith("no column uses it yet (a Hibernate entity's "
+                        + "sequence needs no mapping or acknowledgement: the ORM step judges it); if no entity uses "
+                        + "it"));
         StartupGuardException first = catchThrowableOfType(StartupGuardException.class,
                 () -> guard.get().load().runBeforeMappings());
         assertThat(first.isOnlyForWantOfMappings()).isTrue();
@@ -241,6 +242,48 @@ class GuardReadsEachTableOnceTest {
         assertThat(GuardFixture.queryString(db.dataSource(), "SELECT string_agg(x->>'sequence', ',') FROM (SELECT "
                 + "changed FROM " + journal + " ORDER BY ran_at DESC LIMIT 1) j, jsonb_array_elements(j.changed) x"))
                 .as("the second row: its own move only").isEqualTo(recreated.qualifiedName());
+    }
+
+    /**
+     * An ORM step's refusal counts the start-up's moves and says which of them the first run made: all, or all but
+     * the one of a table dropped and created since (Hibernate's {@code ddl-auto=create}), which is the ORM step's own.
+     * A sequence no column uses is judged again without reading a table, and its line no longer says the ORM step is
+     * to come.
+     */
+    @Test
+    void anOrmStepRefusalSaysWhichMovesTheFirstRunMade() throws Exception {
+        String schema = GuardFixture.SCHEMA + " moved first";
+        GuardFixture.laggingSchema(db.dataSource(), schema, 2);
+        String ticket = GuardFixture.table(schema, "ticket; no");
+        GuardFixture.execute(db.dataSource(), List.of("CREATE SEQUENCE " + ticket));
+        List<String> sent = new ArrayList<>();
+        Supplier<GuardConfiguration> guard = () -> StartupGuard.configure()
+                .dataSource(recording(db.dataSource(), sent)).aligner(a -> a.schemas(q(schema)));
+        StartupGuardException first = catchThrowableOfType(StartupGuardException.class,
+                () -> guard.get().load().runBeforeMappings());
+        assertThat(first.isOnlyForWantOfMappings()).isTrue();
+        int moved = first.report().withAction(RepairAction.REPAIRED).size();
+        assertThat(moved).isGreaterThan(2);
+
+        sent.clear();
+        StartupGuardException again = catchThrowableOfType(StartupGuardException.class,
+                () -> guard.get().load().runAgain(first.report()));
+        assertThat(maxReads(sent)).as("no table read again").isEmpty();
+        assertThat(again.reason()).isEqualTo(StartupGuardException.Reason.INCOMPLETE);
+        assertThat(again.getMessage())
+                .contains("It moved " + moved + " sequence(s) forward first, before the ORM step.");
+        assertThat(again.report().sequences()).filteredOn(s -> s.qualifiedName().equals(ticket)).singleElement()
+                .satisfies(s -> assertThat(s.reason()).startsWith("no column uses it (a value handed out by "
+                        + "application code?)"));
+
+        String table = GuardFixture.table(schema, "Tåble 00; --");
+        GuardFixture.execute(db.dataSource(), List.of("DROP TABLE " + table,
+                "CREATE TABLE " + table + " (id bigserial PRIMARY KEY, note text)",
+                "INSERT INTO " + table + " (id, note) SELECT g, 'imported' FROM generate_series(1, 50) g"));
+        StartupGuardException recreated = catchThrowableOfType(StartupGuardException.class,
+                () -> guard.get().load().runAgain(first.report()));
+        assertThat(recreated.getMessage()).contains("It moved " + moved + " sequence(s) forward first, " + (moved - 1)
+                + " of them before the ORM step.");
     }
 
     /** An ORM step whose entities name no sequence (all IDENTITY) reads no table: the first run's report stands. */

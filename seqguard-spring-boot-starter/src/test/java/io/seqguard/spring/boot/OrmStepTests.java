@@ -178,9 +178,9 @@ class OrmStepTests {
         try (TestDatabase db = TestDatabase.create("ormdrift")) {
             assertThatThrownBy(() -> start(db, "--seqguard.mode=verify").close()).isNotNull();
             assertThat(output).contains("APPLICATION FAILED TO START")
-                    .contains("public.invoice_seq (not verifiable): no column uses it yet: an ORM entity's sequence is "
-                            + "judged at the ORM step, with the entity's mapping, and needs nothing; if no entity uses "
-                            + "it (a value handed out by application code?), map it")
+                    .contains("public.invoice_seq (not verifiable): no column uses it yet (a Hibernate entity's "
+                            + "sequence needs no mapping or acknowledgement: the ORM step judges it); if no entity "
+                            + "uses it (a value handed out by application code?), map it")
                     .contains("Of the 1 sequence(s) above that no column uses, those a Hibernate entity uses need no "
                             + "mapping: the ORM step, which start-up did not reach, judges them");
             assertThat(db.queryForLong("SELECT count(*) FROM invoice")).as("nothing written").isEqualTo(1000);

@@ -233,7 +233,6 @@ class SeqguardFailureAnalyzer extends AbstractFailureAnalyzer<StartupGuardExcept
         for (SequenceReport s : report.withStatus(SequenceStatus.BEHIND)) {
             for (FedColumn c : s.columns()) {
                 if (MAPPINGS.containsAll(c.sources())) {
-                    // one word for a POSIX shell, as the command line's own advice quotes names
                     options.append(" --map ")
                             .append(Vocabulary.shellWord(s.qualifiedName() + "=" + c.qualifiedColumn()));
                 }
