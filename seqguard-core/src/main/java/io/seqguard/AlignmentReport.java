@@ -56,6 +56,16 @@ public interface AlignmentReport {
     List<String> sourceOnlySequences();
 
     /**
+     * {@return the enabled subscriptions of this database (quoted by the server), Citus's own shard moves aside: while
+     * one feeds the database, rows may still arrive with their ids, so what the report says holds only for the moment
+     * it was read; empty for a database no subscription feeds} The start-up guard, and so the command line's repair,
+     * refuses such a database unless told otherwise.
+     */
+    default List<String> enabledSubscriptions() {
+        return List.of();
+    }
+
+    /**
      * {@return the Citus cluster the database belongs to, as this node sees it; null when it is no Citus node (no
      * citus extension)}
      */

@@ -67,8 +67,8 @@ class ReportJsonTest {
     private static final String BIGINT_END = "end of \"bigint\"";
 
     private static final List<String> TOP_LEVEL = List.of("formatVersion", "operation", "database", "serverVersion",
-            "allocation", "margin", "startedAt", "durationMillis", "verdict", "aligned", "counts", "citus",
-            "sequences");
+            "allocation", "margin", "startedAt", "durationMillis", "verdict", "aligned", "counts",
+            "enabledSubscriptions", "citus", "sequences");
     private static final List<String> SEQUENCE_FIELDS = List.of("schema", "name", "qualifiedName", "dataType",
             "increment", "minValue", "maxValue", "cycle", "status", "reason", "action", "previousNextValue",
             "nextValue", "dataBound", "requiredNextValue", "rangeUsed", "sql", "notes", "columns", "acknowledged",

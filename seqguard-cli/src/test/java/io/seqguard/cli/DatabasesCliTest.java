@@ -165,6 +165,10 @@ class DatabasesCliTest {
         }
     }
 
+    /**
+     * A verify or plan of a database replication still feeds says so at the top of what a runbook reviews (the text,
+     * the JSON, the saved script): a repair refuses such a database, and a plan's statements run by hand would not.
+     */
     @Test
     void repairOfSeveralDatabasesRefusesOneThatReplicationStillFeedsAndRepairsTheOthers() {
         in("feeds", "CREATE TABLE t (id serial PRIMARY KEY)", "INSERT INTO t VALUES (9)",
@@ -173,6 +177,19 @@ class DatabasesCliTest {
                         + "PUBLICATION p WITH (connect = false, slot_name = 'still_feeding')",
                 "ALTER SUBSCRIPTION \"still feeding\" ENABLE");
         try {
+            String warning = "subscription \"still feeding\" is still enabled on this database: rows may still "
+                    + "arrive with their ids, so this report holds only for now. Once the old primary no longer writes "
+                    + "and the subscription has caught up, disable it (ALTER SUBSCRIPTION \"still feeding\" DISABLE), "
+                    + "then repair and verify.";
+            CliTest.Run verify = run("verify", "--url", server.jdbcUrl("feeds"), "--user", "postgres");
+            assertThat(verify.code()).as(verify.out()).isEqualTo(ExitCode.DRIFT);
+            assertThat(verify.out().lines().skip(1).findFirst()).as(verify.out()).hasValue("warning: " + warning);
+            CliTest.Run plan = run("plan", "--url", server.jdbcUrl("feeds"), "--user", "postgres", "--format", "sql");
+            assertThat(plan.out()).as(plan.out()).startsWith("-- warning: " + warning + "\n");
+            CliTest.Run json = run("verify", "--url", server.jdbcUrl("feeds"), "--user", "postgres", "--format",
+                    "json");
+            assertThat(json.out()).contains("\"enabledSubscriptions\": [\"\\\"still feeding\\\"\"],");
+
             CliTest.Run run = run("repair", "--url", server.jdbcUrl("postgres"), "--user", "postgres", "--database",
                     "feeds", "--database", "shop");
             assertThat(run.code()).as(run.out()).isEqualTo(ExitCode.DRIFT);

@@ -22,18 +22,20 @@ import java.util.Map;
  */
 record AlignmentResult(Operation operation, String database, String serverVersion, AllocationRule allocation,
         long margin, Instant startedAt, Duration duration, List<SequenceReport> sequences,
-        List<String> sourceOnlySequences, CitusCluster citus, boolean acknowledgesAll) implements AlignmentReport {
+        List<String> sourceOnlySequences, CitusCluster citus, boolean acknowledgesAll,
+        List<String> enabledSubscriptions) implements AlignmentReport {
 
     AlignmentResult {
         sequences = List.copyOf(sequences);
         sourceOnlySequences = sourceOnlySequences == null ? List.of() : List.copyOf(sourceOnlySequences);
+        enabledSubscriptions = List.copyOf(enabledSubscriptions);
     }
 
     /** The same report under another verb: a repair that found nothing to move is reported as the repair it was. */
     static AlignmentResult of(AlignmentReport report, Operation operation) {
         return new AlignmentResult(operation, report.database(), report.serverVersion(), report.allocation(),
                 report.margin(), report.startedAt(), report.duration(), report.sequences(),
-                report.sourceOnlySequences(), report.citus(), report.acknowledgesAll());
+                report.sourceOnlySequences(), report.citus(), report.acknowledgesAll(), report.enabledSubscriptions());
     }
 
     /**
@@ -74,7 +76,8 @@ record AlignmentResult(Operation operation, String database, String serverVersio
         sequences.addAll(added);
         return new AlignmentResult(later.operation(), earlier.database(), earlier.serverVersion(),
                 earlier.allocation(), earlier.margin(), earlier.startedAt(), earlier.duration().plus(later.duration()),
-                sequences, earlier.sourceOnlySequences(), earlier.citus(), earlier.acknowledgesAll());
+                sequences, earlier.sourceOnlySequences(), earlier.citus(), earlier.acknowledgesAll(),
+                later.enabledSubscriptions());
     }
 
     /** Report order: schema, then name. */

@@ -98,6 +98,7 @@ public final class Engine {
         try (Session main = open(readOnly);
                 Workers workers = new Workers(config.getJobs(), main, () -> open(readOnly))) {
             String[] server = main.inCatalogTransaction(Engine::serverInfo);
+            List<String> subscriptions = main.inCatalogTransaction(Engine::enabledSubscriptions);
             // only the sequences named are read: the catalog's details and the data's bounds are what a second read
             // would cost again
             CatalogReader.Scope scope = readCatalog(main, workers, only, seen);
@@ -155,7 +156,7 @@ public final class Engine {
             }
             AlignmentReport report = new AlignmentResult(operation, server[0], server[1], config.getAllocation(),
                     config.getMargin(), started, Duration.ofNanos(System.nanoTime() - t0), reports,
-                    judge.sourceOnly(sequences, sources), citus, acknowledgements.all());
+                    judge.sourceOnly(sequences, sources), citus, acknowledgements.all(), subscriptions);
             log.info("seqguard {}: {}", operation.name().toLowerCase(Locale.ROOT), report);
             List<SequenceReport> unverified = report.unverified();
             if (!unverified.isEmpty()) {
@@ -321,6 +322,20 @@ public final class Engine {
             rs.next();
             return new String[] {rs.getString(1), rs.getString(2), rs.getString(3)};
         }
+    }
+
+    /** The enabled subscriptions of this database, quoted, but for Citus's own shard moves and splits. */
+    private static List<String> enabledSubscriptions(java.sql.Connection connection) throws SQLException {
+        List<String> names = new ArrayList<>();
+        try (Statement st = connection.createStatement();
+                ResultSet rs = st.executeQuery(ServerFacts.ENABLED_SUBSCRIPTIONS)) {
+            while (rs.next()) {
+                if (!rs.getBoolean(3)) {
+                    names.add(rs.getString(2));
+                }
+            }
+        }
+        return names;
     }
 
     /** What to do about a failure, by its SQL state: appended to messages (the guard uses it too). */

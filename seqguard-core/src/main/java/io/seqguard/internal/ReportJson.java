@@ -56,6 +56,12 @@ final class ReportJson {
             string(json, report.sourceOnlySequences().get(i));
         }
         json.append("],\n");
+        indent(json, 1).append("\"enabledSubscriptions\": [");
+        for (int i = 0; i < report.enabledSubscriptions().size(); i++) {
+            json.append(i == 0 ? "" : ", ");
+            string(json, report.enabledSubscriptions().get(i));
+        }
+        json.append("],\n");
         citus(json, report.citus());
         indent(json, 1).append("\"sequences\": [");
         List<SequenceReport> sequences = report.sequences();

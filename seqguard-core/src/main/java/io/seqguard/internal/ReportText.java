@@ -98,6 +98,9 @@ final class ReportText {
      */
     static void write(AlignmentReport report, Appendable out) throws IOException {
         out.append(summary(report)).append('\n');
+        if (!report.enabledSubscriptions().isEmpty()) {
+            out.append("warning: ").append(subscriptionsStillFeed(report)).append('\n');
+        }
         if (report.citus() != null) {
             out.append(citus(report)).append('\n');
         }
@@ -260,6 +263,9 @@ final class ReportText {
     /** Writes the statements of a plan or repair, one per line, a sequence at a time. */
     static void writeSql(AlignmentReport report, Appendable out) throws IOException {
         // A saved script is read later without the run's log: it says first what it does not fix.
+        if (!report.enabledSubscriptions().isEmpty()) {
+            out.append("-- warning: ").append(shown(subscriptionsStillFeed(report))).append('\n');
+        }
         if (report.verdict() != Verdict.ALIGNED) {
             List<String> uncovered = new ArrayList<>();
             for (SequenceReport s : report.sequences()) {
@@ -286,6 +292,24 @@ final class ReportText {
                 out.append(sql);
             }
         }
+    }
+
+    /**
+     * What a report read while subscriptions still feed the database is worth, and what to do (a repair through the
+     * start-up guard refuses such a database: the report is the one place that says it for a verify or a plan).
+     */
+    static String subscriptionsStillFeed(AlignmentReport report) {
+        List<String> names = report.enabledSubscriptions();
+        boolean one = names.size() == 1;
+        List<String> statements = new ArrayList<>();
+        for (String name : names) {
+            statements.add("ALTER SUBSCRIPTION " + name + " DISABLE");
+        }
+        return "subscription" + (one ? " " : "s ") + String.join(", ", names) + (one ? " is" : " are")
+                + " still enabled on this database: rows may still arrive with their ids, so this report holds only "
+                + "for now. Once the old primary no longer writes and " + (one ? "the subscription has" : "they have")
+                + " caught up, disable " + (one ? "it" : "them") + " (" + String.join("; ", statements)
+                + "), then repair and verify.";
     }
 
     /**

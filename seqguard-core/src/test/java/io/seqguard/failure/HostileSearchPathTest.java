@@ -117,6 +117,9 @@ class HostileSearchPathTest {
         AlignmentReport hostile = SequenceAligner.configure().dataSource(hostile()).schemas(q(SCHEMA)).load()
                 .verify();
         assertThat(facts(hostile)).isEqualTo(facts(plain)).hasSize(2);
+        // the subscription that still feeds the database, not evil's empty pg_subscription
+        assertThat(hostile.enabledSubscriptions()).isEqualTo(plain.enabledSubscriptions())
+                .containsExactly(q("still feeding \"ü\""));
         assertThat(hostile.sequences()).extracting(SequenceReport::nextValue)
                 .as("evil's pg_sequence_last_value and pg_get_sequence_data answer 1000000")
                 .doesNotContain(1_000_000L, 1_000_001L);
