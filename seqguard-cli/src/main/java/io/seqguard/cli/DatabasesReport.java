@@ -155,20 +155,30 @@ final class DatabasesReport {
 
     /**
      * The statements of every database as one psql script: each database's part opens with {@code \\connect} to it,
-     * a database that failed or was refused is a comment saying so.
+     * a database that failed or was refused is a comment saying so, and so is one not checked. psql ends a script
+     * whose {@code \\connect} fails, so no statement runs in another database than its own.
      */
     void writeSql(Appendable out) throws IOException {
         for (DatabasesRun.Section section : sections) {
             out.append("-- database ").append(oneLine(quoted(section.database()))).append(": ")
                     .append(section.part().outcome()).append('\n');
             String why = section.part().message();
+            String connect = psqlArgument(section.database());
+            if (why == null && connect == null) {
+                why = "its name holds both a double quote and a line break, which no \\connect of psql takes: plan it "
+                        + "on its own (--url naming it)";
+            }
             if (why != null) {
                 out.append("-- ").append(why.replace("\r", "").replace("\n", "\n-- ")).append("\n\n");
                 continue;
             }
-            out.append("\\connect ").append(psqlArgument(section.database())).append('\n');
+            out.append("\\connect ").append(connect).append('\n');
             section.part().result().report().writeSql(out);
             out.append('\n');
+        }
+        for (DatabasesRun.NotChecked n : notChecked) {
+            out.append("-- database ").append(oneLine(quoted(n.database()))).append(": not checked: ")
+                    .append(oneLine(n.reason())).append('\n');
         }
     }
 
@@ -181,8 +191,18 @@ final class DatabasesReport {
         return text.replace("\r", "\\r").replace("\n", "\\n");
     }
 
-    /** A psql meta-command argument: in single quotes, where psql reads {@code ''} and C-like backslash escapes. */
-    static String psqlArgument(String value) {
-        return "'" + value.replace("\\", "\\\\").replace("'", "''").replace("\n", "\\n").replace("\r", "\\r") + "'";
+    /**
+     * A database name as {@code \\connect}'s argument, or null when psql cannot take it. {@code \\connect} takes
+     * its name as an identifier: it drops double quotes, even inside single quotes, unless they are doubled inside
+     * double quotes; in single quotes it reads {@code ''} and C-like backslash escapes, so a line break is written
+     * {@code \\n} there. A name with a double quote goes in double quotes, one with none in single quotes; one with
+     * both a double quote and a line break (nothing writes it on one line) gets null.
+     */
+    static String psqlArgument(String name) {
+        if (name.indexOf('"') >= 0) {
+            return name.indexOf('\n') >= 0 || name.indexOf('\r') >= 0 ? null
+                    : '"' + name.replace("\"", "\"\"") + '"';
+        }
+        return "'" + name.replace("\\", "\\\\").replace("'", "''").replace("\n", "\\n").replace("\r", "\\r") + "'";
     }
 }

@@ -247,15 +247,49 @@ class DatabasesCliTest {
         assertThat(gone.get("failure").asText()).contains("does not exist");
     }
 
+    /**
+     * The script of several databases, run as a runbook runs it ({@code psql -f}), moves every database's sequences in
+     * that database: {@code \\connect} reaches a name with quotes of both kinds.
+     */
     @Test
-    void planAsSqlIsOnePsqlScriptConnectingToEachDatabase() {
+    void planAsSqlIsOnePsqlScriptConnectingToEachDatabase() throws Exception {
+        in(HOSTILE, "SELECT setval('\"Order Lines; DROP TABLE x_id_seq\"', 1, false)");
         CliTest.Run run = run("plan", "--url", server.jdbcUrl("postgres"), "--user", "postgres", "--database", "shop",
                 "--database", HOSTILE, "--format", "sql");
         assertThat(run.code()).isEqualTo(ExitCode.DRIFT);
         assertThat(run.out()).startsWith("-- database shop: drift\n\\connect 'shop'\n")
                 .contains("SELECT setval('public.orders_id_seq', 30, true) FROM public.orders_id_seq WHERE")
-                .contains("\\connect 'Lägacy ''db\"; DROP DATABASE x'\n");
+                .contains("\\connect \"Lägacy 'db\"\"; DROP DATABASE x\"\n");
+
+        // Debian's psql, which .ci/run installs; the embedded server's binaries have none
+        org.junit.jupiter.api.Assumptions.assumeTrue(onPath("psql"),
+                "psql is not installed (Debian: postgresql-client)");
+        java.nio.file.Path script = java.nio.file.Files.createTempFile("seqguard-plan", ".sql");
+        java.nio.file.Files.writeString(script, run.out());
+        Process psql = new ProcessBuilder("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p",
+                String.valueOf(server.port()), "-U", "postgres", "-d", "postgres", "-f", script.toString())
+                .redirectErrorStream(true).start();
+        String said = new String(psql.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(psql.waitFor()).as(said).isZero();
+        java.nio.file.Files.delete(script);
+        assertThat(queryIn("shop", "SELECT nextval('orders_id_seq')")).isEqualTo(31L);
+        assertThat(queryIn(HOSTILE, "SELECT nextval('\"Order Lines; DROP TABLE x_id_seq\"')")).isEqualTo(8L);
+    }
+
+    @Test
+    void aDatabaseNameIsWrittenAsPsqlsConnectTakesIt() {
         assertThat(DatabasesReport.psqlArgument("a\\b'c\nd")).isEqualTo("'a\\\\b''c\\nd'");
+        assertThat(DatabasesReport.psqlArgument("say \"hi\"")).isEqualTo("\"say \"\"hi\"\"\"");
+        assertThat(DatabasesReport.psqlArgument("\"\nx")).as("no line of psql takes it").isNull();
+    }
+
+    private static boolean onPath(String command) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            if (java.nio.file.Files.isExecutable(java.nio.file.Path.of(dir, command))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Test
