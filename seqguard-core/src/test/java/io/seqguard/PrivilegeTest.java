@@ -223,6 +223,20 @@ class PrivilegeTest {
         assertThat(readable.dataBound()).isEqualTo(10L);
     }
 
+    /** A plan says before anyone runs it that this role's repair would fail: the statement needs UPDATE. */
+    @Test
+    void aPlanNamesTheGrantItsStatementNeeds() {
+        SequenceReport readable = find(aligner().plan(), "readable_id_seq");
+        assertThat(readable.action()).isEqualTo(RepairAction.PLANNED);
+        assertThat(readable.sql()).isNotNull();
+        assertThat(readable.notes()).contains("the connecting role lacks UPDATE on the sequence, which setval() needs: "
+                + "GRANT UPDATE ON SEQUENCE priv.readable_id_seq TO " + ROLE + ", or run the repair as "
+                + "its owner");
+        SequenceReport asOwner = SequenceAligner.configure().dataSource(db.dataSource()).schemas("priv").load().plan()
+                .sequences().stream().filter(s -> s.name().equals("readable_id_seq")).findFirst().orElseThrow();
+        assertThat(asOwner.notes()).noneMatch(n -> n.contains("lacks UPDATE"));
+    }
+
     @Test
     void repairWithoutUpdateFailsNamingTheGrant() {
         AlignmentReport report = aligner().repair();

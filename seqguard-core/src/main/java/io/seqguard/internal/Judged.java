@@ -89,6 +89,10 @@ final class Judged {
             notes.add(String.format(Locale.ROOT, "%.1f%% of its range is used (it ends at %s): plan a wider type "
                     + "before it runs out", used * 100, s.descending() ? low : high));
         }
+        if (status == SequenceStatus.BEHIND && operation != Operation.REPAIR && Repairer.missingPrivilege(s) != null) {
+            // a plan's statement, or the repair a verify calls for, would fail as this role: say so before it is run
+            notes.add(Repairer.missingPrivilege(s));
+        }
         if (verdict != null && verdict.marginNarrowed()) {
             notes.add("the margin was narrowed to stay within the sequence's range");
         }
