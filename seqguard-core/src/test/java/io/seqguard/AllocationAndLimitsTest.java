@@ -118,6 +118,25 @@ class AllocationAndLimitsTest {
         assertThat(s.reason()).contains("5001").contains("1000");
         assertThat(report.isAligned()).isFalse();
         assertThat(db.queryForLong("SELECT nextval('lim.tiny_seq')")).as("untouched").isEqualTo(1L);
+        // its own MAXVALUE is the limit, not its type nor the int column: run, the note's statement lets a repair
+        assertThat(s.notes()).contains("its own MAXVALUE ends its range before its type and the columns it feeds do: "
+                + "ALTER SEQUENCE lim.tiny_seq MAXVALUE 2147483647 gives it room, then a repair can move it")
+                .noneMatch(n -> n.contains("wider type"));
+        db.execute("ALTER SEQUENCE lim.tiny_seq MAXVALUE 2147483647");
+        assertThat(only(configure().load().repair()).status()).isEqualTo(SequenceStatus.ALIGNED);
+        assertThat(db.queryForLong("SELECT nextval('lim.tiny_seq')")).isEqualTo(5001L);
+    }
+
+    /** Near the end of its own MAXVALUE, not of its type's: the note says how to widen it, not to change the type. */
+    @Test
+    void aSequenceNearItsOwnMaxvalueIsToldToRaiseIt() {
+        db.execute("CREATE SEQUENCE lim.capped_seq AS bigint MAXVALUE 1000",
+                "CREATE TABLE lim.t (id int DEFAULT nextval('lim.capped_seq'))", "INSERT INTO lim.t VALUES (950)");
+        SequenceReport s = only(configure().load().verify());
+        assertThat(s.status()).isEqualTo(SequenceStatus.BEHIND);
+        // the int column, not the bigint sequence, bounds how far it can go
+        assertThat(s.notes()).anySatisfy(n -> assertThat(n).startsWith("95.0% of its range is used (it ends at 1000): "
+                + "ALTER SEQUENCE lim.capped_seq MAXVALUE 2147483647 before it runs out"));
     }
 
     @Test

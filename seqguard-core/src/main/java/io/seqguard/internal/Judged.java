@@ -85,9 +85,14 @@ final class Judged {
             notes.add("it cycles: past its last value nextval() starts again at "
                     + (s.descending() ? s.maxValue : s.minValue) + ", into ids already in use");
         }
-        if (used != null && used >= config.getCapacityWarning()) {
-            notes.add(String.format(Locale.ROOT, "%.1f%% of its range is used (it ends at %s): plan a wider type "
-                    + "before it runs out", used * 100, s.descending() ? low : high));
+        String widen = widerBound();
+        if (status == SequenceStatus.EXHAUSTED && widen != null) {
+            notes.add("its own " + (s.descending() ? "MINVALUE" : "MAXVALUE") + " ends its range before its type and "
+                    + "the columns it feeds do: " + widen + " gives it room, then a repair can move it");
+        } else if (used != null && used >= config.getCapacityWarning()) {
+            notes.add(String.format(Locale.ROOT, "%.1f%% of its range is used (it ends at %s): %s before it runs "
+                    + "out", used * 100, s.descending() ? low : high, widen != null ? widen
+                    : "plan a wider type"));
         }
         if (status == SequenceStatus.BEHIND && operation != Operation.REPAIR && Repairer.missingPrivilege(s) != null) {
             // a plan's statement, or the repair a verify calls for, would fail as this role: say so before it is run
@@ -116,6 +121,39 @@ final class Judged {
                 s.citus == null ? null : s.citus.rangeStart(), s.citus == null ? null : s.citus.rangeEnd(), s.exists,
                 verdict != null ? verdict.rule() : allocation, allocationSource, s.oid,
                 status.isUnverified() && !unverifiableByAnyRead);
+    }
+
+    /**
+     * For a sequence whose own MAXVALUE (MINVALUE when descending) ends its range before its type and the columns it
+     * feeds do, the statement that takes it to their end; null when they are the limit, or nothing is known.
+     */
+    private String widerBound() {
+        SequenceInfo s = sequence;
+        if (low == null || high == null) {
+            return null;
+        }
+        boolean descending = s.descending();
+        BigInteger own = BigInteger.valueOf(descending ? s.minValue : s.maxValue);
+        if (!own.equals(descending ? low : high)) {
+            return null;
+        }
+        long[] typeRange = switch (s.dataType) {
+            case "smallint" -> new long[] {Short.MIN_VALUE, Short.MAX_VALUE};
+            case "integer" -> new long[] {Integer.MIN_VALUE, Integer.MAX_VALUE};
+            case "bigint" -> new long[] {Long.MIN_VALUE, Long.MAX_VALUE};
+            default -> null;
+        };
+        if (typeRange == null) {
+            return null;
+        }
+        BigInteger end = BigInteger.valueOf(descending ? typeRange[0] : typeRange[1]);
+        for (ColumnInfo c : s.columns) {
+            if (c.compared && c.typeMax() != null) {
+                end = descending ? end.max(BigInteger.valueOf(c.typeMin())) : end.min(BigInteger.valueOf(c.typeMax()));
+            }
+        }
+        return own.equals(end) ? null
+                : "ALTER SEQUENCE " + s.ident + (descending ? " MINVALUE " : " MAXVALUE ") + end;
     }
 
     /**
