@@ -276,6 +276,28 @@ class DatabasesCliTest {
         assertThat(queryIn(HOSTILE, "SELECT nextval('\"Order Lines; DROP TABLE x_id_seq\"')")).isEqualTo(8L);
     }
 
+    /** A warning of a run of several databases names the database it is about: each says it once. */
+    @Test
+    void aWarningOfSeveralDatabasesNamesItsDatabase() {
+        java.io.PrintStream saved = System.err;
+        java.io.ByteArrayOutputStream logged = new java.io.ByteArrayOutputStream();
+        CliTest.Run run;
+        try {
+            // the command line logs through slf4j-simple to System.err, read at every line
+            System.setErr(new java.io.PrintStream(logged, true, java.nio.charset.StandardCharsets.UTF_8));
+            run = run("verify", "--url", server.jdbcUrl("postgres"), "--user", "postgres", "--database", "shop",
+                    "--database", HOSTILE, "--allow-unverified", "public.no_such_seq");
+        } finally {
+            System.setErr(saved);
+        }
+        assertThat(run.code()).as(run.out()).isEqualTo(ExitCode.DRIFT);
+        String warnings = logged.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(warnings.lines().filter(l -> l.contains("which is no sequence in scope")))
+                .as(warnings).hasSize(2)
+                .anySatisfy(l -> assertThat(l).contains("seqguard verify of database shop: --allow-unverified names"))
+                .anySatisfy(l -> assertThat(l).contains("seqguard verify of database " + HOSTILE + ": "));
+    }
+
     @Test
     void aDatabaseNameIsWrittenAsPsqlsConnectTakesIt() {
         assertThat(DatabasesReport.psqlArgument("a\\b'c\nd")).isEqualTo("'a\\\\b''c\\nd'");

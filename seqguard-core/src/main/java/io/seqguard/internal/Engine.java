@@ -106,7 +106,9 @@ public final class Engine {
             // a narrower run follows a full one, which said these once
             if (only == null && seen == null) {
                 for (String warning : UnmatchedNames.find(config, sequences)) {
-                    log.warn("seqguard {}: {}", operation.name().toLowerCase(Locale.ROOT), warning);
+                    // named with its database: a run of several databases says it once for each
+                    log.warn("seqguard {} of database {}: {}", operation.name().toLowerCase(Locale.ROOT),
+                            SqlNames.printable(server[0]), warning);
                 }
             }
             // a sequence an entity names that does not exist is never behind: a full run, or one of what the mappings
@@ -163,18 +165,19 @@ public final class Engine {
                 // named, not warned: what an incomplete run means is the caller's to say (the guard fails or warns
                 // as onIncomplete says, the CLI exits 4); a framework's first run before its ORM step is incomplete
                 // by design, and a WARN there would show on every healthy start
-                log.info("seqguard {}: {} sequence(s) could not be verified, so the run cannot be called aligned: "
-                        + "{}", operation.name().toLowerCase(Locale.ROOT), unverified.size(),
+                log.info("seqguard {} of database {}: {} sequence(s) could not be verified, so the run cannot be "
+                        + "called aligned: {}", operation.name().toLowerCase(Locale.ROOT),
+                        SqlNames.printable(report.database()), unverified.size(),
                         ReportText.names(unverified));
             }
             List<SequenceReport> blind = report.sequences().stream()
                     .filter(s -> s.acknowledged() && s.dataUnread()).toList();
             if (!blind.isEmpty()) {
                 // acknowledged, so not incomplete; but unlike a sequence no column uses, their data may be ahead
-                log.warn("seqguard {}: {} sequence(s) acknowledged with {} although their data could not be read, "
-                        + "so they may be behind it: {}. Make them readable (each one's reason in the report says "
-                        + "how); acknowledge only a sequence no read can verify",
-                        operation.name().toLowerCase(Locale.ROOT), blind.size(),
+                log.warn("seqguard {} of database {}: {} sequence(s) acknowledged with {} although their data could "
+                        + "not be read, so they may be behind it: {}. Make them readable (each one's reason in the "
+                        + "report says how); acknowledge only a sequence no read can verify",
+                        operation.name().toLowerCase(Locale.ROOT), SqlNames.printable(report.database()), blind.size(),
                         config.getVocabulary().name("allowUnverified"), ReportText.namesWithStatus(blind));
             }
             return report;
