@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.seqguard.test.PostgresTest;
 import io.seqguard.test.TestDatabase;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Bad input fails early, and every message names the property and what to do. */
@@ -113,6 +114,27 @@ class ConfigurationTest {
         assertThatThrownBy(() -> SequenceAligner.configure().dataSource(db.dataSource())
                 .map("public.cfg_seq", "public.cfg_t", "nothing").load().verify())
                 .hasMessageContaining("has no column nothing");
+    }
+
+    /** A mapping to a column no sequence value fits is a configuration mistake, not a sequence to acknowledge. */
+    @Test
+    void aMappingToAColumnOfAnotherTypeFailsNamingIt() {
+        db.execute("CREATE SEQUENCE IF NOT EXISTS public.cfg_seq", "DROP DOMAIN IF EXISTS public.\"cfg id\" CASCADE",
+                "CREATE DOMAIN public.\"cfg id\" AS bigint",
+                "CREATE TABLE IF NOT EXISTS public.cfg_typed (label text, no public.\"cfg id\", amount numeric)");
+        assertThatThrownBy(() -> SequenceAligner.configure().dataSource(db.dataSource())
+                .map("public.cfg_seq", "public.cfg_typed", "label").load().verify())
+                .isInstanceOf(UnknownObjectException.class)
+                .hasMessageContaining("mappings: 'public.cfg_seq=public.cfg_typed.label': column label of table "
+                        + "public.cfg_typed is of type text, which holds no sequence's values: map the sequence to "
+                        + "the integer column it fills.");
+        // a domain over an integer type, and numeric, hold them
+        for (String column : List.of("no", "amount")) {
+            assertThat(SequenceAligner.configure().dataSource(db.dataSource()).schemas("public")
+                    .map("public.cfg_seq", "public.cfg_typed", column).load().verify().sequences())
+                    .filteredOn(s -> s.name().equals("cfg_seq")).singleElement()
+                    .satisfies(s -> assertThat(s.status()).isEqualTo(SequenceStatus.EMPTY));
+        }
     }
 
     @Test

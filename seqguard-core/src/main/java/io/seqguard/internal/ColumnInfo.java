@@ -92,7 +92,12 @@ final class ColumnInfo {
     }
 
     boolean numericType() {
-        return typeOid == INT2 || typeOid == INT4 || typeOid == INT8 || typeOid == NUMERIC;
+        return comparable(typeOid);
+    }
+
+    /** Whether a column of this type (the base type of a domain) can be compared with a sequence's values. */
+    static boolean comparable(Integer typeOid) {
+        return typeOid != null && (typeOid == INT2 || typeOid == INT4 || typeOid == INT8 || typeOid == NUMERIC);
     }
 
     /** The largest value the column's type holds; null when unbounded (numeric). */

@@ -73,7 +73,11 @@ final class Mappings {
             SELECT m.i::int, s.oid::bigint, t.oid::bigint, a.attnum::int,
                    coalesce(m.seq_schema, s.nspname, home.nspname), m.seq_name,
                    format('%I.%I', coalesce(m.seq_schema, s.nspname, home.nspname), m.seq_name),
-                   format('%I.%I', coalesce(m.tab_schema, t.nspname, home.nspname), m.tab_name)
+                   format('%I.%I', coalesce(m.tab_schema, t.nspname, home.nspname), m.tab_name),
+                   -- a domain is judged as the type it is over, as the catalog read does
+                   (SELECT coalesce(nullif(b1.typbasetype, 0), nullif(ty.typbasetype, 0), ty.oid)::int
+                    FROM pg_type ty LEFT JOIN pg_type b1 ON b1.oid = ty.typbasetype WHERE ty.oid = a.atttypid),
+                   format_type(a.atttypid, a.atttypmod)
             FROM m
             CROSS JOIN home
             LEFT JOIN LATERAL (
@@ -222,6 +226,10 @@ final class Mappings {
         if (r.attnum == null) {
             throw unknown(said + "table " + r.tableName + " has no column " + r.column + ".");
         }
+        if (!ColumnInfo.comparable(r.typeOid)) {
+            throw unknown(said + "column " + r.column + " of table " + r.tableName + " is of type " + r.typeName
+                    + ", which holds no sequence's values: map the sequence to the integer column it fills.");
+        }
     }
 
     /** A name with a line break keeps the message on one line ({@link SqlNames#printable}). */
@@ -243,6 +251,9 @@ final class Mappings {
         String seqName;
         String seqIdent;
         String tableIdent;
+        /** The column's type (the base type of a domain) and its name; null without a column. */
+        Integer typeOid;
+        String typeName;
     }
 
     private static List<Row> query(Connection connection, List<SequenceMapping> mappings, List<String> searchPath)
@@ -288,6 +299,8 @@ final class Mappings {
                     row.seqName = rs.getString(6);
                     row.seqIdent = rs.getString(7);
                     row.tableIdent = rs.getString(8);
+                    row.typeOid = rs.getObject(9, Integer.class);
+                    row.typeName = rs.getString(10);
                 }
             }
         }
