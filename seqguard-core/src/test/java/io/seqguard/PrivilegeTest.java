@@ -81,7 +81,8 @@ class PrivilegeTest {
             SequenceReport log = find(config.load().verify(), "audit_log_id_seq");
             assertThat(log.status()).isEqualTo(SequenceStatus.NO_PRIVILEGE);
             assertThat(log.reason()).contains("GRANT SELECT ON SEQUENCE " + schema + ".audit_log_id_seq TO " + ROLE)
-                    .contains("it also feeds " + "grants; x.audit_log.id: the connecting role may not read it: GRANT "
+                    // the column named as SQL writes it, as the GRANT beside it
+                    .contains("it also feeds " + schema + ".audit_log.id: the connecting role may not read it: GRANT "
                             + "SELECT ON " + schema + ".audit_log TO " + ROLE)
                     .contains("a repair also needs GRANT UPDATE ON SEQUENCE " + schema + ".audit_log_id_seq TO "
                             + ROLE);

@@ -80,7 +80,7 @@ final class CitusSequence {
             BigDecimal above = c.read == null ? null : c.read.aboveGroups;
             if (above != null) {
                 BigInteger id = above.toBigInteger();
-                j.extraNotes.add(c.displayName() + " holds ids above every active group's range (up to " + id
+                j.extraNotes.add(c.qualifiedName() + " holds ids above every active group's range (up to " + id
                         + ", in group " + CitusRanges.groupOf(id) + "'s range): a node added later may get a group "
                         + "whose range holds them, and its first inserts would collide");
             }

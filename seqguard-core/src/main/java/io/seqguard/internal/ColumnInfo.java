@@ -132,6 +132,11 @@ final class ColumnInfo {
         return displayTable() + "." + column;
     }
 
+    /** As SQL writes it, quoted by the server where it must be: the form messages name a column in. */
+    String qualifiedName() {
+        return tableIdent + "." + columnIdent;
+    }
+
     String displayTable() {
         return schema + "." + table;
     }

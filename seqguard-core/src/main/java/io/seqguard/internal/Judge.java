@@ -113,7 +113,7 @@ final class Judge {
         if (withColumns) {
             for (ColumnInfo c : s.columns) {
                 if (c.unreadable) {
-                    more.add("it also feeds " + c.displayName() + ": " + c.note);
+                    more.add("it also feeds " + c.qualifiedName() + ": " + c.note);
                 }
             }
         }
@@ -159,7 +159,7 @@ final class Judge {
         List<String> unreadable = new ArrayList<>();
         for (ColumnInfo c : s.columns) {
             if (c.unreadable) {
-                unreadable.add(c.displayName() + ": " + c.note);
+                unreadable.add(c.qualifiedName() + ": " + c.note);
             }
         }
         if (!unreadable.isEmpty()) {
@@ -305,7 +305,7 @@ final class Judge {
     private static String notes(List<ColumnInfo> columns) {
         List<String> notes = new ArrayList<>();
         for (ColumnInfo c : columns) {
-            notes.add(c.displayName() + ": " + c.note);
+            notes.add(c.qualifiedName() + ": " + c.note);
         }
         return String.join("; ", notes);
     }
