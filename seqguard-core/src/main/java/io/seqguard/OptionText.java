@@ -62,6 +62,11 @@ final class OptionText {
      */
     static Duration duration(String text) {
         String value = text.trim();
+        if (value.startsWith("-")) {
+            // a duration, but none any option takes: say that, not that it is no duration
+            throw new IllegalArgumentException("'" + text + "' is negative; use a positive duration, for example "
+                    + value.substring(1));
+        }
         Matcher m = DURATION.matcher(value.toLowerCase(Locale.ROOT));
         if (m.matches()) {
             long amount;
