@@ -153,8 +153,11 @@ final class DatabasesRun {
                 }
             }
         } catch (SQLException e) {
+            // the list is read through the database the URL names: one that does not exist stops it all
             throw new SeqguardException("--all-databases: could not list the databases of the server: "
-                    + e.getMessage(), e);
+                    + e.getMessage() + ("3D000".equals(e.getSQLState()) ? ". The databases are listed through the one "
+                    + "--url names: give one the role may connect to (postgres, say), and --all-databases covers "
+                    + "the rest" : ""), e);
         }
         return names;
     }

@@ -298,6 +298,17 @@ class DatabasesCliTest {
                 .anySatisfy(l -> assertThat(l).contains("seqguard verify of database " + HOSTILE + ": "));
     }
 
+    /** --all-databases lists the databases through the one --url names: one that does not exist is said so. */
+    @Test
+    void allDatabasesThroughADatabaseThatDoesNotExistSaysWhichToGive() {
+        CliTest.Run run = run("verify", "--url", server.jdbcUrl("no such db"), "--user", "postgres",
+                "--all-databases");
+        assertThat(run.code()).isEqualTo(ExitCode.FAILURE);
+        assertThat(run.err()).as(run.err()).contains("--all-databases: could not list the databases of the server")
+                .contains("The databases are listed through the one --url names: give one the role may connect to "
+                        + "(postgres, say), and --all-databases covers the rest");
+    }
+
     @Test
     void aDatabaseNameIsWrittenAsPsqlsConnectTakesIt() {
         assertThat(DatabasesReport.psqlArgument("a\\b'c\nd")).isEqualTo("'a\\\\b''c\\nd'");
