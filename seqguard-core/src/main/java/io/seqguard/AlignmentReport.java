@@ -58,8 +58,9 @@ public interface AlignmentReport {
     /**
      * {@return the enabled subscriptions of this database (quoted by the server), Citus's own shard moves aside: while
      * one feeds the database, rows may still arrive with their ids, so what the report says holds only for the moment
-     * it was read; empty for a database no subscription feeds} The start-up guard, and so the command line's repair,
-     * refuses such a database unless told otherwise.
+     * it was read; empty for a database no subscription feeds, and on a standby (its catalog shows its primary's
+     * subscriptions, which do not run there)} The start-up guard, and so the command line's repair, refuses such a
+     * database unless told otherwise.
      */
     default List<String> enabledSubscriptions() {
         return List.of();

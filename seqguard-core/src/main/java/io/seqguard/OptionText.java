@@ -62,11 +62,19 @@ final class OptionText {
      */
     static Duration duration(String text) {
         String value = text.trim();
-        if (value.startsWith("-")) {
+        boolean minus = value.startsWith("-");
+        String unsigned = minus ? value.substring(1).trim() : value;
+        Duration parsed = unsignedDuration(unsigned, text);
+        if (minus || parsed.isNegative()) {
             // a duration, but none any option takes: say that, not that it is no duration
-            throw new IllegalArgumentException("'" + text + "' is negative; use a positive duration, for example "
-                    + value.substring(1));
+            throw new IllegalArgumentException("'" + text + "' is negative; use a positive duration"
+                    + (minus ? ", for example " + unsigned : ""));
         }
+        return parsed;
+    }
+
+    /** {@link #duration} of text without a leading minus; errors name {@code text}, as the user wrote it. */
+    private static Duration unsignedDuration(String value, String text) {
         Matcher m = DURATION.matcher(value.toLowerCase(Locale.ROOT));
         if (m.matches()) {
             long amount;

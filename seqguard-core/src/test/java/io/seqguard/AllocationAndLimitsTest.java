@@ -136,7 +136,20 @@ class AllocationAndLimitsTest {
         assertThat(s.status()).isEqualTo(SequenceStatus.BEHIND);
         // the int column, not the bigint sequence, bounds how far it can go
         assertThat(s.notes()).anySatisfy(n -> assertThat(n).startsWith("95.0% of its range is used (it ends at 1000): "
-                + "ALTER SEQUENCE lim.capped_seq MAXVALUE 2147483647 before it runs out"));
+                + "raise its MAXVALUE (ALTER SEQUENCE lim.capped_seq MAXVALUE 2147483647) before it runs out"));
+    }
+
+    /** A descending sequence's own MINVALUE, likewise; a smallint column beside the int one bounds it. */
+    @Test
+    void aDescendingSequenceAtItsOwnMinvalueIsToldToLowerIt() {
+        db.execute("CREATE SEQUENCE lim.down_capped AS integer INCREMENT BY -1 MINVALUE -100 MAXVALUE -1 START -1",
+                "CREATE TABLE lim.t (id int DEFAULT nextval('lim.down_capped'))",
+                "CREATE TABLE lim.u (id smallint DEFAULT nextval('lim.down_capped'))",
+                "INSERT INTO lim.t VALUES (-150)");
+        SequenceReport s = only(configure().load().verify());
+        assertThat(s.status()).isEqualTo(SequenceStatus.EXHAUSTED);
+        assertThat(s.notes()).contains("its own MINVALUE ends its range before its type and the columns it feeds do: "
+                + "ALTER SEQUENCE lim.down_capped MINVALUE -32768 gives it room, then a repair can move it");
     }
 
     @Test

@@ -121,6 +121,12 @@ class GuardOptionTest {
                 .hasMessage("seqguard.lock-timeout: 'ten' is not a duration; use for example 10s, 500ms, 2m or PT10S");
         assertThatThrownBy(() -> GuardOption.LOCK_TIMEOUT.parse("-5s", "seqguard.lock-timeout"))
                 .hasMessage("seqguard.lock-timeout: '-5s' is negative; use a positive duration, for example 5s");
+        assertThatThrownBy(() -> GuardOption.LOCK_TIMEOUT.parse("PT-5S", "seqguard.lock-timeout"))
+                .hasMessage("seqguard.lock-timeout: 'PT-5S' is negative; use a positive duration");
+        for (String notOne : List.of("-ten", "--5s")) {
+            assertThatThrownBy(() -> GuardOption.LOCK_TIMEOUT.parse(notOne, "seqguard.lock-timeout"))
+                    .hasMessageStartingWith("seqguard.lock-timeout: '" + notOne + "' is not a duration");
+        }
         assertThatThrownBy(() -> GuardOption.MODE.parse("fix", "seqguard.mode"))
                 .hasMessage("seqguard.mode: 'fix' is not a guard mode; use repair, verify or off");
         assertThatThrownBy(() -> GuardOption.ON_INCOMPLETE.parse("ignore", "quarkus.seqguard.on-incomplete"))

@@ -163,7 +163,7 @@ final class DatabasesReport {
             out.append("-- database ").append(oneLine(quoted(section.database()))).append(": ")
                     .append(section.part().outcome()).append('\n');
             String why = section.part().message();
-            String connect = psqlArgument(section.database());
+            String connect = connectArguments(section.database());
             if (why == null && connect == null) {
                 why = "its name holds both a double quote and a line break, which no \\connect of psql takes: plan it "
                         + "on its own (--url naming it)";
@@ -192,17 +192,25 @@ final class DatabasesReport {
     }
 
     /**
-     * A database name as {@code \\connect}'s argument, or null when psql cannot take it. {@code \\connect} takes
-     * its name as an identifier: it drops double quotes, even inside single quotes, unless they are doubled inside
-     * double quotes; in single quotes it reads {@code ''} and C-like backslash escapes, so a line break is written
-     * {@code \\n} there. A name with a double quote goes in double quotes, one with none in single quotes; one with
-     * both a double quote and a line break (nothing writes it on one line) gets null.
+     * What follows {@code \\connect} to reach a database by name, or null when psql cannot take it. A bare name
+     * would be read as an option ({@code -reuse-previous=on}) or a connection string ({@code dbname=shop}, a URI), so
+     * the name goes in a connection string, {@code dbname='...'} (a backslash and a quote escaped with a backslash),
+     * with {@code -reuse-previous=on} keeping the host, port and user. psql takes that argument as an identifier: it
+     * drops double quotes, even inside single quotes, unless they are doubled inside double quotes, so the argument
+     * goes in double quotes; only a line break, which psql writes {@code \\n} in single quotes alone (there
+     * {@code ''} is a quote and a backslash is doubled), takes single quotes. A name with both a line break and a
+     * double quote gets null.
      */
-    static String psqlArgument(String name) {
-        if (name.indexOf('"') >= 0) {
-            return name.indexOf('\n') >= 0 || name.indexOf('\r') >= 0 ? null
-                    : '"' + name.replace("\"", "\"\"") + '"';
+    static String connectArguments(String name) {
+        String conninfo = "dbname='" + name.replace("\\", "\\\\").replace("'", "\\'") + "'";
+        boolean lineBreak = name.indexOf('\n') >= 0 || name.indexOf('\r') >= 0;
+        if (!lineBreak) {
+            return "-reuse-previous=on \"" + conninfo.replace("\"", "\"\"") + "\"";
         }
-        return "'" + name.replace("\\", "\\\\").replace("'", "''").replace("\n", "\\n").replace("\r", "\\r") + "'";
+        if (name.indexOf('"') >= 0) {
+            return null;
+        }
+        return "-reuse-previous=on '" + conninfo.replace("\\", "\\\\").replace("'", "''").replace("\n", "\\n")
+                .replace("\r", "\\r") + "'";
     }
 }

@@ -249,31 +249,48 @@ class DatabasesCliTest {
 
     /**
      * The script of several databases, run as a runbook runs it ({@code psql -f}), moves every database's sequences in
-     * that database: {@code \\connect} reaches a name with quotes of both kinds.
+     * that database: {@code \\connect} reaches a name with quotes of both kinds, and names psql would read as an
+     * option or a connection string, each holding a table of the same name as shop's.
      */
     @Test
     void planAsSqlIsOnePsqlScriptConnectingToEachDatabase() throws Exception {
-        in(HOSTILE, "SELECT setval('\"Order Lines; DROP TABLE x_id_seq\"', 1, false)");
-        CliTest.Run run = run("plan", "--url", server.jdbcUrl("postgres"), "--user", "postgres", "--database", "shop",
-                "--database", HOSTILE, "--format", "sql");
-        assertThat(run.code()).isEqualTo(ExitCode.DRIFT);
-        assertThat(run.out()).startsWith("-- database shop: drift\n\\connect 'shop'\n")
-                .contains("SELECT setval('public.orders_id_seq', 30, true) FROM public.orders_id_seq WHERE")
-                .contains("\\connect \"Lägacy 'db\"\"; DROP DATABASE x\"\n");
+        List<String> lookAlikes = List.of("-reuse-previous=on", "dbname=shop");
+        for (int i = 0; i < lookAlikes.size(); i++) {
+            admin.execute("DROP DATABASE IF EXISTS " + q(lookAlikes.get(i)), "CREATE DATABASE " + q(lookAlikes.get(i)));
+            in(lookAlikes.get(i), "CREATE TABLE orders (id serial PRIMARY KEY)",
+                    "INSERT INTO orders SELECT g FROM generate_series(1, " + (40 + 10 * i) + ") g");
+        }
+        try {
+            in(HOSTILE, "SELECT setval('\"Order Lines; DROP TABLE x_id_seq\"', 1, false)");
+            CliTest.Run run = run("plan", "--url", server.jdbcUrl("postgres"), "--user", "postgres", "--database",
+                    "shop", "--database", lookAlikes.get(0), "--database", lookAlikes.get(1), "--database", HOSTILE,
+                    "--format", "sql");
+            assertThat(run.code()).isEqualTo(ExitCode.DRIFT);
+            assertThat(run.out())
+                    .startsWith("-- database shop: drift\n\\connect -reuse-previous=on \"dbname='shop'\"\n")
+                    .contains("SELECT setval('public.orders_id_seq', 30, true) FROM public.orders_id_seq WHERE")
+                    .contains("\\connect -reuse-previous=on \"dbname='Lägacy \\'db\"\"; DROP DATABASE x'\"\n");
 
-        // Debian's psql, which .ci/run installs; the embedded server's binaries have none
-        org.junit.jupiter.api.Assumptions.assumeTrue(onPath("psql"),
-                "psql is not installed (Debian: postgresql-client)");
-        java.nio.file.Path script = java.nio.file.Files.createTempFile("seqguard-plan", ".sql");
-        java.nio.file.Files.writeString(script, run.out());
-        Process psql = new ProcessBuilder("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p",
-                String.valueOf(server.port()), "-U", "postgres", "-d", "postgres", "-f", script.toString())
-                .redirectErrorStream(true).start();
-        String said = new String(psql.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(psql.waitFor()).as(said).isZero();
-        java.nio.file.Files.delete(script);
-        assertThat(queryIn("shop", "SELECT nextval('orders_id_seq')")).isEqualTo(31L);
-        assertThat(queryIn(HOSTILE, "SELECT nextval('\"Order Lines; DROP TABLE x_id_seq\"')")).isEqualTo(8L);
+            // Debian's psql, which .ci/run installs; the embedded server's binaries have none
+            org.junit.jupiter.api.Assumptions.assumeTrue(onPath("psql"),
+                    "psql is not installed (Debian: postgresql-client)");
+            java.nio.file.Path script = java.nio.file.Files.createTempFile("seqguard-plan", ".sql");
+            java.nio.file.Files.writeString(script, run.out());
+            Process psql = new ProcessBuilder("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p",
+                    String.valueOf(server.port()), "-U", "postgres", "-d", "postgres", "-f", script.toString())
+                    .redirectErrorStream(true).start();
+            String said = new String(psql.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(psql.waitFor()).as(said).isZero();
+            java.nio.file.Files.delete(script);
+            assertThat(queryIn("shop", "SELECT nextval('orders_id_seq')")).isEqualTo(31L);
+            assertThat(queryIn(lookAlikes.get(0), "SELECT nextval('orders_id_seq')")).isEqualTo(41L);
+            assertThat(queryIn(lookAlikes.get(1), "SELECT nextval('orders_id_seq')")).isEqualTo(51L);
+            assertThat(queryIn(HOSTILE, "SELECT nextval('\"Order Lines; DROP TABLE x_id_seq\"')")).isEqualTo(8L);
+        } finally {
+            for (String name : lookAlikes) {
+                admin.execute("DROP DATABASE IF EXISTS " + q(name));
+            }
+        }
     }
 
     /** A warning of a run of several databases names the database it is about: each says it once. */
@@ -295,7 +312,7 @@ class DatabasesCliTest {
         assertThat(warnings.lines().filter(l -> l.contains("which is no sequence in scope")))
                 .as(warnings).hasSize(2)
                 .anySatisfy(l -> assertThat(l).contains("seqguard verify of database shop: --allow-unverified names"))
-                .anySatisfy(l -> assertThat(l).contains("seqguard verify of database " + HOSTILE + ": "));
+                .anySatisfy(l -> assertThat(l).contains("seqguard verify of database " + q(HOSTILE) + ": "));
     }
 
     /** --all-databases lists the databases through the one --url names: one that does not exist is said so. */
@@ -311,9 +328,12 @@ class DatabasesCliTest {
 
     @Test
     void aDatabaseNameIsWrittenAsPsqlsConnectTakesIt() {
-        assertThat(DatabasesReport.psqlArgument("a\\b'c\nd")).isEqualTo("'a\\\\b''c\\nd'");
-        assertThat(DatabasesReport.psqlArgument("say \"hi\"")).isEqualTo("\"say \"\"hi\"\"\"");
-        assertThat(DatabasesReport.psqlArgument("\"\nx")).as("no line of psql takes it").isNull();
+        // a line break only in single quotes: there a quote is '' and a backslash doubled, over the conninfo's own
+        assertThat(DatabasesReport.connectArguments("a\\b'c\nd"))
+                .isEqualTo("-reuse-previous=on 'dbname=''a\\\\\\\\b\\\\''c\\nd'''");
+        assertThat(DatabasesReport.connectArguments("say \"hi\""))
+                .isEqualTo("-reuse-previous=on \"dbname='say \"\"hi\"\"'\"");
+        assertThat(DatabasesReport.connectArguments("\"\nx")).as("no line of psql takes it").isNull();
     }
 
     private static boolean onPath(String command) {

@@ -77,7 +77,14 @@ record AlignmentResult(Operation operation, String database, String serverVersio
         return new AlignmentResult(later.operation(), earlier.database(), earlier.serverVersion(),
                 earlier.allocation(), earlier.margin(), earlier.startedAt(), earlier.duration().plus(later.duration()),
                 sequences, earlier.sourceOnlySequences(), earlier.citus(), earlier.acknowledgesAll(),
-                later.enabledSubscriptions());
+                union(earlier.enabledSubscriptions(), later.enabledSubscriptions()));
+    }
+
+    /** Both runs' subscriptions: the earlier run's sequences were read while its own fed the database. */
+    private static List<String> union(List<String> earlier, List<String> later) {
+        java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(earlier);
+        all.addAll(later);
+        return new ArrayList<>(all);
     }
 
     /** Report order: schema, then name. */

@@ -98,7 +98,7 @@ public final class Engine {
         try (Session main = open(readOnly);
                 Workers workers = new Workers(config.getJobs(), main, () -> open(readOnly))) {
             String[] server = main.inCatalogTransaction(Engine::serverInfo);
-            List<String> subscriptions = main.inCatalogTransaction(Engine::enabledSubscriptions);
+            List<String> subscriptions = enabledSubscriptions(main, operation);
             // only the sequences named are read: the catalog's details and the data's bounds are what a second read
             // would cost again
             CatalogReader.Scope scope = readCatalog(main, workers, only, seen);
@@ -108,7 +108,7 @@ public final class Engine {
                 for (String warning : UnmatchedNames.find(config, sequences)) {
                     // named with its database: a run of several databases says it once for each
                     log.warn("seqguard {} of database {}: {}", operation.name().toLowerCase(Locale.ROOT),
-                            SqlNames.printable(server[0]), warning);
+                            SqlNames.quoteIfNeeded(server[0]), warning);
                 }
             }
             // a sequence an entity names that does not exist is never behind: a full run, or one of what the mappings
@@ -167,7 +167,7 @@ public final class Engine {
                 // by design, and a WARN there would show on every healthy start
                 log.info("seqguard {} of database {}: {} sequence(s) could not be verified, so the run cannot be "
                         + "called aligned: {}", operation.name().toLowerCase(Locale.ROOT),
-                        SqlNames.printable(report.database()), unverified.size(),
+                        SqlNames.quoteIfNeeded(report.database()), unverified.size(),
                         ReportText.names(unverified));
             }
             List<SequenceReport> blind = report.sequences().stream()
@@ -177,7 +177,8 @@ public final class Engine {
                 log.warn("seqguard {} of database {}: {} sequence(s) acknowledged with {} although their data could "
                         + "not be read, so they may be behind it: {}. Make them readable (each one's reason in the "
                         + "report says how); acknowledge only a sequence no read can verify",
-                        operation.name().toLowerCase(Locale.ROOT), SqlNames.printable(report.database()), blind.size(),
+                        operation.name().toLowerCase(Locale.ROOT), SqlNames.quoteIfNeeded(report.database()),
+                        blind.size(),
                         config.getVocabulary().name("allowUnverified"), ReportText.namesWithStatus(blind));
             }
             return report;
@@ -327,18 +328,34 @@ public final class Engine {
         }
     }
 
-    /** The enabled subscriptions of this database, quoted, but for Citus's own shard moves and splits. */
-    private static List<String> enabledSubscriptions(java.sql.Connection connection) throws SQLException {
-        List<String> names = new ArrayList<>();
-        try (Statement st = connection.createStatement();
-                ResultSet rs = st.executeQuery(ServerFacts.ENABLED_SUBSCRIPTIONS)) {
-            while (rs.next()) {
-                if (!rs.getBoolean(3)) {
-                    names.add(rs.getString(2));
+    /**
+     * The enabled subscriptions of this database, quoted, but for Citus's own shard moves and splits; none on a
+     * standby, whose catalog shows its primary's subscriptions, which do not run there. A read that fails is logged
+     * and taken as none: the report only warns of them, and a repair through the guard checks again and refuses.
+     */
+    private static List<String> enabledSubscriptions(Session main, Operation operation) {
+        try {
+            return main.inCatalogTransaction(connection -> {
+                List<String> names = new ArrayList<>();
+                try (Statement st = connection.createStatement();
+                        ResultSet rs = st.executeQuery("SELECT pg_is_in_recovery()")) {
+                    rs.next();
+                    if (rs.getBoolean(1)) {
+                        return names;
+                    }
                 }
-            }
+                for (ServerFacts.Subscription s : ServerFacts.enabledSubscriptions(connection)) {
+                    if (!s.citusShardTransfer()) {
+                        names.add(s.ident());
+                    }
+                }
+                return names;
+            });
+        } catch (SQLException e) {
+            log.warn("seqguard {}: could not check pg_subscription for enabled subscriptions ({}); the report says "
+                    + "nothing of them", operation.name().toLowerCase(Locale.ROOT), e.getMessage());
+            return List.of();
         }
-        return names;
     }
 
     /** What to do about a failure, by its SQL state: appended to messages (the guard uses it too). */

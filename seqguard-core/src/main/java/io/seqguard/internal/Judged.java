@@ -91,7 +91,8 @@ final class Judged {
                     + "the columns it feeds do: " + widen + " gives it room, then a repair can move it");
         } else if (used != null && used >= config.getCapacityWarning()) {
             notes.add(String.format(Locale.ROOT, "%.1f%% of its range is used (it ends at %s): %s before it runs "
-                    + "out", used * 100, s.descending() ? low : high, widen != null ? widen
+                    + "out", used * 100, s.descending() ? low : high, widen != null
+                    ? "raise its " + (s.descending() ? "MINVALUE" : "MAXVALUE") + " (" + widen + ")"
                     : "plan a wider type"));
         }
         if (status == SequenceStatus.BEHIND && operation != Operation.REPAIR && Repairer.missingPrivilege(s) != null) {
@@ -125,11 +126,13 @@ final class Judged {
 
     /**
      * For a sequence whose own MAXVALUE (MINVALUE when descending) ends its range before its type and the columns it
-     * feeds do, the statement that takes it to their end; null when they are the limit, or nothing is known.
+     * feeds do, the statement that takes it to their end; null when they are the limit, or nothing is known. Every
+     * integer column it feeds counts, compared or not (one excluded or unreadable still takes only its type's values);
+     * on a Citus node the node's slice, not the type, bounds it, and nothing is said.
      */
     private String widerBound() {
         SequenceInfo s = sequence;
-        if (low == null || high == null) {
+        if (low == null || high == null || s.citus != null) {
             return null;
         }
         boolean descending = s.descending();
@@ -148,7 +151,7 @@ final class Judged {
         }
         BigInteger end = BigInteger.valueOf(descending ? typeRange[0] : typeRange[1]);
         for (ColumnInfo c : s.columns) {
-            if (c.compared && c.typeMax() != null) {
+            if (c.typeMax() != null) {
                 end = descending ? end.max(BigInteger.valueOf(c.typeMin())) : end.min(BigInteger.valueOf(c.typeMax()));
             }
         }

@@ -74,9 +74,13 @@ final class Mappings {
                    coalesce(m.seq_schema, s.nspname, home.nspname), m.seq_name,
                    format('%I.%I', coalesce(m.seq_schema, s.nspname, home.nspname), m.seq_name),
                    format('%I.%I', coalesce(m.tab_schema, t.nspname, home.nspname), m.tab_name),
-                   -- a domain is judged as the type it is over, as the catalog read does
-                   (SELECT coalesce(nullif(b1.typbasetype, 0), nullif(ty.typbasetype, 0), ty.oid)::int
-                    FROM pg_type ty LEFT JOIN pg_type b1 ON b1.oid = ty.typbasetype WHERE ty.oid = a.atttypid),
+                   -- a domain is judged as the type it is over, however deep (the catalog read compares two
+                   -- levels; a deeper one is then reported as not compared, not refused here)
+                   (WITH RECURSIVE d(oid, base) AS (
+                        SELECT ty.oid, ty.typbasetype FROM pg_type ty WHERE ty.oid = a.atttypid
+                        UNION ALL
+                        SELECT ty.oid, ty.typbasetype FROM pg_type ty JOIN d ON ty.oid = d.base)
+                    SELECT d.oid::int FROM d WHERE d.base = 0),
                    format_type(a.atttypid, a.atttypmod)
             FROM m
             CROSS JOIN home

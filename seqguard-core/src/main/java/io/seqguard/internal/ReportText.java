@@ -99,7 +99,7 @@ final class ReportText {
     static void write(AlignmentReport report, Appendable out) throws IOException {
         out.append(summary(report)).append('\n');
         if (!report.enabledSubscriptions().isEmpty()) {
-            out.append("warning: ").append(subscriptionsStillFeed(report)).append('\n');
+            out.append("warning: ").append(shown(subscriptionsStillFeed(report))).append('\n');
         }
         if (report.citus() != null) {
             out.append(citus(report)).append('\n');

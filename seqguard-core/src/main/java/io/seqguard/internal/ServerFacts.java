@@ -62,7 +62,7 @@ record ServerFacts(String database, String serverVersion, boolean standby, Strin
      * {@code citus_shard_(move|split)_publication_<node>_<owner>_<operation>}; creating a subscription takes a
      * superuser, and Citus keeps other roles from altering or dropping subscriptions named {@code citus_}.
      */
-    static final String ENABLED_SUBSCRIPTIONS = """
+    private static final String ENABLED_SUBSCRIPTIONS = """
             SELECT s.subname, quote_ident(s.subname),
                    coalesce((r.m)[1] IS NOT NULL
                        AND EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')
