@@ -181,7 +181,7 @@ class ConfigurationTest {
         SequenceReport skipped = find(parentExcluded, "Ex Parts; x_id_seq");
         assertThat(skipped.status()).as("the partitions are not read on their own").isEqualTo(SequenceStatus.SKIPPED);
         assertThat(skipped.columns()).filteredOn(c -> c.table().equals("ex_parts_2025")).singleElement()
-                .satisfies(c -> assertThat(c.note()).contains("excluded with its parent table public.Ex Parts; x"));
+                .satisfies(c -> assertThat(c.note()).contains("excluded with its parent table public.\"Ex Parts; x\""));
 
         AlignmentReport partitionExcluded = SequenceAligner.configure().dataSource(db.dataSource())
                 .schemas("public").excludeTables("public.ex_parts_2025").load().verify();

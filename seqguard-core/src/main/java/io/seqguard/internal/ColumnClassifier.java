@@ -116,7 +116,7 @@ final class ColumnClassifier {
                     c.compared = false;
                     c.unreadable = false;
                     c.readDirectly = false;
-                    c.note = "excluded with its parent table " + parent.displayTable() + " (" + excludeTables() + ")";
+                    c.note = "excluded with its parent table " + parent.tableIdent + " (" + excludeTables() + ")";
                 }
             }
         }
@@ -136,9 +136,9 @@ final class ColumnClassifier {
                 if (parent.compared && parent.readDirectly && family.below(parent, c)) {
                     c.note = c.excluded
                             ? "excluded by configuration (" + excludeTables() + "), but its rows still count: the read "
-                                    + "of parent table " + parent.displayTable() + " covers them (exclude the parent "
+                                    + "of parent table " + parent.tableIdent + " covers them (exclude the parent "
                                     + "to leave them out)"
-                            : "covered by the read of parent table " + parent.displayTable();
+                            : "covered by the read of parent table " + parent.tableIdent;
                     c.excluded = false;
                     c.compared = true;
                     c.unreadable = false;
@@ -170,7 +170,7 @@ final class ColumnClassifier {
             parent.unreadable = false;
             for (ColumnInfo d : excluded) {
                 d.note = "excluded by configuration (" + excludeTables() + "), but its rows still count, as in a "
-                        + "read of parent table " + parent.displayTable() + ", which is read through its partitions "
+                        + "read of parent table " + parent.tableIdent + ", which is read through its partitions "
                         + "(exclude the parent to leave them out)";
                 d.excluded = false;
                 d.compared = true;
