@@ -201,8 +201,9 @@ class CliWordsTest {
         Result run = process("repair", "--url", db.jdbcUrl(), "--user", "postgres", "--schema", "words",
                 "--exclude", "words.tiny", "--allow-unverified", "words.invoice_number_seq", "--verbose");
         assertThat(run.code()).as(run.err()).isEqualTo(ExitCode.ALIGNED);
-        assertThat(run.err()).contains("INFO io.seqguard.SequenceAligner - seqguard repair moved 1 sequence(s) forward "
-                + "(next value before -> after): words.\"Order Lines; DROP TABLE x_id_seq\" (1 -> 41)\n");
+        assertThat(run.err()).contains("INFO io.seqguard.SequenceAligner - seqguard repair of database " + db.name()
+                + " moved 1 sequence(s) forward (next value before -> after): "
+                + "words.\"Order Lines; DROP TABLE x_id_seq\" (1 -> 41)\n");
     }
 
     @Test

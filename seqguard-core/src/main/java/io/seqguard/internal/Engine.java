@@ -149,7 +149,7 @@ public final class Engine {
                 if (!inPass) {
                     new Repairer().run(outcomes(main, judged, attempted), workers, config.getProgressListener());
                 }
-                applyOutcomes(judged);
+                applyOutcomes(judged, server[0]);
             }
             List<SequenceReport> reports = new ArrayList<>();
             Acknowledgements acknowledgements = new Acknowledgements(config);
@@ -417,7 +417,7 @@ public final class Engine {
     }
 
     /** Turns what the repair statements did into the verdicts' final status and action. */
-    private static void applyOutcomes(List<Judged> judged) {
+    private static void applyOutcomes(List<Judged> judged, String database) {
         List<String> moved = new ArrayList<>();
         int movedCount = 0;
         for (Judged j : judged) {
@@ -445,14 +445,14 @@ public final class Engine {
             } else {
                 j.action = RepairAction.FAILED;
                 j.reason = "setval() failed: " + outcome.error;
-                log.warn("seqguard could not repair {}: {}", SqlNames.printable(j.sequence.ident),
-                        SqlNames.printable(outcome.error));
+                log.warn("seqguard could not repair {} in database {}: {}", SqlNames.printable(j.sequence.ident),
+                        SqlNames.quoteIfNeeded(database), SqlNames.printable(outcome.error));
             }
         }
         if (movedCount > 0) {
-            log.info("seqguard repair moved {} sequence(s) forward (next value before -> after): {}{}", movedCount,
-                    String.join(", ", moved), movedCount > ReportText.NAMES_LISTED
-                            ? ", and " + (movedCount - ReportText.NAMES_LISTED)
+            log.info("seqguard repair of database {} moved {} sequence(s) forward (next value before -> after): "
+                    + "{}{}", SqlNames.quoteIfNeeded(database), movedCount, String.join(", ", moved),
+                    movedCount > ReportText.NAMES_LISTED ? ", and " + (movedCount - ReportText.NAMES_LISTED)
                             + " more (each at DEBUG)" : "");
         }
     }
