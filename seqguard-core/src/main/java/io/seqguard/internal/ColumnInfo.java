@@ -102,6 +102,16 @@ final class ColumnInfo {
 
     /** The largest value the column's type holds; null when unbounded (numeric). */
     Long typeMax() {
+        return typeMax(typeOid);
+    }
+
+    /** The smallest value the column's type holds; null when unbounded (numeric). */
+    Long typeMin() {
+        return typeMin(typeOid);
+    }
+
+    /** The largest value an integer type holds, by oid; null for any other type. */
+    static Long typeMax(int typeOid) {
         switch (typeOid) {
             case INT2:
                 return (long) Short.MAX_VALUE;
@@ -114,8 +124,8 @@ final class ColumnInfo {
         }
     }
 
-    /** The smallest value the column's type holds; null when unbounded (numeric). */
-    Long typeMin() {
+    /** The smallest value an integer type holds, by oid; null for any other type. */
+    static Long typeMin(int typeOid) {
         switch (typeOid) {
             case INT2:
                 return (long) Short.MIN_VALUE;

@@ -98,7 +98,8 @@ public final class Engine {
         try (Session main = open(readOnly);
                 Workers workers = new Workers(config.getJobs(), main, () -> open(readOnly))) {
             String[] server = main.inCatalogTransaction(Engine::serverInfo);
-            List<String> subscriptions = enabledSubscriptions(main, operation);
+            List<String> subscriptions = Boolean.parseBoolean(server[3]) ? List.of()
+                    : enabledSubscriptions(main, operation);
             // only the sequences named are read: the catalog's details and the data's bounds are what a second read
             // would cost again
             CatalogReader.Scope scope = readCatalog(main, workers, only, seen);
@@ -322,28 +323,21 @@ public final class Engine {
     private static String[] serverInfo(java.sql.Connection connection) throws SQLException {
         try (Statement st = connection.createStatement();
                 ResultSet rs = st.executeQuery("SELECT current_database(), current_setting('server_version'), "
-                        + "current_setting('server_version_num')")) {
+                        + "current_setting('server_version_num'), pg_is_in_recovery()::text")) {
             rs.next();
-            return new String[] {rs.getString(1), rs.getString(2), rs.getString(3)};
+            return new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)};
         }
     }
 
     /**
-     * The enabled subscriptions of this database, quoted, but for Citus's own shard moves and splits; none on a
-     * standby, whose catalog shows its primary's subscriptions, which do not run there. A read that fails is logged
+     * The enabled subscriptions of this database, quoted, but for Citus's own shard moves and splits (not read on a
+     * standby, whose catalog shows its primary's subscriptions, which do not run there). A read that fails is logged
      * and taken as none: the report only warns of them, and a repair through the guard checks again and refuses.
      */
     private static List<String> enabledSubscriptions(Session main, Operation operation) {
         try {
             return main.inCatalogTransaction(connection -> {
                 List<String> names = new ArrayList<>();
-                try (Statement st = connection.createStatement();
-                        ResultSet rs = st.executeQuery("SELECT pg_is_in_recovery()")) {
-                    rs.next();
-                    if (rs.getBoolean(1)) {
-                        return names;
-                    }
-                }
                 for (ServerFacts.Subscription s : ServerFacts.enabledSubscriptions(connection)) {
                     if (!s.citusShardTransfer()) {
                         names.add(s.ident());

@@ -140,16 +140,13 @@ final class Judged {
         if (!own.equals(descending ? low : high)) {
             return null;
         }
-        long[] typeRange = switch (s.dataType) {
-            case "smallint" -> new long[] {Short.MIN_VALUE, Short.MAX_VALUE};
-            case "integer" -> new long[] {Integer.MIN_VALUE, Integer.MAX_VALUE};
-            case "bigint" -> new long[] {Long.MIN_VALUE, Long.MAX_VALUE};
-            default -> null;
+        // a sequence's type is one of the three integer types, by the name format_type gives it
+        int type = switch (s.dataType) {
+            case "smallint" -> ColumnInfo.INT2;
+            case "integer" -> ColumnInfo.INT4;
+            default -> ColumnInfo.INT8;
         };
-        if (typeRange == null) {
-            return null;
-        }
-        BigInteger end = BigInteger.valueOf(descending ? typeRange[0] : typeRange[1]);
+        BigInteger end = BigInteger.valueOf(descending ? ColumnInfo.typeMin(type) : ColumnInfo.typeMax(type));
         for (ColumnInfo c : s.columns) {
             if (c.typeMax() != null) {
                 end = descending ? end.max(BigInteger.valueOf(c.typeMin())) : end.min(BigInteger.valueOf(c.typeMax()));
