@@ -122,6 +122,10 @@ class AllocationAndLimitsTest {
         assertThat(s.notes()).contains("its own MAXVALUE ends its range before its type and the columns it feeds do: "
                 + "ALTER SEQUENCE lim.tiny_seq MAXVALUE 2147483647 gives it room, then a repair can move it")
                 .noneMatch(n -> n.contains("wider type"));
+        // the saved script, which is read without the report, says so too
+        assertThat(configure().load().plan().toSql()).contains("-- lim.tiny_seq (exhausted): the data needs next value "
+                + "5001 but the usable range ends at 1000; its own MAXVALUE ends its range before its type and the "
+                + "columns it feeds do: ALTER SEQUENCE lim.tiny_seq MAXVALUE 2147483647 gives it room");
         db.execute("ALTER SEQUENCE lim.tiny_seq MAXVALUE 2147483647");
         assertThat(only(configure().load().repair()).status()).isEqualTo(SequenceStatus.ALIGNED);
         assertThat(db.queryForLong("SELECT nextval('lim.tiny_seq')")).isEqualTo(5001L);

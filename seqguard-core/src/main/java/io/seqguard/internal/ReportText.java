@@ -270,9 +270,12 @@ final class ReportText {
             List<String> uncovered = new ArrayList<>();
             for (SequenceReport s : report.sequences()) {
                 if (s.sql() == null && (s.status().isDrift() || s.unverified())) {
+                    // an exhausted sequence's notes say what would make room for it: the script is all its reader has
+                    String notes = s.status() == SequenceStatus.EXHAUSTED && !s.notes().isEmpty()
+                            ? "; " + String.join("; ", s.notes()) : "";
                     uncovered.add("-- " + shown(s.qualifiedName()) + " ("
                             + s.status().name().toLowerCase(Locale.ROOT) + "): "
-                            + shown(s.reason() == null ? "" : s.reason()));
+                            + shown((s.reason() == null ? "" : s.reason()) + notes));
                 }
             }
             out.append("-- verdict: ").append(report.verdict().name().toLowerCase(Locale.ROOT))
