@@ -24,9 +24,11 @@ final class AlignOptions {
     @Option(names = "--user", paramLabel = "USER", description = "The role to connect as (default: from the URL).")
     String user;
 
-    @Option(names = "--password", paramLabel = "PASSWORD", arity = "0..1", interactive = true, prompt = "Password: ",
-            description = "The password; without a value it is asked for. Default: the PGPASSWORD variable.")
-    char[] password;
+    /** Empty when given without a value: then {@link PasswordPrompt} asks for it, once for the whole run. */
+    @Option(names = "--password", paramLabel = "PASSWORD", arity = "0..1",
+            description = "The password; without a value it is asked for at the terminal, or is the first line of "
+                    + "standard input when that is not one. Default: the PGPASSWORD variable.")
+    String password;
 
     @Option(names = "--source", paramLabel = "JDBC_URL",
             description = "The old primary (or its replica), read only, as a second witness: sequences no column "
@@ -37,11 +39,10 @@ final class AlignOptions {
             description = "The role to connect to the source as (default: user= in the source URL, else --user).")
     String sourceUser;
 
-    @Option(names = "--source-password", paramLabel = "PASSWORD", arity = "0..1", interactive = true,
-            prompt = "Password of the source: ",
-            description = "The source's password; without a value it is asked for. Default: the PGSOURCEPASSWORD "
-                    + "variable.")
-    char[] sourcePassword;
+    @Option(names = "--source-password", paramLabel = "PASSWORD", arity = "0..1",
+            description = "The source's password; without a value it is asked for as --password is (the line after "
+                    + "--password's when both read standard input). Default: the PGSOURCEPASSWORD variable.")
+    String sourcePassword;
 
     @Option(names = "--schema", paramLabel = "SCHEMA",
             description = "Only this schema; repeat for several (default: all but PostgreSQL's own).")

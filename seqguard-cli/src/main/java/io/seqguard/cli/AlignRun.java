@@ -341,7 +341,7 @@ final class AlignRun {
             dataSource.setUser(options.user);
         }
         if (options.password != null) {
-            dataSource.setPassword(typed("--password", options.password, "PGPASSWORD"));
+            dataSource.setPassword(password("--password"));
         } else if (environment.get("PGPASSWORD") != null) {
             dataSource.setPassword(environment.get("PGPASSWORD"));
         }
@@ -371,7 +371,7 @@ final class AlignRun {
             dataSource.setUser(user);
         }
         if (options.sourcePassword != null) {
-            dataSource.setPassword(typed("--source-password", options.sourcePassword, "PGSOURCEPASSWORD"));
+            dataSource.setPassword(password("--source-password"));
         } else if (environment.get("PGSOURCEPASSWORD") != null) {
             dataSource.setPassword(environment.get("PGSOURCEPASSWORD"));
         }
@@ -404,17 +404,43 @@ final class AlignRun {
         }
     }
 
-    /** A password given or typed; none at all (no terminal to ask at, an empty line) is a usage error. */
-    private String typed(String option, char[] password, String variable) {
-        if (password.length == 0) {
-            // without a terminal (a script, a pipe) there is no prompt to type at: only the variable helps
-            throw new CommandLine.ParameterException(commandLine, option + ": no password was given"
-                    + (System.console() == null ? " and there is no terminal to ask at: set the " + variable
-                            + " variable and leave " + option + " out"
-                            : "; type it at the prompt, or set the " + variable + " variable and leave " + option
-                                    + " out"));
+    /**
+     * The password of {@code --password} or {@code --source-password}, given or asked for. It is asked for once: a run
+     * over several databases shares the options and connects many times. {@code --password}'s is asked first, so
+     * that two lines on standard input come in the options' order. None at all (an empty line, standard input at its
+     * end) is a usage error.
+     */
+    private String password(String option) {
+        synchronized (options) {
+            if (options.password != null && options.password.isEmpty()) {
+                options.password = asked("--password", "Password: ", "PGPASSWORD");
+            }
+            if (option.equals("--password")) {
+                return options.password;
+            }
+            if (options.sourcePassword.isEmpty()) {
+                options.sourcePassword = asked("--source-password", "Password of the source: ", "PGSOURCEPASSWORD");
+            }
+            return options.sourcePassword;
         }
-        return new String(password);
+    }
+
+    private String asked(String option, String prompt, String variable) {
+        String typed;
+        try {
+            typed = PasswordPrompt.read(prompt);
+        } catch (IOException e) {
+            throw new CommandLine.ParameterException(commandLine, option + ": the password could not be read ("
+                    + e.getMessage() + "); set the " + variable + " variable and leave " + option + " out");
+        }
+        if (typed.isEmpty()) {
+            throw new CommandLine.ParameterException(commandLine, option + ": no password was given"
+                    + (Terminal.isTerminal(0) ? "; type it at the prompt, or set the " + variable
+                            + " variable and leave " + option + " out"
+                            : ": standard input is not a terminal and had no line to read it from; pipe it "
+                                    + "in, or set the " + variable + " variable and leave " + option + " out"));
+        }
+        return typed;
     }
 
     private PGSimpleDataSource dataSource(String option, String url) {

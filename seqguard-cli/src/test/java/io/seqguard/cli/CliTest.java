@@ -305,6 +305,22 @@ class CliTest {
                     .doesNotContain("PGPASSWORD");
             Run right = run(Map.of("PGPASSWORD", "right"), "verify", "--url", admin.jdbcUrl(), "--user", "app_user");
             assertThat(right.code()).as(right.err()).isEqualTo(ExitCode.ALIGNED);
+            // a password piped in (a job without a terminal): read from standard input, the report alone on
+            // standard output; the source's is the next line
+            CliWordsTest.Result piped = CliWordsTest.processWithInput("right\n", "verify", "--url", admin.jdbcUrl(),
+                    "--user", "app_user", "--password", "--format", "json");
+            assertThat(piped.code()).as(piped.err()).isEqualTo(ExitCode.ALIGNED);
+            assertThat(piped.out()).startsWith("{").doesNotContain("Password").doesNotContain("right");
+            assertThat(piped.err()).doesNotContain("Password").doesNotContain("right");
+            CliWordsTest.Result both = CliWordsTest.processWithInput("right\r\nright\n", "plan", "--url",
+                    admin.jdbcUrl(), "--user", "app_user", "--password", "--source", admin.jdbcUrl(),
+                    "--source-password", "--all-databases");
+            assertThat(both.code()).as(both.err()).isEqualTo(ExitCode.ALIGNED);
+            CliWordsTest.Result oneLine = CliWordsTest.processWithInput("right\n", "plan", "--url", admin.jdbcUrl(),
+                    "--user", "app_user", "--password", "--source", admin.jdbcUrl(), "--source-password");
+            assertThat(oneLine.code()).isEqualTo(ExitCode.USAGE);
+            assertThat(oneLine.err()).contains("--source-password: no password was given: standard input is not a "
+                    + "terminal and had no line to read it from").contains("PGSOURCEPASSWORD");
         }
     }
 

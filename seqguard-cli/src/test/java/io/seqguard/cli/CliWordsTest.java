@@ -6,6 +6,7 @@ import io.seqguard.test.PostgresTest;
 import io.seqguard.test.TestDatabase;
 import java.io.File;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -253,8 +254,10 @@ class CliWordsTest {
     void aPasswordOptionWithNothingToReadItFromIsAUsageError() throws Exception {
         Result run = process("verify", "--url", db.jdbcUrl(), "--user", "postgres", "--password");
         assertThat(run.code()).as(run.err()).isEqualTo(ExitCode.USAGE);
-        assertThat(run.err()).contains("--password: no password was given and there is no terminal to ask at: set "
-                + "the PGPASSWORD variable and leave --password out").doesNotContain("prompt");
+        assertThat(run.err()).contains("--password: no password was given: standard input is not a terminal and had no "
+                + "line to read it from; pipe it in, or set the PGPASSWORD variable and leave --password out")
+                .doesNotContain("prompt");
+        assertThat(run.out()).isEmpty();
     }
 
     /** What one CLI process wrote and returned; its standard input is empty, as in a job without a terminal. */
@@ -262,13 +265,26 @@ class CliWordsTest {
     }
 
     private static Result process(String... args) throws Exception {
+        return processWithInput(null, args);
+    }
+
+    /** A CLI process whose standard input is a pipe the text given is written to, or empty (/dev/null) for null. */
+    static Result processWithInput(String input, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         command.addAll(List.of(args));
         File out = File.createTempFile("seqguard-out", ".txt");
         try {
-            Process process = new ProcessBuilder(command).redirectInput(new File("/dev/null"))
-                    .redirectOutput(out).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out);
+            if (input == null) {
+                builder.redirectInput(new File("/dev/null"));
+            }
+            Process process = builder.start();
+            try (OutputStream stdin = process.getOutputStream()) {
+                if (input != null) {
+                    stdin.write(input.getBytes(StandardCharsets.UTF_8));
+                }
+            }
             String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
             int code = process.waitFor();
             return new Result(code, Files.readString(out.toPath()), err);
