@@ -83,7 +83,8 @@ abstract class AlignCommand implements Callable<Integer> {
     }
 
     @Command(name = "verify", mixinStandardHelpOptions = true, versionProvider = SeqguardCommand.Version.class,
-            sortOptions = false, description = "Compare every sequence with its data; change nothing.",
+            sortOptions = false, modelTransformer = ReadOnlyHelp.class,
+            description = "Compare every sequence with its data; change nothing.",
             footer = {"", "Example:", "  seqguard verify --url jdbc:postgresql://db/shop --user app --schema public",
                 "", SeqguardCommand.EXIT_CODES, SeqguardCommand.EXIT_CODES_CONTINUED})
     static final class Verify extends OnDatabases {
@@ -93,7 +94,8 @@ abstract class AlignCommand implements Callable<Integer> {
     }
 
     @Command(name = "plan", mixinStandardHelpOptions = true, versionProvider = SeqguardCommand.Version.class,
-            sortOptions = false, description = "Like verify, and list the forward-only SQL a repair would run.",
+            sortOptions = false, modelTransformer = ReadOnlyHelp.class,
+            description = "Like verify, and list the forward-only SQL a repair would run.",
             footer = {"", "Example:", "  seqguard plan --url jdbc:postgresql://db/shop --user app --format sql", "",
                 SeqguardCommand.EXIT_CODES, SeqguardCommand.EXIT_CODES_CONTINUED})
     static final class Plan extends OnDatabases {

@@ -125,10 +125,11 @@ public final class Main {
         String named = args.length > 0 ? args[0] : "";
         boolean one = List.of("verify", "plan", "repair", "cutover", "demo").contains(named);
         if (!one || named.equals("verify")) {
-            commandLine.addSubcommand(new AlignCommand.Verify(environment));
+            // a CommandLine of its own: picocli applies a command's model transformer only to one made so
+            commandLine.addSubcommand(new CommandLine(new AlignCommand.Verify(environment)));
         }
         if (!one || named.equals("plan")) {
-            commandLine.addSubcommand(new AlignCommand.Plan(environment));
+            commandLine.addSubcommand(new CommandLine(new AlignCommand.Plan(environment)));
         }
         if (!one || named.equals("repair")) {
             commandLine.addSubcommand(new AlignCommand.Repair(environment));
