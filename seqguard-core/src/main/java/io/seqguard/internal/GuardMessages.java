@@ -154,7 +154,7 @@ final class GuardMessages {
     String sequenceSubscriptionNote() {
         List<String> names = new ArrayList<>();
         for (ServerFacts.SequenceSubscription s : facts.sequenceSubscriptions()) {
-            names.add("'" + s.name() + "'" + (s.enabled() ? "" : " (disabled)"));
+            names.add(s.ident() + (s.enabled() ? "" : " (disabled)"));
         }
         return "database " + facts.database() + " subscribes to sequences (" + String.join(", ", names)
                 + "): every ALTER SUBSCRIPTION ... REFRESH SEQUENCES sets the publisher's values here, backwards too, "
@@ -168,7 +168,7 @@ final class GuardMessages {
                 .append(facts.database()).append(": ");
         List<String> ways = new ArrayList<>();
         for (ServerFacts.SequenceSubscription s : facts.pendingSequenceSyncs()) {
-            text.append("subscription '").append(s.name()).append("'").append(s.enabled() ? "" : " (disabled)")
+            text.append("subscription ").append(s.ident()).append(s.enabled() ? "" : " (disabled)")
                     .append(" has ").append(s.pending()).append(" of its ").append(s.sequences())
                     .append(" sequence(s) still waiting for their first synchronization; ");
             if (s.syncErrors() > 0) {
@@ -301,10 +301,11 @@ final class GuardMessages {
                 : ", " + movedBeforeOrmStep + " of them before the ORM step.");
     }
 
+    /** The enabled subscriptions as SQL writes them, as the statements that disable them and the report do. */
     private String subscriptions() {
         List<String> quoted = new ArrayList<>();
-        for (String name : facts.subscriptionNames()) {
-            quoted.add("'" + name + "'");
+        for (ServerFacts.Subscription s : facts.enabledSubscriptions()) {
+            quoted.add(s.ident());
         }
         return String.join(", ", quoted);
     }

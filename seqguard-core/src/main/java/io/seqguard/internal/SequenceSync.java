@@ -20,7 +20,7 @@ final class SequenceSync {
     static final int SINCE = 190000;
 
     private static final String HELD = """
-            SELECT r.srrelid::bigint, s.subname, s.subenabled, r.srsubstate::text
+            SELECT r.srrelid::bigint, quote_ident(s.subname), s.subenabled, r.srsubstate::text
             FROM pg_subscription_rel r
             JOIN pg_subscription s ON s.oid = r.srsubid
             WHERE r.srrelid = ANY (?::oid[])
@@ -51,8 +51,9 @@ final class SequenceSync {
         }
     }
 
+    /** The note; the subscription is named as SQL writes it ({@code quote_ident}), ready for ALTER SUBSCRIPTION. */
     static String note(String subscription, boolean enabled, String state) {
-        String name = "subscription '" + subscription + "'" + (enabled ? "" : " (disabled)");
+        String name = "subscription " + subscription + (enabled ? "" : " (disabled)");
         if ("r".equals(state)) {
             return "synchronized by " + name + ": a later ALTER SUBSCRIPTION ... REFRESH SEQUENCES sets the "
                     + "publisher's value here again, backwards too, undoing a repair";

@@ -95,7 +95,7 @@ class SequenceSyncTest {
                 () -> guard().load().run());
         assertThat(pending.reason()).isEqualTo(StartupGuardException.Reason.SEQUENCE_SYNC);
         assertThat(pending.getMessage())
-                .contains("subscription '" + SUBSCRIPTION + "' (disabled) has ")
+                .contains("subscription " + sub() + " (disabled) has ")
                 .contains("still waiting for their first synchronization")
                 .contains("ALTER SUBSCRIPTION " + sub() + " ENABLE; ALTER SUBSCRIPTION " + sub()
                         + " REFRESH SEQUENCES")
@@ -107,8 +107,8 @@ class SequenceSyncTest {
         AlignmentReport verify = SequenceAligner.configure().dataSource(subscriber.dataSource()).schemas(q(SCHEMA))
                 .load().verify();
         SequenceReport orders = find(verify, "orders_id_seq");
-        assertThat(orders.notes()).anySatisfy(n -> assertThat(n).startsWith("subscription '" + SUBSCRIPTION
-                + "' (disabled) has not synchronized it yet (state i)"));
+        assertThat(orders.notes()).anySatisfy(n -> assertThat(n).startsWith("subscription " + sub()
+                + " (disabled) has not synchronized it yet (state i)"));
         assertThat(find(verify, "unlogged ü").notes()).anySatisfy(n -> assertThat(n).startsWith("unlogged: no "
                 + "replication carries it"));
 
@@ -129,7 +129,7 @@ class SequenceSyncTest {
         GuardResult proceeded = guard().onPendingSequenceSync(SubscriptionAction.PROCEED).load().run();
         assertThat(proceeded.outcome()).isEqualTo(GuardOutcome.REPAIRED);
         assertThat(proceeded.notes()).anySatisfy(n -> assertThat(n).startsWith("database " + subscriber.name()
-                + " subscribes to sequences ('" + SUBSCRIPTION + "' (disabled)): every ALTER SUBSCRIPTION ... "
+                + " subscribes to sequences (" + sub() + " (disabled)): every ALTER SUBSCRIPTION ... "
                 + "REFRESH SEQUENCES sets the publisher's values here, backwards too"));
         assertThat(proceeded.toDetails().get("notes").toString()).contains("subscribes to sequences");
         assertThat(subscriber.queryForLong("SELECT last_value FROM " + q(SCHEMA) + ".orders_id_seq")).isEqualTo(80);

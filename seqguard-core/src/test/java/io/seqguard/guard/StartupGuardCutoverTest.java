@@ -115,7 +115,7 @@ class StartupGuardCutoverTest {
             assertThat(refused.enabledSubscriptions()).containsExactly(SUBSCRIPTION);
             assertThat(refused.getMessage())
                     .startsWith("seqguard startup guard refuses to repair database " + newDb.name()
-                            + ": enabled subscription(s) '" + SUBSCRIPTION + "' still feed it, so the cutover is not "
+                            + ": enabled subscription(s) " + q(SUBSCRIPTION) + " still feed it, so the cutover is not "
                             + "finished")
                     .contains("ALTER SUBSCRIPTION " + q(SUBSCRIPTION) + " DISABLE")
                     .contains("set onEnabledSubscription to proceed, verify or skip");
