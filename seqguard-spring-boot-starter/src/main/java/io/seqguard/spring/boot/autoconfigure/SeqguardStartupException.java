@@ -39,13 +39,28 @@ public class SeqguardStartupException extends RuntimeException {
     SeqguardStartupException(String dataSourceName, GuardMode mode, String jdbcUrl, String username,
             String propertyPrefix, boolean beforeOrmStep, StartupGuardException cause) {
         super("seqguard startup guard refused start-up on DataSource '" + dataSourceName + "'"
-                + (jdbcUrl != null ? " (" + jdbcUrl + ")" : "") + ": " + cause.getMessage(), cause);
+                + (jdbcUrl != null ? " (" + jdbcUrl + ")" : "") + ": " + summary(cause.getMessage()), cause);
         this.dataSourceName = dataSourceName;
         this.jdbcUrl = jdbcUrl;
         this.username = username;
         this.mode = mode;
         this.propertyPrefix = propertyPrefix;
         this.beforeOrmStep = beforeOrmStep;
+    }
+
+    /**
+     * The refusal's first line. Spring logs this message twice as a start-up fails (the bean that failed, then the
+     * context) before Spring Boot's failure analysis prints the whole refusal: the list and its fix are said once,
+     * there and in the cause.
+     */
+    private static String summary(String refusal) {
+        int lineEnd = refusal.indexOf('\n');
+        if (lineEnd < 0) {
+            return refusal;
+        }
+        String first = refusal.substring(0, lineEnd).strip();
+        return (first.endsWith(":") ? first.substring(0, first.length() - 1) : first)
+                + " (the sequences and the fix follow in Spring Boot's failure analysis and in this exception's cause)";
     }
 
     /**
