@@ -1,6 +1,7 @@
 package io.seqguard;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.within;
 
@@ -126,6 +127,10 @@ class AllocationAndLimitsTest {
         assertThat(configure().load().plan().toSql()).contains("-- lim.tiny_seq (exhausted): the data needs next value "
                 + "5001 but the usable range ends at 1000; its own MAXVALUE ends its range before its type and the "
                 + "columns it feeds do: ALTER SEQUENCE lim.tiny_seq MAXVALUE 2147483647 gives it room");
+        // and the exception's line gives the same way, not a wider type
+        assertThatThrownBy(report::requireAligned).hasMessageContaining("lim.tiny_seq: exhausted, the data needs next "
+                + "value 5001 but the usable range ends at 1000. Its own MAXVALUE ends its range first: ALTER SEQUENCE "
+                + "lim.tiny_seq MAXVALUE 2147483647 gives it room.").hasMessageNotContaining("AS bigint");
         db.execute("ALTER SEQUENCE lim.tiny_seq MAXVALUE 2147483647");
         assertThat(only(configure().load().repair()).status()).isEqualTo(SequenceStatus.ALIGNED);
         assertThat(db.queryForLong("SELECT nextval('lim.tiny_seq')")).isEqualTo(5001L);
@@ -160,9 +165,14 @@ class AllocationAndLimitsTest {
     void aNarrowColumnLimitsABigintSequence() {
         db.execute("CREATE SEQUENCE lim.wide_seq",
                 "CREATE TABLE lim.t (id smallint DEFAULT nextval('lim.wide_seq'))", "INSERT INTO lim.t VALUES (32767)");
-        SequenceReport s = only(configure().load().verify());
+        AlignmentReport report = configure().load().verify();
+        SequenceReport s = only(report);
         assertThat(s.status()).isEqualTo(SequenceStatus.EXHAUSTED);
         assertThat(s.reason()).contains("32767");
+        // the column's type is the limit: widening, not a MAXVALUE, gives it room
+        assertThat(s.notes()).noneMatch(n -> n.startsWith("its own"));
+        assertThatThrownBy(report::requireAligned).hasMessageContaining("Widen the sequence (ALTER SEQUENCE "
+                + "lim.wide_seq AS bigint MAXVALUE ...) and its column.");
     }
 
     @Test

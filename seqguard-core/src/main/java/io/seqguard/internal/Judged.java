@@ -88,7 +88,7 @@ final class Judged {
         String widen = widerBound();
         if (status == SequenceStatus.EXHAUSTED && widen != null) {
             notes.add("its own " + (s.descending() ? "MINVALUE" : "MAXVALUE") + " ends its range before its type and "
-                    + "the columns it feeds do: " + widen + " gives it room, then a repair can move it");
+                    + "the columns it feeds do: " + widen + ROOM);
         } else if (used != null && used >= config.getCapacityWarning()) {
             notes.add(String.format(Locale.ROOT, "%.1f%% of its range is used (it ends at %s): %s before it runs "
                     + "out", used * 100, s.descending() ? low : high, widen != null
@@ -122,6 +122,24 @@ final class Judged {
                 s.citus == null ? null : s.citus.rangeStart(), s.citus == null ? null : s.citus.rangeEnd(), s.exists,
                 verdict != null ? verdict.rule() : allocation, allocationSource, s.oid,
                 status.isUnverified() && !unverifiableByAnyRead);
+    }
+
+    /** How the note on a sequence its own MAXVALUE (MINVALUE) exhausts goes on after the statement that fixes it. */
+    private static final String ROOM = " gives it room, then a repair can move it";
+
+    /**
+     * {@return the statement that gives an exhausted sequence room when its own MAXVALUE (MINVALUE) ends its range
+     * first, as its note says; null when its type or a column it feeds is the limit, so that widening them is the way}
+     */
+    static String roomStatement(SequenceReport s) {
+        for (String note : s.notes()) {
+            int end = note.indexOf(ROOM);
+            int start = note.indexOf("ALTER SEQUENCE ");
+            if (end > 0 && start >= 0 && start < end && note.startsWith("its own ")) {
+                return note.substring(start, end);
+            }
+        }
+        return null;
     }
 
     /**

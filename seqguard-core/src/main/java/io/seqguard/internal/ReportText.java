@@ -379,8 +379,12 @@ final class ReportText {
                     + "distributed sequence): write through another node.";
         }
         if (s.status() == SequenceStatus.EXHAUSTED) {
-            return "exhausted, " + s.reason() + ". Widen the sequence (ALTER SEQUENCE " + s.qualifiedName()
-                    + " AS bigint MAXVALUE ...) and its column.";
+            String room = Judged.roomStatement(s);
+            return "exhausted, " + s.reason() + (room != null
+                    ? ". Its own " + (s.descending() ? "MINVALUE" : "MAXVALUE") + " ends its range first: " + room
+                            + " gives it room."
+                    : ". Widen the sequence (ALTER SEQUENCE " + s.qualifiedName() + " AS bigint MAXVALUE ...) and its "
+                            + "column.");
         }
         String needs = " (needs " + (s.descending() ? "at most " : "at least ") + s.requiredNextValue() + ")";
         String line = s.witness() == Witness.SOURCE

@@ -206,9 +206,10 @@ class SeqguardFailureAnalyzer extends AbstractFailureAnalyzer<StartupGuardExcept
                     + target.cli("repair") + mapOptions(report) + " (or run the statements above).");
         }
         if (report != null && !report.withStatus(SequenceStatus.EXHAUSTED).isEmpty()) {
-            actions.add("An exhausted sequence cannot be repaired by moving it forward: widen the sequence and its "
-                    + "column (ALTER SEQUENCE ... AS bigint MAXVALUE ...; ALTER TABLE ... ALTER COLUMN ... TYPE "
-                    + "bigint), or, when it is no longer used, leave it out with "
+            actions.add("An exhausted sequence cannot be repaired by moving it forward: give it room as its line says "
+                    + "(raise its own MAXVALUE where that ends its range first; else widen the sequence and its "
+                    + "column: ALTER SEQUENCE ... AS bigint MAXVALUE ...; ALTER TABLE ... ALTER COLUMN ... TYPE "
+                    + "bigint), then start again; or, when it is no longer used, leave it out with "
                     + target.property("exclude-sequences", "<schema.sequence>") + ".");
         }
         if (report != null && !report.withStatus(SequenceStatus.MISMATCHED).isEmpty()) {
