@@ -161,6 +161,7 @@ class SequenceAlignerTest {
         db.execute("DROP SCHEMA IF EXISTS dom CASCADE", "CREATE SCHEMA dom",
                 "CREATE DOMAIN dom.\"Customer Id; x\" AS bigint CHECK (VALUE > 0)",
                 "CREATE DOMAIN dom.vip_id AS dom.\"Customer Id; x\"",
+                "CREATE DOMAIN dom.gold_id AS dom.vip_id", "CREATE DOMAIN dom.platinum_id AS dom.gold_id",
                 "CREATE DOMAIN dom.small_id AS smallint",
                 // a domain cannot be serial or identity: the default names the sequence, as a Flyway script has it
                 "CREATE SEQUENCE dom.customer_id_seq",
@@ -169,6 +170,10 @@ class SequenceAlignerTest {
                 "CREATE TABLE dom.vip (id dom.vip_id PRIMARY KEY)",
                 "CREATE SEQUENCE dom.vip_id_seq OWNED BY dom.vip.id",
                 "ALTER TABLE dom.vip ALTER COLUMN id SET DEFAULT nextval('dom.vip_id_seq')",
+                "CREATE TABLE dom.platinum (id dom.platinum_id PRIMARY KEY)",
+                "CREATE SEQUENCE dom.platinum_id_seq OWNED BY dom.platinum.id",
+                "ALTER TABLE dom.platinum ALTER COLUMN id SET DEFAULT nextval('dom.platinum_id_seq')",
+                "INSERT INTO dom.platinum VALUES (55)",
                 "CREATE SEQUENCE dom.tiny_id_seq",
                 "CREATE TABLE dom.tiny (id dom.small_id PRIMARY KEY DEFAULT nextval('dom.tiny_id_seq'))",
                 "INSERT INTO dom.customer VALUES (300)", "INSERT INTO dom.vip VALUES (40)",
@@ -179,6 +184,9 @@ class SequenceAlignerTest {
         assertThat(seq.get("dom.customer_id_seq").dataBound()).isEqualTo(300L);
         assertThat(seq.get("dom.customer_id_seq").nextValue()).isEqualTo(301L);
         assertThat(seq.get("dom.vip_id_seq").dataBound()).as("a domain over a domain").isEqualTo(40L);
+        assertThat(seq.get("dom.platinum_id_seq").dataBound()).as("four levels of domains").isEqualTo(55L);
+        assertThat(seq.get("dom.platinum_id_seq").columns()).singleElement()
+                .satisfies(c -> assertThat(c.compared()).isTrue());
         assertThat(seq.get("dom.tiny_id_seq").dataBound()).isEqualTo(7L);
         assertThat(repaired.verdict()).isEqualTo(Verdict.ALIGNED);
         assertThatCode(() -> db.execute("INSERT INTO dom.customer DEFAULT VALUES",

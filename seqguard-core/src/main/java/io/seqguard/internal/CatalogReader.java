@@ -90,8 +90,9 @@ final class CatalogReader {
                    tn.nspname, t.relname, a.attname,
                    format('%I.%I', tn.nspname, t.relname), quote_ident(a.attname),
                    format_type(a.atttypid, a.atttypmod),
-                   -- a domain is compared as the type it is over (two levels deep; a deeper one is not compared)
-                   coalesce(nullif(b1.typbasetype, 0), nullif(ty.typbasetype, 0), a.atttypid)::int, t.relkind::text,
+                   -- a domain is compared as the type it is over
+            """ + ColumnInfo.COMPARED_TYPE_SQL + """
+                   , t.relkind::text,
                    has_schema_privilege(tn.oid, 'USAGE') AND has_column_privilege(t.oid, a.attnum, 'SELECT'),
                    ix.leading_btree, ix.indexes, has_schema_privilege(tn.oid, 'USAGE'),
                    -- null: every row is visible to the role; otherwise policies filter what it sees, true when
@@ -102,7 +103,6 @@ final class CatalogReader {
             JOIN pg_namespace tn ON tn.oid = t.relnamespace
             JOIN pg_attribute a ON a.attrelid = f.rel AND a.attnum = f.att AND NOT a.attisdropped
             JOIN pg_type ty ON ty.oid = a.atttypid
-            LEFT JOIN pg_type b1 ON b1.oid = ty.typbasetype
             -- one pass over the table's indexes: how many (a max() locks them all) and whether a plain btree leads
             -- with the column (max() then reads one index entry instead of the table)
             CROSS JOIN LATERAL (

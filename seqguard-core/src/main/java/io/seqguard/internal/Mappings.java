@@ -74,14 +74,9 @@ final class Mappings {
                    coalesce(m.seq_schema, s.nspname, home.nspname), m.seq_name,
                    format('%I.%I', coalesce(m.seq_schema, s.nspname, home.nspname), m.seq_name),
                    format('%I.%I', coalesce(m.tab_schema, t.nspname, home.nspname), m.tab_name),
-                   -- a domain is judged as the type it is over, however deep (the catalog read compares two
-                   -- levels; a deeper one is then reported as not compared, not refused here)
-                   (WITH RECURSIVE d(oid, base) AS (
-                        SELECT ty.oid, ty.typbasetype FROM pg_type ty WHERE ty.oid = a.atttypid
-                        UNION ALL
-                        SELECT ty.oid, ty.typbasetype FROM pg_type ty JOIN d ON ty.oid = d.base)
-                    SELECT d.oid::int FROM d WHERE d.base = 0),
-                   format_type(a.atttypid, a.atttypmod)
+                   -- a domain is judged as the type it is over, as the catalog read compares it
+            """ + ColumnInfo.COMPARED_TYPE_SQL + """
+                   , format_type(a.atttypid, a.atttypmod)
             FROM m
             CROSS JOIN home
             LEFT JOIN LATERAL (
@@ -100,6 +95,7 @@ final class Mappings {
                 ORDER BY p.pos LIMIT 1) t ON true
             LEFT JOIN pg_attribute a ON a.attrelid = t.oid AND a.attname = m.col_name AND a.attnum > 0
                 AND NOT a.attisdropped
+            LEFT JOIN pg_type ty ON ty.oid = a.atttypid
             ORDER BY m.i
             """;
 
