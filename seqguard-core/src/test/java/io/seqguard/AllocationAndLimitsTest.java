@@ -130,7 +130,8 @@ class AllocationAndLimitsTest {
         // and the exception's line gives the same way, not a wider type
         assertThatThrownBy(report::requireAligned).hasMessageContaining("lim.tiny_seq: exhausted, the data needs next "
                 + "value 5001 but the usable range ends at 1000. Its own MAXVALUE ends its range first: ALTER SEQUENCE "
-                + "lim.tiny_seq MAXVALUE 2147483647 gives it room.").hasMessageNotContaining("AS bigint");
+                + "lim.tiny_seq MAXVALUE 2147483647 gives it room, then a repair can move it.")
+                .hasMessageNotContaining("AS bigint");
         db.execute("ALTER SEQUENCE lim.tiny_seq MAXVALUE 2147483647");
         assertThat(only(configure().load().repair()).status()).isEqualTo(SequenceStatus.ALIGNED);
         assertThat(db.queryForLong("SELECT nextval('lim.tiny_seq')")).isEqualTo(5001L);
@@ -159,6 +160,19 @@ class AllocationAndLimitsTest {
         assertThat(s.status()).isEqualTo(SequenceStatus.EXHAUSTED);
         assertThat(s.notes()).contains("its own MINVALUE ends its range before its type and the columns it feeds do: "
                 + "ALTER SEQUENCE lim.down_capped MINVALUE -32768 gives it room, then a repair can move it");
+    }
+
+    /** Its own MAXVALUE ends it, but the data is past what its type holds too: raising MAXVALUE is no way. */
+    @Test
+    void dataBeyondItsTypeIsToldToWidenNotToRaiseMaxvalue() {
+        db.execute("CREATE SEQUENCE lim.full_seq AS integer MAXVALUE 1000",
+                "CREATE TABLE lim.t (id int DEFAULT nextval('lim.full_seq'))", "INSERT INTO lim.t VALUES (2147483647)");
+        AlignmentReport report = configure().load().verify();
+        SequenceReport s = only(report);
+        assertThat(s.status()).isEqualTo(SequenceStatus.EXHAUSTED);
+        assertThat(s.notes()).noneMatch(n -> n.contains("MAXVALUE 2147483647"));
+        assertThatThrownBy(report::requireAligned).hasMessageContaining("Widen the sequence (ALTER SEQUENCE "
+                + "lim.full_seq AS bigint MAXVALUE ...) and its column.");
     }
 
     @Test

@@ -24,8 +24,14 @@ final class AlignOptions {
     @Option(names = "--user", paramLabel = "USER", description = "The role to connect as (default: from the URL).")
     String user;
 
-    /** Empty when given without a value: then {@link PasswordPrompt} asks for it, once for the whole run. */
-    @Option(names = "--password", paramLabel = "PASSWORD", arity = "0..1",
+    /**
+     * The value of {@code --password} or {@code --source-password} given without one: then {@link PasswordPrompt}
+     * asks, once for the whole run. No command line can hold a NUL, so no password given is this; an empty value
+     * ({@code --password="$PW"} with PW unset) stays apart from it.
+     */
+    static final String ASK = "\u0000";
+
+    @Option(names = "--password", paramLabel = "PASSWORD", arity = "0..1", fallbackValue = ASK,
             description = "The password; without a value it is asked for at the terminal, or is the first line of "
                     + "standard input when that is not one. Default: the PGPASSWORD variable.")
     String password;
@@ -39,7 +45,7 @@ final class AlignOptions {
             description = "The role to connect to the source as (default: user= in the source URL, else --user).")
     String sourceUser;
 
-    @Option(names = "--source-password", paramLabel = "PASSWORD", arity = "0..1",
+    @Option(names = "--source-password", paramLabel = "PASSWORD", arity = "0..1", fallbackValue = ASK,
             description = "The source's password; without a value it is asked for as --password is (the line after "
                     + "--password's when both read standard input). Default: the PGSOURCEPASSWORD variable.")
     String sourcePassword;

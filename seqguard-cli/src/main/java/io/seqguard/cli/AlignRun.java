@@ -412,16 +412,27 @@ final class AlignRun {
      */
     private String password(String option) {
         synchronized (options) {
-            if (options.password != null && options.password.isEmpty()) {
+            requireValue("--password", options.password, "PGPASSWORD");
+            requireValue("--source-password", options.sourcePassword, "PGSOURCEPASSWORD");
+            if (AlignOptions.ASK.equals(options.password)) {
                 options.password = asked("--password", "Password: ", "PGPASSWORD");
             }
             if (option.equals("--password")) {
                 return options.password;
             }
-            if (options.sourcePassword.isEmpty()) {
+            if (AlignOptions.ASK.equals(options.sourcePassword)) {
                 options.sourcePassword = asked("--source-password", "Password of the source: ", "PGSOURCEPASSWORD");
             }
             return options.sourcePassword;
+        }
+    }
+
+    /** An empty value, as {@code --password="$PW"} gives with PW unset, is a mistake, not a request to be asked. */
+    private void requireValue(String option, String value, String variable) {
+        if (value != null && value.isEmpty()) {
+            throw new CommandLine.ParameterException(commandLine, option + ": the value is empty; give the password, "
+                    + "or leave the value out to be asked for it, or set the " + variable + " variable and leave "
+                    + option + " out");
         }
     }
 

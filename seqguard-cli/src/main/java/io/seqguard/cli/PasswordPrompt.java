@@ -52,17 +52,31 @@ final class PasswordPrompt {
         }
     }
 
-    /** The prompt on the terminal and the answer typed there, its echo off while it is typed (as psql does). */
+    /**
+     * The prompt on the terminal and the answer typed there, its echo off while it is typed (as psql does). Echo goes
+     * off before the prompt shows, so that nothing typed at once is echoed, and the terminal's own settings come back
+     * afterwards, also when the user presses Ctrl-C at the prompt (a shutdown hook: the JVM runs no finally then).
+     */
     private static String fromTerminal(String prompt) throws IOException {
         try (InputStream in = new FileInputStream(TTY); OutputStream out = new FileOutputStream(TTY)) {
+            String saved = stty("-g");
+            Thread restore = new Thread(() -> stty(saved != null ? saved : "echo"), "seqguard-terminal-restore");
+            boolean silent = stty("-echo") != null;
+            if (silent) {
+                Runtime.getRuntime().addShutdownHook(restore);
+            }
             out.write(prompt.getBytes(Charset.defaultCharset()));
             out.flush();
-            boolean silent = stty("-echo");
             try {
                 return nextLine(in);
             } finally {
                 if (silent) {
-                    stty("echo");
+                    restore.run();
+                    try {
+                        Runtime.getRuntime().removeShutdownHook(restore);
+                    } catch (IllegalStateException e) {
+                        // shutting down already: the hook restores the terminal
+                    }
                 }
                 // the Enter typed was not echoed either
                 out.write('\n');
@@ -71,17 +85,18 @@ final class PasswordPrompt {
         }
     }
 
-    private static boolean stty(String setting) {
+    /** Runs stty on the terminal; {@return what it printed, or null when it failed or is missing} */
+    private static String stty(String setting) {
         try {
             Process stty = new ProcessBuilder("stty", setting).redirectInput(TTY)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD)
-                    .start();
-            return stty.waitFor() == 0;
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String printed = new String(stty.getInputStream().readAllBytes(), Charset.defaultCharset()).strip();
+            return stty.waitFor() == 0 ? printed : null;
         } catch (IOException e) {
-            return false;
+            return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            return null;
         }
     }
 

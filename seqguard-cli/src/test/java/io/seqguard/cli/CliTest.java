@@ -276,7 +276,8 @@ class CliTest {
             admin.execute("COPY (SELECT line FROM (VALUES (1, 'host all postgres 127.0.0.1/32 trust'), "
                     + "(2, 'host all kept_out 127.0.0.1/32 reject'), "
                     + "(3, 'host all all 127.0.0.1/32 scram-sha-256')) v(n, line) ORDER BY n) TO '" + hba + "'",
-                    "CREATE ROLE kept_out LOGIN PASSWORD 'right'", "SELECT pg_reload_conf()");
+                    "CREATE ROLE kept_out LOGIN PASSWORD 'right'", "CREATE ROLE source_user LOGIN PASSWORD 'other'",
+                    "SELECT pg_reload_conf()");
             Run wrong = run(Map.of("PGPASSWORD", "wrong"), "verify", "--url", admin.jdbcUrl(), "--user", "app_user");
             assertThat(wrong.code()).isEqualTo(ExitCode.FAILURE);
             assertThat(wrong.err()).contains("password authentication failed").doesNotContain("\tat ")
@@ -312,9 +313,10 @@ class CliTest {
             assertThat(piped.code()).as(piped.err()).isEqualTo(ExitCode.ALIGNED);
             assertThat(piped.out()).startsWith("{").doesNotContain("Password").doesNotContain("right");
             assertThat(piped.err()).doesNotContain("Password").doesNotContain("right");
-            CliWordsTest.Result both = CliWordsTest.processWithInput("right\r\nright\n", "plan", "--url",
-                    admin.jdbcUrl(), "--user", "app_user", "--password", "--source", admin.jdbcUrl(),
-                    "--source-password", "--all-databases");
+            // two roles, two passwords: each line goes to its option, in the options' order
+            CliWordsTest.Result both = CliWordsTest.processWithInput("right\r\nother\n", "plan", "--url",
+                    admin.jdbcUrl(), "--user", "app_user", "--source-password", "--source", admin.jdbcUrl(),
+                    "--source-user", "source_user", "--password", "--all-databases");
             assertThat(both.code()).as(both.err()).isEqualTo(ExitCode.ALIGNED);
             CliWordsTest.Result oneLine = CliWordsTest.processWithInput("right\n", "plan", "--url", admin.jdbcUrl(),
                     "--user", "app_user", "--password", "--source", admin.jdbcUrl(), "--source-password");

@@ -258,6 +258,12 @@ class CliWordsTest {
                 + "line to read it from; pipe it in, or set the PGPASSWORD variable and leave --password out")
                 .doesNotContain("prompt");
         assertThat(run.out()).isEmpty();
+        // an empty value (PW unset in --password="$PW") is not a request to read standard input
+        Result empty = processWithInput("not-this\n", "verify", "--url", db.jdbcUrl(), "--user", "postgres",
+                "--password=");
+        assertThat(empty.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(empty.err()).contains("--password: the value is empty; give the password, or leave the value out "
+                + "to be asked for it, or set the PGPASSWORD variable and leave --password out");
     }
 
     /** What one CLI process wrote and returned; its standard input is empty, as in a job without a terminal. */

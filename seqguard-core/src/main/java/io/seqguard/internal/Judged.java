@@ -133,7 +133,7 @@ final class Judged {
      */
     static String roomStatement(SequenceReport s) {
         for (String note : s.notes()) {
-            int end = note.indexOf(ROOM);
+            int end = note.lastIndexOf(ROOM);
             int start = note.indexOf("ALTER SEQUENCE ");
             if (end > 0 && start >= 0 && start < end && note.startsWith("its own ")) {
                 return note.substring(start, end);
@@ -170,8 +170,12 @@ final class Judged {
                 end = descending ? end.max(BigInteger.valueOf(c.typeMin())) : end.min(BigInteger.valueOf(c.typeMax()));
             }
         }
-        return own.equals(end) ? null
-                : "ALTER SEQUENCE " + s.ident + (descending ? " MINVALUE " : " MAXVALUE ") + end;
+        BigInteger needed = verdict == null ? null : verdict.requiredNext();
+        if (own.equals(end) || needed != null && (descending ? needed.compareTo(end) < 0 : needed.compareTo(end) > 0)) {
+            // no room up to where its type and columns end, or not enough for the data: widening them is the way
+            return null;
+        }
+        return "ALTER SEQUENCE " + s.ident + (descending ? " MINVALUE " : " MAXVALUE ") + end;
     }
 
     /**

@@ -346,7 +346,7 @@ final class ReportText {
             boolean repairable = drift.stream().anyMatch(s -> s.status() == SequenceStatus.BEHIND);
             text.append(failed ? "\nFix: what each failed repair names, then run " + words.repair() + " again."
                     : repairable ? "\nFix: run " + words.repair() + ", or the forward-only statements of a plan."
-                    : "\nFix: as each line says; a repair cannot change these.");
+                    : "\nFix: as each line says; a repair alone cannot change these.");
             if (drift.stream().anyMatch(s -> s.status() == SequenceStatus.MISMATCHED)) {
                 text.append(" A mismatched sequence needs the increment or allocation size its line names: moving a "
                         + "sequence forward does not end overlapping blocks.");
@@ -382,7 +382,7 @@ final class ReportText {
             String room = Judged.roomStatement(s);
             return "exhausted, " + s.reason() + (room != null
                     ? ". Its own " + (s.descending() ? "MINVALUE" : "MAXVALUE") + " ends its range first: " + room
-                            + " gives it room."
+                            + " gives it room, then a repair can move it."
                     : ". Widen the sequence (ALTER SEQUENCE " + s.qualifiedName() + " AS bigint MAXVALUE ...) and its "
                             + "column.");
         }
