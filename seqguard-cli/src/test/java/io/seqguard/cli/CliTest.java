@@ -270,14 +270,14 @@ class CliTest {
         try (EmbeddedPostgres server = EmbeddedPostgres.builder().start()) {
             TestDatabase admin = TestDatabase.create(server, "pw");
             // PostgreSQL 12 still stores md5 by default, which scram-sha-256 authentication cannot check
-            admin.execute("SET password_encryption = 'scram-sha-256'", "CREATE ROLE app_user LOGIN PASSWORD 'right'");
+            admin.execute("SET password_encryption = 'scram-sha-256'", "CREATE ROLE app_user LOGIN PASSWORD 'right'",
+                    "CREATE ROLE source_user LOGIN PASSWORD 'other'");
             String hba = admin.queryForString("SHOW hba_file");
             // password authentication for everyone but the superuser, then reload: no restart needed
             admin.execute("COPY (SELECT line FROM (VALUES (1, 'host all postgres 127.0.0.1/32 trust'), "
                     + "(2, 'host all kept_out 127.0.0.1/32 reject'), "
                     + "(3, 'host all all 127.0.0.1/32 scram-sha-256')) v(n, line) ORDER BY n) TO '" + hba + "'",
-                    "CREATE ROLE kept_out LOGIN PASSWORD 'right'", "CREATE ROLE source_user LOGIN PASSWORD 'other'",
-                    "SELECT pg_reload_conf()");
+                    "CREATE ROLE kept_out LOGIN PASSWORD 'right'", "SELECT pg_reload_conf()");
             Run wrong = run(Map.of("PGPASSWORD", "wrong"), "verify", "--url", admin.jdbcUrl(), "--user", "app_user");
             assertThat(wrong.code()).isEqualTo(ExitCode.FAILURE);
             assertThat(wrong.err()).contains("password authentication failed").doesNotContain("\tat ")
